@@ -1,0 +1,109 @@
+package dev.caravan;
+
+import java.util.Properties;
+
+import dev.caravan.config.InvalidSettingException;
+import dev.caravan.http.HttpEdge;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts Caravan: Camel Main with {@code application.properties} and {@code routes/*.camel.yaml} from the
+ * working directory. Tests start the same main with override properties, so they run what users run.
+ */
+public final class Caravan {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Caravan.class);
+
+    private final Main main;
+    private final CaravanConfiguration configuration = new CaravanConfiguration();
+    private volatile int boundPort;
+    private volatile boolean bindFailed;
+
+    /** @param overrides properties that win over application.properties and the environment (tests use them) */
+    public Caravan(Properties overrides) {
+        main = new Main();
+        main.setPropertyPlaceholderLocations("file:application.properties");
+        if (overrides != null && !overrides.isEmpty()) {
+            main.setOverrideProperties(overrides);
+        }
+        main.configure().addConfiguration(configuration);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterStart(BaseMainSupport m) {
+                announce(m.getCamelContext());
+            }
+        });
+    }
+
+    public static void main(String[] args) {
+        Caravan caravan = new Caravan(null);
+        int code;
+        try {
+            code = caravan.main.run(args);
+        } catch (Exception e) {
+            code = 1;
+        }
+        if (caravan.bindFailed) {
+            code = 2;
+        }
+        Throwable failure = caravan.startupFailure();
+        if (failure != null) {
+            System.err.println("Caravan did not start: " + failure.getMessage());
+            code = code == 0 ? 1 : code;
+        }
+        System.exit(code);
+    }
+
+    /** Starts in the background and returns once the gateway serves, or throws why it cannot. */
+    public Caravan start() throws Exception {
+        main.start();
+        Throwable failure = startupFailure();
+        if (failure != null) {
+            stop();
+            throw new IllegalStateException("Caravan did not start: " + failure.getMessage(), failure);
+        }
+        if (bindFailed) {
+            stop();
+            throw new IllegalStateException("Caravan could not bind its HTTP port");
+        }
+        return this;
+    }
+
+    public void stop() throws Exception {
+        main.stop();
+    }
+
+    public int port() {
+        return boundPort;
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public CaravanConfiguration configuration() {
+        return configuration;
+    }
+
+    private Throwable startupFailure() {
+        return configuration.failure();
+    }
+
+    private void announce(CamelContext context) {
+        int port = configuration.settings().port();
+        boundPort = new HttpEdge().install(context, port);
+        if (boundPort <= 0) {
+            bindFailed = true;
+            LOG.error("Caravan could not listen on port {}: is another process using it? Set PORT to another port.", port);
+            main.completed();
+            return;
+        }
+        LOG.info("Caravan listening on port {} with {} API keys ({} usable)", boundPort,
+                configuration.pool().size(), configuration.pool().usable());
+    }
+}

@@ -1,0 +1,163 @@
+package dev.caravan.config;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.Function;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Caravan's typed settings, read once from the resolved {@code caravan.*} properties and validated, so that a
+ * malformed value stops start-up with a message naming the environment variable an operator actually set.
+ * Immutable; safe to share between threads.
+ */
+public final class Settings {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final int port;
+    private final List<String> apiKeys;
+    private final List<String> allowedTokens;
+    private final String authToken;
+    private final URI baseUrl;
+    private final int maxFailures;
+    private final int maxRetries;
+    private final int timeoutSeconds;
+    private final long maxBodyBytes;
+    private final int workerPoolSize;
+    private final int upstreamPoolSize;
+    private final int throttleCooldownSeconds;
+    private final int unavailableModelHours;
+
+    private Settings(Reader r) {
+        port = r.integer("caravan.port", "PORT", 0, 65535);
+        apiKeys = r.list("caravan.api-keys", "API_KEYS");
+        allowedTokens = r.list("caravan.allowed-tokens", "ALLOWED_TOKENS");
+        authToken = r.string("caravan.auth-token", "AUTH_TOKEN");
+        baseUrl = r.value("caravan.base-url", "BASE_URL", Settings::parseBaseUrl);
+        maxFailures = r.integer("caravan.max-failures", "MAX_FAILURES", 1, 1_000_000);
+        maxRetries = r.integer("caravan.max-retries", "MAX_RETRIES", 1, 1_000);
+        timeoutSeconds = r.integer("caravan.time-out", "TIME_OUT", 1, 86_400);
+        maxBodyBytes = r.integer("caravan.max-body-bytes", "MAX_BODY_SIZE", 1024, Integer.MAX_VALUE);
+        workerPoolSize = r.integer("caravan.worker-pool-size", "WORKER_POOL_SIZE", 4, 100_000);
+        upstreamPoolSize = r.integer("caravan.upstream-pool-size", "UPSTREAM_POOL_SIZE", 1, 100_000);
+        throttleCooldownSeconds = r.integer("caravan.throttle-cooldown-seconds", "THROTTLE_COOLDOWN_SECONDS", 0, 10);
+        unavailableModelHours = r.integer("caravan.unavailable-model-hours", "UNAVAILABLE_MODEL_HOURS", 1, 24 * 365);
+    }
+
+    /**
+     * Reads and validates the settings.
+     *
+     * @param props the resolved properties (placeholders already replaced)
+     * @throws InvalidSettingException naming the variable when a value is malformed
+     */
+    public static Settings from(Properties props) {
+        return new Settings(new Reader(props));
+    }
+
+    public int port() { return port; }
+    public List<String> apiKeys() { return apiKeys; }
+    public List<String> allowedTokens() { return allowedTokens; }
+    /** The admin token, or empty when the operator set none. */
+    public String authToken() { return authToken; }
+    public URI baseUrl() { return baseUrl; }
+    public int maxFailures() { return maxFailures; }
+    public int maxRetries() { return maxRetries; }
+    public int timeoutSeconds() { return timeoutSeconds; }
+    public long maxBodyBytes() { return maxBodyBytes; }
+    public int workerPoolSize() { return workerPoolSize; }
+    public int upstreamPoolSize() { return upstreamPoolSize; }
+    public int throttleCooldownSeconds() { return throttleCooldownSeconds; }
+    public int unavailableModelHours() { return unavailableModelHours; }
+
+    private static URI parseBaseUrl(String raw) {
+        URI uri = URI.create(raw.trim());
+        String scheme = uri.getScheme();
+        if (uri.getHost() == null || !("http".equals(scheme) || "https".equals(scheme))) {
+            throw new IllegalArgumentException("expected an http(s) URL such as https://generativelanguage.googleapis.com/v1beta");
+        }
+        return uri;
+    }
+
+    /** Reads one property at a time and turns every failure into a message that names the variable. */
+    private static final class Reader {
+        private final Properties props;
+
+        Reader(Properties props) {
+            this.props = props;
+        }
+
+        String string(String property, String variable) {
+            String v = props.getProperty(property);
+            return v == null ? "" : v.trim();
+        }
+
+        <T> T value(String property, String variable, Function<String, T> parser) {
+            String raw = string(property, variable);
+            try {
+                return parser.apply(raw);
+            } catch (RuntimeException e) {
+                throw new InvalidSettingException(variable, property, raw, e.getMessage());
+            }
+        }
+
+        int integer(String property, String variable, int min, int max) {
+            return value(property, variable, raw -> {
+                int n;
+                try {
+                    n = Integer.parseInt(raw);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("expected a whole number");
+                }
+                if (n < min || n > max) {
+                    throw new IllegalArgumentException("expected a whole number from " + min + " to " + max);
+                }
+                return n;
+            });
+        }
+
+        /** A JSON array of strings (gemini-balance's form) or a comma-separated list; blanks and repeats dropped. */
+        List<String> list(String property, String variable) {
+            String raw = string(property, variable);
+            if (raw.isEmpty()) {
+                return List.of();
+            }
+            LinkedHashSet<String> out = new LinkedHashSet<>();
+            if (raw.startsWith("[")) {
+                JsonNode node;
+                try {
+                    node = JSON.readTree(raw);
+                } catch (Exception e) {
+                    // the value may hold secrets: never echo it back
+                    throw new InvalidSettingException(variable, property, null, "not a valid JSON array of strings");
+                }
+                for (JsonNode item : node) {
+                    if (!item.isTextual()) {
+                        throw new InvalidSettingException(variable, property, null, "every item must be a string");
+                    }
+                    addTrimmed(out, item.asText());
+                }
+            } else {
+                for (String part : raw.split(",")) {
+                    addTrimmed(out, part);
+                }
+            }
+            return Collections.unmodifiableList(new ArrayList<>(out));
+        }
+
+        private static void addTrimmed(LinkedHashSet<String> out, String s) {
+            String t = s.trim();
+            if (t.length() >= 2 && (t.startsWith("\"") && t.endsWith("\"") || t.startsWith("'") && t.endsWith("'"))) {
+                t = t.substring(1, t.length() - 1).trim();
+            }
+            if (!t.isEmpty()) {
+                out.add(t);
+            }
+        }
+    }
+}

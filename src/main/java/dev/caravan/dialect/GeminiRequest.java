@@ -1,0 +1,132 @@
+package dev.caravan.dialect;
+
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.caravan.upstream.RequestContext;
+import io.netty.buffer.ByteBuf;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
+
+/**
+ * Reads a Gemini-native request ({@code /v1beta/models}, {@code /v1beta/models/{model}},
+ * {@code /v1beta/models/{model}:{action}}) into the request context: what to call upstream, whether to relay a
+ * stream, and the client's body untouched. Refuses malformed input before anything goes upstream. Thread-safe.
+ */
+public final class GeminiRequest implements Processor {
+
+    /** Model ids as Google spells them; anything else could smuggle a path into the upstream URL. */
+    private static final Pattern MODEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final Pattern ACTION = Pattern.compile("[A-Za-z]{1,64}");
+
+    private final JsonFactory json;
+
+    public GeminiRequest(JsonFactory json) {
+        this.json = json;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        Message in = exchange.getMessage();
+        HttpMethod method = HttpMethod.valueOf(in.getHeader(Exchange.HTTP_METHOD, "GET", String.class));
+        String op = in.getHeader("op", String.class);
+        RequestContext ctx = new RequestContext("gemini");
+        if (in instanceof HttpMessage http) {
+            ctx.clientResponse(http.getResponse());
+        }
+        exchange.setProperty(RequestContext.PROPERTY, ctx);
+
+        if (op == null) {
+            requireMethod(method, HttpMethod.GET);
+            ctx.target(null, HttpMethod.GET, "/models", listQuery(in), null);
+            return;
+        }
+        int colon = op.indexOf(':');
+        String model = colon < 0 ? op : op.substring(0, colon);
+        if (!MODEL.matcher(model).matches()) {
+            throw ClientError.badRequest("Invalid model name: " + abbreviate(model));
+        }
+        if (colon < 0) {
+            requireMethod(method, HttpMethod.GET);
+            ctx.target(model, HttpMethod.GET, "/models/" + model, null, null);
+            return;
+        }
+        String action = op.substring(colon + 1);
+        if (!ACTION.matcher(action).matches()) {
+            throw new ClientError(404, "NOT_FOUND", "Unknown method: " + abbreviate(action));
+        }
+        requireMethod(method, HttpMethod.POST);
+        Buffer body = in.getBody(Buffer.class);
+        requireJsonObject(body);
+        boolean stream = "streamGenerateContent".equals(action);
+        String alt = in.getHeader("alt", String.class);
+        boolean sse = stream && "sse".equals(alt);
+        ctx.target(model, HttpMethod.POST, "/models/" + op, sse ? "alt=sse" : null, body);
+        if (stream) {
+            ctx.streamTo(ctx.clientResponse(), sse);
+        }
+    }
+
+    private static String listQuery(Message in) {
+        StringBuilder q = new StringBuilder();
+        appendParam(q, "pageSize", in.getHeader("pageSize", String.class));
+        appendParam(q, "pageToken", in.getHeader("pageToken", String.class));
+        return q.isEmpty() ? null : q.toString();
+    }
+
+    private static void appendParam(StringBuilder q, String name, String value) {
+        if (value != null && !value.isEmpty()) {
+            if (!q.isEmpty()) {
+                q.append('&');
+            }
+            q.append(name).append('=').append(java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void requireMethod(HttpMethod actual, HttpMethod expected) {
+        if (!actual.equals(expected)) {
+            throw new ClientError(405, "METHOD_NOT_ALLOWED", "Method " + actual + " is not allowed here; use " + expected);
+        }
+    }
+
+    /** Checks that the body is one well-formed JSON object, without building a tree of it. */
+    private void requireJsonObject(Buffer body) {
+        if (body == null || body.length() == 0) {
+            throw ClientError.badRequest("The request body must be a JSON object");
+        }
+        ByteBuf buf = body.getByteBuf();
+        try (JsonParser p = buf.hasArray()
+                ? json.createParser(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes())
+                : json.createParser(body.getBytes())) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw ClientError.badRequest("The request body must be a JSON object");
+            }
+            p.skipChildren();
+            if (p.nextToken() != null) {
+                throw ClientError.badRequest("Unexpected content after the JSON object");
+            }
+        } catch (ClientError e) {
+            throw e;
+        } catch (Exception e) {
+            throw ClientError.badRequest("Invalid JSON payload: " + firstLine(e.getMessage()));
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "malformed";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 64 ? s.substring(0, 64) + "…" : s;
+    }
+}

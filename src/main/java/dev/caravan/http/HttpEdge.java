@@ -1,0 +1,60 @@
+package dev.caravan.http;
+
+import dev.caravan.dialect.GoogleErrors;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+
+/**
+ * The edge of the HTTP server, below the routes: answers what no route sees (an unknown path, a body over the
+ * limit, a failure inside Vert.x) as JSON in the caller's dialect instead of Vert.x's HTML, and tells whether
+ * the port was really bound, since Camel Main carries on without it.
+ */
+public final class HttpEdge {
+
+    /**
+     * Installs the JSON error answers on the router of the server on {@code port}.
+     *
+     * @return the port actually bound, or 0 when the server did not bind
+     */
+    public int install(CamelContext context, int port) {
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
+                VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        if (router == null) {
+            return 0;
+        }
+        // registered last, so it only sees requests that no route took
+        router.route().last().handler(rc -> answer(rc, 404, "NOT_FOUND", "No such endpoint: " + rc.request().path()));
+        router.errorHandler(404, rc -> answer(rc, 404, "NOT_FOUND", "No such endpoint: " + rc.request().path()));
+        router.errorHandler(405, rc -> answer(rc, 405, "METHOD_NOT_ALLOWED", "Method not allowed here"));
+        router.errorHandler(413, rc -> answer(rc, 413, "INVALID_ARGUMENT", "Request body too large"));
+        router.errorHandler(500, rc -> answer(rc, 500, "INTERNAL", "Internal error in the gateway"));
+        return router.getServer().getPort();
+    }
+
+    private static void answer(RoutingContext rc, int code, String status, String message) {
+        HttpServerResponse res = rc.response();
+        if (res.ended() || res.headWritten()) {
+            return;
+        }
+        String path = rc.request().path();
+        String body = isOpenAi(path) ? openAiBody(code, message) : GoogleErrors.body(code, status, message);
+        res.setStatusCode(code).putHeader("content-type", "application/json; charset=UTF-8");
+        if (code == 413) {
+            // the rest of an oversized body is not read: close rather than drain it
+            res.putHeader("connection", "close");
+        }
+        res.end(body);
+    }
+
+    static boolean isOpenAi(String path) {
+        return path != null && (path.startsWith("/v1/") || path.startsWith("/hf/") || path.startsWith("/openai/"));
+    }
+
+    private static String openAiBody(int code, String message) {
+        String type = code >= 500 ? "server_error" : "invalid_request_error";
+        return "{\"error\":{\"message\":\"" + message.replace("\\", "\\\\").replace("\"", "\\\"")
+                + "\",\"type\":\"" + type + "\",\"code\":" + code + "}}";
+    }
+}

@@ -1,0 +1,111 @@
+package dev.caravan.keys;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One pooled Google API key and its health: a pool-wide state with its evidence, strikes towards MAX_FAILURES,
+ * and cool-downs per model. Fields are volatile or concurrent so that picks read them without locks; state
+ * changes are rare and may race harmlessly (the last writer's evidence wins).
+ */
+public final class ApiKey {
+
+    private final String secret;
+    private final String fingerprint;
+    private final String mask;
+    private final AtomicInteger strikes = new AtomicInteger();
+    private final Map<String, Cooldown> cooldowns = new ConcurrentHashMap<>();
+    private volatile KeyState state = KeyState.ACTIVE;
+    private volatile Evidence evidence;
+    private volatile long lastUsedMillis;
+
+    /** A (key, model) pause with its evidence. */
+    public record Cooldown(long untilMillis, Verdict.Kind kind, Evidence evidence) {
+    }
+
+    ApiKey(String secret) {
+        this.secret = secret;
+        this.fingerprint = KeyFingerprint.of(secret);
+        this.mask = KeyFingerprint.mask(secret);
+    }
+
+    /** The key itself: only for the upstream call's header, never for a log, a row or a response. */
+    public String secret() {
+        return secret;
+    }
+
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    public String mask() {
+        return mask;
+    }
+
+    public KeyState state() {
+        return state;
+    }
+
+    public Evidence evidence() {
+        return evidence;
+    }
+
+    public int strikes() {
+        return strikes.get();
+    }
+
+    public long lastUsedMillis() {
+        return lastUsedMillis;
+    }
+
+    /** A snapshot of the per-model cool-downs, for operators. */
+    public Map<String, Cooldown> cooldowns() {
+        return Map.copyOf(cooldowns);
+    }
+
+    /** When the key may serve {@code model} again, or 0 when it is not cooling for it. */
+    long cooldownUntil(String model) {
+        if (model == null || cooldowns.isEmpty()) {
+            return 0L;
+        }
+        Cooldown c = cooldowns.get(model);
+        return c == null ? 0L : c.untilMillis();
+    }
+
+    void coolDown(String model, long untilMillis, Verdict.Kind kind, Evidence ev) {
+        cooldowns.put(model == null ? "" : model, new Cooldown(untilMillis, kind, ev));
+        evidence = ev;
+    }
+
+    void setState(KeyState newState, Evidence ev) {
+        state = newState;
+        evidence = ev;
+    }
+
+    int strike() {
+        return strikes.incrementAndGet();
+    }
+
+    void clearStrikes() {
+        // a read before the write keeps the hot path from dirtying a shared cache line on every success
+        if (strikes.get() != 0) {
+            strikes.set(0);
+        }
+    }
+
+    void reset() {
+        strikes.set(0);
+        cooldowns.clear();
+        state = KeyState.ACTIVE;
+        evidence = null;
+    }
+
+    void touch(long nowMillis) {
+        lastUsedMillis = nowMillis;
+    }
+
+    void forgetExpired(long nowMillis) {
+        cooldowns.values().removeIf(c -> c.untilMillis() <= nowMillis);
+    }
+}

@@ -1,0 +1,221 @@
+package dev.caravan.keys;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+import dev.caravan.upstream.FailoverDecision;
+import dev.caravan.upstream.RequestContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+/**
+ * The key pool: picks keys round-robin among the eligible ones and keeps their health (DESIGN §3).
+ *
+ * <p>A pick advances one shared cursor per probe, so over each revolution of the cursor every eligible key is
+ * returned exactly once whatever the number of threads; a key that is dead, disabled, cooling for the model or
+ * already tried by the request is skipped. A pick is O(1) while most keys are eligible. When a full revolution
+ * finds none, the pool remembers until when nothing can be eligible for that model, so that an exhausted pool
+ * answers in O(1) too instead of rescanning 10,000 keys on every request.
+ *
+ * <p>All methods are safe to call concurrently. The key list is copy-on-write: adding or removing keys (rare)
+ * copies it, picks (hot) read it without locks.
+ */
+public final class KeyRoundRobin implements Processor {
+
+    /** The header that carries the chosen key to the upstream call: the only place a key travels. */
+    public static final String KEY_HEADER = "x-goog-api-key";
+
+    private final LongSupplier clock;
+    private final AtomicLong cursor = new AtomicLong();
+    /** Bumped whenever a key may have become eligible again, which invalidates the exhaustion hints. */
+    private final AtomicLong version = new AtomicLong();
+    private final Map<String, Exhausted> exhausted = new ConcurrentHashMap<>();
+    private volatile ApiKey[] keys;
+    private volatile int maxFailures;
+
+    /** Until when no key can serve a model, as of a given pool version. */
+    private record Exhausted(long version, long untilMillis) {
+    }
+
+    /**
+     * @param secrets     the pool keys, in order (duplicates dropped)
+     * @param maxFailures strikes that disable a key
+     * @param clock       epoch milliseconds (tests pass a controllable one)
+     */
+    public KeyRoundRobin(Collection<String> secrets, int maxFailures, LongSupplier clock) {
+        this.clock = clock;
+        this.maxFailures = maxFailures;
+        Map<String, ApiKey> unique = new LinkedHashMap<>();
+        for (String s : secrets) {
+            unique.putIfAbsent(s, new ApiKey(s));
+        }
+        this.keys = unique.values().toArray(new ApiKey[0]);
+    }
+
+    public KeyRoundRobin(Collection<String> secrets, int maxFailures) {
+        this(secrets, maxFailures, System::currentTimeMillis);
+    }
+
+    /**
+     * Picks the next eligible key for {@code model} that the request has not tried yet.
+     *
+     * @param model the model asked for, or null for calls that are not per model (listing models)
+     * @param tried keys this request already used; may be null
+     * @return the key, or null when none is eligible (then {@link #retryAfterMillis} tells why)
+     */
+    public ApiKey pick(String model, TriedKeys tried) {
+        ApiKey[] ks = keys;
+        int n = ks.length;
+        if (n == 0) {
+            return null;
+        }
+        long now = clock.getAsLong();
+        String hintKey = model == null ? "" : model;
+        Exhausted hint = exhausted.get(hintKey);
+        if (hint != null) {
+            if (hint.version == version.get() && now < hint.untilMillis) {
+                return null;
+            }
+            exhausted.remove(hintKey, hint);
+        }
+        long v = version.get();
+        for (int probe = 0; probe < n; probe++) {
+            ApiKey k = ks[(int) (cursor.getAndIncrement() % n)];
+            if (k.state() == KeyState.ACTIVE && k.cooldownUntil(model) <= now && (tried == null || !tried.contains(k))) {
+                k.touch(now);
+                return k;
+            }
+        }
+        if (tried == null || tried.isEmpty()) {
+            exhausted.put(hintKey, new Exhausted(v, earliestReturn(ks, model, now)));
+        }
+        return null;
+    }
+
+    /**
+     * When no key could be picked: milliseconds until the first cooling key for {@code model} returns, or -1 when
+     * no key is usable at all (every key invalid, suspended or disabled, or the pool is empty).
+     */
+    public long retryAfterMillis(String model) {
+        long now = clock.getAsLong();
+        long until = earliestReturn(keys, model, now);
+        return until == Long.MAX_VALUE ? -1 : Math.max(0, until - now);
+    }
+
+    private static long earliestReturn(ApiKey[] ks, String model, long now) {
+        long best = Long.MAX_VALUE;
+        for (ApiKey k : ks) {
+            if (k.state() == KeyState.ACTIVE) {
+                best = Math.min(best, Math.max(now, k.cooldownUntil(model)));
+            }
+        }
+        return best;
+    }
+
+    /** Applies what an attempt meant for its key (DESIGN §3). */
+    public void record(ApiKey key, String model, Verdict verdict) {
+        switch (verdict.kind()) {
+            case SUCCESS -> key.clearStrikes();
+            case QUOTA_COOLDOWN, MODEL_UNAVAILABLE, THROTTLED ->
+                    key.coolDown(model, verdict.untilMillis(), verdict.kind(), verdict.evidence());
+            case KEY_INVALID -> key.setState(KeyState.INVALID, verdict.evidence());
+            case KEY_SUSPENDED -> key.setState(KeyState.SUSPENDED, verdict.evidence());
+            case KEY_DISABLED -> key.setState(KeyState.DISABLED, verdict.evidence());
+            case UPSTREAM_FAILURE, STREAM_BROKEN -> {
+                if (key.strike() >= maxFailures) {
+                    key.setState(KeyState.DISABLED, verdict.evidence());
+                }
+            }
+            case CLIENT_ERROR, CLIENT_GONE, BREAKER_OPEN -> {
+                // the key did nothing wrong
+            }
+        }
+    }
+
+    /** Enriches the exchange with the next key for the request, or marks the request as having none left. */
+    @Override
+    public void process(Exchange exchange) {
+        RequestContext ctx = RequestContext.of(exchange);
+        ApiKey key = pick(ctx.model(), ctx.tried());
+        ctx.useKey(key);
+        if (key != null) {
+            exchange.getMessage().setHeader(KEY_HEADER, key.secret());
+        } else {
+            exchange.getMessage().removeHeader(KEY_HEADER);
+            exchange.setProperty(FailoverDecision.AGAIN, false);
+            if (ctx.attempts() == 0) {
+                ctx.noKeyLeft(retryAfterMillis(ctx.model()));
+            }
+        }
+    }
+
+    /** Puts a key back into rotation: clears state, strikes and cool-downs. */
+    public void reset(ApiKey key) {
+        key.reset();
+        version.incrementAndGet();
+    }
+
+    /** Takes a key out of rotation by an operator's choice. */
+    public void disable(ApiKey key, Evidence evidence) {
+        key.setState(KeyState.DISABLED, evidence);
+    }
+
+    public void setMaxFailures(int maxFailures) {
+        this.maxFailures = maxFailures;
+    }
+
+    /** Adds keys not yet in the pool; returns the ones added. */
+    public synchronized List<ApiKey> add(Collection<String> secrets) {
+        Map<String, ApiKey> all = new LinkedHashMap<>();
+        for (ApiKey k : keys) {
+            all.put(k.secret(), k);
+        }
+        List<ApiKey> added = new ArrayList<>();
+        for (String s : secrets) {
+            if (!all.containsKey(s)) {
+                ApiKey k = new ApiKey(s);
+                all.put(s, k);
+                added.add(k);
+            }
+        }
+        keys = all.values().toArray(new ApiKey[0]);
+        version.incrementAndGet();
+        return added;
+    }
+
+    /** The keys in pool order (a snapshot). */
+    public List<ApiKey> keys() {
+        return List.of(keys);
+    }
+
+    public int size() {
+        return keys.length;
+    }
+
+    /** Keys whose pool-wide state is ACTIVE (some may still be cooling for a model). */
+    public int usable() {
+        int n = 0;
+        for (ApiKey k : keys) {
+            if (k.state() == KeyState.ACTIVE) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Finds a key by its fingerprint, or null. */
+    public ApiKey byFingerprint(String fingerprint) {
+        for (ApiKey k : keys) {
+            if (k.fingerprint().equals(fingerprint)) {
+                return k;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.caravan.keys;
+
+import java.util.Arrays;
+
+/**
+ * The keys one request has already used, so that a retry never reuses one. Requests make a handful of attempts,
+ * so a small array beats a set. Not thread-safe: it belongs to one request, whose attempts run one at a time.
+ */
+public final class TriedKeys {
+
+    private ApiKey[] keys = new ApiKey[4];
+    private int size;
+
+    public boolean contains(ApiKey key) {
+        for (int i = 0; i < size; i++) {
+            if (keys[i] == key) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public void add(ApiKey key) {
+        if (size == keys.length) {
+            keys = Arrays.copyOf(keys, size * 2);
+        }
+        keys[size++] = key;
+    }
+
+    public boolean isEmpty() {
+        return size == 0;
+    }
+
+    public int size() {
+        return size;
+    }
+}

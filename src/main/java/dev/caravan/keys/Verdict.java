@@ -1,0 +1,50 @@
+package dev.caravan.keys;
+
+/**
+ * The meaning of one upstream attempt for the key that made it, as decided by the error classifier (DESIGN §3).
+ *
+ * @param kind          what happened
+ * @param untilMillis   for cool-downs: when the (key, model) pair may be used again (epoch milliseconds)
+ * @param evidence      what Google said
+ */
+public record Verdict(Kind kind, long untilMillis, Evidence evidence) {
+
+    /** The outcomes of DESIGN §3 plus the ones that only a gateway sees. */
+    public enum Kind {
+        SUCCESS(false),
+        /** 429 per-minute (or per-day, or unknown period) quota: the (key, model) pair cools. */
+        QUOTA_COOLDOWN(true),
+        /** 429 whose limit is 0: the model is not available to this key. */
+        MODEL_UNAVAILABLE(true),
+        /** 429 without details: shared-capacity throttling, a short pause that is no strike. */
+        THROTTLED(true),
+        KEY_INVALID(true),
+        KEY_SUSPENDED(true),
+        KEY_DISABLED(true),
+        /** 400/404 and other answers that are the caller's own mistake: passed on, the key untouched. */
+        CLIENT_ERROR(false),
+        /** 5xx, connection error or timeout before the first byte: a strike, and another key may do better. */
+        UPSTREAM_FAILURE(true),
+        /** The stream broke after bytes reached the client: a strike, but nothing may be retried. */
+        STREAM_BROKEN(false),
+        /** The client went away: the attempt is dropped without blaming the key. */
+        CLIENT_GONE(false),
+        /** The circuit breaker is open: Google is failing as a whole, so no key is blamed or tried. */
+        BREAKER_OPEN(false);
+
+        private final boolean retryable;
+
+        Kind(boolean retryable) {
+            this.retryable = retryable;
+        }
+
+        /** Whether another key may succeed where this one failed. */
+        public boolean retryable() {
+            return retryable;
+        }
+    }
+
+    public boolean retryable() {
+        return kind.retryable();
+    }
+}

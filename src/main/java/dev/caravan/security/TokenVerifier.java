@@ -1,0 +1,70 @@
+package dev.caravan.security;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
+
+import dev.caravan.dialect.ClientError;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+
+/**
+ * Checks a client's token, sent as Google's and OpenAI's clients send it ({@code x-goog-api-key},
+ * {@code ?key=}, or {@code Authorization: Bearer}), against ALLOWED_TOKENS and AUTH_TOKEN. Tokens are compared
+ * as SHA-256 digests with {@link MessageDigest#isEqual} against every allowed one, so the time taken says
+ * nothing about how close a guess was or which token matched. Immutable; thread-safe.
+ */
+public final class TokenVerifier implements Processor {
+
+    private final byte[][] allowed;
+
+    public TokenVerifier(Collection<String> tokens) {
+        this.allowed = tokens.stream().filter(t -> !t.isEmpty()).map(TokenVerifier::digest).toArray(byte[][]::new);
+    }
+
+    /** Whether {@code token} is one of the allowed tokens; constant time in the token's content. */
+    public boolean isAllowed(String token) {
+        if (token == null || token.isEmpty()) {
+            return false;
+        }
+        byte[] d = digest(token);
+        boolean match = false;
+        for (byte[] a : allowed) {
+            match |= MessageDigest.isEqual(a, d);
+        }
+        return match;
+    }
+
+    /** The token a client presented, in the order Google's own clients use them; null when none. */
+    public static String presented(Message in) {
+        String t = in.getHeader("x-goog-api-key", String.class);
+        if (t == null) {
+            String auth = in.getHeader("Authorization", String.class);
+            if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                t = auth.substring(7).trim();
+            }
+        }
+        if (t == null) {
+            t = in.getHeader("key", String.class);
+        }
+        return t;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        if (!isAllowed(presented(exchange.getMessage()))) {
+            throw new ClientError(401, "UNAUTHENTICATED",
+                    "Missing or invalid client token: send it as x-goog-api-key, ?key= or Authorization: Bearer");
+        }
+    }
+
+    private static byte[] digest(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.caravan.upstream;
+
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+
+import dev.caravan.keys.KeyRoundRobin;
+import dev.caravan.keys.Verdict;
+import io.vertx.core.buffer.Buffer;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+/**
+ * After each attempt: decides what Google's answer means for the key (through the classifier), tells the pool,
+ * and decides whether the request tries another key. A retry needs a retryable verdict, attempts left under
+ * MAX_RETRIES, and no stream bytes sent to the client yet. Thread-safe.
+ */
+public final class FailoverDecision implements Processor {
+
+    /** The exchange property the upstream route's loop reads to know whether to try another key. */
+    public static final String AGAIN = "caravanAgain";
+
+    private final UpstreamErrorClassifier classifier;
+    private final KeyRoundRobin pool;
+    private final IntSupplier maxRetries;
+    private final LongSupplier clock;
+
+    public FailoverDecision(UpstreamErrorClassifier classifier, KeyRoundRobin pool, IntSupplier maxRetries, LongSupplier clock) {
+        this.classifier = classifier;
+        this.pool = pool;
+        this.maxRetries = maxRetries;
+        this.clock = clock;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        RequestContext ctx = RequestContext.of(exchange);
+        Verdict v = ctx.verdict();
+        if (v == null) {
+            v = judge(ctx.result());
+            ctx.verdict(v);
+        }
+        if (ctx.key() != null) {
+            pool.record(ctx.key(), ctx.model(), v);
+        }
+        exchange.setProperty(AGAIN, v.retryable() && !ctx.committed() && ctx.attempts() < maxRetries.getAsInt());
+    }
+
+    private Verdict judge(UpstreamResult r) {
+        long now = clock.getAsLong();
+        if (r.status() == 499) {
+            return new Verdict(Verdict.Kind.CLIENT_GONE, 0, null);
+        }
+        if (r.committed() && r.failure() != null) {
+            return new Verdict(Verdict.Kind.STREAM_BROKEN, 0, new dev.caravan.keys.Evidence(200, "STREAM_BROKEN", null, now));
+        }
+        Buffer body = r.body();
+        return classifier.classify(r.status(), body == null || r.status() < 300 ? null : body.getBytes(), now);
+    }
+}

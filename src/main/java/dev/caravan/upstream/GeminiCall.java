@@ -1,0 +1,200 @@
+package dev.caravan.upstream;
+
+import java.net.URI;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.caravan.dialect.GoogleErrors;
+import dev.caravan.keys.KeyRoundRobin;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.AsyncProcessorSupport;
+
+/**
+ * The one call to Google (DESIGN §6): an async step on the shared, pooled Vert.x HttpClient. Sends the client's
+ * body byte for byte with the picked key in {@code x-goog-api-key} and nothing else of the client's, and puts
+ * Google's answer in the request context. A stream is relayed to the client chunk by chunk with back-pressure;
+ * the response head is written only when the first chunk arrives, so that until then another key may still be
+ * tried. Connection errors, timeouts and 5xx answers fail the exchange, which is what the circuit breaker counts.
+ *
+ * <p>Thread-safe: it holds only immutable settings and the shared client.
+ */
+public final class GeminiCall extends AsyncProcessorSupport {
+
+    private final HttpClient client;
+    private final String host;
+    private final int port;
+    private final boolean ssl;
+    private final String basePath;
+    private final long timeoutMillis;
+
+    /**
+     * @param baseUrl       Google's base URL, e.g. {@code https://generativelanguage.googleapis.com/v1beta}
+     * @param timeoutMillis the longest wait for the answer to start, and for streams between two chunks
+     */
+    public GeminiCall(HttpClient client, URI baseUrl, long timeoutMillis) {
+        this.client = client;
+        this.ssl = "https".equals(baseUrl.getScheme());
+        this.host = baseUrl.getHost();
+        this.port = baseUrl.getPort() > 0 ? baseUrl.getPort() : (ssl ? 443 : 80);
+        String path = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath();
+        this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        RequestContext ctx = RequestContext.of(exchange);
+        ctx.result(null);
+        String key = exchange.getMessage().getHeader(KeyRoundRobin.KEY_HEADER, String.class);
+        String uri = basePath + ctx.upstreamPath() + (ctx.query() == null ? "" : "?" + ctx.query());
+        RequestOptions options = new RequestOptions()
+                .setMethod(ctx.method())
+                .setHost(host)
+                .setPort(port)
+                .setSsl(ssl)
+                .setURI(uri)
+                .setIdleTimeout(timeoutMillis)
+                .putHeader(KeyRoundRobin.KEY_HEADER, key);
+        if (ctx.body() != null) {
+            options.putHeader("content-type", "application/json");
+        }
+        Attempt attempt = new Attempt(exchange, callback, ctx);
+        client.request(options).onComplete(ar -> {
+            if (ar.failed()) {
+                attempt.noAnswer(ar.cause());
+                return;
+            }
+            HttpClientRequest request = ar.result();
+            attempt.request = request;
+            request.exceptionHandler(attempt::noAnswer);
+            HttpServerResponse out = ctx.clientResponse();
+            if (out != null) {
+                // a client that goes away takes its upstream call with it
+                out.closeHandler(v -> attempt.clientGone());
+            }
+            (ctx.body() == null ? request.send() : request.send(ctx.body())).onComplete(rr -> {
+                if (rr.failed()) {
+                    attempt.noAnswer(rr.cause());
+                } else if (ctx.stream() && rr.result().statusCode() == 200) {
+                    attempt.relay(rr.result());
+                } else {
+                    attempt.whole(rr.result());
+                }
+            });
+        });
+        return false;
+    }
+
+    /** One attempt's state; completes the exchange exactly once, whichever of its events comes first. */
+    private static final class Attempt {
+        private final Exchange exchange;
+        private final AsyncCallback callback;
+        private final RequestContext ctx;
+        private final AtomicBoolean done = new AtomicBoolean();
+        private volatile HttpClientRequest request;
+        private volatile boolean committed;
+
+        Attempt(Exchange exchange, AsyncCallback callback, RequestContext ctx) {
+            this.exchange = exchange;
+            this.callback = callback;
+            this.ctx = ctx;
+        }
+
+        void whole(HttpClientResponse response) {
+            String contentType = response.getHeader("content-type");
+            int status = response.statusCode();
+            response.body().onComplete(b -> {
+                if (b.failed()) {
+                    noAnswer(b.cause());
+                } else {
+                    finish(UpstreamResult.answer(status, contentType, b.result()),
+                            status >= 500 ? "Google answered " + status : null);
+                }
+            });
+        }
+
+        void relay(HttpClientResponse response) {
+            HttpServerResponse out = ctx.clientResponse();
+            String contentType = response.getHeader("content-type");
+            response.handler(chunk -> {
+                if (done.get()) {
+                    return;
+                }
+                if (!committed) {
+                    committed = true;
+                    out.setStatusCode(200).setChunked(true);
+                    if (contentType != null) {
+                        out.putHeader("content-type", contentType);
+                    }
+                }
+                out.write(chunk);
+                if (out.writeQueueFull()) {
+                    response.pause();
+                    out.drainHandler(v -> response.resume());
+                }
+            });
+            response.exceptionHandler(this::noAnswer);
+            response.endHandler(v -> {
+                if (!committed) {
+                    committed = true;
+                    out.setStatusCode(200);
+                    if (contentType != null) {
+                        out.putHeader("content-type", contentType);
+                    }
+                }
+                if (done.compareAndSet(false, true)) {
+                    ctx.result(UpstreamResult.relayed(contentType));
+                    out.end();
+                    callback.done(false);
+                }
+            });
+        }
+
+        void noAnswer(Throwable cause) {
+            boolean timeout = cause instanceof TimeoutException;
+            String why = timeout ? "Google did not answer in time" : "connection to Google failed: " + cause.getMessage();
+            if (committed) {
+                // bytes already reached the client: end the stream with an error it can see, never a silent restart
+                if (done.compareAndSet(false, true)) {
+                    HttpServerResponse out = ctx.clientResponse();
+                    Buffer tail = GoogleErrors.streamErrorTail(ctx.sse(), timeout ? 504 : 502,
+                            timeout ? "DEADLINE_EXCEEDED" : "UNAVAILABLE", "The upstream stream broke: " + why);
+                    out.end(tail);
+                    ctx.result(UpstreamResult.broken(null, why));
+                    exchange.setException(new UpstreamUnavailableException(why));
+                    callback.done(false);
+                }
+                return;
+            }
+            finish(UpstreamResult.noAnswer(timeout ? "timeout" : why), why);
+        }
+
+        void clientGone() {
+            HttpClientRequest r = request;
+            if (done.compareAndSet(false, true)) {
+                if (r != null) {
+                    r.reset();
+                }
+                ctx.result(UpstreamResult.clientGone());
+                callback.done(false);
+            }
+        }
+
+        private void finish(UpstreamResult result, String failure) {
+            if (done.compareAndSet(false, true)) {
+                ctx.result(result);
+                if (failure != null) {
+                    exchange.setException(new UpstreamUnavailableException(failure));
+                }
+                callback.done(false);
+            }
+        }
+    }
+}

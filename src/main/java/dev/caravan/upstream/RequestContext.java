@@ -1,0 +1,157 @@
+package dev.caravan.upstream;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.caravan.keys.ApiKey;
+import dev.caravan.keys.TriedKeys;
+import dev.caravan.keys.Verdict;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import org.apache.camel.Exchange;
+
+/**
+ * Everything one client request carries through the routes: what to ask Google, which keys it tried, and what
+ * came back. It lives in one exchange property, which the circuit breaker's copy of the exchange shares by
+ * reference, so what the upstream call learns inside the breaker is seen after it.
+ *
+ * <p>Not thread-safe by itself: a request's steps run one after another, and the hand-over between the
+ * worker thread and the event loop that completes an upstream call is ordered by Camel's async callback.
+ */
+public final class RequestContext {
+
+    /** The exchange property that holds the context. */
+    public static final String PROPERTY = "caravan";
+
+    /** One upstream attempt, as the request log will want it. */
+    public record Attempt(String keyFingerprint, int status, Verdict.Kind verdict) {
+    }
+
+    private final String surface;
+    private final long startNanos = System.nanoTime();
+    private final TriedKeys tried = new TriedKeys();
+    private final List<Attempt> attemptLog = new ArrayList<>(2);
+    private String model;
+    private HttpMethod method = HttpMethod.GET;
+    private String upstreamPath;
+    private String query;
+    private Buffer body;
+    private boolean stream;
+    private boolean sse;
+    private HttpServerResponse clientResponse;
+    private String clientFingerprint;
+
+    private ApiKey key;
+    private boolean again;
+    private long noKeyRetryAfterMillis = Long.MIN_VALUE;
+    private UpstreamResult result;
+    private Verdict verdict;
+
+    public RequestContext(String surface) {
+        this.surface = surface;
+    }
+
+    /** The context of an exchange; fails loudly if a route forgot to create it. */
+    public static RequestContext of(Exchange exchange) {
+        RequestContext ctx = exchange.getProperty(PROPERTY, RequestContext.class);
+        if (ctx == null) {
+            throw new IllegalStateException("route did not prepare a request context");
+        }
+        return ctx;
+    }
+
+    public String surface() { return surface; }
+    public long startNanos() { return startNanos; }
+    public String model() { return model; }
+    public HttpMethod method() { return method; }
+    public String upstreamPath() { return upstreamPath; }
+    public String query() { return query; }
+    public Buffer body() { return body; }
+    public boolean stream() { return stream; }
+    public boolean sse() { return sse; }
+    public HttpServerResponse clientResponse() { return clientResponse; }
+    public String clientFingerprint() { return clientFingerprint; }
+    public TriedKeys tried() { return tried; }
+    public ApiKey key() { return key; }
+    public UpstreamResult result() { return result; }
+    public Verdict verdict() { return verdict; }
+    public List<Attempt> attemptLog() { return attemptLog; }
+
+    /** Describes the call to make upstream; path is relative to BASE_URL. */
+    public RequestContext target(String model, HttpMethod method, String upstreamPath, String query, Buffer body) {
+        this.model = model;
+        this.method = method;
+        this.upstreamPath = upstreamPath;
+        this.query = query;
+        this.body = body;
+        return this;
+    }
+
+    /** Marks the call as a stream relayed to {@code response} as it arrives. */
+    public RequestContext streamTo(HttpServerResponse response, boolean asSse) {
+        this.stream = true;
+        this.sse = asSse;
+        this.clientResponse = response;
+        return this;
+    }
+
+    public void clientResponse(HttpServerResponse response) {
+        this.clientResponse = response;
+    }
+
+    public void clientFingerprint(String fingerprint) {
+        this.clientFingerprint = fingerprint;
+    }
+
+    /** Sets the key for the next attempt (null when none is left) and forgets the previous attempt's verdict. */
+    public void useKey(ApiKey k) {
+        this.key = k;
+        if (k != null) {
+            tried.add(k);
+            verdict = null;
+        }
+    }
+
+    /** Attempts made so far, counting the one in progress. */
+    public int attempts() {
+        return tried.size();
+    }
+
+    public void result(UpstreamResult r) {
+        this.result = r;
+    }
+
+    /** Records the verdict of the current attempt. */
+    public void verdict(Verdict v) {
+        this.verdict = v;
+        attemptLog.add(new Attempt(key == null ? null : key.fingerprint(), result == null ? 0 : result.status(), v.kind()));
+    }
+
+    /** Whether the loop in the upstream route should make another attempt. */
+    public boolean again() {
+        return again;
+    }
+
+    public void again(boolean value) {
+        this.again = value;
+    }
+
+    /** No key could be picked before any attempt: -1 when none is usable, otherwise ms until one returns. */
+    public void noKeyLeft(long retryAfterMillis) {
+        this.noKeyRetryAfterMillis = retryAfterMillis;
+    }
+
+    public boolean noKeyAtAll() {
+        return noKeyRetryAfterMillis != Long.MIN_VALUE;
+    }
+
+    public long noKeyRetryAfterMillis() {
+        return noKeyRetryAfterMillis;
+    }
+
+    /** Whether bytes of a stream already reached the client, after which nothing may be retried. */
+    public boolean committed() {
+        return result != null && result.committed();
+    }
+}
