@@ -62,6 +62,10 @@ public final class Caravan {
     /** Starts in the background and returns once the gateway serves, or throws why it cannot. */
     public Caravan start() throws Exception {
         main.start();
+        if (boundPort == 0 && startupFailure() == null) {
+            // Main.start() (unlike run()) does not tell the listeners
+            announce(main.getCamelContext());
+        }
         Throwable failure = startupFailure();
         if (failure != null) {
             stop();

@@ -1,0 +1,144 @@
+package dev.caravan.support;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import dev.caravan.Caravan;
+import dev.caravan.keys.ApiKey;
+import dev.caravan.keys.KeyRoundRobin;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Boots the real Caravan main with the real application.properties and routes/*.camel.yaml, pointed at a
+ * {@link StubGemini} on a free port, once per test class. Before each test the stub forgets its scripts and
+ * recordings and every key is put back into rotation.
+ *
+ * <pre>
+ * &#64;RegisterExtension
+ * static final Gateway gateway = Gateway.withKeys("key-a", "key-b").set("caravan.max-retries", "2");
+ * </pre>
+ */
+public final class Gateway implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
+
+    /** The client token every gateway under test accepts. */
+    public static final String TOKEN = "client-token-1";
+    public static final String ADMIN_TOKEN = "admin-token-1";
+
+    private final List<String> keys;
+    private final Map<String, String> overrides = new LinkedHashMap<>();
+    private StubGemini stub;
+    private Caravan caravan;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private Gateway(List<String> keys) {
+        this.keys = keys;
+    }
+
+    public static Gateway withKeys(String... keys) {
+        return new Gateway(List.of(keys));
+    }
+
+    /** Sets a property over application.properties, e.g. {@code caravan.max-retries}. */
+    public Gateway set(String property, String value) {
+        overrides.put(property, value);
+        return this;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        stub = new StubGemini();
+        Properties p = new Properties();
+        p.setProperty("caravan.port", String.valueOf(freePort()));
+        p.setProperty("caravan.base-url", stub.baseUrl());
+        p.setProperty("caravan.api-keys", String.join(",", keys));
+        p.setProperty("caravan.allowed-tokens", "[\"" + TOKEN + "\"]");
+        p.setProperty("caravan.auth-token", ADMIN_TOKEN);
+        p.setProperty("caravan.worker-pool-size", "64");
+        p.putAll(overrides);
+        caravan = new Caravan(p).start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        if (caravan != null) {
+            caravan.stop();
+        }
+        if (stub != null) {
+            stub.close();
+        }
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        stub.reset();
+        KeyRoundRobin pool = pool();
+        for (ApiKey k : pool.keys()) {
+            pool.reset(k);
+        }
+    }
+
+    public StubGemini stub() {
+        return stub;
+    }
+
+    public Caravan caravan() {
+        return caravan;
+    }
+
+    public KeyRoundRobin pool() {
+        return caravan.configuration().pool();
+    }
+
+    public ApiKey key(String secret) {
+        return pool().keys().stream().filter(k -> k.secret().equals(secret)).findFirst().orElseThrow();
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + caravan.port() + path;
+    }
+
+    public HttpClient http() {
+        return http;
+    }
+
+    /** POSTs JSON with the client token in x-goog-api-key. */
+    public HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(url(path)))
+                .header("x-goog-api-key", TOKEN)
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(url(path))).header("x-goog-api-key", TOKEN).GET());
+    }
+
+    public HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A minimal generateContent body. */
+    public static String prompt(String text) {
+        return "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"" + text + "\"}]}]}";
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+}

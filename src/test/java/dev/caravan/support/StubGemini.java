@@ -1,0 +1,205 @@
+package dev.caravan.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A stand-in for Google's Generative Language API on a free local port. It answers with Google's real bodies
+ * (see {@link GoogleBodies}), scripted per key, and records everything it received so tests can assert which
+ * key and which bytes reached "Google".
+ */
+public final class StubGemini implements AutoCloseable {
+
+    /** One request as the stub received it. Header names are lower case. */
+    public record Received(String method, String path, String query, Map<String, List<String>> headers, byte[] body,
+                           long atNanos) {
+        public String key() {
+            List<String> v = headers.get("x-goog-api-key");
+            return v == null ? null : v.get(0);
+        }
+
+        public String header(String name) {
+            List<String> v = headers.get(name.toLowerCase(Locale.ROOT));
+            return v == null ? null : v.get(0);
+        }
+
+        public String bodyText() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** What the stub answers. */
+    public sealed interface Reply permits Json, Sse, Hang, Close {
+    }
+
+    /** A whole JSON answer. */
+    public record Json(int status, String body) implements Reply {
+    }
+
+    /** A stream: each event written and flushed after its delay; optionally the connection is cut after them. */
+    public record Sse(String contentType, List<String> chunks, Duration gap, boolean cutAfter) implements Reply {
+    }
+
+    /** No answer at all, until the client gives up (for timeouts). */
+    public record Hang() implements Reply {
+    }
+
+    /** The connection is closed without an answer. */
+    public record Close() implements Reply {
+    }
+
+    private final HttpServer server;
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final Map<String, Function<Received, Reply>> perKey = new ConcurrentHashMap<>();
+    private final List<Long> sentAtNanos = new CopyOnWriteArrayList<>();
+    private volatile Function<Received, Reply> fallback = r -> new Json(200, GoogleBodies.generateContent("hello"));
+    private volatile CountDownLatch clientClosed = new CountDownLatch(1);
+
+    public StubGemini() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
+        server.setExecutor(pool);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    /** The base URL to give Caravan as BASE_URL. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1beta";
+    }
+
+    /** Answers every request that no per-key script takes. */
+    public StubGemini answer(Function<Received, Reply> f) {
+        fallback = f;
+        return this;
+    }
+
+    /** Answers requests made with {@code key}. */
+    public StubGemini answerFor(String key, Function<Received, Reply> f) {
+        perKey.put(key, f);
+        return this;
+    }
+
+    /** Forgets scripts and recordings between tests. */
+    public void reset() {
+        perKey.clear();
+        received.clear();
+        sentAtNanos.clear();
+        clientClosed = new CountDownLatch(1);
+        fallback = r -> new Json(200, GoogleBodies.generateContent("hello"));
+    }
+
+    public List<Received> received() {
+        return Collections.unmodifiableList(new ArrayList<>(received));
+    }
+
+    /** The keys of the requests received, in order. */
+    public List<String> keysSeen() {
+        return received.stream().map(Received::key).toList();
+    }
+
+    /** When each streamed chunk was flushed (System.nanoTime). */
+    public List<Long> sentAtNanos() {
+        return List.copyOf(sentAtNanos);
+    }
+
+    /** Whether, while streaming, the stub found the gateway had closed the connection. */
+    public boolean awaitClientClosed(long seconds) throws InterruptedException {
+        return clientClosed.await(seconds, TimeUnit.SECONDS);
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        byte[] body;
+        try (InputStream in = ex.getRequestBody()) {
+            body = in.readAllBytes();
+        }
+        Map<String, List<String>> headers = new TreeMap<>();
+        ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
+        Received r = new Received(ex.getRequestMethod(), ex.getRequestURI().getRawPath(), ex.getRequestURI().getRawQuery(),
+                headers, body, System.nanoTime());
+        received.add(r);
+        Function<Received, Reply> script = r.key() == null ? null : perKey.get(r.key());
+        Reply reply = (script != null ? script : fallback).apply(r);
+        try {
+            write(ex, reply);
+            ex.close();
+        } catch (IOException closed) {
+            clientClosed.countDown();
+            ex.close();
+        }
+        // a CutConnection escapes to the JDK server, which then drops the connection without ending the answer
+    }
+
+    private void write(HttpExchange ex, Reply reply) throws IOException {
+        if (reply instanceof Json j) {
+            byte[] b = j.body().getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
+            ex.sendResponseHeaders(j.status(), b.length == 0 ? -1 : b.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(b);
+            }
+        } else if (reply instanceof Sse s) {
+            ex.getResponseHeaders().set("Content-Type", s.contentType());
+            ex.sendResponseHeaders(200, 0);
+            OutputStream out = ex.getResponseBody();
+            for (String chunk : s.chunks()) {
+                pause(s.gap());
+                out.write(chunk.getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                sentAtNanos.add(System.nanoTime());
+            }
+            if (s.cutAfter()) {
+                // a broken stream: the socket closes without the final chunk
+                throw new CutConnection();
+            }
+            out.close();
+        } else if (reply instanceof Hang) {
+            // no answer: the gateway's timeout has to end this
+            pause(Duration.ofSeconds(30));
+        } else {
+            throw new CutConnection();
+        }
+    }
+
+    /** Thrown to make the JDK server drop the connection mid-answer. */
+    private static final class CutConnection extends RuntimeException {
+    }
+
+    private static void pause(Duration d) {
+        if (d.isZero()) {
+            return;
+        }
+        try {
+            // the stub plays Google's pacing; this is the upstream's behaviour, not a test waiting for a condition
+            TimeUnit.NANOSECONDS.sleep(d.toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        pool.shutdownNow();
+    }
+}
