@@ -1,0 +1,21 @@
+# Build stage: the shaded jar
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+RUN mvn -B -q dependency:go-offline
+COPY src src
+RUN mvn -B -q -DskipTests package
+
+# Run stage: a JRE, a non-root user, the jar, the properties and the routes (operators may mount their own)
+FROM eclipse-temurin:17-jre
+RUN useradd --system --uid 10001 --home-dir /app caravan
+WORKDIR /app
+COPY --from=build /src/target/caravan.jar caravan.jar
+COPY application.properties .
+COPY routes routes
+RUN mkdir -p data && chown -R caravan /app/data
+USER caravan
+EXPOSE 8000
+HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
+  CMD bash -c 'exec 3<>/dev/tcp/127.0.0.1/${PORT:-8000}' || exit 1
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-jar", "caravan.jar"]
