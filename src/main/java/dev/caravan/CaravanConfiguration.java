@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.config.Settings;
 import dev.caravan.dialect.GeminiErrors;
 import dev.caravan.dialect.GeminiRequest;
+import dev.caravan.http.ElasticWorkerPool;
 import dev.caravan.http.HttpEdge;
 import dev.caravan.keys.KeyRoundRobin;
 import dev.caravan.security.AdminToken;
@@ -22,6 +23,7 @@ import dev.caravan.upstream.UpstreamErrorClassifier;
 import dev.caravan.upstream.UpstreamReply;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.impl.VertxBuilder;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
@@ -56,7 +58,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
 
         // one Vert.x for the HTTP server and the upstream client; its worker pool holds every in-flight request,
         // streams included, because platform-http parks a worker thread per exchange (DESIGN §6)
-        Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(settings.workerPoolSize()));
+        Vertx vertx = new VertxBuilder(new VertxOptions().setWorkerPoolSize(settings.workerPoolSize()))
+                .executorServiceFactory(new ElasticWorkerPool()).init().vertx();
         registry.bind("vertx", vertx);
         HttpClient http = vertx.createHttpClient(
                 new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setForceSni(true)
