@@ -48,6 +48,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) {
         try {
             settings = Settings.from(caravanProperties(context));
+            HttpEdge.requirePortFree(settings.port());
         } catch (RuntimeException e) {
             failure = e;
             throw e;

@@ -33,6 +33,23 @@ public final class HttpEdge {
         return router.getServer().getPort();
     }
 
+    /**
+     * Fails when nothing could listen on {@code port}. Camel Main goes on when Vert.x cannot bind, so the port is
+     * tried first: an operator then gets one clear line and a non-zero exit instead of a gateway that serves nothing.
+     */
+    public static void requirePortFree(int port) {
+        if (port == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(port));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Cannot listen on port " + port + " (PORT): " + e.getMessage()
+                    + "; is another process using it?");
+        }
+    }
+
     private static void answer(RoutingContext rc, int code, String status, String message) {
         HttpServerResponse res = rc.response();
         if (res.ended() || res.headWritten()) {
