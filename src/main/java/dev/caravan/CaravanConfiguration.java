@@ -62,6 +62,17 @@ public final class CaravanConfiguration implements CamelConfiguration {
         Vertx vertx = new VertxBuilder(new VertxOptions().setWorkerPoolSize(settings.workerPoolSize()))
                 .executorServiceFactory(new ElasticWorkerPool()).init().vertx();
         registry.bind("vertx", vertx);
+        // Camel does not own a Vert.x it found in the registry: close it when the context shuts down
+        try {
+            context.addService(new org.apache.camel.support.service.ServiceSupport() {
+                @Override
+                protected void doShutdown() {
+                    vertx.close();
+                }
+            }, true, false);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot register the Vert.x shutdown", e);
+        }
         HttpClient http = vertx.createHttpClient(
                 new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setForceSni(true)
                         .setConnectTimeout((int) Math.min(10_000L, settings.timeoutSeconds() * 1000L)),
