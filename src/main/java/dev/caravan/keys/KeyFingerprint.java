@@ -28,7 +28,8 @@ public final class KeyFingerprint {
         return secret.substring(0, 4) + "…" + secret.substring(secret.length() - 4);
     }
 
-    static byte[] sha256(String s) {
+    /** SHA-256 of the UTF-8 bytes. */
+    public static byte[] sha256(String s) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {

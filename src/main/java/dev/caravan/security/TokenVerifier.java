@@ -1,11 +1,10 @@
 package dev.caravan.security;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
 
 import dev.caravan.dialect.ClientError;
+import dev.caravan.keys.KeyFingerprint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -61,10 +60,6 @@ public final class TokenVerifier implements Processor {
     }
 
     private static byte[] digest(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
+        return KeyFingerprint.sha256(s);
     }
 }
