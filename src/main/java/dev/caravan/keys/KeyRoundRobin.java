@@ -136,8 +136,14 @@ public final class KeyRoundRobin implements Processor {
     public void record(ApiKey key, String model, Verdict verdict) {
         switch (verdict.kind()) {
             case SUCCESS -> key.clearStrikes();
-            case QUOTA_COOLDOWN, MODEL_UNAVAILABLE, THROTTLED ->
-                    key.coolDown(model, verdict.untilMillis(), verdict.kind(), verdict.evidence());
+            case QUOTA_COOLDOWN, MODEL_UNAVAILABLE, THROTTLED -> {
+                long before = key.cooldownUntil(model);
+                key.coolDown(model, verdict.untilMillis(), verdict.kind(), verdict.evidence());
+                if (verdict.untilMillis() < before) {
+                    // the last verdict wins, and a shorter pause may end an exhaustion the hints remember
+                    version.incrementAndGet();
+                }
+            }
             case KEY_INVALID -> key.setState(KeyState.INVALID, verdict.evidence());
             case KEY_SUSPENDED -> key.setState(KeyState.SUSPENDED, verdict.evidence());
             case KEY_DISABLED -> key.setState(KeyState.DISABLED, verdict.evidence());
