@@ -87,7 +87,17 @@ public final class KeyRoundRobin implements Processor {
         long v = version.get();
         for (int probe = 0; probe < n; probe++) {
             ApiKey k = ks[(int) (cursor.getAndIncrement() % n)];
-            if (k.state() == KeyState.ACTIVE && k.cooldownUntil(model) <= now && (tried == null || !tried.contains(k))) {
+            if (eligible(k, model, now, tried)) {
+                k.touch(now);
+                return k;
+            }
+        }
+        // other threads share the cursor, so n probes need not have seen every key: look at each once before
+        // answering "none" (this path already costs O(n) below, and is rare while keys are eligible)
+        int start = (int) (cursor.get() % n);
+        for (int i = 0; i < n; i++) {
+            ApiKey k = ks[(start + i) % n];
+            if (eligible(k, model, now, tried)) {
                 k.touch(now);
                 return k;
             }
@@ -96,6 +106,10 @@ public final class KeyRoundRobin implements Processor {
             exhausted.put(hintKey, new Exhausted(v, earliestReturn(ks, model, now)));
         }
         return null;
+    }
+
+    private static boolean eligible(ApiKey k, String model, long now, TriedKeys tried) {
+        return k.state() == KeyState.ACTIVE && k.cooldownUntil(model) <= now && (tried == null || !tried.contains(k));
     }
 
     /**
@@ -122,8 +136,14 @@ public final class KeyRoundRobin implements Processor {
     public void record(ApiKey key, String model, Verdict verdict) {
         switch (verdict.kind()) {
             case SUCCESS -> key.clearStrikes();
-            case QUOTA_COOLDOWN, MODEL_UNAVAILABLE, THROTTLED ->
-                    key.coolDown(model, verdict.untilMillis(), verdict.kind(), verdict.evidence());
+            case QUOTA_COOLDOWN, MODEL_UNAVAILABLE, THROTTLED -> {
+                long before = key.cooldownUntil(model);
+                key.coolDown(model, verdict.untilMillis(), verdict.kind(), verdict.evidence());
+                if (verdict.untilMillis() < before) {
+                    // the last verdict wins, and a shorter pause may end an exhaustion the hints remember
+                    version.incrementAndGet();
+                }
+            }
             case KEY_INVALID -> key.setState(KeyState.INVALID, verdict.evidence());
             case KEY_SUSPENDED -> key.setState(KeyState.SUSPENDED, verdict.evidence());
             case KEY_DISABLED -> key.setState(KeyState.DISABLED, verdict.evidence());

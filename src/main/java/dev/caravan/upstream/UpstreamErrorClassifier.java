@@ -3,6 +3,8 @@ package dev.caravan.upstream;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,6 +22,8 @@ public final class UpstreamErrorClassifier {
     /** Google resets daily quotas at midnight Pacific time. */
     static final ZoneId QUOTA_ZONE = ZoneId.of("America/Los_Angeles");
     private static final long DEFAULT_QUOTA_COOLDOWN_MS = 60_000;
+    /** Seconds (at most 12 digits, Duration's range) and up to 9 fractional digits. */
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(?:\\.(\\d{1,9}))?s");
 
     private final ObjectMapper json;
     private final long throttleMillis;
@@ -137,17 +141,22 @@ public final class UpstreamErrorClassifier {
             return n.isTextual() ? n.asText() : null;
         }
 
-        /** A protobuf Duration in JSON: decimal seconds with an "s" suffix, e.g. "27s" or "0.250s". */
+        /**
+         * A protobuf Duration in JSON: decimal seconds with an "s" suffix, e.g. "27s" or "0.250s", as whole
+         * milliseconds rounded up; -1 when it is not one. Integer arithmetic: a double turns "2.007s" into 2008 ms.
+         */
         static long parseDuration(String s) {
-            if (!s.endsWith("s")) {
+            Matcher m = DURATION.matcher(s);
+            if (!m.matches()) {
                 return -1;
             }
-            try {
-                double seconds = Double.parseDouble(s.substring(0, s.length() - 1));
-                return seconds < 0 ? -1 : (long) Math.ceil(seconds * 1000);
-            } catch (NumberFormatException e) {
-                return -1;
+            long millis = Long.parseLong(m.group(1)) * 1000;
+            String fraction = m.group(2);
+            if (fraction != null) {
+                long nanos = Long.parseLong((fraction + "00000000").substring(0, 9));
+                millis += (nanos + 999_999) / 1_000_000;
             }
+            return millis;
         }
     }
 }

@@ -1,0 +1,76 @@
+package dev.caravan.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.util.Properties;
+
+import org.junit.jupiter.api.Test;
+
+/** Every caravan.* property lands, typed, in its setting; the defaults of application.properties are accepted. */
+class SettingsReadsEveryPropertyTest {
+
+    @Test
+    void readsEachPropertyIntoItsSetting() {
+        Properties p = new Properties();
+        p.setProperty("caravan.port", "9123");
+        p.setProperty("caravan.api-keys", "AIzaKeyOne,AIzaKeyTwo");
+        p.setProperty("caravan.allowed-tokens", "[\"client-1\"]");
+        p.setProperty("caravan.auth-token", "  admin-secret  ");
+        p.setProperty("caravan.base-url", "http://127.0.0.1:8089/v1beta");
+        p.setProperty("caravan.max-failures", "7");
+        p.setProperty("caravan.max-retries", "4");
+        p.setProperty("caravan.time-out", "120");
+        p.setProperty("caravan.max-body-bytes", "2048");
+        p.setProperty("caravan.worker-pool-size", "64");
+        p.setProperty("caravan.upstream-pool-size", "32");
+        p.setProperty("caravan.throttle-cooldown-seconds", "2");
+        p.setProperty("caravan.unavailable-model-hours", "48");
+
+        Settings s = Settings.from(p);
+
+        assertThat(s.port()).isEqualTo(9123);
+        assertThat(s.apiKeys()).containsExactly("AIzaKeyOne", "AIzaKeyTwo");
+        assertThat(s.allowedTokens()).containsExactly("client-1");
+        assertThat(s.authToken()).isEqualTo("admin-secret");
+        assertThat(s.baseUrl()).isEqualTo(URI.create("http://127.0.0.1:8089/v1beta"));
+        assertThat(s.maxFailures()).isEqualTo(7);
+        assertThat(s.maxRetries()).isEqualTo(4);
+        assertThat(s.timeoutSeconds()).isEqualTo(120);
+        assertThat(s.maxBodyBytes()).isEqualTo(2048);
+        assertThat(s.workerPoolSize()).isEqualTo(64);
+        assertThat(s.upstreamPoolSize()).isEqualTo(32);
+        assertThat(s.throttleCooldownSeconds()).isEqualTo(2);
+        assertThat(s.unavailableModelHours()).isEqualTo(48);
+    }
+
+    @Test
+    void acceptsTheDefaultsOfApplicationProperties() {
+        Settings s = Settings.from(ValidProperties.all());
+
+        assertThat(s.port()).isEqualTo(8000);
+        assertThat(s.apiKeys()).isEmpty();
+        assertThat(s.allowedTokens()).isEmpty();
+        assertThat(s.authToken()).isEmpty();
+        assertThat(s.baseUrl()).hasToString("https://generativelanguage.googleapis.com/v1beta");
+    }
+
+    @Test
+    void trimsWhitespaceAroundNumbersAndUrls() {
+        Properties p = ValidProperties.with("caravan.max-retries", " 5 ");
+        p.setProperty("caravan.base-url", "  https://example.test/v1beta \t");
+
+        Settings s = Settings.from(p);
+
+        assertThat(s.maxRetries()).isEqualTo(5);
+        assertThat(s.baseUrl()).hasToString("https://example.test/v1beta");
+    }
+
+    @Test
+    void returnsListsThatCannotBeChanged() {
+        Settings s = Settings.from(ValidProperties.with("caravan.api-keys", "a,b"));
+
+        assertThat(s.apiKeys()).isUnmodifiable();
+        assertThat(s.allowedTokens()).isUnmodifiable();
+    }
+}

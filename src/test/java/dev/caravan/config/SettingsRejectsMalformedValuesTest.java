@@ -1,0 +1,80 @@
+package dev.caravan.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.util.Properties;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A malformed value stops start-up with a message naming the environment variable the operator set (and the
+ * property behind it); a list that may hold keys or tokens is never echoed into that message, or into a log.
+ */
+class SettingsRejectsMalformedValuesTest {
+
+    @ParameterizedTest(name = "{1}={2}")
+    @CsvSource(delimiter = '|', value = {
+            "caravan.max-retries                 | MAX_RETRIES               | abc",
+            "caravan.max-retries                 | MAX_RETRIES               | 0",
+            "caravan.max-retries                 | MAX_RETRIES               | 2.5",
+            "caravan.port                        | PORT                      | 70000",
+            "caravan.port                        | PORT                      | -1",
+            "caravan.port                        | PORT                      | 99999999999",
+            "caravan.max-failures                | MAX_FAILURES              | 0",
+            "caravan.time-out                    | TIME_OUT                  | ten",
+            "caravan.max-body-bytes              | MAX_BODY_SIZE             | 100",
+            "caravan.worker-pool-size            | WORKER_POOL_SIZE          | 2",
+            "caravan.upstream-pool-size          | UPSTREAM_POOL_SIZE        | 0",
+            "caravan.throttle-cooldown-seconds   | THROTTLE_COOLDOWN_SECONDS | 11",
+            "caravan.unavailable-model-hours     | UNAVAILABLE_MODEL_HOURS   | 0",
+            "caravan.base-url                    | BASE_URL                  | ftp://x",
+            "caravan.base-url                    | BASE_URL                  | generativelanguage.googleapis.com",
+            "caravan.base-url                    | BASE_URL                  | http://exa mple.com",
+    })
+    void namesTheVariableAndShowsTheValueWhenASettingIsMalformed(String property, String variable, String raw) {
+        InvalidSettingException e = catchThrowableOfType(InvalidSettingException.class,
+                () -> Settings.from(ValidProperties.with(property, raw)));
+
+        assertThat(e).as("%s=%s must be refused", variable, raw).isNotNull();
+        assertThat(e.variable()).isEqualTo(variable);
+        assertThat(e.getMessage()).contains(variable).contains(property).contains(raw);
+    }
+
+    @ParameterizedTest(name = "{1}={2}")
+    @CsvSource(delimiter = '|', value = {
+            "caravan.api-keys       | API_KEYS       | [1,2]",
+            "caravan.api-keys       | API_KEYS       | [broken",
+            "caravan.api-keys       | API_KEYS       | [\"AIzaSyLeakMe0000000000000000000000000\", 2]",
+            "caravan.api-keys       | API_KEYS       | [\"AIzaSyLeakMe0000000000000000000000000\"",
+            "caravan.api-keys       | API_KEYS       | [\"AIzaSyLeakMe0000000000000000000000000\", null]",
+            "caravan.api-keys       | API_KEYS       | [[\"AIzaSyLeakMe0000000000000000000000000\"]]",
+            "caravan.allowed-tokens | ALLOWED_TOKENS | [\"client-token-leak-me\", {}]",
+            "caravan.allowed-tokens | ALLOWED_TOKENS | [\"client-token-leak-me\",",
+    })
+    void namesTheVariableWithoutEchoingItWhenASecretListIsMalformed(String property, String variable, String raw) {
+        InvalidSettingException e = catchThrowableOfType(InvalidSettingException.class,
+                () -> Settings.from(ValidProperties.with(property, raw)));
+
+        assertThat(e).as("%s must be refused", variable).isNotNull();
+        assertThat(e.variable()).isEqualTo(variable);
+        assertThat(e.getMessage()).contains(variable).doesNotContain(raw).doesNotContain("LeakMe").doesNotContain("leak-me");
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            assertThat(cause.getMessage()).as("a cause would be logged with its message").doesNotContain("LeakMe").doesNotContain("leak-me");
+        }
+    }
+
+    @Test
+    void namesTheVariableWhenARequiredSettingIsMissing() {
+        Properties p = ValidProperties.all();
+        p.remove("caravan.port");
+
+        InvalidSettingException e = catchThrowableOfType(InvalidSettingException.class, () -> Settings.from(p));
+
+        assertThat(e).isNotNull();
+        assertThat(e.variable()).isEqualTo("PORT");
+        assertThat(e.getMessage()).contains("PORT");
+    }
+}

@@ -1,0 +1,52 @@
+package dev.caravan.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullAndEmptySource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** A client gets in with one of the listed tokens, exactly as written, and with nothing else. */
+class TokenVerifierAllowsOnlyListedTokensTest {
+
+    private final TokenVerifier verifier = new TokenVerifier(List.of("sk-client-one", "sk-client-two"));
+
+    @Test
+    void allowsEveryListedToken() {
+        assertThat(verifier.isAllowed("sk-client-one")).isTrue();
+        assertThat(verifier.isAllowed("sk-client-two")).isTrue();
+    }
+
+    @ParameterizedTest(name = "[{0}]")
+    @ValueSource(strings = {"sk-client-three", "sk-client-on", "sk-client-one ", " sk-client-one", "SK-CLIENT-ONE",
+            "sk-client-onesk-client-two", "Bearer sk-client-one"})
+    void refusesATokenThatIsNotExactlyListedWhenItIs(String token) {
+        assertThat(verifier.isAllowed(token)).isFalse();
+    }
+
+    @ParameterizedTest
+    @NullAndEmptySource
+    void refusesAMissingTokenWhenItIs(String token) {
+        assertThat(verifier.isAllowed(token)).isFalse();
+    }
+
+    @Test
+    void refusesEverythingWhenNoTokenIsListed() {
+        TokenVerifier none = new TokenVerifier(List.of());
+
+        assertThat(none.isAllowed("sk-client-one")).isFalse();
+        assertThat(none.isAllowed("")).isFalse();
+        assertThat(none.isAllowed(null)).isFalse();
+    }
+
+    @Test
+    void refusesTheEmptyTokenEvenWhenAnEmptyEntryIsListed() {
+        TokenVerifier withBlank = new TokenVerifier(List.of("", "sk-client-one"));
+
+        assertThat(withBlank.isAllowed("")).isFalse();
+        assertThat(withBlank.isAllowed("sk-client-one")).isTrue();
+    }
+}
