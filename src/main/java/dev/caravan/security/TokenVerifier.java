@@ -39,13 +39,14 @@ public final class TokenVerifier implements Processor {
     /** The token a client presented, in the order Google's own clients use them; null when none. */
     public static String presented(Message in) {
         String t = in.getHeader("x-goog-api-key", String.class);
-        if (t == null) {
+        if (t == null || t.isBlank()) {
+            t = null;
             String auth = in.getHeader("Authorization", String.class);
             if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
                 t = auth.substring(7).trim();
             }
         }
-        if (t == null) {
+        if (t == null || t.isBlank()) {
             t = in.getHeader("key", String.class);
         }
         return t;
