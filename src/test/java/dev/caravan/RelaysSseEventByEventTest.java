@@ -2,10 +2,6 @@ package dev.caravan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -32,20 +28,11 @@ class RelaysSseEventByEventTest {
         gateway.stub().answer(r -> new StubGemini.Sse("text/event-stream", events, Duration.ofMillis(300), false));
         String body = Gateway.prompt("count to five");
 
-        HttpResponse<InputStream> res = gateway.http().send(HttpRequest.newBuilder(
-                        URI.create(gateway.url("/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse")))
-                .header("x-goog-api-key", Gateway.TOKEN)
-                .header("content-type", "application/json")
-                .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(), HttpResponse.BodyHandlers.ofInputStream());
-        Arrivals got;
-        try (InputStream in = res.body()) {
-            got = Arrivals.readAll(in);
-        }
+        Arrivals.Streamed res = Arrivals.post(gateway, "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse", body);
+        Arrivals got = res.body();
 
-        assertThat(res.statusCode()).isEqualTo(200);
-        assertThat(res.headers().firstValue("content-type")).hasValue("text/event-stream");
+        assertThat(res.status()).isEqualTo(200);
+        assertThat(res.contentType()).isEqualTo("text/event-stream");
         assertThat(got.text()).isEqualTo(String.join("", events));
         List<Long> sent = gateway.stub().sentAtNanos();
         List<Long> arrived = got.nanosWhenEachHeld(events);

@@ -2,10 +2,6 @@ package dev.caravan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 
@@ -36,20 +32,11 @@ class RelaysStreamedJsonArrayTest {
         gateway.stub().answer(r -> new StubGemini.Sse("application/json; charset=UTF-8", chunks, Duration.ofMillis(200), false));
         String body = "{\"contents\": [{\"role\": \"user\", \"parts\": [{\"text\": \"count\"}]}]}";
 
-        HttpResponse<InputStream> res = gateway.http().send(HttpRequest.newBuilder(
-                        URI.create(gateway.url("/v1beta/models/gemini-2.5-flash:streamGenerateContent")))
-                .header("x-goog-api-key", Gateway.TOKEN)
-                .header("content-type", "application/json")
-                .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(), HttpResponse.BodyHandlers.ofInputStream());
-        Arrivals got;
-        try (InputStream in = res.body()) {
-            got = Arrivals.readAll(in);
-        }
+        Arrivals.Streamed res = Arrivals.post(gateway, "/v1beta/models/gemini-2.5-flash:streamGenerateContent", body);
+        Arrivals got = res.body();
 
-        assertThat(res.statusCode()).isEqualTo(200);
-        assertThat(res.headers().firstValue("content-type")).hasValue("application/json; charset=UTF-8");
+        assertThat(res.status()).isEqualTo(200);
+        assertThat(res.contentType()).isEqualTo("application/json; charset=UTF-8");
         assertThat(got.text()).isEqualTo(String.join("", chunks));
         List<Long> sent = gateway.stub().sentAtNanos();
         List<Long> arrived = got.nanosWhenEachHeld(chunks);

@@ -3,6 +3,11 @@ package dev.caravan.support;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +24,30 @@ public final class Arrivals {
     private final List<long[]> reads = new ArrayList<>();
 
     private Arrivals() {
+    }
+
+    /** A streamed answer read to its end: the status and headers, and the body with its arrival times. */
+    public record Streamed(int status, HttpHeaders headers, Arrivals body) {
+        public String contentType() {
+            return headers.firstValue("content-type").orElse(null);
+        }
+
+        public String text() {
+            return body.text();
+        }
+    }
+
+    /** POSTs JSON to the gateway with the client token and reads the answer as it streams in. */
+    public static Streamed post(Gateway gateway, String path, String json) throws IOException, InterruptedException {
+        HttpResponse<InputStream> res = gateway.http().send(HttpRequest.newBuilder(URI.create(gateway.url(path)))
+                .header("x-goog-api-key", Gateway.TOKEN)
+                .header("content-type", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build(), HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream in = res.body()) {
+            return new Streamed(res.statusCode(), res.headers(), readAll(in));
+        }
     }
 
     /** Reads {@code in} to its end. */
