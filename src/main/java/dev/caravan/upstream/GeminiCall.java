@@ -221,6 +221,12 @@ public final class GeminiCall extends AsyncProcessorSupport {
                 if (r != null) {
                     r.reset();
                 }
+                // mark the answer finished (the write fails quietly on the closed connection), or platform-http
+                // tries to write a reply head after the stream's and logs an error for an ordinary disconnect
+                HttpServerResponse out = ctx.clientResponse();
+                if (out != null && !out.ended()) {
+                    out.end();
+                }
                 ctx.result(UpstreamResult.clientGone());
                 callback.done(false);
             }
