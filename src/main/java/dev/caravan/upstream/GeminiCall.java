@@ -109,6 +109,8 @@ public final class GeminiCall extends AsyncProcessorSupport {
         private volatile boolean committed;
         /** When the stream last delivered a chunk (System.nanoTime), for the idle watch. */
         private volatile long lastChunkNanos;
+        /** True while the relay holds Google back for a slow client: silence then is not Google's. */
+        private volatile boolean paused;
 
         Attempt(Exchange exchange, AsyncCallback callback, RequestContext ctx, Vertx vertx, long timeoutMillis) {
             this.exchange = exchange;
@@ -127,7 +129,7 @@ public final class GeminiCall extends AsyncProcessorSupport {
                 if (done.get()) {
                     return;
                 }
-                long idleMillis = (System.nanoTime() - lastChunkNanos) / 1_000_000;
+                long idleMillis = paused ? 0 : (System.nanoTime() - lastChunkNanos) / 1_000_000;
                 if (idleMillis < timeoutMillis) {
                     watchIdle(timeoutMillis - idleMillis);
                     return;
@@ -175,8 +177,13 @@ public final class GeminiCall extends AsyncProcessorSupport {
                 }
                 out.write(chunk);
                 if (out.writeQueueFull()) {
+                    paused = true;
                     response.pause();
-                    out.drainHandler(v -> response.resume());
+                    out.drainHandler(v -> {
+                        lastChunkNanos = System.nanoTime();
+                        paused = false;
+                        response.resume();
+                    });
                 }
             });
             response.exceptionHandler(this::noAnswer);
