@@ -90,7 +90,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("tokenVerifier", new TokenVerifier(clientTokens));
         registry.bind("geminiRequest", new GeminiRequest(new JsonFactory()));
         registry.bind("geminiErrors", new GeminiErrors());
-        registry.bind("geminiCall", new GeminiCall(http, settings.baseUrl(), settings.timeoutSeconds() * 1000L));
+        registry.bind("geminiCall", new GeminiCall(vertx, http, settings.baseUrl(), settings.timeoutSeconds() * 1000L));
         registry.bind("breakerFallback", new BreakerFallback());
         registry.bind("failoverDecision", new FailoverDecision(classifier, pool, settings::maxRetries, clock));
         registry.bind("upstreamReply", new UpstreamReply(pool));

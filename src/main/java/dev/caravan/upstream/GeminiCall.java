@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.caravan.dialect.GoogleErrors;
 import dev.caravan.keys.KeyRoundRobin;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
@@ -21,12 +22,15 @@ import org.apache.camel.support.AsyncProcessorSupport;
  * body byte for byte with the picked key in {@code x-goog-api-key} and nothing else of the client's, and puts
  * Google's answer in the request context. A stream is relayed to the client chunk by chunk with back-pressure;
  * the response head is written only when the first chunk arrives, so that until then another key may still be
- * tried. Connection errors, timeouts and 5xx answers fail the exchange, which is what the circuit breaker counts.
+ * tried. A stream that falls silent for longer than the timeout is ended (Vert.x's request idle timeout stops
+ * watching once the response head arrives, so the relay keeps its own watch). Connection errors, timeouts and
+ * 5xx answers fail the exchange, which is what the circuit breaker counts.
  *
  * <p>Thread-safe: it holds only immutable settings and the shared client.
  */
 public final class GeminiCall extends AsyncProcessorSupport {
 
+    private final Vertx vertx;
     private final HttpClient client;
     private final String host;
     private final int port;
@@ -38,7 +42,8 @@ public final class GeminiCall extends AsyncProcessorSupport {
      * @param baseUrl       Google's base URL, e.g. {@code https://generativelanguage.googleapis.com/v1beta}
      * @param timeoutMillis the longest wait for the answer to start, and for streams between two chunks
      */
-    public GeminiCall(HttpClient client, URI baseUrl, long timeoutMillis) {
+    public GeminiCall(Vertx vertx, HttpClient client, URI baseUrl, long timeoutMillis) {
+        this.vertx = vertx;
         this.client = client;
         this.ssl = "https".equals(baseUrl.getScheme());
         this.host = baseUrl.getHost();
@@ -65,7 +70,7 @@ public final class GeminiCall extends AsyncProcessorSupport {
         if (ctx.body() != null) {
             options.putHeader("content-type", "application/json");
         }
-        Attempt attempt = new Attempt(exchange, callback, ctx);
+        Attempt attempt = new Attempt(exchange, callback, ctx, vertx, timeoutMillis);
         client.request(options).onComplete(ar -> {
             if (ar.failed()) {
                 attempt.noAnswer(ar.cause());
@@ -97,14 +102,45 @@ public final class GeminiCall extends AsyncProcessorSupport {
         private final Exchange exchange;
         private final AsyncCallback callback;
         private final RequestContext ctx;
+        private final Vertx vertx;
+        private final long timeoutMillis;
         private final AtomicBoolean done = new AtomicBoolean();
         private volatile HttpClientRequest request;
         private volatile boolean committed;
+        /** When the stream last delivered a chunk (System.nanoTime), for the idle watch. */
+        private volatile long lastChunkNanos;
+        /** True while the relay holds Google back for a slow client: silence then is not Google's. */
+        private volatile boolean paused;
 
-        Attempt(Exchange exchange, AsyncCallback callback, RequestContext ctx) {
+        Attempt(Exchange exchange, AsyncCallback callback, RequestContext ctx, Vertx vertx, long timeoutMillis) {
             this.exchange = exchange;
             this.callback = callback;
             this.ctx = ctx;
+            this.vertx = vertx;
+            this.timeoutMillis = timeoutMillis;
+        }
+
+        /**
+         * Ends the stream when Google sends nothing for {@code timeoutMillis}: one timer per period, re-armed for
+         * the rest of the period when a chunk came meanwhile, so chunks themselves cost no timer work.
+         */
+        private void watchIdle(long delayMillis) {
+            vertx.setTimer(Math.max(1, delayMillis), id -> {
+                if (done.get()) {
+                    return;
+                }
+                long idleMillis = paused ? 0 : (System.nanoTime() - lastChunkNanos) / 1_000_000;
+                if (idleMillis < timeoutMillis) {
+                    watchIdle(timeoutMillis - idleMillis);
+                    return;
+                }
+                // the error tail first, so the client reads a timeout rather than the reset it causes
+                noAnswer(new TimeoutException("no data from Google for " + idleMillis + " ms"));
+                HttpClientRequest r = request;
+                if (r != null) {
+                    r.reset();
+                }
+            });
         }
 
         void whole(HttpClientResponse response) {
@@ -123,10 +159,15 @@ public final class GeminiCall extends AsyncProcessorSupport {
         void relay(HttpClientResponse response) {
             HttpServerResponse out = ctx.clientResponse();
             String contentType = response.getHeader("content-type");
+            lastChunkNanos = System.nanoTime();
+            if (timeoutMillis > 0) {
+                watchIdle(timeoutMillis);
+            }
             response.handler(chunk -> {
                 if (done.get()) {
                     return;
                 }
+                lastChunkNanos = System.nanoTime();
                 if (!committed) {
                     committed = true;
                     out.setStatusCode(200).setChunked(true);
@@ -136,8 +177,13 @@ public final class GeminiCall extends AsyncProcessorSupport {
                 }
                 out.write(chunk);
                 if (out.writeQueueFull()) {
+                    paused = true;
                     response.pause();
-                    out.drainHandler(v -> response.resume());
+                    out.drainHandler(v -> {
+                        lastChunkNanos = System.nanoTime();
+                        paused = false;
+                        response.resume();
+                    });
                 }
             });
             response.exceptionHandler(this::noAnswer);
@@ -181,6 +227,12 @@ public final class GeminiCall extends AsyncProcessorSupport {
             if (done.compareAndSet(false, true)) {
                 if (r != null) {
                     r.reset();
+                }
+                // mark the answer finished (the write fails quietly on the closed connection), or platform-http
+                // tries to write a reply head after the stream's and logs an error for an ordinary disconnect
+                HttpServerResponse out = ctx.clientResponse();
+                if (out != null && !out.ended()) {
+                    out.end();
                 }
                 ctx.result(UpstreamResult.clientGone());
                 callback.done(false);

@@ -49,7 +49,7 @@ public final class StubGemini implements AutoCloseable {
     }
 
     /** What the stub answers. */
-    public sealed interface Reply permits Json, Sse, Hang, Close {
+    public sealed interface Reply permits Json, Sse, Paced, Hang, Close {
     }
 
     /** A whole JSON answer. */
@@ -58,6 +58,18 @@ public final class StubGemini implements AutoCloseable {
 
     /** A stream: each event written and flushed after its delay; optionally the connection is cut after them. */
     public record Sse(String contentType, List<String> chunks, Duration gap, boolean cutAfter) implements Reply {
+    }
+
+    /**
+     * A stream with its own pause before each chunk ({@code gaps.get(i)} before {@code chunks.get(i)}), for
+     * silences in the middle of a stream; optionally the connection is cut after them.
+     */
+    public record Paced(String contentType, List<String> chunks, List<Duration> gaps, boolean cutAfter) implements Reply {
+        public Paced {
+            if (chunks.size() != gaps.size()) {
+                throw new IllegalArgumentException("one gap per chunk");
+            }
+        }
     }
 
     /** No answer at all, until the client gives up (for timeouts). */
@@ -159,26 +171,33 @@ public final class StubGemini implements AutoCloseable {
                 out.write(b);
             }
         } else if (reply instanceof Sse s) {
-            ex.getResponseHeaders().set("Content-Type", s.contentType());
-            ex.sendResponseHeaders(200, 0);
-            OutputStream out = ex.getResponseBody();
-            for (String chunk : s.chunks()) {
-                pause(s.gap());
-                out.write(chunk.getBytes(StandardCharsets.UTF_8));
-                out.flush();
-                sentAtNanos.add(System.nanoTime());
-            }
-            if (s.cutAfter()) {
-                // a broken stream: the socket closes without the final chunk
-                throw new CutConnection();
-            }
-            out.close();
+            stream(ex, s.contentType(), s.chunks(), Collections.nCopies(s.chunks().size(), s.gap()), s.cutAfter());
+        } else if (reply instanceof Paced p) {
+            stream(ex, p.contentType(), p.chunks(), p.gaps(), p.cutAfter());
         } else if (reply instanceof Hang) {
             // no answer: the gateway's timeout has to end this
             pause(Duration.ofSeconds(30));
         } else {
             throw new CutConnection();
         }
+    }
+
+    private void stream(HttpExchange ex, String contentType, List<String> chunks, List<Duration> gaps, boolean cutAfter)
+            throws IOException {
+        ex.getResponseHeaders().set("Content-Type", contentType);
+        ex.sendResponseHeaders(200, 0);
+        OutputStream out = ex.getResponseBody();
+        for (int i = 0; i < chunks.size(); i++) {
+            pause(gaps.get(i));
+            out.write(chunks.get(i).getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            sentAtNanos.add(System.nanoTime());
+        }
+        if (cutAfter) {
+            // a broken stream: the socket closes without the final chunk
+            throw new CutConnection();
+        }
+        out.close();
     }
 
     /** Thrown to make the JDK server drop the connection mid-answer. */
