@@ -146,14 +146,19 @@ public final class GeminiCall extends AsyncProcessorSupport {
         void whole(HttpClientResponse response) {
             String contentType = response.getHeader("content-type");
             int status = response.statusCode();
-            response.body().onComplete(b -> {
-                if (b.failed()) {
-                    noAnswer(b.cause());
-                } else {
-                    finish(UpstreamResult.answer(status, contentType, b.result()),
-                            status >= 500 ? "Google answered " + status : null);
-                }
+            // Vert.x's idle timeout ends with the head: the same watch as streams covers a body that stalls
+            lastChunkNanos = System.nanoTime();
+            if (timeoutMillis > 0) {
+                watchIdle(timeoutMillis);
+            }
+            Buffer body = Buffer.buffer();
+            response.handler(chunk -> {
+                lastChunkNanos = System.nanoTime();
+                body.appendBuffer(chunk);
             });
+            response.exceptionHandler(this::noAnswer);
+            response.endHandler(v -> finish(UpstreamResult.answer(status, contentType, body),
+                    status >= 500 ? "Google answered " + status : null));
         }
 
         void relay(HttpClientResponse response) {
