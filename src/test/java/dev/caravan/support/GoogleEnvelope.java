@@ -20,8 +20,9 @@ public final class GoogleEnvelope {
      * with that code and {@code status}, and returns the message.
      */
     public static String assertGoogleError(HttpResponse<String> res, int code, String status) throws Exception {
-        assertThat(res.statusCode()).as("HTTP status").isEqualTo(code);
-        assertThat(res.headers().firstValue("content-type")).as("content type")
+        String seen = res.statusCode() + " " + res.headers().map() + " " + res.body();
+        assertThat(res.statusCode()).as("HTTP status of %s", seen).isEqualTo(code);
+        assertThat(res.headers().firstValue("content-type")).as("content type of %s", seen)
                 .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
         JsonNode root = JSON.readTree(res.body());
         assertThat(root.isObject()).as("an object: %s", res.body()).isTrue();
