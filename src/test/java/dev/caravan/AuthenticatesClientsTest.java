@@ -104,6 +104,19 @@ class AuthenticatesClientsTest {
     }
 
     @Test
+    void echoesNoRequestHeaderInTheRefusal() throws Exception {
+        HttpResponse<String> res = gateway.send(generate(FLASH).header("x-goog-api-key", "wrong-token")
+                .header("x-custom", "custom-value").header("cookie", "session=secret-session"));
+
+        assertGoogleError(res, 401, "UNAUTHENTICATED");
+        assertThat(res.headers().map().keySet()).noneMatch(n -> n.equalsIgnoreCase("x-goog-api-key")
+                || n.equalsIgnoreCase("x-custom") || n.equalsIgnoreCase("cookie") || n.toLowerCase().startsWith("camel"));
+        assertThat(res.headers().map().values().stream().flatMap(v -> v.stream()).toList())
+                .noneMatch(v -> v.contains("wrong-token") || v.contains("secret-session"));
+        assertThat(gateway.stub().received()).isEmpty();
+    }
+
+    @Test
     void refusesAPoolKeyPresentedAsClientToken() throws Exception {
         HttpResponse<String> res = gateway.send(generate(FLASH).header("x-goog-api-key", "pool-key-a"));
 
