@@ -66,10 +66,11 @@ public final class ApiKey {
 
     /** When the key may serve {@code model} again, or 0 when it is not cooling for it. */
     long cooldownUntil(String model) {
-        if (model == null || cooldowns.isEmpty()) {
+        if (cooldowns.isEmpty()) {
             return 0L;
         }
-        Cooldown c = cooldowns.get(model);
+        // calls that name no model (listing models) cool under "", as coolDown records them
+        Cooldown c = cooldowns.get(model == null ? "" : model);
         return c == null ? 0L : c.untilMillis();
     }
 
