@@ -140,4 +140,28 @@ class RetriesNextKeyOnPerMinuteQuotaTest {
         assertThat(gateway.stub().received()).hasSize(polls.get());
         assertThat(gateway.stub().received()).allSatisfy(r -> assertThat(r.path()).isEqualTo(FLASH));
     }
+
+    @Test
+    void listingModelsAlsoAvoidsTheKeyThatHitItsQuota() throws Exception {
+        AtomicInteger n = new AtomicInteger();
+        gateway.stub().answer(r -> n.getAndIncrement() == 0
+                ? new StubGemini.Json(429, GoogleBodies.quotaPerMinute("30s"))
+                : new StubGemini.Json(200, GoogleBodies.models()));
+
+        HttpResponse<String> first = gateway.get("/v1beta/models");
+
+        List<String> keys = gateway.stub().keysSeen();
+        assertThat(keys).hasSize(2).doesNotHaveDuplicates();
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.body()).isEqualTo(GoogleBodies.models());
+        String cooled = keys.get(0);
+        gateway.stub().reset();
+        gateway.stub().answer(r -> new StubGemini.Json(200, GoogleBodies.models()));
+
+        for (int i = 0; i < 4; i++) {
+            assertThat(gateway.get("/v1beta/models").statusCode()).isEqualTo(200);
+        }
+
+        assertThat(gateway.stub().keysSeen()).hasSize(4).containsOnly(other(cooled));
+    }
 }
