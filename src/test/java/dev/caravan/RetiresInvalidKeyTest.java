@@ -52,8 +52,9 @@ class RetiresInvalidKeyTest {
         gateway.stub().reset();
 
         for (int i = 0; i < 4; i++) {
-            assertThat(gateway.post("/v1beta/models/gemini-2.5-pro:generateContent", Gateway.prompt("pro " + i)).statusCode())
-                    .isEqualTo(200);
+            HttpResponse<String> res = gateway.post("/v1beta/models/gemini-2.5-pro:generateContent", Gateway.prompt("pro " + i));
+            assertThat(res.statusCode()).isEqualTo(200);
+            assertThat(res.body()).isEqualTo(GoogleBodies.generateContent("hello"));
         }
 
         assertThat(gateway.stub().keysSeen()).hasSize(4).containsOnly("key-good");

@@ -71,7 +71,9 @@ class RetriesNextKeyOnPerMinuteQuotaTest {
         long after = System.currentTimeMillis();
 
         assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(gateway.stub().keysSeen()).hasSize(2).doesNotHaveDuplicates();
         String cooled = gateway.stub().keysSeen().get(0);
+        assertThat(res.body()).isEqualTo(GoogleBodies.generateContent("from " + other(cooled)));
         ApiKey.Cooldown c = gateway.key(cooled).cooldowns().get("gemini-2.5-flash");
         assertThat(c).isNotNull();
         assertThat(c.kind()).isEqualTo(Verdict.Kind.QUOTA_COOLDOWN);
