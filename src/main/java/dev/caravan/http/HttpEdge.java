@@ -3,6 +3,7 @@ package dev.caravan.http;
 import dev.caravan.dialect.GoogleErrors;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
@@ -26,10 +27,10 @@ public final class HttpEdge {
         }
         // registered last, so it only sees requests that no route took
         router.route().last().handler(rc -> answer(rc, 404, "NOT_FOUND", "No such endpoint: " + rc.request().path()));
-        router.errorHandler(404, rc -> answer(rc, 404, "NOT_FOUND", "No such endpoint: " + rc.request().path()));
-        router.errorHandler(405, rc -> answer(rc, 405, "METHOD_NOT_ALLOWED", "Method not allowed here"));
-        router.errorHandler(413, rc -> answer(rc, 413, "INVALID_ARGUMENT", "Request body too large"));
-        router.errorHandler(500, rc -> answer(rc, 500, "INTERNAL", "Internal error in the gateway"));
+        // platform-http's routes live on a sub-router, whose error handlers Vert.x never calls (only the root
+        // router's, which Camel does not expose): a failure handler on the sub-router sees failures such as the
+        // body handler's 413 before they fall through to Vert.x's plain-text answer
+        router.route().failureHandler(HttpEdge::failed);
         return router.getServer().getPort();
     }
 
@@ -47,6 +48,20 @@ public final class HttpEdge {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("Cannot listen on port " + port + " (PORT): " + e.getMessage()
                     + "; is another process using it?");
+        }
+    }
+
+    private static void failed(RoutingContext rc) {
+        int code = rc.statusCode();
+        if (code < 0 && rc.failure() instanceof HttpException he) {
+            code = he.getStatusCode();
+        }
+        switch (code) {
+            case 400 -> answer(rc, 400, "INVALID_ARGUMENT", "Malformed request");
+            case 404 -> answer(rc, 404, "NOT_FOUND", "No such endpoint: " + rc.request().path());
+            case 405 -> answer(rc, 405, "METHOD_NOT_ALLOWED", "Method not allowed here");
+            case 413 -> answer(rc, 413, "INVALID_ARGUMENT", "Request body too large");
+            default -> answer(rc, 500, "INTERNAL", "Internal error in the gateway");
         }
     }
 

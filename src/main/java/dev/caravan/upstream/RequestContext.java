@@ -104,11 +104,15 @@ public final class RequestContext {
         this.clientFingerprint = fingerprint;
     }
 
-    /** Sets the key for the next attempt (null when none is left) and forgets the previous attempt's verdict. */
+    /**
+     * Sets the key for the next attempt (null when none is left) and forgets the previous attempt's result and
+     * verdict, so that an attempt the circuit breaker refuses is not judged by the previous key's answer.
+     */
     public void useKey(ApiKey k) {
         this.key = k;
         if (k != null) {
             tried.add(k);
+            result = null;
             verdict = null;
         }
     }

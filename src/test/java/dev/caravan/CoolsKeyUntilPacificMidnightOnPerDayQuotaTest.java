@@ -1,0 +1,88 @@
+package dev.caravan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.caravan.keys.ApiKey;
+import dev.caravan.keys.KeyState;
+import dev.caravan.keys.Verdict;
+import dev.caravan.support.Gateway;
+import dev.caravan.support.GoogleBodies;
+import dev.caravan.support.StubGemini;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** DESIGN §3, 429 with a PerDay quotaId: the (key, model) pair cools until the next midnight in America/Los_Angeles. */
+class CoolsKeyUntilPacificMidnightOnPerDayQuotaTest {
+
+    @RegisterExtension
+    static final Gateway gateway = Gateway.withKeys("key-a", "key-b");
+
+    private static final String FLASH = "/v1beta/models/gemini-2.5-flash:generateContent";
+    private static final ZoneId PACIFIC = ZoneId.of("America/Los_Angeles");
+
+    private static void firstAttemptAnswers(String body) {
+        AtomicInteger n = new AtomicInteger();
+        gateway.stub().answer(r -> n.getAndIncrement() == 0
+                ? new StubGemini.Json(429, body)
+                : new StubGemini.Json(200, GoogleBodies.generateContent("from " + r.key())));
+    }
+
+    private static long nextPacificMidnight() {
+        return ZonedDateTime.now(PACIFIC).toLocalDate().plusDays(1).atStartOfDay(PACIFIC).toInstant().toEpochMilli();
+    }
+
+    @Test
+    void coolsUntilNextPacificMidnightIgnoringRetryDelay() throws Exception {
+        firstAttemptAnswers(GoogleBodies.quotaPerDay());
+        long midnight = nextPacificMidnight();
+
+        HttpResponse<String> res = gateway.post(FLASH, Gateway.prompt("hello"));
+
+        List<String> keys = gateway.stub().keysSeen();
+        assertThat(keys).hasSize(2).doesNotHaveDuplicates();
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.body()).isEqualTo(GoogleBodies.generateContent("from " + keys.get(1)));
+        ApiKey cooled = gateway.key(keys.get(0));
+        ApiKey.Cooldown c = cooled.cooldowns().get("gemini-2.5-flash");
+        assertThat(c).isNotNull();
+        assertThat(c.kind()).isEqualTo(Verdict.Kind.QUOTA_COOLDOWN);
+        // the body's RetryInfo says 13s; a daily quota does not come back before Google resets it
+        assertThat(c.untilMillis()).isEqualTo(midnight);
+        assertThat(c.evidence().quotaId()).isEqualTo("GenerateRequestsPerDayPerProjectPerModel-FreeTier");
+        assertThat(cooled.state()).isEqualTo(KeyState.ACTIVE);
+        assertThat(cooled.strikes()).isZero();
+    }
+
+    @Test
+    void understandsTheOneElementArrayEnvelope() throws Exception {
+        firstAttemptAnswers(GoogleBodies.arrayEnvelope(GoogleBodies.quotaPerDay()));
+        long midnight = nextPacificMidnight();
+
+        HttpResponse<String> res = gateway.post(FLASH, Gateway.prompt("hello"));
+
+        List<String> keys = gateway.stub().keysSeen();
+        assertThat(keys).hasSize(2).doesNotHaveDuplicates();
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(gateway.key(keys.get(0)).cooldowns().get("gemini-2.5-flash").untilMillis()).isEqualTo(midnight);
+    }
+
+    @Test
+    void laterRequestsForThatModelUseOnlyTheOtherKey() throws Exception {
+        firstAttemptAnswers(GoogleBodies.quotaPerDay());
+        assertThat(gateway.post(FLASH, Gateway.prompt("first")).statusCode()).isEqualTo(200);
+        String cooled = gateway.stub().keysSeen().get(0);
+        gateway.stub().reset();
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(gateway.post(FLASH, Gateway.prompt("again " + i)).statusCode()).isEqualTo(200);
+        }
+
+        assertThat(gateway.stub().keysSeen()).hasSize(3).doesNotContain(cooled);
+    }
+}
