@@ -111,6 +111,8 @@ public final class GeminiCall extends AsyncProcessorSupport {
         private volatile long lastChunkNanos;
         /** True while the relay holds Google back for a slow client: silence then is not Google's. */
         private volatile boolean paused;
+        /** The pending idle-watch timer, cancelled when the attempt ends so it holds nothing for TIME_OUT. */
+        private volatile long watchTimer = -1;
 
         Attempt(Exchange exchange, AsyncCallback callback, RequestContext ctx, Vertx vertx, long timeoutMillis) {
             this.exchange = exchange;
@@ -125,7 +127,7 @@ public final class GeminiCall extends AsyncProcessorSupport {
          * the rest of the period when a chunk came meanwhile, so chunks themselves cost no timer work.
          */
         private void watchIdle(long delayMillis) {
-            vertx.setTimer(Math.max(1, delayMillis), id -> {
+            watchTimer = vertx.setTimer(Math.max(1, delayMillis), id -> {
                 if (done.get()) {
                     return;
                 }
@@ -200,7 +202,7 @@ public final class GeminiCall extends AsyncProcessorSupport {
                         out.putHeader("content-type", contentType);
                     }
                 }
-                if (done.compareAndSet(false, true)) {
+                if (claim()) {
                     ctx.result(UpstreamResult.relayed(contentType));
                     out.end();
                     callback.done(false);
@@ -213,7 +215,7 @@ public final class GeminiCall extends AsyncProcessorSupport {
             String why = timeout ? "Google did not answer in time" : "connection to Google failed: " + cause.getMessage();
             if (committed) {
                 // bytes already reached the client: end the stream with an error it can see, never a silent restart
-                if (done.compareAndSet(false, true)) {
+                if (claim()) {
                     HttpServerResponse out = ctx.clientResponse();
                     Buffer tail = GoogleErrors.streamErrorTail(ctx.sse(), timeout ? 504 : 502,
                             timeout ? "DEADLINE_EXCEEDED" : "UNAVAILABLE", "The upstream stream broke: " + why);
@@ -229,7 +231,7 @@ public final class GeminiCall extends AsyncProcessorSupport {
 
         void clientGone() {
             HttpClientRequest r = request;
-            if (done.compareAndSet(false, true)) {
+            if (claim()) {
                 if (r != null) {
                     r.reset();
                 }
@@ -244,8 +246,20 @@ public final class GeminiCall extends AsyncProcessorSupport {
             }
         }
 
+        /** Ends the attempt once: true for the one caller that may complete it. */
+        private boolean claim() {
+            if (!done.compareAndSet(false, true)) {
+                return false;
+            }
+            long t = watchTimer;
+            if (t >= 0) {
+                vertx.cancelTimer(t);
+            }
+            return true;
+        }
+
         private void finish(UpstreamResult result, String failure) {
-            if (done.compareAndSet(false, true)) {
+            if (claim()) {
                 ctx.result(result);
                 if (failure != null) {
                     exchange.setException(new UpstreamUnavailableException(failure));
