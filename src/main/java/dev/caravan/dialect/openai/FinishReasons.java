@@ -2,7 +2,10 @@ package dev.caravan.dialect.openai;
 
 import java.util.Set;
 
-/** Maps Gemini's {@code finishReason} and {@code blockReason} words onto OpenAI's {@code finish_reason}. Stateless. */
+/**
+ * Maps Gemini's {@code finishReason} words onto OpenAI's {@code finish_reason}. Stateless;
+ * thread-safe.
+ */
 final class FinishReasons {
 
     private static final Set<String> FILTERED = Set.of("SAFETY", "RECITATION", "PROHIBITED_CONTENT", "BLOCKLIST",

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * An OpenAI chat completion request as Gemini will receive it, with what the route and the response translator
- * need to know about it. The body is not copied: treat it as read-only once built.
+ * need to know about it. Immutable but for the body, which is not copied: treat it as read-only once built, and it
+ * may then be read from any thread.
  *
  * @param requestedModel the model id the client asked for, reported back in every response
  * @param model          the Gemini model to call (aliases resolved, without {@code models/})

@@ -3,8 +3,8 @@ package dev.caravan.dialect.openai;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * An OpenAI embeddings request as a Gemini {@code batchEmbedContents} call. The body is not copied: treat it as
- * read-only once built.
+ * An OpenAI embeddings request as a Gemini {@code batchEmbedContents} call. Immutable but for the body, which is not
+ * copied: treat it as read-only once built, and it may then be read from any thread.
  *
  * @param requestedModel the model id the client sent, reported back
  * @param model          the Gemini model to call, without {@code models/}

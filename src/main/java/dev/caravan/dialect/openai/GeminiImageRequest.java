@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * An OpenAI image generation request as a Gemini call: Imagen's {@code :predict}, or {@code :generateContent} with
- * image output. The body is not copied: treat it as read-only once built.
+ * image output. Immutable but for the body, which is not copied: treat it as read-only once built, and it may then
+ * be read from any thread.
  *
  * @param requestedModel the model id the client sent (or the default), without {@code models/}
  * @param imagen         whether this is an Imagen {@code predict} call

@@ -84,7 +84,7 @@ class TranslatesGenerationParametersTest {
                         "streamGenerateContent", "alt=sse"));
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "fields [{0}]")
     @MethodSource("streamFlags")
     void recordsStreamingForTheRoute(String fields, boolean stream, boolean includeUsage, String action, String query) {
         GeminiChatRequest out = translate(fields);
