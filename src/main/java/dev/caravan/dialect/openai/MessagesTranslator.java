@@ -81,13 +81,21 @@ final class MessagesTranslator {
             JsonNode content = Json.field(message, "content");
             switch (role) {
                 case "system", "developer" -> system.addAll(parts.textParts(content, path + ".content"));
-                case "user" -> turn("user", parts.userParts(content, path + ".content"));
+                case "user" -> turn("user", userParts(content, path + ".content"));
                 case "assistant" -> assistant(message, path);
                 case "tool" -> toolResult(message, toolName(message, path), path);
                 case "function" -> toolResult(message, Json.requiredText(message, "name", path + ".name"), path);
                 default -> throw new InvalidOpenAiRequest(path + ".role '" + role
                         + "' is not one of system, developer, user, assistant, tool", path + ".role");
             }
+        }
+
+        private ArrayNode userParts(JsonNode content, String path) {
+            ArrayNode out = parts.userParts(content, path);
+            if (out.isEmpty()) {
+                throw new InvalidOpenAiRequest(path + " is required for a user message", path);
+            }
+            return out;
         }
 
         private void turn(String role, ArrayNode turnParts) {

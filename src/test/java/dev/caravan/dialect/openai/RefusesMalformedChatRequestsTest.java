@@ -58,6 +58,8 @@ class RefusesMalformedChatRequestsTest {
                 arguments("{\"model\":\"m\",\"messages\":[{\"role\":\"system\",\"content\":[{\"type\":\"image_url\","
                                 + "\"image_url\":{\"url\":\"data:image/png;base64,AA\"}}]}," + USER + "]}",
                         "messages[0].content[0].type", "only text is allowed here"),
+                arguments("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[]}]}",
+                        "messages[0].content", "is required for a user message"),
                 arguments("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":42}]}",
                         "messages[0].content", "must be a string or an array"),
                 arguments("{\"model\":\"m\",\"messages\":[" + USER + "],\"temperature\":\"hot\"}",
