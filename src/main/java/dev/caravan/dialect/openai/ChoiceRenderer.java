@@ -1,0 +1,141 @@
+package dev.caravan.dialect.openai;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Renders the Gemini parts of one choice into OpenAI message pieces: text joined into {@code content}, inline
+ * images as markdown data-URL images in {@code content}, thoughts into {@code reasoning_content}, function calls into
+ * {@code tool_calls} (their thought signatures carried in {@code extra_content.google.thought_signature} and
+ * remembered in {@link ThoughtSignatures}), and grounding sources as a markdown list of links. It keeps what it saw
+ * so that a stream rendered event by event reads like the whole answer rendered at once. One per choice; not
+ * thread-safe.
+ */
+final class ChoiceRenderer {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final String completionId;
+    private final int choice;
+    private final ThoughtSignatures signatures;
+    private boolean anyContent;
+    private boolean lastWasImage;
+    private int toolCalls;
+
+    ChoiceRenderer(String completionId, int choice, ThoughtSignatures signatures) {
+        this.completionId = completionId;
+        this.choice = choice;
+        this.signatures = signatures;
+    }
+
+    /** What some parts of the choice add to the message; empty strings when they add none. */
+    record Rendered(String content, String reasoning, List<ObjectNode> toolCalls) {
+        boolean isEmpty() {
+            return content.isEmpty() && reasoning.isEmpty() && toolCalls.isEmpty();
+        }
+    }
+
+    Rendered render(JsonNode parts) {
+        StringBuilder content = new StringBuilder();
+        StringBuilder reasoning = new StringBuilder();
+        List<ObjectNode> calls = new ArrayList<>();
+        if (parts != null) {
+            for (JsonNode part : parts) {
+                JsonNode text = part.get("text");
+                if (part.hasNonNull("functionCall")) {
+                    calls.add(toolCall(part));
+                } else if (text != null && text.isTextual() && part.path("thought").asBoolean(false)) {
+                    reasoning.append(text.asText());
+                } else if (text != null && text.isTextual()) {
+                    appendText(content, text.asText());
+                } else if (part.hasNonNull("inlineData")) {
+                    appendImage(content, part.get("inlineData"));
+                }
+            }
+        }
+        return new Rendered(content.toString(), reasoning.toString(), calls);
+    }
+
+    /** The grounding sources as a markdown list of titled links, or an empty string when there are none. */
+    String sources(JsonNode groundingMetadata) {
+        Map<String, String> titles = new LinkedHashMap<>();
+        JsonNode chunks = Json.field(groundingMetadata, "groundingChunks");
+        if (chunks != null) {
+            for (JsonNode chunk : chunks) {
+                String uri = Json.nestedText(chunk, "web", "uri");
+                String title = Json.nestedText(chunk, "web", "title");
+                if (uri != null) {
+                    titles.putIfAbsent(uri, title == null || title.isBlank() ? uri : title);
+                }
+            }
+        }
+        if (titles.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder(anyContent ? "\n\n" : "").append("Sources:\n");
+        titles.forEach((uri, title) -> md.append("- [").append(escape(title)).append("](").append(uri).append(")\n"));
+        anyContent = true;
+        return md.toString();
+    }
+
+    int toolCallCount() {
+        return toolCalls;
+    }
+
+    private void appendText(StringBuilder content, String text) {
+        if (text.isEmpty()) {
+            return;
+        }
+        if (lastWasImage) {
+            content.append("\n\n");
+        }
+        content.append(text);
+        anyContent = true;
+        lastWasImage = false;
+    }
+
+    private void appendImage(StringBuilder content, JsonNode inlineData) {
+        String mime = Json.nestedText(inlineData, "mimeType");
+        String data = Json.nestedText(inlineData, "data");
+        if (data == null) {
+            return;
+        }
+        if (anyContent) {
+            content.append("\n\n");
+        }
+        content.append("![image](data:").append(mime == null ? "image/png" : mime).append(";base64,")
+                .append(data).append(')');
+        anyContent = true;
+        lastWasImage = true;
+    }
+
+    private ObjectNode toolCall(JsonNode part) {
+        JsonNode fc = part.get("functionCall");
+        int position = toolCalls++;
+        String id = Json.nestedText(fc, "id");
+        if (id == null) {
+            id = ToolCallIds.of(completionId, choice, position);
+        }
+        JsonNode args = Json.field(fc, "args");
+        ObjectNode call = NODES.objectNode().put("id", id).put("type", "function");
+        call.putObject("function")
+                .put("name", Json.nestedText(fc, "name"))
+                .put("arguments", args == null ? "{}" : args.toString());
+        String signature = Json.nestedText(part, "thoughtSignature");
+        if (signature != null) {
+            call.putObject("extra_content").putObject("google").put("thought_signature", signature);
+            signatures.remember(id, signature);
+        }
+        return call;
+    }
+
+    private static String escape(String title) {
+        return title.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]");
+    }
+}

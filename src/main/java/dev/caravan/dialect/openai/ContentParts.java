@@ -1,0 +1,144 @@
+package dev.caravan.dialect.openai;
+
+import java.util.Locale;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Turns an OpenAI message {@code content} (a string or an array of typed parts) into Gemini parts: text, images
+ * (data URLs inline, {@code http(s)} URLs through the {@link ImageFetcher}), {@code input_audio} and data-URL
+ * {@code file}s. Thread-safe when its fetcher is.
+ */
+final class ContentParts {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final ImageFetcher images;
+
+    ContentParts(ImageFetcher images) {
+        this.images = images;
+    }
+
+    /** Every part a user message may hold. */
+    ArrayNode userParts(JsonNode content, String path) {
+        ArrayNode out = NODES.arrayNode();
+        if (content == null) {
+            return out;
+        }
+        if (content.isTextual()) {
+            out.add(text(content.asText()));
+            return out;
+        }
+        requireArray(content, path);
+        for (int i = 0; i < content.size(); i++) {
+            out.add(userPart(content.get(i), path + "[" + i + "]"));
+        }
+        return out;
+    }
+
+    /** Text only, as system, developer and assistant messages hold; {@code refusal} parts count as text. */
+    ArrayNode textParts(JsonNode content, String path) {
+        ArrayNode out = NODES.arrayNode();
+        if (content == null) {
+            return out;
+        }
+        if (content.isTextual()) {
+            out.add(text(content.asText()));
+            return out;
+        }
+        requireArray(content, path);
+        for (int i = 0; i < content.size(); i++) {
+            String partPath = path + "[" + i + "]";
+            JsonNode part = content.get(i);
+            String type = Json.requiredText(part, "type", partPath + ".type");
+            String field = type.equals("refusal") ? "refusal" : "text";
+            if (!type.equals("text") && !type.equals("refusal")) {
+                throw new InvalidOpenAiRequest(partPath + " is a '" + type + "' part; only text is allowed here",
+                        partPath + ".type");
+            }
+            out.add(text(Json.requiredText(part, field, partPath + "." + field)));
+        }
+        return out;
+    }
+
+    /** The text of a content that holds only text, joined; for tool results. */
+    String plainText(JsonNode content, String path) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonNode part : textParts(content, path)) {
+            sb.append(part.get("text").asText());
+        }
+        return sb.toString();
+    }
+
+    private ObjectNode userPart(JsonNode part, String path) {
+        String type = Json.requiredText(part, "type", path + ".type");
+        return switch (type) {
+            case "text" -> text(Json.requiredText(part, "text", path + ".text"));
+            case "image_url" -> image(part, path);
+            case "input_audio" -> audio(part, path);
+            case "file" -> file(part, path);
+            default -> throw new InvalidOpenAiRequest(path + " has an unsupported type '" + type + "'",
+                    path + ".type");
+        };
+    }
+
+    private ObjectNode image(JsonNode part, String path) {
+        JsonNode imageUrl = Json.field(part, "image_url");
+        String url = imageUrl != null && imageUrl.isTextual()
+                ? imageUrl.asText()
+                : Json.requiredText(imageUrl, "url", path + ".image_url.url");
+        if (DataUrl.is(url)) {
+            return DataUrl.parse(url, path + ".image_url.url").toPart();
+        }
+        String scheme = url.toLowerCase(Locale.ROOT);
+        if (!scheme.startsWith("http://") && !scheme.startsWith("https://")) {
+            throw new InvalidOpenAiRequest(path + ".image_url.url must be a data URL or an http(s) URL",
+                    path + ".image_url.url");
+        }
+        try {
+            return images.fetch(url).toPart();
+        } catch (ImageFetchException e) {
+            throw new InvalidOpenAiRequest("Could not fetch the image at " + path + ".image_url.url: "
+                    + e.getMessage(), path + ".image_url.url");
+        }
+    }
+
+    private static ObjectNode audio(JsonNode part, String path) {
+        JsonNode audio = Json.field(part, "input_audio");
+        String data = Json.requiredText(audio, "data", path + ".input_audio.data");
+        String format = Json.requiredText(audio, "format", path + ".input_audio.format");
+        return new InlineData("audio/" + format.toLowerCase(Locale.ROOT), data).toPart();
+    }
+
+    private static ObjectNode file(JsonNode part, String path) {
+        JsonNode file = Json.field(part, "file");
+        String data = Json.text(file, "file_data", path + ".file.file_data");
+        if (data == null) {
+            throw new InvalidOpenAiRequest(path + ".file needs file_data as a data URL; file_id is not supported",
+                    path + ".file.file_data");
+        }
+        if (DataUrl.is(data)) {
+            return DataUrl.parse(data, path + ".file.file_data").toPart();
+        }
+        // bare base64, as OpenAI also allows: only a PDF can be recognised by its name
+        String name = Json.text(file, "filename", path + ".file.filename");
+        if (name == null || !name.toLowerCase(Locale.ROOT).endsWith(".pdf")) {
+            throw new InvalidOpenAiRequest(path + ".file.file_data must be a data URL (data:<mime>;base64,...)",
+                    path + ".file.file_data");
+        }
+        return new InlineData("application/pdf", data).toPart();
+    }
+
+    static ObjectNode text(String text) {
+        return NODES.objectNode().put("text", text);
+    }
+
+    private static void requireArray(JsonNode content, String path) {
+        if (!content.isArray()) {
+            throw new InvalidOpenAiRequest(path + " must be a string or an array of content parts", path);
+        }
+    }
+}

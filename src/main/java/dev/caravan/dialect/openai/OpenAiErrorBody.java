@@ -1,0 +1,38 @@
+package dev.caravan.dialect.openai;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+
+/**
+ * OpenAI's error envelope {@code {"error":{"message","type","param","code"}}} as text, with the {@code type}
+ * OpenAI uses for each HTTP status. Stateless; thread-safe.
+ */
+public final class OpenAiErrorBody {
+
+    private OpenAiErrorBody() {
+    }
+
+    public static String json(int status, String message) {
+        return json(status, message, null);
+    }
+
+    /** @param param the offending request field, or null */
+    public static String json(int status, String message, String param) {
+        return "{\"error\":{\"message\":" + quote(message) + ",\"type\":\"" + type(status) + "\",\"param\":"
+                + (param == null ? "null" : quote(param)) + ",\"code\":" + status + "}}";
+    }
+
+    /** OpenAI's error type for an HTTP status. */
+    public static String type(int status) {
+        return switch (status) {
+            case 400, 404, 405, 413, 422 -> "invalid_request_error";
+            case 401 -> "authentication_error";
+            case 403 -> "permission_error";
+            case 429 -> "rate_limit_error";
+            default -> status >= 500 ? "server_error" : "invalid_request_error";
+        };
+    }
+
+    private static String quote(String s) {
+        return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(s == null ? "" : s)) + "\"";
+    }
+}

@@ -1,0 +1,66 @@
+package dev.caravan.dialect.openai;
+
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Turns Google's model list into OpenAI's {@code /v1/models} answer: ids without {@code models/}, minus
+ * {@code FILTERED_MODELS}, plus the derived {@code <m>-search}, {@code <m>-image} and {@code <m>-non-thinking} ids
+ * for configured models that Google listed (ask Google with {@code pageSize=1000} so the list is whole).
+ * Thread-safe.
+ */
+public final class OpenAiModels {
+
+    private final ModelAliases aliases;
+    private final Clock clock;
+
+    public OpenAiModels(ModelAliases aliases, Clock clock) {
+        this.aliases = aliases;
+        this.clock = clock;
+    }
+
+    /** @param google Google's {@code GET /models} body, {@code {"models":[{"name":"models/..."}]}} */
+    public ObjectNode toOpenAi(JsonNode google) {
+        Set<String> listed = new LinkedHashSet<>();
+        JsonNode models = Json.field(google, "models");
+        if (models != null) {
+            for (JsonNode m : models) {
+                String name = Json.nestedText(m, "name");
+                if (name != null) {
+                    listed.add(name.startsWith("models/") ? name.substring("models/".length()) : name);
+                }
+            }
+        }
+        Set<String> ids = new LinkedHashSet<>();
+        for (String id : listed) {
+            if (!aliases.filtered(id)) {
+                ids.add(id);
+            }
+        }
+        derive(ids, listed, aliases.searchModels(), ModelAliases.SEARCH);
+        derive(ids, listed, aliases.imageModels(), ModelAliases.IMAGE);
+        derive(ids, listed, aliases.thinkingModels(), ModelAliases.NON_THINKING);
+        ObjectNode out = JsonNodeFactory.instance.objectNode().put("object", "list");
+        ArrayNode data = out.putArray("data");
+        long created = clock.instant().getEpochSecond();
+        for (String id : ids) {
+            data.addObject().put("id", id).put("object", "model").put("created", created).put("owned_by", "google");
+        }
+        return out;
+    }
+
+    private static void derive(Set<String> ids, Set<String> listed, List<String> bases, String suffix) {
+        for (String base : bases) {
+            if (listed.contains(base)) {
+                ids.add(base + suffix);
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.caravan.dialect.openai;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Translates an OpenAI {@code /v1/chat/completions} request body into a Gemini {@code generateContent} request:
+ * messages, tools and tool choice, sampling parameters, response format, reasoning effort and model aliases.
+ * Unknown fields are ignored; malformed input raises {@link InvalidOpenAiRequest}. Safe to call concurrently when
+ * its {@link ImageFetcher} is; {@link ThoughtSignatures} is shared with {@link GeminiToOpenAi}.
+ */
+public final class OpenAiToGemini {
+
+    private final ObjectMapper json;
+    private final ModelAliases aliases;
+    private final MessagesTranslator messages;
+    private final ToolsTranslator tools;
+    private final GenerationConfigTranslator generation;
+
+    public OpenAiToGemini(ObjectMapper json, ModelAliases aliases, ImageFetcher images, ThoughtSignatures signatures) {
+        this.json = json;
+        this.aliases = aliases;
+        JsonSchemaCleaner schemas = new JsonSchemaCleaner();
+        this.messages = new MessagesTranslator(json, new ContentParts(images), signatures);
+        this.tools = new ToolsTranslator(schemas);
+        this.generation = new GenerationConfigTranslator(schemas, new ThinkingConfigs(aliases));
+    }
+
+    /** Parses and translates a request body; text that is not a JSON object is refused. */
+    public GeminiChatRequest translate(String body) {
+        JsonNode request;
+        try {
+            request = json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new InvalidOpenAiRequest("The request body is not valid JSON");
+        }
+        return translate(request);
+    }
+
+    /** Translates a parsed request body (not modified). */
+    public GeminiChatRequest translate(JsonNode request) {
+        if (request == null || !request.isObject()) {
+            throw new InvalidOpenAiRequest("The request body must be a JSON object");
+        }
+        String requested = Json.requiredText(request, "model", "model");
+        ModelAlias alias = aliases.resolve(requested);
+        ObjectNode body = json.createObjectNode();
+        MessagesTranslator.Conversation conversation = messages.translate(Json.field(request, "messages"),
+                alias.model());
+        body.set("contents", conversation.contents());
+        setIfPresent(body, "systemInstruction", conversation.systemInstruction());
+        ArrayNode geminiTools = tools.tools(Json.field(request, "tools"), alias.is(ModelAlias.Feature.SEARCH));
+        setIfPresent(body, "tools", geminiTools);
+        setIfPresent(body, "toolConfig", tools.toolConfig(Json.field(request, "tool_choice")));
+        setIfPresent(body, "generationConfig", generation.generationConfig(request, alias));
+        return new GeminiChatRequest(requested, alias.model(), flag(request, "stream"),
+                flag(Json.field(request, "stream_options"), "include_usage"), body);
+    }
+
+    private static boolean flag(JsonNode object, String name) {
+        JsonNode v = Json.field(object, name);
+        if (v != null && !v.isBoolean()) {
+            throw new InvalidOpenAiRequest(name + " must be true or false", name);
+        }
+        return v != null && v.asBoolean();
+    }
+
+    private static void setIfPresent(ObjectNode body, String field, JsonNode value) {
+        if (value != null) {
+            body.set(field, value);
+        }
+    }
+}
