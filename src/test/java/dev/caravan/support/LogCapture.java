@@ -23,10 +23,19 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
     }
 
     public static LogCapture warningsAndErrors() {
+        return at(Level.WARN);
+    }
+
+    /** Everything the gateway logs at its configured levels, stack traces included. */
+    public static LogCapture everything() {
+        return at(Level.ALL);
+    }
+
+    private static LogCapture at(Level level) {
         LogCapture c = new LogCapture();
         c.start();
         LoggerContext lc = (LoggerContext) LogManager.getContext(false);
-        lc.getConfiguration().getRootLogger().addAppender(c, Level.WARN, null);
+        lc.getConfiguration().getRootLogger().addAppender(c, level, null);
         lc.updateLoggers();
         return c;
     }
@@ -34,7 +43,13 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
     @Override
     public void append(LogEvent event) {
         lines.add(event.getLevel() + " " + event.getLoggerName() + " - " + event.getMessage().getFormattedMessage()
-                + (event.getThrown() == null ? "" : " [" + event.getThrown() + "]"));
+                + (event.getThrown() == null ? "" : " [" + stackTrace(event.getThrown()) + "]"));
+    }
+
+    private static String stackTrace(Throwable t) {
+        java.io.StringWriter w = new java.io.StringWriter();
+        t.printStackTrace(new java.io.PrintWriter(w));
+        return w.toString();
     }
 
     public List<String> lines() {
