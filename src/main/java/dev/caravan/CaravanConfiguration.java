@@ -1,6 +1,7 @@
 package dev.caravan;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -9,7 +10,26 @@ import java.util.function.LongSupplier;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.config.Settings;
-import dev.caravan.dialect.GeminiErrors;
+import dev.caravan.dialect.DialectErrors;
+import dev.caravan.dialect.ErrorDialect;
+import dev.caravan.dialect.openai.CamelImageFetcher;
+import dev.caravan.dialect.openai.GeminiToOpenAi;
+import dev.caravan.dialect.openai.ImageDownload;
+import dev.caravan.dialect.openai.ImageFetcher;
+import dev.caravan.dialect.openai.ImageUrlGuard;
+import dev.caravan.dialect.openai.ModelAliases;
+import dev.caravan.dialect.openai.OpenAiChatReply;
+import dev.caravan.dialect.openai.OpenAiChatRequest;
+import dev.caravan.dialect.openai.OpenAiEmbeddings;
+import dev.caravan.dialect.openai.OpenAiEmbeddingsStep;
+import dev.caravan.dialect.openai.OpenAiErrorDialect;
+import dev.caravan.dialect.openai.OpenAiImages;
+import dev.caravan.dialect.openai.OpenAiImagesStep;
+import dev.caravan.dialect.openai.OpenAiModelList;
+import dev.caravan.dialect.openai.OpenAiModels;
+import dev.caravan.dialect.openai.OpenAiPassThrough;
+import dev.caravan.dialect.openai.OpenAiToGemini;
+import dev.caravan.dialect.openai.ThoughtSignatures;
 import dev.caravan.dialect.GeminiRequest;
 import dev.caravan.http.ElasticWorkerPool;
 import dev.caravan.http.HttpEdge;
@@ -89,12 +109,37 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("keyRoundRobin", pool);
         registry.bind("tokenVerifier", new TokenVerifier(clientTokens));
         registry.bind("geminiRequest", new GeminiRequest(new JsonFactory()));
-        registry.bind("geminiErrors", new GeminiErrors());
+        registry.bind("geminiErrors", new DialectErrors(ErrorDialect.GEMINI));
         registry.bind("geminiCall", new GeminiCall(vertx, http, settings.baseUrl(), settings.timeoutSeconds() * 1000L));
         registry.bind("breakerFallback", new BreakerFallback());
         registry.bind("failoverDecision", new FailoverDecision(classifier, pool, settings::maxRetries, clock));
-        registry.bind("upstreamReply", new UpstreamReply(pool));
+        registry.bind("upstreamReply", new UpstreamReply(pool, ErrorDialect.GEMINI));
         registry.bind("httpEdge", new HttpEdge());
+        bindOpenAi(context, registry, json, clock);
+    }
+
+    /** The OpenAI-compatible surface: translation beans around the same upstream call and key pool. */
+    private void bindOpenAi(CamelContext context, Registry registry, ObjectMapper json, LongSupplier clock) {
+        ModelAliases aliases = new ModelAliases(settings.searchModels(), settings.imageModels(),
+                settings.thinkingModels(), settings.thinkingBudgetMap(), settings.filteredModels());
+        ThoughtSignatures signatures = new ThoughtSignatures();
+        ImageFetcher images = new CamelImageFetcher(context.createProducerTemplate(), "direct:openai-fetch-image");
+        OpenAiToGemini toGemini = new OpenAiToGemini(json, aliases, images, signatures);
+        GeminiToOpenAi fromGemini = new GeminiToOpenAi(json, signatures);
+        OpenAiErrorDialect dialect = new OpenAiErrorDialect(json);
+
+        registry.bind("openAiErrors", new DialectErrors(dialect));
+        registry.bind("openAiUpstreamReply", new UpstreamReply(pool, dialect));
+        registry.bind("openAiChatRequest", new OpenAiChatRequest(json, toGemini, fromGemini));
+        registry.bind("openAiChatReply", new OpenAiChatReply(json, fromGemini));
+        registry.bind("openAiModelList", new OpenAiModelList(json, new OpenAiModels(aliases, Clock.systemUTC()),
+                settings.modelsCacheSeconds() * 1000L, clock));
+        registry.bind("openAiEmbeddings", new OpenAiEmbeddingsStep(json, new OpenAiEmbeddings()));
+        String imageModel = settings.createImageModel().isEmpty() ? null : settings.createImageModel();
+        registry.bind("openAiImages", new OpenAiImagesStep(json, new OpenAiImages(imageModel, Clock.systemUTC())));
+        registry.bind("openAiPassThrough", new OpenAiPassThrough(json));
+        registry.bind("imageUrlGuard", new ImageUrlGuard(settings.imageFetchAllowPrivate()));
+        registry.bind("imageDownload", new ImageDownload(settings.imageFetchMaxBytes()));
     }
 
     /** Why the configuration could not be read, or null. */

@@ -3,8 +3,10 @@ package dev.caravan.config;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.Function;
 
@@ -34,6 +36,16 @@ public final class Settings {
     private final int upstreamPoolSize;
     private final int throttleCooldownSeconds;
     private final int unavailableModelHours;
+    private final List<String> searchModels;
+    private final List<String> imageModels;
+    private final List<String> thinkingModels;
+    private final Map<String, Integer> thinkingBudgetMap;
+    private final List<String> filteredModels;
+    private final int modelsCacheSeconds;
+    private final String createImageModel;
+    private final int imageFetchMaxBytes;
+    private final int imageFetchTimeoutSeconds;
+    private final boolean imageFetchAllowPrivate;
 
     private Settings(Reader r) {
         port = r.integer("caravan.port", "PORT", 0, 65535);
@@ -49,6 +61,16 @@ public final class Settings {
         upstreamPoolSize = r.integer("caravan.upstream-pool-size", "UPSTREAM_POOL_SIZE", 1, 100_000);
         throttleCooldownSeconds = r.integer("caravan.throttle-cooldown-seconds", "THROTTLE_COOLDOWN_SECONDS", 0, 10);
         unavailableModelHours = r.integer("caravan.unavailable-model-hours", "UNAVAILABLE_MODEL_HOURS", 1, 24 * 365);
+        searchModels = r.list("caravan.search-models", "SEARCH_MODELS");
+        imageModels = r.list("caravan.image-models", "IMAGE_MODELS");
+        thinkingModels = r.list("caravan.thinking-models", "THINKING_MODELS");
+        thinkingBudgetMap = r.value("caravan.thinking-budget-map", "THINKING_BUDGET_MAP", Settings::parseBudgets);
+        filteredModels = r.list("caravan.filtered-models", "FILTERED_MODELS");
+        modelsCacheSeconds = r.integer("caravan.models-cache-seconds", "MODELS_CACHE_SECONDS", 0, 86_400 * 7);
+        createImageModel = r.string("caravan.create-image-model", "CREATE_IMAGE_MODEL");
+        imageFetchMaxBytes = r.integer("caravan.image-fetch-max-bytes", "IMAGE_FETCH_MAX_BYTES", 1024, Integer.MAX_VALUE);
+        imageFetchTimeoutSeconds = r.integer("caravan.image-fetch-timeout-seconds", "IMAGE_FETCH_TIMEOUT_SECONDS", 1, 600);
+        imageFetchAllowPrivate = r.bool("caravan.image-fetch-allow-private", "IMAGE_FETCH_ALLOW_PRIVATE");
     }
 
     /**
@@ -75,6 +97,42 @@ public final class Settings {
     public int upstreamPoolSize() { return upstreamPoolSize; }
     public int throttleCooldownSeconds() { return throttleCooldownSeconds; }
     public int unavailableModelHours() { return unavailableModelHours; }
+    public List<String> searchModels() { return searchModels; }
+    public List<String> imageModels() { return imageModels; }
+    public List<String> thinkingModels() { return thinkingModels; }
+    public Map<String, Integer> thinkingBudgetMap() { return thinkingBudgetMap; }
+    public List<String> filteredModels() { return filteredModels; }
+    public int modelsCacheSeconds() { return modelsCacheSeconds; }
+    /** The model /v1/images/generations uses when the client names none (empty: Google's default Imagen). */
+    public String createImageModel() { return createImageModel; }
+    public int imageFetchMaxBytes() { return imageFetchMaxBytes; }
+    public int imageFetchTimeoutSeconds() { return imageFetchTimeoutSeconds; }
+    /** Whether image URLs may point at loopback or private addresses (off: a client could probe the network). */
+    public boolean imageFetchAllowPrivate() { return imageFetchAllowPrivate; }
+
+    /** THINKING_BUDGET_MAP: a JSON object of model → token budget, e.g. {"gemini-2.5-flash": 2048}. */
+    private static Map<String, Integer> parseBudgets(String raw) {
+        if (raw.isEmpty()) {
+            return Map.of();
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(raw);
+        } catch (Exception e) {
+            throw new IllegalArgumentException("expected a JSON object such as {\"gemini-2.5-flash\": 2048}");
+        }
+        if (node == null || !node.isObject()) {
+            throw new IllegalArgumentException("expected a JSON object such as {\"gemini-2.5-flash\": 2048}");
+        }
+        Map<String, Integer> budgets = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            if (!e.getValue().canConvertToInt()) {
+                throw new IllegalArgumentException("the budget of " + e.getKey() + " must be a whole number");
+            }
+            budgets.put(e.getKey(), e.getValue().asInt());
+        }
+        return Collections.unmodifiableMap(budgets);
+    }
 
     private static URI parseBaseUrl(String raw) {
         URI uri = URI.create(raw.trim());
@@ -105,6 +163,18 @@ public final class Settings {
             } catch (RuntimeException e) {
                 throw new InvalidSettingException(variable, property, raw, e.getMessage());
             }
+        }
+
+        boolean bool(String property, String variable) {
+            return value(property, variable, raw -> {
+                if (raw.isEmpty() || raw.equalsIgnoreCase("false")) {
+                    return false;
+                }
+                if (raw.equalsIgnoreCase("true")) {
+                    return true;
+                }
+                throw new IllegalArgumentException("expected true or false");
+            });
         }
 
         int integer(String property, String variable, int min, int max) {

@@ -12,7 +12,6 @@ import io.vertx.core.http.HttpMethod;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
-import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
 /**
  * Reads a Gemini-native request ({@code /v1beta/models}, {@code /v1beta/models/{model}},
@@ -34,16 +33,11 @@ public final class GeminiRequest implements Processor {
     @Override
     public void process(Exchange exchange) {
         Message in = exchange.getMessage();
-        HttpMethod method = HttpMethod.valueOf(in.getHeader(Exchange.HTTP_METHOD, "GET", String.class));
         String op = in.getHeader("op", String.class);
-        RequestContext ctx = new RequestContext("gemini");
-        if (in instanceof HttpMessage http) {
-            ctx.clientResponse(http.getResponse());
-        }
-        exchange.setProperty(RequestContext.PROPERTY, ctx);
+        RequestContext ctx = IncomingRequest.open(exchange, "gemini");
 
         if (op == null) {
-            requireMethod(method, HttpMethod.GET);
+            IncomingRequest.requireMethod(in, HttpMethod.GET);
             ctx.target(null, HttpMethod.GET, "/models", listQuery(in), null);
             return;
         }
@@ -53,7 +47,7 @@ public final class GeminiRequest implements Processor {
             throw ClientError.badRequest("Invalid model name: " + abbreviate(model));
         }
         if (colon < 0) {
-            requireMethod(method, HttpMethod.GET);
+            IncomingRequest.requireMethod(in, HttpMethod.GET);
             ctx.target(model, HttpMethod.GET, "/models/" + model, null, null);
             return;
         }
@@ -61,7 +55,7 @@ public final class GeminiRequest implements Processor {
         if (!ACTION.matcher(action).matches()) {
             throw new ClientError(404, "NOT_FOUND", "Unknown method: " + abbreviate(action));
         }
-        requireMethod(method, HttpMethod.POST);
+        IncomingRequest.requireMethod(in, HttpMethod.POST);
         Buffer body = in.getBody(Buffer.class);
         requireJsonObject(body);
         boolean stream = "streamGenerateContent".equals(action);
@@ -69,7 +63,7 @@ public final class GeminiRequest implements Processor {
         boolean sse = stream && "sse".equals(alt);
         ctx.target(model, HttpMethod.POST, "/models/" + op, sse ? "alt=sse" : null, body);
         if (stream) {
-            ctx.streamTo(ctx.clientResponse(), sse);
+            ctx.streamThrough(sse ? GeminiStreamShaper.SSE : GeminiStreamShaper.JSON_ARRAY);
         }
     }
 
@@ -86,12 +80,6 @@ public final class GeminiRequest implements Processor {
                 q.append('&');
             }
             q.append(name).append('=').append(java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8));
-        }
-    }
-
-    private static void requireMethod(HttpMethod actual, HttpMethod expected) {
-        if (!actual.equals(expected)) {
-            throw new ClientError(405, "METHOD_NOT_ALLOWED", "Method " + actual + " is not allowed here; use " + expected);
         }
     }
 

@@ -85,8 +85,6 @@ public final class HttpEdge {
     }
 
     private static String openAiBody(int code, String message) {
-        String type = code >= 500 ? "server_error" : "invalid_request_error";
-        return "{\"error\":{\"message\":\"" + message.replace("\\", "\\\\").replace("\"", "\\\"")
-                + "\",\"type\":\"" + type + "\",\"code\":" + code + "}}";
+        return dev.caravan.dialect.openai.OpenAiErrorBody.json(code, message);
     }
 }

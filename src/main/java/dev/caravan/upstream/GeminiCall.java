@@ -4,7 +4,6 @@ import java.net.URI;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.caravan.dialect.GoogleErrors;
 import dev.caravan.keys.KeyRoundRobin;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -65,8 +64,12 @@ public final class GeminiCall extends AsyncProcessorSupport {
                 .setPort(port)
                 .setSsl(ssl)
                 .setURI(uri)
-                .setIdleTimeout(timeoutMillis)
-                .putHeader(KeyRoundRobin.KEY_HEADER, key);
+                .setIdleTimeout(timeoutMillis);
+        if (ctx.bearerKey()) {
+            options.putHeader("authorization", "Bearer " + key);
+        } else {
+            options.putHeader(KeyRoundRobin.KEY_HEADER, key);
+        }
         if (ctx.body() != null) {
             options.putHeader("content-type", "application/json");
         }
@@ -165,7 +168,8 @@ public final class GeminiCall extends AsyncProcessorSupport {
 
         void relay(HttpClientResponse response) {
             HttpServerResponse out = ctx.clientResponse();
-            String contentType = response.getHeader("content-type");
+            StreamShaper shaper = ctx.shaper();
+            String contentType = shaper.contentType(response.getHeader("content-type"));
             lastChunkNanos = System.nanoTime();
             if (timeoutMillis > 0) {
                 watchIdle(timeoutMillis);
@@ -175,14 +179,12 @@ public final class GeminiCall extends AsyncProcessorSupport {
                     return;
                 }
                 lastChunkNanos = System.nanoTime();
-                if (!committed) {
-                    committed = true;
-                    out.setStatusCode(200).setChunked(true);
-                    if (contentType != null) {
-                        out.putHeader("content-type", contentType);
-                    }
+                Buffer shaped = shaper.chunk(chunk);
+                if (shaped.length() == 0) {
+                    return;
                 }
-                out.write(chunk);
+                commit(out, contentType);
+                out.write(shaped);
                 if (out.writeQueueFull()) {
                     paused = true;
                     response.pause();
@@ -195,19 +197,25 @@ public final class GeminiCall extends AsyncProcessorSupport {
             });
             response.exceptionHandler(this::noAnswer);
             response.endHandler(v -> {
-                if (!committed) {
-                    committed = true;
-                    out.setStatusCode(200);
-                    if (contentType != null) {
-                        out.putHeader("content-type", contentType);
-                    }
-                }
                 if (claim()) {
+                    Buffer tail = shaper.end();
+                    commit(out, contentType);
                     ctx.result(UpstreamResult.relayed(contentType));
-                    out.end();
+                    out.end(tail);
                     callback.done(false);
                 }
             });
+        }
+
+        /** Writes the response head once: from here on, no other key may be tried. */
+        private void commit(HttpServerResponse out, String contentType) {
+            if (!committed) {
+                committed = true;
+                out.setStatusCode(200).setChunked(true);
+                if (contentType != null) {
+                    out.putHeader("content-type", contentType);
+                }
+            }
         }
 
         void noAnswer(Throwable cause) {
@@ -217,7 +225,7 @@ public final class GeminiCall extends AsyncProcessorSupport {
                 // bytes already reached the client: end the stream with an error it can see, never a silent restart
                 if (claim()) {
                     HttpServerResponse out = ctx.clientResponse();
-                    Buffer tail = GoogleErrors.streamErrorTail(ctx.sse(), timeout ? 504 : 502,
+                    Buffer tail = ctx.shaper().error(timeout ? 504 : 502,
                             timeout ? "DEADLINE_EXCEEDED" : "UNAVAILABLE", "The upstream stream broke: " + why);
                     out.end(tail);
                     ctx.result(UpstreamResult.broken(null, why));

@@ -38,7 +38,8 @@ public final class RequestContext {
     private String query;
     private Buffer body;
     private boolean stream;
-    private boolean sse;
+    private StreamShaper shaper;
+    private boolean bearerKey;
     private HttpServerResponse clientResponse;
     private String clientFingerprint;
 
@@ -69,7 +70,9 @@ public final class RequestContext {
     public String query() { return query; }
     public Buffer body() { return body; }
     public boolean stream() { return stream; }
-    public boolean sse() { return sse; }
+    public StreamShaper shaper() { return shaper; }
+    /** Whether the key travels as {@code Authorization: Bearer} (Google's OpenAI surface) instead of x-goog-api-key. */
+    public boolean bearerKey() { return bearerKey; }
     public HttpServerResponse clientResponse() { return clientResponse; }
     public String clientFingerprint() { return clientFingerprint; }
     public TriedKeys tried() { return tried; }
@@ -88,11 +91,16 @@ public final class RequestContext {
         return this;
     }
 
-    /** Marks the call as a stream relayed to {@code response} as it arrives. */
-    public RequestContext streamTo(HttpServerResponse response, boolean asSse) {
+    /** Marks the call as a stream relayed to the client response as it arrives, shaped by {@code shaper}. */
+    public RequestContext streamThrough(StreamShaper streamShaper) {
         this.stream = true;
-        this.sse = asSse;
-        this.clientResponse = response;
+        this.shaper = streamShaper;
+        return this;
+    }
+
+    /** Sends the key as a Bearer token, as Google's OpenAI-compatible surface expects. */
+    public RequestContext keyAsBearer() {
+        this.bearerKey = true;
         return this;
     }
 

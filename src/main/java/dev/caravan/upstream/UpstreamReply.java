@@ -1,6 +1,6 @@
 package dev.caravan.upstream;
 
-import dev.caravan.dialect.GoogleErrors;
+import dev.caravan.dialect.ErrorDialect;
 import dev.caravan.keys.KeyRoundRobin;
 import dev.caravan.keys.Verdict;
 import org.apache.camel.Exchange;
@@ -16,9 +16,11 @@ import org.apache.camel.Processor;
 public final class UpstreamReply implements Processor {
 
     private final KeyRoundRobin pool;
+    private final ErrorDialect dialect;
 
-    public UpstreamReply(KeyRoundRobin pool) {
+    public UpstreamReply(KeyRoundRobin pool, ErrorDialect dialect) {
         this.pool = pool;
+        this.dialect = dialect;
     }
 
     @Override
@@ -28,10 +30,10 @@ public final class UpstreamReply implements Processor {
         if (ctx.noKeyAtAll()) {
             long ms = ctx.noKeyRetryAfterMillis();
             if (ms < 0) {
-                reply(msg, 503, GoogleErrors.body(503, "UNAVAILABLE",
+                reply(msg, 503, dialect.render(503, "UNAVAILABLE",
                         "No usable API key: every key in the pool is invalid, suspended or disabled"));
             } else {
-                reply(msg, 429, GoogleErrors.body(429, "RESOURCE_EXHAUSTED",
+                reply(msg, 429, dialect.render(429, "RESOURCE_EXHAUSTED",
                         "Every API key is cooling down" + forModel(ctx) + "; retry after " + seconds(ms) + " s"));
                 msg.setHeader("Retry-After", seconds(ms));
             }
@@ -47,18 +49,23 @@ public final class UpstreamReply implements Processor {
         Verdict v = ctx.verdict();
         Verdict.Kind kind = v == null ? null : v.kind();
         if (kind == Verdict.Kind.BREAKER_OPEN) {
-            reply(msg, 503, GoogleErrors.body(503, "UNAVAILABLE",
+            reply(msg, 503, dialect.render(503, "UNAVAILABLE",
                     "Google is failing; the gateway's circuit breaker is open, retry shortly"));
         } else if (r.status() == 0) {
             boolean timeout = "timeout".equals(r.failure());
-            reply(msg, timeout ? 504 : 502, GoogleErrors.body(timeout ? 504 : 502,
+            reply(msg, timeout ? 504 : 502, dialect.render(timeout ? 504 : 502,
                     timeout ? "DEADLINE_EXCEEDED" : "UNAVAILABLE",
                     (timeout ? "Google did not answer in time" : "Google could not be reached") + attempts(ctx)));
         } else if (kind == Verdict.Kind.KEY_INVALID || kind == Verdict.Kind.KEY_SUSPENDED || kind == Verdict.Kind.KEY_DISABLED) {
             // Google's words would be about the gateway's key, which the client cannot fix
-            reply(msg, 503, GoogleErrors.body(503, "UNAVAILABLE", "Google refused the gateway's API keys" + attempts(ctx)));
+            reply(msg, 503, dialect.render(503, "UNAVAILABLE", "Google refused the gateway's API keys" + attempts(ctx)));
         } else {
-            reply(msg, r.status(), r.contentType(), r.body());
+            String translated = r.status() >= 400 && r.body() != null ? dialect.fromGoogle(r.status(), r.body().getBytes()) : null;
+            if (translated != null) {
+                reply(msg, r.status(), translated);
+            } else {
+                reply(msg, r.status(), r.contentType(), r.body());
+            }
             if (r.status() == 429) {
                 long ms = pool.retryAfterMillis(ctx.model());
                 if (ms > 0) {
@@ -78,7 +85,7 @@ public final class UpstreamReply implements Processor {
         msg.setBody(body);
     }
 
-    private static void reply(Message msg, int status, String json) {
+    private void reply(Message msg, int status, String json) {
         reply(msg, status, "application/json; charset=UTF-8", json);
     }
 

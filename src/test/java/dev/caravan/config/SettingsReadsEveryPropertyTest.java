@@ -26,6 +26,16 @@ class SettingsReadsEveryPropertyTest {
         p.setProperty("caravan.upstream-pool-size", "32");
         p.setProperty("caravan.throttle-cooldown-seconds", "2");
         p.setProperty("caravan.unavailable-model-hours", "48");
+        p.setProperty("caravan.search-models", "[\"gemini-2.5-pro\"]");
+        p.setProperty("caravan.image-models", "img-a, img-b");
+        p.setProperty("caravan.thinking-models", "think-a");
+        p.setProperty("caravan.thinking-budget-map", "{\"gemini-2.5-flash\": 2048, \"gemini-2.5-pro\": -1}");
+        p.setProperty("caravan.filtered-models", "[\"hidden-a\",\"hidden-b\"]");
+        p.setProperty("caravan.models-cache-seconds", "30");
+        p.setProperty("caravan.create-image-model", "imagen-x");
+        p.setProperty("caravan.image-fetch-max-bytes", "4096");
+        p.setProperty("caravan.image-fetch-timeout-seconds", "3");
+        p.setProperty("caravan.image-fetch-allow-private", "true");
 
         Settings s = Settings.from(p);
 
@@ -42,6 +52,18 @@ class SettingsReadsEveryPropertyTest {
         assertThat(s.upstreamPoolSize()).isEqualTo(32);
         assertThat(s.throttleCooldownSeconds()).isEqualTo(2);
         assertThat(s.unavailableModelHours()).isEqualTo(48);
+        assertThat(s.searchModels()).containsExactly("gemini-2.5-pro");
+        assertThat(s.imageModels()).containsExactly("img-a", "img-b");
+        assertThat(s.thinkingModels()).containsExactly("think-a");
+        assertThat(s.thinkingBudgetMap()).containsExactly(
+                org.assertj.core.api.Assertions.entry("gemini-2.5-flash", 2048),
+                org.assertj.core.api.Assertions.entry("gemini-2.5-pro", -1));
+        assertThat(s.filteredModels()).containsExactly("hidden-a", "hidden-b");
+        assertThat(s.modelsCacheSeconds()).isEqualTo(30);
+        assertThat(s.createImageModel()).isEqualTo("imagen-x");
+        assertThat(s.imageFetchMaxBytes()).isEqualTo(4096);
+        assertThat(s.imageFetchTimeoutSeconds()).isEqualTo(3);
+        assertThat(s.imageFetchAllowPrivate()).isTrue();
     }
 
     @Test

@@ -29,6 +29,16 @@ final class ValidProperties {
         p.setProperty("caravan.upstream-pool-size", "512");
         p.setProperty("caravan.throttle-cooldown-seconds", "5");
         p.setProperty("caravan.unavailable-model-hours", "24");
+        p.setProperty("caravan.search-models", "[\"gemini-2.5-flash\"]");
+        p.setProperty("caravan.image-models", "gemini-2.0-flash-exp");
+        p.setProperty("caravan.thinking-models", "");
+        p.setProperty("caravan.thinking-budget-map", "{\"gemini-2.5-flash\": 2048}");
+        p.setProperty("caravan.filtered-models", "");
+        p.setProperty("caravan.models-cache-seconds", "600");
+        p.setProperty("caravan.create-image-model", "imagen-4.0-generate-001");
+        p.setProperty("caravan.image-fetch-max-bytes", "20971520");
+        p.setProperty("caravan.image-fetch-timeout-seconds", "10");
+        p.setProperty("caravan.image-fetch-allow-private", "false");
         return p;
     }
 }

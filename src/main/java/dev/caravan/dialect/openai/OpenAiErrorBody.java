@@ -18,7 +18,22 @@ public final class OpenAiErrorBody {
     /** @param param the offending request field, or null */
     public static String json(int status, String message, String param) {
         return "{\"error\":{\"message\":" + quote(message) + ",\"type\":\"" + type(status) + "\",\"param\":"
-                + (param == null ? "null" : quote(param)) + ",\"code\":" + status + "}}";
+                + (param == null ? "null" : quote(param)) + ",\"code\":\"" + code(status) + "\"}}";
+    }
+
+    /** OpenAI's error codes are strings; SDKs read them as such. */
+    static String code(int status) {
+        return switch (status) {
+            case 401 -> "invalid_api_key";
+            case 403 -> "permission_denied";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 413 -> "request_too_large";
+            case 429 -> "rate_limit_exceeded";
+            case 502, 503 -> "upstream_unavailable";
+            case 504 -> "upstream_timeout";
+            default -> status >= 500 ? "server_error" : "invalid_request";
+        };
     }
 
     /** OpenAI's error type for an HTTP status. */

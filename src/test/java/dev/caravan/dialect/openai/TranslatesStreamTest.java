@@ -161,7 +161,7 @@ class TranslatesStreamTest {
         String error = stream.error(502, "Upstream stream broke: \"reset\"");
 
         assertJson(error, """
-                {"error":{"message":"Upstream stream broke: \\"reset\\"","type":"server_error","param":null,"code":502}}
+                {"error":{"message":"Upstream stream broke: \\"reset\\"","type":"server_error","param":null,"code":"upstream_unavailable"}}
                 """);
         assertThat(stream.finish()).isEmpty();
     }

@@ -1,0 +1,64 @@
+package dev.caravan.dialect;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.upstream.RequestContext;
+import io.netty.buffer.ByteBuf;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
+
+/** What every surface does first with a client request: open its context, check the method, read its JSON. */
+public final class IncomingRequest {
+
+    private IncomingRequest() {
+    }
+
+    /** Creates the request context of a surface and puts it on the exchange. */
+    public static RequestContext open(Exchange exchange, String surface) {
+        RequestContext ctx = new RequestContext(surface);
+        if (exchange.getMessage() instanceof HttpMessage http) {
+            ctx.clientResponse(http.getResponse());
+        }
+        exchange.setProperty(RequestContext.PROPERTY, ctx);
+        return ctx;
+    }
+
+    public static HttpMethod method(Message in) {
+        return HttpMethod.valueOf(in.getHeader(Exchange.HTTP_METHOD, "GET", String.class));
+    }
+
+    /** 405 unless the client used {@code expected}. */
+    public static void requireMethod(Message in, HttpMethod expected) {
+        HttpMethod actual = method(in);
+        if (!actual.equals(expected)) {
+            throw new ClientError(405, "METHOD_NOT_ALLOWED", "Method " + actual + " is not allowed here; use " + expected);
+        }
+    }
+
+    /** The body as a JSON object; 400 when it is missing, malformed or not an object. */
+    public static ObjectNode jsonObject(ObjectMapper json, Message in) {
+        Buffer body = in.getBody(Buffer.class);
+        if (body == null || body.length() == 0) {
+            throw ClientError.badRequest("The request body must be a JSON object");
+        }
+        JsonNode node;
+        try {
+            ByteBuf buf = body.getByteBuf();
+            node = buf.hasArray()
+                    ? json.readTree(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes())
+                    : json.readTree(body.getBytes());
+        } catch (Exception e) {
+            String m = e.getMessage() == null ? "malformed" : e.getMessage();
+            int nl = m.indexOf('\n');
+            throw ClientError.badRequest("Invalid JSON payload: " + (nl < 0 ? m : m.substring(0, nl)));
+        }
+        if (!(node instanceof ObjectNode object)) {
+            throw ClientError.badRequest("The request body must be a JSON object");
+        }
+        return object;
+    }
+}

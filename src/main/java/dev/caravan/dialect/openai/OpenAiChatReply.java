@@ -1,0 +1,35 @@
+package dev.caravan.dialect.openai;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.caravan.upstream.RequestContext;
+import dev.caravan.upstream.UpstreamReply;
+import dev.caravan.upstream.UpstreamResult;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+/**
+ * Turns Google's successful generateContent answer into an OpenAI chat.completion. Errors and streams were
+ * already answered by the upstream reply and the stream relay, so it leaves them alone. Thread-safe.
+ */
+public final class OpenAiChatReply implements Processor {
+
+    private final ObjectMapper json;
+    private final GeminiToOpenAi fromGemini;
+
+    public OpenAiChatReply(ObjectMapper json, GeminiToOpenAi fromGemini) {
+        this.json = json;
+        this.fromGemini = fromGemini;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        RequestContext ctx = RequestContext.of(exchange);
+        UpstreamResult r = ctx.result();
+        if (!OpenAiReplies.isWholeSuccess(ctx)) {
+            return;
+        }
+        GeminiChatRequest chat = exchange.getProperty(OpenAiChatRequest.PROPERTY, GeminiChatRequest.class);
+        byte[] body = json.writeValueAsBytes(fromGemini.chatCompletion(json.readTree(r.body().getBytes()), chat.requestedModel()));
+        UpstreamReply.reply(exchange.getMessage(), 200, OpenAiReplies.JSON, io.vertx.core.buffer.Buffer.buffer(body));
+    }
+}

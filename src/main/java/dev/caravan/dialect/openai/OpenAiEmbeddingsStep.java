@@ -1,0 +1,41 @@
+package dev.caravan.dialect.openai;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.caravan.dialect.IncomingRequest;
+import dev.caravan.upstream.RequestContext;
+import dev.caravan.upstream.UpstreamReply;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import org.apache.camel.Exchange;
+
+/** {@code POST /v1/embeddings} around the one upstream call: batchEmbedContents in, OpenAI's list out. Thread-safe. */
+public final class OpenAiEmbeddingsStep {
+
+    private static final String PROPERTY = "caravanOpenAiEmbed";
+
+    private final ObjectMapper json;
+    private final OpenAiEmbeddings embeddings;
+
+    public OpenAiEmbeddingsStep(ObjectMapper json, OpenAiEmbeddings embeddings) {
+        this.json = json;
+        this.embeddings = embeddings;
+    }
+
+    public void prepare(Exchange exchange) throws Exception {
+        RequestContext ctx = IncomingRequest.open(exchange, "openai");
+        IncomingRequest.requireMethod(exchange.getMessage(), HttpMethod.POST);
+        GeminiEmbedRequest embed = embeddings.toGemini(IncomingRequest.jsonObject(json, exchange.getMessage()));
+        ctx.target(embed.model(), HttpMethod.POST, embed.path(), null, Buffer.buffer(json.writeValueAsBytes(embed.body())));
+        exchange.setProperty(PROPERTY, embed);
+    }
+
+    public void answer(Exchange exchange) throws Exception {
+        RequestContext ctx = RequestContext.of(exchange);
+        if (!OpenAiReplies.isWholeSuccess(ctx)) {
+            return;
+        }
+        GeminiEmbedRequest embed = exchange.getProperty(PROPERTY, GeminiEmbedRequest.class);
+        byte[] body = json.writeValueAsBytes(embeddings.toOpenAi(json.readTree(ctx.result().body().getBytes()), embed));
+        UpstreamReply.reply(exchange.getMessage(), 200, OpenAiReplies.JSON, Buffer.buffer(body));
+    }
+}

@@ -1,0 +1,40 @@
+package dev.caravan.dialect.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.caravan.dialect.ErrorDialect;
+
+/**
+ * OpenAI's error envelope for the OpenAI-compatible surface; Google's errors keep their message and status code
+ * but take OpenAI's shape and type, so OpenAI's SDKs raise the exception a caller expects. Thread-safe.
+ */
+public final class OpenAiErrorDialect implements ErrorDialect {
+
+    private final ObjectMapper json;
+
+    public OpenAiErrorDialect(ObjectMapper json) {
+        this.json = json;
+    }
+
+    @Override
+    public String render(int httpStatus, String googleStatus, String message) {
+        return OpenAiErrorBody.json(httpStatus, message);
+    }
+
+    @Override
+    public String fromGoogle(int httpStatus, byte[] googleBody) {
+        String message = null;
+        try {
+            JsonNode root = json.readTree(googleBody);
+            if (root != null && root.isArray()) {
+                root = root.path(0);
+            }
+            if (root != null) {
+                message = root.path("error").path("message").asText(null);
+            }
+        } catch (Exception notJson) {
+            // Google answered something that is not its envelope: say so plainly below
+        }
+        return OpenAiErrorBody.json(httpStatus, message != null ? message : "Google answered HTTP " + httpStatus);
+    }
+}

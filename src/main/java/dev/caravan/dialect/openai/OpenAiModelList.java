@@ -1,0 +1,65 @@
+package dev.caravan.dialect.openai;
+
+import java.util.function.LongSupplier;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.caravan.dialect.IncomingRequest;
+import dev.caravan.upstream.RequestContext;
+import dev.caravan.upstream.UpstreamReply;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import org.apache.camel.Exchange;
+
+/**
+ * {@code GET /v1/models}: Google's model list as OpenAI model objects, kept for a configurable time so that
+ * clients listing models on every start do not spend a Google call each. Thread-safe: the cache is one
+ * volatile snapshot, and two requests that both find it stale both refresh it (harmless).
+ */
+public final class OpenAiModelList {
+
+    /** The exchange property telling the route whether the cache answered. */
+    public static final String CACHED = "caravanModelsCached";
+
+    private final ObjectMapper json;
+    private final OpenAiModels models;
+    private final long ttlMillis;
+    private final LongSupplier clock;
+    private volatile Snapshot snapshot;
+
+    private record Snapshot(Buffer body, long expiresAt) {
+    }
+
+    public OpenAiModelList(ObjectMapper json, OpenAiModels models, long ttlMillis, LongSupplier clock) {
+        this.json = json;
+        this.models = models;
+        this.ttlMillis = ttlMillis;
+        this.clock = clock;
+    }
+
+    /** Answers from the cache when it is fresh; otherwise sets up the call for Google's list. */
+    public void prepare(Exchange exchange) {
+        RequestContext ctx = IncomingRequest.open(exchange, "openai");
+        IncomingRequest.requireMethod(exchange.getMessage(), HttpMethod.GET);
+        Snapshot s = snapshot;
+        boolean fresh = s != null && clock.getAsLong() < s.expiresAt;
+        exchange.setProperty(CACHED, fresh);
+        if (fresh) {
+            UpstreamReply.reply(exchange.getMessage(), 200, OpenAiReplies.JSON, s.body.copy());
+        } else {
+            ctx.target(null, HttpMethod.GET, "/models", "pageSize=1000", null);
+        }
+    }
+
+    /** Translates Google's list and keeps it. */
+    public void answer(Exchange exchange) throws Exception {
+        RequestContext ctx = RequestContext.of(exchange);
+        if (!OpenAiReplies.isWholeSuccess(ctx)) {
+            return;
+        }
+        Buffer body = Buffer.buffer(json.writeValueAsBytes(models.toOpenAi(json.readTree(ctx.result().body().getBytes()))));
+        if (ttlMillis > 0) {
+            snapshot = new Snapshot(body.copy(), clock.getAsLong() + ttlMillis);
+        }
+        UpstreamReply.reply(exchange.getMessage(), 200, OpenAiReplies.JSON, body);
+    }
+}

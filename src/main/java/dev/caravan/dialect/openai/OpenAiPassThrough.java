@@ -1,0 +1,74 @@
+package dev.caravan.dialect.openai;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.dialect.ClientError;
+import dev.caravan.dialect.IncomingRequest;
+import dev.caravan.upstream.RequestContext;
+import dev.caravan.upstream.StreamShaper;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+
+/**
+ * {@code /openai/v1/…}: forwards to Google's own OpenAI-compatible surface ({@code {BASE_URL}/openai/…}) with the
+ * client's body verbatim and a pool key as Bearer, through the same key pool and failover as every call.
+ * Thread-safe.
+ */
+public final class OpenAiPassThrough implements Processor {
+
+    private static final String PREFIX = "/openai/v1/";
+
+    private final ObjectMapper json;
+
+    public OpenAiPassThrough(ObjectMapper json) {
+        this.json = json;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        Message in = exchange.getMessage();
+        String path = in.getHeader(Exchange.HTTP_PATH, String.class);
+        if (path == null || !path.startsWith(PREFIX)) {
+            throw new ClientError(404, "NOT_FOUND", "No such endpoint: " + path);
+        }
+        String upstreamPath = "/openai/" + path.substring(PREFIX.length());
+        RequestContext ctx = IncomingRequest.open(exchange, "openai").keyAsBearer();
+        if (IncomingRequest.method(in) == HttpMethod.GET) {
+            ctx.target(null, HttpMethod.GET, upstreamPath, null, null);
+            return;
+        }
+        IncomingRequest.requireMethod(in, HttpMethod.POST);
+        ObjectNode body = IncomingRequest.jsonObject(json, in);
+        String model = body.path("model").asText(null);
+        ctx.target(model, HttpMethod.POST, upstreamPath, null, in.getBody(Buffer.class));
+        if (body.path("stream").asBoolean(false)) {
+            ctx.streamThrough(PASS_THROUGH);
+        }
+    }
+
+    /** Google's OpenAI stream as it comes; a break after the first byte ends with an OpenAI error chunk. */
+    private static final StreamShaper PASS_THROUGH = new StreamShaper() {
+        @Override
+        public String contentType(String upstreamContentType) {
+            return upstreamContentType;
+        }
+
+        @Override
+        public Buffer chunk(Buffer upstream) {
+            return upstream;
+        }
+
+        @Override
+        public Buffer end() {
+            return Buffer.buffer(0);
+        }
+
+        @Override
+        public Buffer error(int code, String googleStatus, String message) {
+            return Buffer.buffer("data: " + OpenAiErrorBody.json(code, message) + "\n\n" + OpenAiStreamTranslator.DONE);
+        }
+    };
+}

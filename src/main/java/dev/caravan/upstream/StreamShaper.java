@@ -1,0 +1,23 @@
+package dev.caravan.upstream;
+
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * Shapes a relayed stream for the client: passes Google's bytes on (Gemini surface) or translates them
+ * (OpenAI surface). One per stream; called on the upstream connection's event loop, one call at a time, so
+ * implementations need not be thread-safe.
+ */
+public interface StreamShaper {
+
+    /** The content type the client sees, given Google's. */
+    String contentType(String upstreamContentType);
+
+    /** What to send the client for a chunk from Google; empty when the chunk completes nothing yet. */
+    Buffer chunk(Buffer upstream);
+
+    /** What to send when Google ended the stream normally (may be empty). */
+    Buffer end();
+
+    /** What ends the stream when it breaks after bytes reached the client. */
+    Buffer error(int code, String googleStatus, String message);
+}
