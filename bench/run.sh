@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# Caravan's benchmark: one machine, one run. Starts a fixed-response upstream (nginx serving a static Gemini
+# answer, and a paced SSE upstream behind it), nginx as a plain reverse proxy (the floor for any proxy) and
+# Caravan, then drives the upstream directly, through nginx and through Caravan side by side with wrk.
+# Writes a dated results file under bench/results/. Needs: nginx, wrk, python3 (apt-get install -y nginx-light wrk).
+#
+# Knobs (environment): DURATION (10s per measurement), WARMUP (15s), PIN (1: gateway on core 0, load on core 1),
+# STREAMS (1000 held streams), JAVA_OPTS (extra JVM flags for Caravan; none by default, as `java -jar` runs).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-15s}
+PIN=${PIN:-1}
+STREAMS=${STREAMS:-1000}
+JAVA_OPTS=${JAVA_OPTS:-}
+UP=18181; PROXY=18182; SSE=18183; GW=18180
+TOKEN=bench-token
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+busy_before=$(ps -eo pcpu,comm --sort=-pcpu | awk 'NR>1 && NR<=6 {printf "%s %s%%; ", $2, $1}')
+work=$(mktemp -d)
+stamp=$(date -u +%Y-%m-%dT%H%M%SZ)
+mkdir -p bench/results
+out=bench/results/$stamp.md
+
+if [ "$PIN" = 1 ] && [ "$(nproc)" -ge 2 ]; then
+  GW_CPU="taskset -c 0"; LOAD_CPU="taskset -c 1"
+else
+  GW_CPU=""; LOAD_CPU=""
+fi
+for tool in nginx wrk python3 java; do
+  command -v $tool >/dev/null || { echo "missing $tool: apt-get install -y nginx-light wrk" >&2; exit 1; }
+done
+[ -f target/caravan.jar ] || mvn -B -q -DskipTests package
+
+pids=()
+cleanup() {
+  for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done
+  nginx -p "$work" -c up.conf -s stop 2>/dev/null || true
+  nginx -p "$work/proxy" -c proxy.conf -s stop 2>/dev/null || true
+}
+trap cleanup EXIT
+
+body=$(tr -d '\n' < bench/generate-content-response.json)
+models='{"models":[{"name":"models/gemini-2.5-flash","displayName":"Gemini 2.5 Flash"}]}'
+cat > "$work/up.conf" <<CONF
+worker_processes 1;
+error_log $work/up-error.log;
+pid $work/up.pid;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path $work;
+  proxy_temp_path $work;
+  server {
+    listen 127.0.0.1:$UP backlog=4096;
+    location ~ :streamGenerateContent {
+      proxy_pass http://127.0.0.1:$SSE;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering off;
+    }
+    location ~ /models\$ { default_type application/json; return 200 '$models'; }
+    location / { default_type application/json; return 200 '$body'; }
+  }
+}
+CONF
+mkdir -p "$work/proxy"
+cat > "$work/proxy/proxy.conf" <<CONF
+worker_processes 1;
+error_log $work/proxy/error.log;
+pid $work/proxy/proxy.pid;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path $work/proxy;
+  proxy_temp_path $work/proxy;
+  upstream google { server 127.0.0.1:$UP; keepalive 256; }
+  server {
+    listen 127.0.0.1:$PROXY backlog=4096;
+    location / { proxy_pass http://google; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_buffering off; }
+  }
+}
+CONF
+
+$LOAD_CPU python3 bench/sse_upstream.py $SSE 3 10 20 500 & pids+=($!)
+$LOAD_CPU nginx -p "$work" -c up.conf
+$GW_CPU nginx -p "$work/proxy" -c proxy.conf
+
+# --- Caravan: start to first served request, idle RSS ---
+start=$(date +%s%N)
+env API_KEYS='["bench-key-1","bench-key-2","bench-key-3","bench-key-4"]' ALLOWED_TOKENS="[\"$TOKEN\"]" \
+  AUTH_TOKEN=bench-admin PORT=$GW BASE_URL="http://127.0.0.1:$UP/v1beta" LOG_LEVEL=WARN MAX_RETRIES=1 \
+  $GW_CPU java $JAVA_OPTS -jar target/caravan.jar > "$work/caravan.log" 2>&1 & gw=$!; pids+=($gw)
+native="http://127.0.0.1:$GW/v1beta/models/gemini-2.5-flash:generateContent"
+until curl -s -o /dev/null -H "x-goog-api-key: $TOKEN" -H 'content-type: application/json' -d '{"contents":[]}' "$native"; do
+  sleep 0.01
+done
+startup_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+sleep 3
+rss() { awk '/VmRSS/ {printf "%d", $2/1024}' /proc/$gw/status; }
+idle_rss=$(rss)
+
+cat > "$work/native.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["content-type"] = "application/json"
+wrk.headers["x-goog-api-key"] = "bench-token"
+local parts = {}
+for i = 1, 16 do parts[#parts + 1] = '{"text":"A caravan of forty camels crossed the dunes at dusk, its bells ringing over the sand."}' end
+wrk.body = '{"contents":[{"role":"user","parts":[' .. table.concat(parts, ",") .. ']}],"generationConfig":{"temperature":0.2}}'
+LUA
+cat > "$work/openai.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["content-type"] = "application/json"
+wrk.headers["authorization"] = "Bearer bench-token"
+wrk.body = '{"model":"gemini-2.5-flash","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"A caravan of forty camels crossed the dunes at dusk, its bells ringing over the sand. Tell me where it was going, in one sentence, and why the camels were tired. Then name the oasis."}],"temperature":0.2}'
+LUA
+
+echo "warm-up $WARMUP (native and OpenAI surfaces) ..."
+$LOAD_CPU wrk -t1 -c16 -d"$WARMUP" -s "$work/native.lua" "$native" > /dev/null
+$LOAD_CPU wrk -t1 -c16 -d5s -s "$work/openai.lua" "http://127.0.0.1:$GW/v1/chat/completions" > /dev/null
+
+# wrk → "rps p50_ms p99_ms"
+measure() {
+  local c=$1 script=$2 url=$3 threads=1
+  [ "$c" -ge 16 ] && threads=2
+  $LOAD_CPU wrk -t$threads -c"$c" -d"$DURATION" --latency -s "$script" "$url" | awk '
+    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
+    /^ +50%/ {p50=ms($2)} /^ +99%/ {p99=ms($2)} /^Requests\/sec/ {rps=$2}
+    /Non-2xx/ {bad=$NF} END {printf "%.0f %.3f %.3f %s\n", rps, p50, p99, (bad==""?0:bad)}'
+}
+
+rows=""
+load_rss=0
+for c in 1 16 64; do
+  d=$(measure $c "$work/native.lua" "http://127.0.0.1:$UP/v1beta/models/gemini-2.5-flash:generateContent")
+  n=$(measure $c "$work/native.lua" "http://127.0.0.1:$PROXY/v1beta/models/gemini-2.5-flash:generateContent")
+  g=$(measure $c "$work/native.lua" "$native")
+  r=$(rss); [ "$r" -gt "$load_rss" ] && load_rss=$r
+  o=$(measure $c "$work/openai.lua" "http://127.0.0.1:$GW/v1/chat/completions")
+  r=$(rss); [ "$r" -gt "$load_rss" ] && load_rss=$r
+  rows+="$c|$d|$n|$g|$o"$'\n'
+done
+
+# --- streams: added time to first byte, then many streams held at once ---
+stream_path="/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse"
+$LOAD_CPU python3 bench/stream_client.py ttfb "http://127.0.0.1:$UP$stream_path" 50 $TOKEN > /dev/null
+ttfb_direct=$($LOAD_CPU python3 bench/stream_client.py ttfb "http://127.0.0.1:$UP$stream_path" 300 $TOKEN)
+ttfb_proxy=$($LOAD_CPU python3 bench/stream_client.py ttfb "http://127.0.0.1:$PROXY$stream_path" 300 $TOKEN)
+ttfb_gw=$($LOAD_CPU python3 bench/stream_client.py ttfb "http://127.0.0.1:$GW$stream_path" 300 $TOKEN)
+held=$($LOAD_CPU python3 bench/stream_client.py hold \
+  "http://127.0.0.1:$GW/v1beta/models/long-gemini:streamGenerateContent?alt=sse" "$STREAMS" $TOKEN $gw)
+after_rss=$(rss)
+
+val() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+td=$(val "$ttfb_direct" ttfb_median_ms); tp=$(val "$ttfb_proxy" ttfb_median_ms); tg=$(val "$ttfb_gw" ttfb_median_ms)
+
+{
+  echo "# Caravan benchmark, $stamp"
+  echo
+  echo "Command: \`bash bench/run.sh\` (DURATION=$DURATION, WARMUP=$WARMUP, PIN=$PIN, STREAMS=$STREAMS, JAVA_OPTS='$JAVA_OPTS')"
+  echo
+  echo "## Machine"
+  echo "- $(nproc) cores: $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/Mem:/ {print $2}') GiB memory"
+  echo "- background load before the run: load average $load_before; busiest processes: $busy_before"
+  echo "- $(java -version 2>&1 | head -1); Caravan $(git rev-parse --short HEAD)"
+  echo "- pinning: $( [ -n "$GW_CPU" ] && echo 'Caravan and the reverse-proxy nginx on core 0; wrk, the upstream nginx and the SSE upstream on core 1' || echo none)"
+  echo
+  echo "## Requests (1 KB generateContent POST; OpenAI chat completion on /v1/chat/completions)"
+  echo
+  echo "| c | upstream direct req/s · p50 · p99 (ms) | nginx reverse proxy | Caravan, Gemini surface | Caravan, OpenAI surface |"
+  echo "|---|---|---|---|---|"
+  while IFS='|' read -r c d n g o; do
+    [ -z "$c" ] && continue
+    f() { set -- $1; echo "$1 · $2 · $3$( [ "${4:-0}" != 0 ] && echo " ($4 non-2xx)")"; }
+    echo "| $c | $(f "$d") | $(f "$n") | $(f "$g") | $(f "$o") |"
+  done <<< "$rows"
+  echo
+  c1d=$(echo "$rows" | awk -F'|' '$1==1 {split($2,a," "); print a[2]}')
+  c1n=$(echo "$rows" | awk -F'|' '$1==1 {split($3,a," "); print a[2]}')
+  c1g=$(echo "$rows" | awk -F'|' '$1==1 {split($4,a," "); print a[2]}')
+  c1o=$(echo "$rows" | awk -F'|' '$1==1 {split($5,a," "); print a[2]}')
+  echo "Added p50 at c=1 over calling the upstream directly: nginx $(awk "BEGIN {printf \"%.3f\", $c1n-$c1d}") ms,"
+  echo "Caravan Gemini surface $(awk "BEGIN {printf \"%.3f\", $c1g-$c1d}") ms, Caravan OpenAI surface $(awk "BEGIN {printf \"%.3f\", $c1o-$c1d}") ms."
+  echo
+  echo "## Streams"
+  echo "- time to first byte (median of 300): direct $td ms, nginx $tp ms, Caravan $tg ms; added by Caravan $(awk "BEGIN {printf \"%.3f\", $tg-$td}") ms"
+  echo "- $STREAMS streams held at once through Caravan (20 events, 500 ms apart): $held"
+  echo
+  echo "## Memory and start"
+  echo "- start to first served request: $startup_ms ms"
+  echo "- RSS idle: $idle_rss MB; under request load (peak sampled): $load_rss MB; with $STREAMS open streams: see peak_rss_mb above; after: $after_rss MB"
+} > "$out"
+cat "$out"
