@@ -4,6 +4,13 @@ import java.util.Properties;
 
 import dev.caravan.config.InvalidSettingException;
 import dev.caravan.http.HttpEdge;
+import dev.caravan.ops.CaravanHealthCheck;
+import java.util.ArrayList;
+import java.util.List;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
@@ -31,6 +38,8 @@ public final class Caravan {
         if (overrides != null && !overrides.isEmpty()) {
             main.setOverrideProperties(overrides);
         }
+        // one Prometheus registry for Camel's route metrics and Caravan's own meters
+        main.bind(MicrometerConstants.METRICS_REGISTRY_NAME, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         main.configure().addConfiguration(configuration);
         main.addMainListener(new MainListenerSupport() {
             @Override
@@ -98,6 +107,20 @@ public final class Caravan {
         return configuration.failure();
     }
 
+    /** Readiness: the port answers and a key is usable (the storage adds its own condition). */
+    private void registerHealth(CamelContext context) {
+        List<CaravanHealthCheck.Condition> conditions = new ArrayList<>();
+        conditions.add(new CaravanHealthCheck.Condition("http", () -> boundPort > 0 ? null : "HTTP port not bound"));
+        conditions.add(new CaravanHealthCheck.Condition("keys",
+                () -> configuration.pool().usable() > 0 ? null : "no usable API key"));
+        CaravanHealthCheck check = new CaravanHealthCheck(conditions);
+        check.setCamelContext(context);
+        HealthCheckRegistry registry = HealthCheckRegistry.get(context);
+        if (registry != null) {
+            registry.register(check);
+        }
+    }
+
     private void announce(CamelContext context) {
         int port = configuration.settings().port();
         boundPort = new HttpEdge().install(context, port);
@@ -107,6 +130,7 @@ public final class Caravan {
             main.completed();
             return;
         }
+        registerHealth(context);
         LOG.info("Caravan listening on port {} with {} API keys ({} usable)", boundPort,
                 configuration.pool().size(), configuration.pool().usable());
     }

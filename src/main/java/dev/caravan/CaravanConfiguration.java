@@ -34,6 +34,11 @@ import dev.caravan.dialect.GeminiRequest;
 import dev.caravan.http.ElasticWorkerPool;
 import dev.caravan.http.HttpEdge;
 import dev.caravan.keys.KeyRoundRobin;
+import dev.caravan.ops.CaravanMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 import dev.caravan.security.AdminToken;
 import dev.caravan.security.TokenVerifier;
 import dev.caravan.upstream.BreakerFallback;
@@ -61,6 +66,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
     /** The settings, once {@link #configure} read them; the main class reports from them. */
     private Settings settings;
     private KeyRoundRobin pool;
+    private CaravanMetrics metrics;
 
     private volatile RuntimeException failure;
 
@@ -99,6 +105,10 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 new PoolOptions().setHttp1MaxSize(settings.upstreamPoolSize()));
 
         pool = new KeyRoundRobin(settings.apiKeys(), settings.maxFailures(), clock);
+        // the Prometheus registry Camel's route metrics use (bound by the main class before Camel looks for one)
+        MeterRegistry meters = registry.lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
+        metrics = new CaravanMetrics(meters != null ? meters : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), pool);
+        registry.bind("caravanMetrics", metrics);
         String adminToken = AdminToken.resolve(settings.authToken(), Path.of("data", "auth_token"));
         List<String> clientTokens = new ArrayList<>(settings.allowedTokens());
         clientTokens.add(adminToken);
@@ -112,7 +122,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("geminiErrors", new DialectErrors(ErrorDialect.GEMINI));
         registry.bind("geminiCall", new GeminiCall(vertx, http, settings.baseUrl(), settings.timeoutSeconds() * 1000L));
         registry.bind("breakerFallback", new BreakerFallback());
-        registry.bind("failoverDecision", new FailoverDecision(classifier, pool, settings::maxRetries, clock));
+        registry.bind("failoverDecision", new FailoverDecision(classifier, pool, settings::maxRetries, clock, metrics));
         registry.bind("upstreamReply", new UpstreamReply(pool, ErrorDialect.GEMINI));
         registry.bind("httpEdge", new HttpEdge());
         bindOpenAi(context, registry, json, clock);
@@ -153,6 +163,10 @@ public final class CaravanConfiguration implements CamelConfiguration {
 
     public KeyRoundRobin pool() {
         return pool;
+    }
+
+    public CaravanMetrics metrics() {
+        return metrics;
     }
 
     /** Every {@code caravan.*} property with its placeholders ({@code {{env:...}}}) resolved. */

@@ -4,6 +4,7 @@ import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 import dev.caravan.keys.KeyRoundRobin;
+import dev.caravan.ops.CaravanMetrics;
 import dev.caravan.keys.Verdict;
 import io.vertx.core.buffer.Buffer;
 import org.apache.camel.Exchange;
@@ -23,12 +24,15 @@ public final class FailoverDecision implements Processor {
     private final KeyRoundRobin pool;
     private final IntSupplier maxRetries;
     private final LongSupplier clock;
+    private final CaravanMetrics metrics;
 
-    public FailoverDecision(UpstreamErrorClassifier classifier, KeyRoundRobin pool, IntSupplier maxRetries, LongSupplier clock) {
+    public FailoverDecision(UpstreamErrorClassifier classifier, KeyRoundRobin pool, IntSupplier maxRetries,
+                            LongSupplier clock, CaravanMetrics metrics) {
         this.classifier = classifier;
         this.pool = pool;
         this.maxRetries = maxRetries;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     @Override
@@ -41,6 +45,9 @@ public final class FailoverDecision implements Processor {
         }
         if (ctx.key() != null) {
             pool.record(ctx.key(), ctx.model(), v);
+        }
+        if (metrics != null) {
+            metrics.attempt(v);
         }
         exchange.setProperty(AGAIN, v.retryable() && !ctx.committed() && ctx.attempts() < maxRetries.getAsInt());
     }

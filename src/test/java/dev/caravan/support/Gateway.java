@@ -39,6 +39,7 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
     private final List<String> keys;
     private final Map<String, String> overrides = new LinkedHashMap<>();
     private StubGemini stub;
+    private int managementPort;
     private Caravan caravan;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -67,6 +68,8 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
         p.setProperty("caravan.allowed-tokens", "[\"" + TOKEN + "\"]");
         p.setProperty("caravan.auth-token", ADMIN_TOKEN);
         p.setProperty("caravan.worker-pool-size", "64");
+        managementPort = freePort();
+        p.setProperty("camel.management.port", String.valueOf(managementPort));
         p.putAll(overrides);
         caravan = new Caravan(p).start();
     }
@@ -108,6 +111,11 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
 
     public String url(String path) {
         return "http://127.0.0.1:" + caravan.port() + path;
+    }
+
+    /** The management server's URL for {@code path}, e.g. {@code /observe/metrics}. */
+    public String managementUrl(String path) {
+        return "http://127.0.0.1:" + managementPort + path;
     }
 
     public HttpClient http() {

@@ -1,0 +1,113 @@
+package dev.caravan.ops;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import dev.caravan.keys.ApiKey;
+import dev.caravan.keys.KeyRoundRobin;
+import dev.caravan.keys.KeyState;
+import dev.caravan.keys.Verdict;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Caravan's own meters, next to Camel's route metrics: requests by surface, model and status, their duration,
+ * upstream attempts by outcome, keys by state, cool-downs by reason and tokens by model and kind. No label ever
+ * holds a key or a token. Model names come from clients, so only the first {@value #MAX_MODELS} distinct ones
+ * get their own label (the rest count as "other"), which keeps a hostile client from exploding the series.
+ * Thread-safe; meters are created once and cached.
+ */
+public final class CaravanMetrics {
+
+    static final int MAX_MODELS = 200;
+
+    private final MeterRegistry registry;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> models = new ConcurrentHashMap<>();
+
+    public CaravanMetrics(MeterRegistry registry, KeyRoundRobin pool) {
+        this.registry = registry;
+        for (KeyState state : KeyState.values()) {
+            Gauge.builder("caravan_keys", pool, p -> count(p, state))
+                    .description("Keys in the pool by state")
+                    .tag("state", state.name().toLowerCase())
+                    .register(registry);
+        }
+    }
+
+    private static double count(KeyRoundRobin pool, KeyState state) {
+        int n = 0;
+        for (ApiKey k : pool.keys()) {
+            if (k.state() == state) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** One client request finished with {@code status} after {@code nanos}. */
+    public void request(String surface, String model, int status, long nanos) {
+        String m = model(model);
+        String s = String.valueOf(status);
+        counter("caravan_requests_total", "Client requests", "surface", surface, "model", m, "status", s).increment();
+        timers.computeIfAbsent(surface + '|' + m, k -> Timer.builder("caravan_request_duration")
+                .description("Client request duration")
+                .tags("surface", surface, "model", m)
+                .publishPercentileHistogram()
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** One upstream attempt and what it meant. */
+    public void attempt(Verdict verdict) {
+        counter("caravan_upstream_attempts_total", "Upstream attempts by outcome",
+                "outcome", verdict.kind().name().toLowerCase()).increment();
+        String reason = cooldownReason(verdict);
+        if (reason != null) {
+            counter("caravan_key_cooldowns_total", "Key cool-downs by reason", "reason", reason).increment();
+        }
+    }
+
+    /** Tokens Google counted for a request: kind is prompt, completion or thought. */
+    public void tokens(String model, String kind, long count) {
+        if (count > 0) {
+            counter("caravan_tokens_total", "Tokens by model and kind", "model", model(model), "kind", kind).increment(count);
+        }
+    }
+
+    static String cooldownReason(Verdict v) {
+        return switch (v.kind()) {
+            case QUOTA_COOLDOWN -> v.evidence() != null && v.evidence().quotaId() != null
+                    && v.evidence().quotaId().contains("PerDay") ? "per_day" : "per_minute";
+            case MODEL_UNAVAILABLE -> "limit_zero";
+            case THROTTLED -> "throttled";
+            default -> null;
+        };
+    }
+
+    private String model(String model) {
+        if (model == null || model.isEmpty()) {
+            return "none";
+        }
+        if (models.containsKey(model)) {
+            return model;
+        }
+        if (models.size() < MAX_MODELS) {
+            models.putIfAbsent(model, Boolean.TRUE);
+            return model;
+        }
+        return "other";
+    }
+
+    private Counter counter(String name, String description, String... tags) {
+        StringBuilder key = new StringBuilder(name);
+        for (String t : tags) {
+            key.append('|').append(t);
+        }
+        return counters.computeIfAbsent(key.toString(),
+                k -> Counter.builder(name).description(description).tags(tags).register(registry));
+    }
+}
