@@ -15,7 +15,8 @@ COPY application.properties .
 COPY routes routes
 RUN mkdir -p data && chown -R caravan /app/data
 USER caravan
-EXPOSE 8000
+EXPOSE 8000 9876
+# UP only when the port is bound, the database answers and a key is usable
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
-  CMD bash -c 'exec 3<>/dev/tcp/127.0.0.1/${PORT:-8000}' || exit 1
+  CMD bash -c 'exec 3<>/dev/tcp/127.0.0.1/${MANAGEMENT_PORT:-9876} && printf "GET /observe/health HTTP/1.0\r\n\r\n" >&3 && grep -q UP <&3'
 ENTRYPOINT ["java", "-XX:+UseSerialGC", "-jar", "caravan.jar"]
