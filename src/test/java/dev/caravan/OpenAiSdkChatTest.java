@@ -1,6 +1,7 @@
 package dev.caravan;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
+import com.openai.errors.SseException;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
 import com.openai.models.ResponseFormatJsonObject;
@@ -24,6 +26,7 @@ import com.openai.models.chat.completions.ChatCompletionMessage;
 import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
+import com.openai.models.chat.completions.StructuredChatCompletion;
 import dev.caravan.support.Gateway;
 import dev.caravan.support.GoogleBodies;
 import dev.caravan.support.OpenAiSdk;
@@ -230,6 +233,77 @@ class OpenAiSdkChatTest {
     }
 
     @Test
+    void structuredOutputSendsTheSdksSchemaAndTheSdkParsesTheAnswer() throws Exception {
+        gateway.stub().answer(r -> new StubGemini.Json(200,
+                GoogleBodies.generateContent("{\\\"city\\\": \\\"Paris\\\", \\\"temperature\\\": 21}")));
+
+        StructuredChatCompletion<Weather> completion = sdk.chat().completions().create(
+                ChatCompletionCreateParams.builder().model(MODEL).addUserMessage("weather in Paris as JSON")
+                        .responseFormat(Weather.class).build());
+
+        Weather weather = completion.choices().get(0).message().content().orElseThrow();
+        assertThat(weather.city).isEqualTo("Paris");
+        assertThat(weather.temperature).isEqualTo(21);
+        JsonNode config = JSON.readTree(onlyUpstreamRequest().body()).path("generationConfig");
+        assertThat(config.path("responseMimeType").asText()).isEqualTo("application/json");
+        JsonNode schema = config.path("responseJsonSchema");
+        assertThat(schema.at("/properties/city/type").asText()).isEqualTo("string");
+        assertThat(schema.at("/properties/temperature/type").asText()).isEqualTo("integer");
+        assertThat(schema.path("required")).extracting(JsonNode::asText).containsExactlyInAnyOrder("city", "temperature");
+    }
+
+    @Test
+    void sdkStreamGetsToolCallsAsDeltas() throws Exception {
+        gateway.stub().answer(r -> new StubGemini.Sse("text/event-stream", List.of("data: {\"candidates\":[{\"content\":"
+                + "{\"role\":\"model\",\"parts\":[{\"functionCall\":{\"name\":\"get_weather\",\"args\":{\"city\":\"Paris\"}},"
+                + "\"thoughtSignature\":\"c2lnbmF0dXJlLW9mLXRoZS1jYWxs\"}]},\"finishReason\":\"STOP\",\"index\":0}]}\r\n\r\n"),
+                Duration.ofMillis(10), false));
+
+        List<ChatCompletionChunk.Choice.Delta.ToolCall> calls = new ArrayList<>();
+        List<ChatCompletionChunk.Choice.FinishReason> reasons = new ArrayList<>();
+        try (StreamResponse<ChatCompletionChunk> stream = sdk.chat().completions().createStreaming(
+                ChatCompletionCreateParams.builder().model(MODEL).addUserMessage("weather in Paris?")
+                        .addTool(weatherTool()).build())) {
+            stream.stream().flatMap(c -> c.choices().stream()).forEach(c -> {
+                c.delta().toolCalls().ifPresent(calls::addAll);
+                c.finishReason().ifPresent(reasons::add);
+            });
+        }
+
+        assertThat(calls).singleElement().satisfies(call -> {
+            assertThat(call.index()).isZero();
+            assertThat(call.id()).hasValueSatisfying(id -> assertThat(id).isNotBlank());
+            assertThat(call.function().orElseThrow().name()).hasValue("get_weather");
+            assertThat(JSON.readTree(call.function().orElseThrow().arguments().orElseThrow()))
+                    .isEqualTo(JSON.readTree("{\"city\":\"Paris\"}"));
+        });
+        assertThat(reasons).containsExactly(ChatCompletionChunk.Choice.FinishReason.TOOL_CALLS);
+        JsonNode sent = JSON.readTree(onlyUpstreamRequest().body());
+        assertThat(sent.at("/tools/0/functionDeclarations/0/name").asText()).isEqualTo("get_weather");
+    }
+
+    @Test
+    void sdkStreamCutMidwayRaisesTheGatewaysErrorAfterTheChunksItGot() throws Exception {
+        gateway.stub().answer(r -> new StubGemini.Sse("text/event-stream", List.of(event("one", null, null)),
+                Duration.ofMillis(10), true));
+
+        List<String> texts = new ArrayList<>();
+        Throwable thrown;
+        try (StreamResponse<ChatCompletionChunk> stream = sdk.chat().completions().createStreaming(
+                ChatCompletionCreateParams.builder().model(MODEL).addUserMessage("count").build())) {
+            thrown = catchThrowable(() -> stream.stream().flatMap(c -> c.choices().stream())
+                    .forEach(c -> c.delta().content().ifPresent(texts::add)));
+        }
+
+        assertThat(texts).containsExactly("one");
+        assertThat(thrown).isInstanceOf(SseException.class);
+        SseException sse = (SseException) thrown;
+        assertThat(sse.type()).hasValue("server_error");
+        assertThat(sse.getMessage()).contains("broke");
+        assertThat(onlyUpstreamRequest().path()).endsWith(":streamGenerateContent");
+    }
+
+    @Test
     void thoughtsReachTheSdkAsReasoningContent() throws Exception {
         gateway.stub().answer(r -> new StubGemini.Json(200, """
                 {"candidates":[{"content":{"role":"model","parts":[
@@ -316,6 +390,12 @@ class OpenAiSdkChatTest {
                   "modelVersion": "gemini-2.5-flash"
                 }
                 """;
+    }
+
+    /** The answer type of the structured output test, as SDK users write them. */
+    public static final class Weather {
+        public String city;
+        public int temperature;
     }
 
     private static ChatCompletionFunctionTool weatherTool() {
