@@ -46,13 +46,17 @@ public final class OpenAiStreamShaper implements StreamShaper {
 
     @Override
     public Buffer error(int code, String googleStatus, String message) {
+        if (translator.finished()) {
+            // the client already has the chunk that ended the stream (Google's own error): only [DONE] is missing
+            return Buffer.buffer(OpenAiStreamTranslator.DONE);
+        }
         return Buffer.buffer(OpenAiStreamTranslator.frame(translator.error(code, message)) + OpenAiStreamTranslator.DONE);
     }
 
     private Buffer translate(List<String> data, List<String> closing) {
         StringBuilder out = new StringBuilder();
         for (String d : data) {
-            if (d.isBlank() || "[DONE]".equals(d.trim())) {
+            if (d.isBlank() || "[DONE]".equals(d.trim()) || translator.finished()) {
                 continue;
             }
             try {
