@@ -36,12 +36,14 @@ public final class OpenAiStreamShaper implements StreamShaper {
         List<String> data = buf.hasArray()
                 ? events.feed(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes())
                 : events.feed(upstream.getBytes());
-        return data.isEmpty() ? EMPTY : translate(data, null);
+        return data.isEmpty() ? EMPTY : translate(data, false);
     }
 
     @Override
     public Buffer end() {
-        return translate(events.end(), translator.finish());
+        // an event Google did not close with a blank line is still part of the answer: translate it before finishing
+        List<String> last = events.end();
+        return translate(last, true);
     }
 
     @Override
@@ -53,7 +55,8 @@ public final class OpenAiStreamShaper implements StreamShaper {
         return Buffer.buffer(OpenAiStreamTranslator.frame(translator.error(code, message)) + OpenAiStreamTranslator.DONE);
     }
 
-    private Buffer translate(List<String> data, List<String> closing) {
+    /** The chunks for some Gemini events; with {@code closing}, then the closing chunks and {@code [DONE]}. */
+    private Buffer translate(List<String> data, boolean closing) {
         StringBuilder out = new StringBuilder();
         for (String d : data) {
             if (d.isBlank() || "[DONE]".equals(d.trim()) || translator.finished()) {
@@ -67,8 +70,8 @@ public final class OpenAiStreamShaper implements StreamShaper {
                 // Google sent an event that is not JSON: nothing a client could use
             }
         }
-        if (closing != null) {
-            for (String chunk : closing) {
+        if (closing) {
+            for (String chunk : translator.finish()) {
                 out.append(OpenAiStreamTranslator.frame(chunk));
             }
             out.append(OpenAiStreamTranslator.DONE);
