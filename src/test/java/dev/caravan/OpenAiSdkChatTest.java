@@ -168,6 +168,27 @@ class OpenAiSdkChatTest {
     }
 
     @Test
+    void sdkStreamGetsALastEventThatGoogleDidNotEndWithABlankLine() throws Exception {
+        String last = event("two", "STOP", null).stripTrailing();
+        gateway.stub().answer(r -> new StubGemini.Sse("text/event-stream", List.of(event("one", null, null), last),
+                Duration.ofMillis(10), false));
+
+        List<String> texts = new ArrayList<>();
+        List<ChatCompletionChunk.Choice.FinishReason> reasons = new ArrayList<>();
+        try (StreamResponse<ChatCompletionChunk> stream = sdk.chat().completions().createStreaming(
+                ChatCompletionCreateParams.builder().model(MODEL).addUserMessage("count").build())) {
+            stream.stream().flatMap(c -> c.choices().stream()).forEach(c -> {
+                c.delta().content().ifPresent(texts::add);
+                c.finishReason().ifPresent(reasons::add);
+            });
+        }
+
+        assertThat(texts).containsExactly("one", "two");
+        assertThat(reasons).containsExactly(ChatCompletionChunk.Choice.FinishReason.STOP);
+        assertThat(onlyUpstreamRequest().path()).endsWith(":streamGenerateContent");
+    }
+
+    @Test
     void jsonModeAsksGeminiForAJsonAnswer() throws Exception {
         gateway.stub().answer(r -> new StubGemini.Json(200, GoogleBodies.generateContent("{\\\"ok\\\": true}")));
 
