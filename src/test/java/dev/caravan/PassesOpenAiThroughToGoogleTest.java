@@ -84,6 +84,43 @@ class PassesOpenAiThroughToGoogleTest {
     }
 
     @Test
+    void everyOtherOpenAiEndpointPassesThroughToo() throws Exception {
+        String image = "{\"model\":\"imagen-3.0-generate-002\",\"prompt\":\"a boat\",\"response_format\":\"b64_json\"}";
+        gateway.stub().answer(r -> new StubGemini.Json(200, "{\"created\":1,\"data\":[{\"b64_json\":\"aGk=\"}]}"));
+
+        HttpResponse<String> images = post("/openai/v1/images/generations", image);
+
+        assertThat(images.statusCode()).isEqualTo(200);
+        assertThat(images.body()).isEqualTo("{\"created\":1,\"data\":[{\"b64_json\":\"aGk=\"}]}");
+        StubGemini.Received generated = onlyUpstreamRequest();
+        assertThat(generated.path()).isEqualTo("/v1beta/openai/images/generations");
+        assertThat(generated.bodyText()).isEqualTo(image);
+        gateway.stub().reset();
+        gateway.stub().answer(r -> new StubGemini.Json(200, "{\"id\":\"gemini-2.5-flash\",\"object\":\"model\"}"));
+
+        HttpResponse<String> model = gateway.send(HttpRequest.newBuilder(
+                URI.create(gateway.url("/openai/v1/models/gemini-2.5-flash")))
+                .header("Authorization", "Bearer " + Gateway.TOKEN).GET());
+
+        assertThat(model.statusCode()).isEqualTo(200);
+        assertThat(model.body()).isEqualTo("{\"id\":\"gemini-2.5-flash\",\"object\":\"model\"}");
+        StubGemini.Received retrieved = onlyUpstreamRequest();
+        assertThat(retrieved.method()).isEqualTo("GET");
+        assertThat(retrieved.path()).isEqualTo("/v1beta/openai/models/gemini-2.5-flash");
+    }
+
+    @Test
+    void aPathThatWouldLeaveGooglesOpenAiSurfaceIsRefused() throws Exception {
+        HttpResponse<String> res = gateway.send(HttpRequest.newBuilder(
+                URI.create(gateway.url("/openai/v1/models/..%2F..%2Fmodels%2Fgemini-2.5-flash:generateContent")))
+                .header("Authorization", "Bearer " + Gateway.TOKEN).GET());
+
+        assertThat(res.statusCode()).isIn(400, 404);
+        assertOpenAiError(res, res.statusCode(), "invalid_request_error");
+        assertThat(gateway.stub().received()).isEmpty();
+    }
+
+    @Test
     void streamIsRelayedAsGoogleSendsIt() throws Exception {
         List<String> chunks = List.of(
                 "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hel\"}}]}\n\n",
