@@ -22,7 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * An http(s) image URL in a chat message is fetched by the gateway (here from the stub, so private addresses are
  * allowed) and sent to Gemini as inline data; the fetch carries neither a pool key nor the client's token, and a
- * URL that does not answer with an image is refused with 400 before Gemini is called.
+ * URL that does not answer with an image, or with one over IMAGE_FETCH_MAX_BYTES, is refused with 400 before Gemini
+ * is called.
  */
 class FetchesImageUrlsInChatMessagesTest {
 
@@ -33,7 +34,8 @@ class FetchesImageUrlsInChatMessagesTest {
 
     @RegisterExtension
     static final Gateway gateway = Gateway.withKeys(POOL.toArray(String[]::new))
-            .set("caravan.image-fetch-allow-private", "true");
+            .set("caravan.image-fetch-allow-private", "true")
+            .set("caravan.image-fetch-max-bytes", "1024");
 
     private static String imageUrl(String path) {
         return gateway.stub().baseUrl().replaceFirst("/v1beta$", path);
@@ -78,6 +80,16 @@ class FetchesImageUrlsInChatMessagesTest {
         assertThat(parts.at("/1/inlineData/mimeType").asText()).isEqualTo("image/png");
         assertThat(parts.at("/1/inlineData/data").asText()).isEqualTo(
                 Base64.getEncoder().encodeToString(IMAGE_BYTES.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void imageOverTheSizeCapIsRefusedWith400AndGeminiIsNotCalled() throws Exception {
+        gateway.stub().answer(r -> new StubGemini.Sse("image/png", List.of("x".repeat(1025)), Duration.ZERO, false));
+
+        JsonNode error = assertOpenAiError(chatAbout(imageUrl("/images/huge.png")), 400, "invalid_request_error");
+
+        assertThat(error.path("message").asText()).contains("larger than 1024 bytes");
+        assertThat(gateway.stub().received()).extracting(StubGemini.Received::path).containsExactly("/images/huge.png");
     }
 
     @Test
