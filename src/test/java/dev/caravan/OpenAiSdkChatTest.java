@@ -189,6 +189,46 @@ class OpenAiSdkChatTest {
     }
 
     @Test
+    void sdkStreamFailsOverToAnotherKeyBeforeTheFirstChunk() throws Exception {
+        gateway.stub().answerFor(POOL.get(0), r -> new StubGemini.Json(429, GoogleBodies.quotaPerMinute("20s")));
+        gateway.stub().answerFor(POOL.get(1), r -> new StubGemini.Sse("text/event-stream",
+                List.of(event("from the second key", "STOP", null)), Duration.ofMillis(10), false));
+
+        for (int i = 0; i < 2; i++) {
+            List<String> texts = new ArrayList<>();
+            try (StreamResponse<ChatCompletionChunk> stream = sdk.chat().completions().createStreaming(
+                    ChatCompletionCreateParams.builder().model(MODEL).addUserMessage("hi").build())) {
+                stream.stream().flatMap(c -> c.choices().stream()).forEach(c -> c.delta().content().ifPresent(texts::add));
+            }
+            assertThat(texts).containsExactly("from the second key");
+        }
+
+        assertThat(gateway.stub().keysSeen()).containsOnlyOnce(POOL.get(0));
+        assertThat(gateway.stub().keysSeen()).filteredOn(POOL.get(1)::equals).hasSize(2);
+    }
+
+    @Test
+    void closingTheSdkStreamEarlyAbortsTheCallToGoogle() throws Exception {
+        List<String> events = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            events.add(event("part " + i, null, null));
+        }
+        gateway.stub().answer(r -> new StubGemini.Sse("text/event-stream", events, Duration.ofMillis(200), false));
+
+        String first;
+        try (StreamResponse<ChatCompletionChunk> stream = sdk.chat().completions().createStreaming(
+                ChatCompletionCreateParams.builder().model(MODEL).addUserMessage("a long story").build())) {
+            first = stream.stream().flatMap(c -> c.choices().stream())
+                    .flatMap(c -> c.delta().content().stream()).findFirst().orElseThrow();
+        }
+
+        assertThat(first).isEqualTo("part 0");
+        // Google's stream would last four seconds; the gateway hangs up on it soon after the client did
+        assertThat(gateway.stub().awaitClientClosed(3)).isTrue();
+        assertThat(gateway.stub().sentAtNanos().size()).isLessThan(events.size());
+    }
+
+    @Test
     void jsonModeAsksGeminiForAJsonAnswer() throws Exception {
         gateway.stub().answer(r -> new StubGemini.Json(200, GoogleBodies.generateContent("{\\\"ok\\\": true}")));
 

@@ -144,6 +144,28 @@ class PassesOpenAiThroughToGoogleTest {
     }
 
     @Test
+    void streamFailsOverToAnotherKeyBeforeTheFirstByte() throws Exception {
+        List<String> chunks = List.of(
+                "data: {\"id\":\"c2\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"ok\"},\"finish_reason\":\"stop\"}]}\n\n",
+                "data: [DONE]\n\n");
+        gateway.stub().answer(r -> ("Bearer " + KEY_A).equals(r.header("authorization"))
+                ? new StubGemini.Json(429, GoogleBodies.arrayEnvelope(GoogleBodies.quotaPerMinute("20s")))
+                : new StubGemini.Sse("text/event-stream", chunks, Duration.ofMillis(10), false));
+        String body = "{\"model\":\"gemini-2.5-flash\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+        for (int i = 0; i < 2; i++) {
+            Arrivals.Streamed res = Arrivals.post(gateway, "/openai/v1/chat/completions", body);
+            assertThat(res.status()).isEqualTo(200);
+            assertThat(res.text()).isEqualTo(String.join("", chunks));
+        }
+
+        assertThat(gateway.stub().received()).extracting(r -> r.header("authorization"))
+                .containsOnlyOnce("Bearer " + KEY_A)
+                .filteredOn(("Bearer " + KEY_B)::equals).hasSize(2);
+        assertThat(gateway.key(KEY_A).cooldowns()).containsKey("gemini-2.5-flash");
+    }
+
+    @Test
     void quotaErrorAsOneElementArrayCoolsTheKeyAndFailsOver() throws Exception {
         gateway.stub().answer(r -> ("Bearer " + KEY_A).equals(r.header("authorization"))
                 ? new StubGemini.Json(429, GoogleBodies.arrayEnvelope(GoogleBodies.quotaPerMinute("20s")))
