@@ -7,6 +7,7 @@ import java.util.List;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.JsonValue;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.InternalServerException;
 import com.openai.errors.NotFoundException;
@@ -69,8 +70,8 @@ class OpenAiSdkErrorsTest {
     @Test
     void badRequestRaisesBadRequestWithTheParam() {
         BadRequestException e = catchThrowableOfType(BadRequestException.class,
-                () -> sdk.chat().completions().create(HELLO.toBuilder().temperature(7.0).topP(0.5)
-                        .putAdditionalBodyProperty("messages", com.openai.core.JsonValue.from("not a list")).build()));
+                () -> sdk.chat().completions().create(HELLO.toBuilder()
+                        .putAdditionalBodyProperty("messages", JsonValue.from("not a list")).build()));
 
         assertThat(e.statusCode()).isEqualTo(400);
         assertThat(e.type()).hasValue("invalid_request_error");

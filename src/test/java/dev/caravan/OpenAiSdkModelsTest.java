@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import com.openai.client.OpenAIClient;
@@ -101,7 +102,7 @@ class OpenAiSdkModelsTest {
 
     /** Lists models as soon as the cache an earlier test left has expired, so that Google answers this list. */
     private static List<Model> listFromGoogle() {
-        List<List<Model>> out = new java.util.ArrayList<>();
+        List<List<Model>> out = new ArrayList<>();
         await().atMost(TTL.plusSeconds(3)).pollInterval(Duration.ofMillis(100)).until(() -> {
             List<Model> models = sdk.models().list().data();
             if (gateway.stub().received().isEmpty()) {

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import dev.caravan.keys.KeyState;
@@ -171,7 +172,7 @@ class PassesOpenAiThroughToGoogleTest {
                 ? new StubGemini.Json(429, GoogleBodies.arrayEnvelope(GoogleBodies.quotaPerMinute("20s")))
                 : new StubGemini.Json(200, COMPLETION));
 
-        List<String> bearers = new java.util.ArrayList<>();
+        List<String> bearers = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             HttpResponse<String> res = post("/openai/v1/chat/completions", BODY);
             assertThat(res.statusCode()).isEqualTo(200);
