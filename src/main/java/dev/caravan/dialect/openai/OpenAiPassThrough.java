@@ -1,5 +1,7 @@
 package dev.caravan.dialect.openai;
 
+import java.util.regex.Pattern;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.dialect.ClientError;
@@ -20,6 +22,8 @@ import org.apache.camel.Processor;
 public final class OpenAiPassThrough implements Processor {
 
     private static final String PREFIX = "/openai/v1/";
+    /** Segments as OpenAI's paths spell them; none starts with a dot, so none can climb out of /openai/. */
+    private static final Pattern PATH = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*(/[A-Za-z0-9_-][A-Za-z0-9._-]*)*");
 
     private final ObjectMapper json;
 
@@ -31,7 +35,7 @@ public final class OpenAiPassThrough implements Processor {
     public void process(Exchange exchange) {
         Message in = exchange.getMessage();
         String path = in.getHeader(Exchange.HTTP_PATH, String.class);
-        if (path == null || !path.startsWith(PREFIX)) {
+        if (path == null || !path.startsWith(PREFIX) || !PATH.matcher(path.substring(PREFIX.length())).matches()) {
             throw new ClientError(404, "NOT_FOUND", "No such endpoint: " + path);
         }
         String upstreamPath = "/openai/" + path.substring(PREFIX.length());

@@ -36,23 +36,30 @@ public final class OpenAiStreamShaper implements StreamShaper {
         List<String> data = buf.hasArray()
                 ? events.feed(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes())
                 : events.feed(upstream.getBytes());
-        return data.isEmpty() ? EMPTY : translate(data, null);
+        return data.isEmpty() ? EMPTY : translate(data, false);
     }
 
     @Override
     public Buffer end() {
-        return translate(events.end(), translator.finish());
+        // an event Google did not close with a blank line is still part of the answer: translate it before finishing
+        List<String> last = events.end();
+        return translate(last, true);
     }
 
     @Override
     public Buffer error(int code, String googleStatus, String message) {
+        if (translator.finished()) {
+            // the client already has the chunk that ended the stream (Google's own error): only [DONE] is missing
+            return Buffer.buffer(OpenAiStreamTranslator.DONE);
+        }
         return Buffer.buffer(OpenAiStreamTranslator.frame(translator.error(code, message)) + OpenAiStreamTranslator.DONE);
     }
 
-    private Buffer translate(List<String> data, List<String> closing) {
+    /** The chunks for some Gemini events; with {@code closing}, then the closing chunks and {@code [DONE]}. */
+    private Buffer translate(List<String> data, boolean closing) {
         StringBuilder out = new StringBuilder();
         for (String d : data) {
-            if (d.isBlank() || "[DONE]".equals(d.trim())) {
+            if (d.isBlank() || "[DONE]".equals(d.trim()) || translator.finished()) {
                 continue;
             }
             try {
@@ -63,8 +70,8 @@ public final class OpenAiStreamShaper implements StreamShaper {
                 // Google sent an event that is not JSON: nothing a client could use
             }
         }
-        if (closing != null) {
-            for (String chunk : closing) {
+        if (closing) {
+            for (String chunk : translator.finish()) {
                 out.append(OpenAiStreamTranslator.frame(chunk));
             }
             out.append(OpenAiStreamTranslator.DONE);

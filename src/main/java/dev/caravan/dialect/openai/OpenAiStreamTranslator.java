@@ -73,6 +73,14 @@ public final class OpenAiStreamTranslator {
         if (finished) {
             throw new IllegalStateException("the stream is already finished");
         }
+        JsonNode googleError = Json.field(event, "error");
+        if (googleError != null && googleError.isObject()) {
+            // Google ended a started stream with its own error instead of a finish reason: say so, never "stop"
+            int code = googleError.path("code").asInt(0);
+            String message = Json.nestedText(googleError, "message");
+            return List.of(error(code >= 400 ? code : 502,
+                    "Google ended the stream with an error: " + (message != null ? message : "no message")));
+        }
         JsonNode eventUsage = Json.field(event, "usageMetadata");
         if (eventUsage != null) {
             usage = eventUsage;
@@ -121,6 +129,11 @@ public final class OpenAiStreamTranslator {
     public String error(int code, String message) {
         finished = true;
         return OpenAiErrorBody.json(code, message);
+    }
+
+    /** Whether the stream is over: finished normally, or ended by an error chunk. */
+    public boolean finished() {
+        return finished;
     }
 
     /** One SSE event: {@code data: <json>} and a blank line. */

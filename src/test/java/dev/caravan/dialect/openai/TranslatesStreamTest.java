@@ -167,6 +167,23 @@ class TranslatesStreamTest {
     }
 
     @Test
+    void googlesErrorEventEndsTheStreamWithAnOpenAiErrorChunkInsteadOfAFinishReason() {
+        OpenAiStreamTranslator stream = translator.stream("gemini-2.5-flash", true);
+        stream.onEvent(json("{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"a\"}]}}]}"));
+
+        List<String> chunks = stream.onEvent(json(
+                "{\"error\":{\"code\":500,\"message\":\"An internal error has occurred.\",\"status\":\"INTERNAL\"}}"));
+
+        assertThat(chunks).hasSize(1);
+        assertJson(chunks.get(0), """
+                {"error":{"message":"Google ended the stream with an error: An internal error has occurred.",
+                 "type":"server_error","param":null,"code":"server_error"}}
+                """);
+        assertThat(stream.finished()).isTrue();
+        assertThat(stream.finish()).isEmpty();
+    }
+
+    @Test
     void framesChunksAsServerSentEvents() {
         assertThat(OpenAiStreamTranslator.frame("{\"a\":1}")).isEqualTo("data: {\"a\":1}\n\n");
         assertThat(OpenAiStreamTranslator.DONE).isEqualTo("data: [DONE]\n\n");
