@@ -65,6 +65,24 @@ class OpenAiSdkModelsTest {
     }
 
     @Test
+    void sdkRetrievesOneModelAndAnAliasAsksGoogleAboutItsBase() {
+        gateway.stub().answer(r -> r.path().equals("/v1beta/models/gemini-2.5-flash")
+                ? new StubGemini.Json(200, "{\"name\": \"models/gemini-2.5-flash\", \"displayName\": \"Gemini 2.5 Flash\"}")
+                : new StubGemini.Json(404, "{\"error\":{\"code\":404,\"message\":\"models/nope is not found\",\"status\":\"NOT_FOUND\"}}"));
+
+        Model plain = sdk.models().retrieve("gemini-2.5-flash");
+        Model alias = sdk.models().retrieve("gemini-2.5-flash-search");
+
+        assertThat(plain.id()).isEqualTo("gemini-2.5-flash");
+        assertThat(alias.id()).isEqualTo("gemini-2.5-flash-search");
+        assertThat(gateway.stub().received()).extracting(StubGemini.Received::path)
+                .containsExactly("/v1beta/models/gemini-2.5-flash", "/v1beta/models/gemini-2.5-flash");
+        assertThat(gateway.stub().received()).allSatisfy(r -> assertThat(r.key()).isIn(POOL));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> sdk.models().retrieve("nope"))
+                .isInstanceOf(com.openai.errors.NotFoundException.class);
+    }
+
+    @Test
     void sdkListsGooglesModelsWithDerivedIdsAndWithoutFilteredOnes() {
         List<Model> models = listFromGoogle();
 

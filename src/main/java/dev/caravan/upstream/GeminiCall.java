@@ -179,7 +179,14 @@ public final class GeminiCall extends AsyncProcessorSupport {
                     return;
                 }
                 lastChunkNanos = System.nanoTime();
-                Buffer shaped = shaper.chunk(chunk);
+                Buffer shaped;
+                try {
+                    shaped = shaper.chunk(chunk);
+                } catch (RuntimeException e) {
+                    // a translation bug must end this stream visibly, never park the request
+                    noAnswer(new IllegalStateException("the stream could not be translated"));
+                    return;
+                }
                 if (shaped.length() == 0) {
                     return;
                 }
@@ -197,10 +204,22 @@ public final class GeminiCall extends AsyncProcessorSupport {
             });
             response.exceptionHandler(this::noAnswer);
             response.endHandler(v -> {
+                Buffer tail;
+                try {
+                    tail = shaper.end();
+                } catch (RuntimeException e) {
+                    noAnswer(new IllegalStateException("the stream could not be translated"));
+                    return;
+                }
                 if (claim()) {
-                    Buffer tail = shaper.end();
                     commit(out, contentType);
-                    ctx.result(UpstreamResult.relayed(contentType));
+                    String failed = shaper.failure();
+                    if (failed != null) {
+                        ctx.result(UpstreamResult.broken(contentType, failed));
+                        exchange.setException(new UpstreamUnavailableException(failed));
+                    } else {
+                        ctx.result(UpstreamResult.relayed(contentType));
+                    }
                     out.end(tail);
                     callback.done(false);
                 }

@@ -20,4 +20,12 @@ public interface StreamShaper {
 
     /** What ends the stream when it breaks after bytes reached the client. */
     Buffer error(int code, String googleStatus, String message);
+
+    /**
+     * Why the stream failed although Google's connection ended cleanly (Google sent its own error event), or
+     * null. A failed stream counts as a strike against the key, like a broken one.
+     */
+    default String failure() {
+        return null;
+    }
 }

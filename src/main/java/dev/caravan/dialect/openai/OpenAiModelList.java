@@ -19,6 +19,7 @@ public final class OpenAiModelList {
 
     /** The exchange property telling the route whether the cache answered. */
     public static final String CACHED = "caravanModelsCached";
+    private static final String MODEL_ID = "caravanModelId";
 
     private final ObjectMapper json;
     private final OpenAiModels models;
@@ -48,6 +49,32 @@ public final class OpenAiModelList {
         } else {
             ctx.target(null, HttpMethod.GET, "/models", "pageSize=1000", null);
         }
+    }
+
+    /** {@code GET /v1/models/{model}}: asks Google about the (base) model so that an unknown id gets Google's 404. */
+    public void prepareOne(Exchange exchange) {
+        RequestContext ctx = IncomingRequest.open(exchange, "openai");
+        IncomingRequest.requireMethod(exchange.getMessage(), HttpMethod.GET);
+        String id = exchange.getMessage().getHeader("model", String.class);
+        String base = id == null ? "" : models.base(id);
+        if (!base.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
+            throw new dev.caravan.dialect.ClientError(404, "NOT_FOUND", "No such model: " + id);
+        }
+        ctx.target(base, HttpMethod.GET, "/models/" + base, null, null);
+        exchange.setProperty(MODEL_ID, id);
+    }
+
+    /** Answers the one model in OpenAI's shape once Google knows it. */
+    public void answerOne(Exchange exchange) throws Exception {
+        RequestContext ctx = RequestContext.of(exchange);
+        if (!OpenAiReplies.isWholeSuccess(ctx)) {
+            return;
+        }
+        var model = models.one(exchange.getProperty(MODEL_ID, String.class));
+        if (model == null) {
+            throw new dev.caravan.dialect.ClientError(404, "NOT_FOUND", "No such model");
+        }
+        UpstreamReply.reply(exchange.getMessage(), 200, OpenAiReplies.JSON, Buffer.buffer(json.writeValueAsBytes(model)));
     }
 
     /** Translates Google's list and keeps it. */

@@ -27,6 +27,24 @@ public final class OpenAiModels {
     }
 
     /** @param google Google's {@code GET /models} body, {@code {"models":[{"name":"models/..."}]}} */
+    /**
+     * One model for {@code GET /v1/models/{id}}, as the client named it (an alias keeps its own id), from
+     * Google's answer about its base model; null when the model is filtered.
+     */
+    public ObjectNode one(String requestedId) {
+        String base = aliases.resolve(requestedId).model();
+        if (aliases.filtered(base)) {
+            return null;
+        }
+        return JsonNodeFactory.instance.objectNode().put("id", requestedId).put("object", "model")
+                .put("created", clock.instant().getEpochSecond()).put("owned_by", "google");
+    }
+
+    /** The Gemini model an id asks Google about (an alias's base). */
+    public String base(String requestedId) {
+        return aliases.resolve(requestedId).model();
+    }
+
     public ObjectNode toOpenAi(JsonNode google) {
         Set<String> listed = new LinkedHashSet<>();
         JsonNode models = Json.field(google, "models");

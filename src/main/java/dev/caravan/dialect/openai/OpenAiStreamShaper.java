@@ -19,6 +19,7 @@ public final class OpenAiStreamShaper implements StreamShaper {
     private final ObjectMapper json;
     private final OpenAiStreamTranslator translator;
     private final SseEventParser events = new SseEventParser();
+    private String failure;
 
     public OpenAiStreamShaper(ObjectMapper json, OpenAiStreamTranslator translator) {
         this.json = json;
@@ -55,6 +56,11 @@ public final class OpenAiStreamShaper implements StreamShaper {
         return Buffer.buffer(OpenAiStreamTranslator.frame(translator.error(code, message)) + OpenAiStreamTranslator.DONE);
     }
 
+    @Override
+    public String failure() {
+        return failure;
+    }
+
     /** The chunks for some Gemini events; with {@code closing}, then the closing chunks and {@code [DONE]}. */
     private Buffer translate(List<String> data, boolean closing) {
         StringBuilder out = new StringBuilder();
@@ -65,6 +71,10 @@ public final class OpenAiStreamShaper implements StreamShaper {
             try {
                 for (String chunk : translator.onEvent(json.readTree(d))) {
                     out.append(OpenAiStreamTranslator.frame(chunk));
+                }
+                if (translator.finished()) {
+                    // only an error event ends the translation before the stream's end
+                    failure = "Google ended the stream with an error event";
                 }
             } catch (java.io.IOException notJson) {
                 // Google sent an event that is not JSON: nothing a client could use
