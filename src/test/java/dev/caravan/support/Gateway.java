@@ -6,6 +6,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +42,8 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
     private final Map<String, String> overrides = new LinkedHashMap<>();
     private StubGemini stub;
     private Caravan caravan;
+    private Path dataFolder;
+    private Properties properties;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -60,6 +64,8 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         stub = new StubGemini();
+        // each test class gets its own SQLite file, so no key state or log row leaks from one class to another
+        dataFolder = Files.createTempDirectory("caravan-test-");
         Properties p = new Properties();
         p.setProperty("caravan.port", String.valueOf(freePort()));
         p.setProperty("caravan.base-url", stub.baseUrl());
@@ -67,7 +73,9 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
         p.setProperty("caravan.allowed-tokens", "[\"" + TOKEN + "\"]");
         p.setProperty("caravan.auth-token", ADMIN_TOKEN);
         p.setProperty("caravan.worker-pool-size", "64");
+        p.setProperty("caravan.sqlite-database", dataFolder.resolve("caravan.db").toString());
         p.putAll(overrides);
+        properties = p;
         caravan = new Caravan(p).start();
     }
 
@@ -79,6 +87,39 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
         if (stub != null) {
             stub.close();
         }
+        if (dataFolder != null) {
+            try (var files = Files.walk(dataFolder)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    /** Stops the gateway as an operator would (a normal shutdown that drains what is queued). */
+    public void stop() throws Exception {
+        if (caravan != null) {
+            caravan.stop();
+            caravan = null;
+        }
+    }
+
+    /** Starts the gateway again on the same database and settings (on a new port), as after a restart. */
+    public void restart() throws Exception {
+        stop();
+        Properties p = new Properties();
+        p.putAll(properties);
+        p.setProperty("caravan.port", String.valueOf(freePort()));
+        properties = p;
+        caravan = new Caravan(p).start();
+    }
+
+    /** The SQLite file this gateway uses (unless a test chose MySQL). */
+    public Path databaseFile() {
+        return Path.of(properties.getProperty("caravan.sqlite-database"));
+    }
+
+    /** A fresh JDBC connection to the gateway's SQLite file, for a test to read what was written. */
+    public java.sql.Connection openDatabase() throws java.sql.SQLException {
+        return java.sql.DriverManager.getConnection("jdbc:sqlite:" + databaseFile());
     }
 
     @Override
@@ -96,6 +137,11 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
 
     public Caravan caravan() {
         return caravan;
+    }
+
+    /** What the test runs the gateway with (after the extension's defaults and the test's overrides). */
+    public Properties properties() {
+        return properties;
     }
 
     public KeyRoundRobin pool() {
