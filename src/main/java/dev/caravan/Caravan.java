@@ -29,7 +29,10 @@ public final class Caravan {
         main = new Main();
         main.setPropertyPlaceholderLocations("file:application.properties");
         if (overrides != null && !overrides.isEmpty()) {
-            main.setOverrideProperties(overrides);
+            // a copy: Camel adds to its override properties (the settings table does), the caller's stay as given
+            Properties copy = new Properties();
+            copy.putAll(overrides);
+            main.setOverrideProperties(copy);
         }
         main.configure().addConfiguration(configuration);
         main.addMainListener(new MainListenerSupport() {
