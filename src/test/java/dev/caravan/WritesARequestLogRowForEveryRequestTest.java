@@ -90,6 +90,22 @@ class WritesARequestLogRowForEveryRequestTest {
     }
 
     @Test
+    void namesGooglesFailureAsTheVerdictOfTheLastAttempt() throws Exception {
+        gateway.stub().answer(r -> new StubGemini.Close());
+        long before = Rows.count(db, "request_log");
+
+        HttpResponse<String> res = gateway.post(FLASH, Gateway.prompt("hello"));
+
+        assertThat(res.statusCode()).isEqualTo(502);
+        Map<String, Object> row = awaitRow(before);
+        assertThat(row).containsEntry("status", 502).containsEntry("error_type", "UPSTREAM_FAILURE")
+                .containsEntry("attempt_count", 2);
+        Map<String, Object> error = awaitError(row.get("request_id"));
+        assertThat(error).containsEntry("upstream_status", 0).containsEntry("error_type", "UPSTREAM_FAILURE");
+        assertThat((String) error.get("error_body")).contains("Google could not be reached");
+    }
+
+    @Test
     void redactsKeysAndTokensInGooglesErrorBody() throws Exception {
         String leaky = "{\"error\":{\"code\":400,\"message\":\"Bad request for " + KEY_A + " and " + KEY_B
                 + " from Bearer " + Gateway.TOKEN + " at https://x.test/v1?key=" + Gateway.TOKEN + "\",\"status\":\"INVALID_ARGUMENT\"}}";

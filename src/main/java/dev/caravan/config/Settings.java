@@ -89,7 +89,8 @@ public final class Settings {
         mysqlHost = r.string("caravan.mysql-host", "MYSQL_HOST");
         mysqlPort = r.integer("caravan.mysql-port", "MYSQL_PORT", 1, 65535);
         mysqlUser = r.string("caravan.mysql-user", "MYSQL_USER");
-        mysqlPassword = r.string("caravan.mysql-password", "MYSQL_PASSWORD");
+        // a password is taken as written: spaces at its ends may be part of it
+        mysqlPassword = r.raw("caravan.mysql-password");
         mysqlDatabase = r.value("caravan.mysql-database", "MYSQL_DATABASE", Settings::parseDatabaseName);
         if (databaseType == DatabaseType.MYSQL) {
             r.require("caravan.mysql-host", "MYSQL_HOST", mysqlHost, "DATABASE_TYPE=mysql needs the server's host name");
@@ -228,6 +229,11 @@ public final class Settings {
         String string(String property, String variable) {
             String v = props.getProperty(property);
             return v == null ? "" : v.trim();
+        }
+
+        String raw(String property) {
+            String v = props.getProperty(property);
+            return v == null ? "" : v;
         }
 
         <T> T value(String property, String variable, Function<String, T> parser) {

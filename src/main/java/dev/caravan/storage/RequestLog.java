@@ -59,7 +59,7 @@ public final class RequestLog {
         String path = exchange.getProperty(RequestLogStamp.PATH, String.class);
         String surface = ctx != null ? ctx.surface() : surfaceOf(path);
         UpstreamResult result = ctx == null ? null : ctx.result();
-        int status = status(msg, result, failure);
+        int status = status(msg, result);
         String errorType = errorType(failure, ctx, status);
         TokenUsage usage = usage(ctx);
         List<RequestContext.Attempt> attempts = ctx == null ? List.of() : ctx.attemptLog();
@@ -160,25 +160,27 @@ public final class RequestLog {
         return path.startsWith("/v1beta") || path.startsWith("/gemini/") ? "gemini" : "openai";
     }
 
-    private static int status(Message msg, UpstreamResult result, Throwable failure) {
+    private static int status(Message msg, UpstreamResult result) {
         Integer code = msg.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         if (code != null) {
             return code;
         }
-        if (result != null && result.committed()) {
-            // a relayed stream (200) or a client that left (499): the reply went out without a Camel header
-            return result.status();
-        }
-        return failure != null ? 500 : 200;
+        // a relayed stream (200) or a client that left (499): the reply went out without a Camel header
+        return result != null ? result.status() : 200;
     }
 
+    /**
+     * Why the request failed, in one word: the refusal's status word, the pool's verdict on the last attempt, or
+     * INTERNAL for an unexpected failure; null for a success. The caught exception alone says little: the circuit
+     * breaker also catches the upstream failures that a later key may have made good.
+     */
     private static String errorType(Throwable failure, RequestContext ctx, int status) {
         if (failure instanceof ClientError ce) {
             return ce.status();
         }
-        if (failure != null) {
-            String name = failure.getClass().getSimpleName();
-            return name.equals("InvalidOpenAiRequest") || name.equals("ImageFetchException") ? "INVALID_ARGUMENT" : "INTERNAL";
+        String name = failure == null ? "" : failure.getClass().getSimpleName();
+        if (name.equals("InvalidOpenAiRequest") || name.equals("ImageFetchException")) {
+            return "INVALID_ARGUMENT";
         }
         if (ctx != null && ctx.noKeyAtAll()) {
             return ctx.noKeyRetryAfterMillis() < 0 ? "NO_USABLE_KEY" : "KEYS_COOLING";
@@ -186,6 +188,9 @@ public final class RequestLog {
         Verdict v = ctx == null ? null : ctx.verdict();
         if (v != null && v.kind() != Verdict.Kind.SUCCESS) {
             return v.kind().name();
+        }
+        if (failure != null && status >= 500) {
+            return "INTERNAL";
         }
         return status >= 400 ? "HTTP_" + status : null;
     }

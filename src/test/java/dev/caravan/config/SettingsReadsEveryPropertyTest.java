@@ -41,7 +41,7 @@ class SettingsReadsEveryPropertyTest {
         p.setProperty("caravan.mysql-host", "db.internal");
         p.setProperty("caravan.mysql-port", "3307");
         p.setProperty("caravan.mysql-user", "caravan");
-        p.setProperty("caravan.mysql-password", "s3cret pass");
+        p.setProperty("caravan.mysql-password", " s3cret pass");
         p.setProperty("caravan.mysql-database", "caravan_prod");
         p.setProperty("caravan.auto-delete-request-logs-enabled", "true");
         p.setProperty("caravan.auto-delete-request-logs-days", "14");
@@ -82,7 +82,7 @@ class SettingsReadsEveryPropertyTest {
         assertThat(s.mysqlHost()).isEqualTo("db.internal");
         assertThat(s.mysqlPort()).isEqualTo(3307);
         assertThat(s.mysqlUser()).isEqualTo("caravan");
-        assertThat(s.mysqlPassword()).isEqualTo("s3cret pass");
+        assertThat(s.mysqlPassword()).as("taken as written").isEqualTo(" s3cret pass");
         assertThat(s.mysqlDatabase()).isEqualTo("caravan_prod");
         assertThat(s.autoDeleteRequestLogsEnabled()).isTrue();
         assertThat(s.autoDeleteRequestLogsDays()).isEqualTo(14);
