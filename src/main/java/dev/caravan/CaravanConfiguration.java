@@ -4,11 +4,14 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.caravan.config.InvalidSettingException;
 import dev.caravan.config.Settings;
 import dev.caravan.dialect.DialectErrors;
@@ -43,12 +46,6 @@ import dev.caravan.storage.RequestLog;
 import dev.caravan.storage.RequestLogStamp;
 import dev.caravan.storage.SecretRedactor;
 import dev.caravan.storage.SettingsStore;
-import com.zaxxer.hikari.HikariDataSource;
-import java.util.Map;
-import java.util.Set;
-import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import dev.caravan.security.AdminToken;
 import dev.caravan.security.TokenVerifier;
 import dev.caravan.upstream.BreakerFallback;
@@ -64,8 +61,11 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Wires Caravan's beans into the Camel registry, where the YAML routes find them by name. The one place that
