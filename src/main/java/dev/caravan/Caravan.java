@@ -36,7 +36,10 @@ public final class Caravan {
         main = new Main();
         main.setPropertyPlaceholderLocations("file:application.properties");
         if (overrides != null && !overrides.isEmpty()) {
-            main.setOverrideProperties(overrides);
+            // a copy: Camel adds to its override properties (the settings table does), the caller's stay as given
+            Properties copy = new Properties();
+            copy.putAll(overrides);
+            main.setOverrideProperties(copy);
         }
         // one Prometheus registry for Camel's route metrics and Caravan's own meters
         main.bind(MicrometerConstants.METRICS_REGISTRY_NAME, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -107,10 +110,23 @@ public final class Caravan {
         return configuration.failure();
     }
 
-    /** Readiness: the port answers and a key is usable (the storage adds its own condition). */
+    private String databaseProblem() {
+        javax.sql.DataSource ds = configuration.dataSource();
+        if (ds == null) {
+            return "database not configured";
+        }
+        try (java.sql.Connection c = ds.getConnection()) {
+            return c.isValid(2) ? null : "database does not answer";
+        } catch (java.sql.SQLException e) {
+            return "database does not answer: " + e.getClass().getSimpleName();
+        }
+    }
+
+    /** Readiness: the port answers, the database answers and a key is usable. */
     private void registerHealth(CamelContext context) {
         List<CaravanHealthCheck.Condition> conditions = new ArrayList<>();
         conditions.add(new CaravanHealthCheck.Condition("http", () -> boundPort > 0 ? null : "HTTP port not bound"));
+        conditions.add(new CaravanHealthCheck.Condition("database", this::databaseProblem));
         conditions.add(new CaravanHealthCheck.Condition("keys",
                 () -> configuration.pool().usable() > 0 ? null : "no usable API key"));
         CaravanHealthCheck check = new CaravanHealthCheck(conditions);

@@ -4,11 +4,15 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.caravan.config.InvalidSettingException;
 import dev.caravan.config.Settings;
 import dev.caravan.dialect.DialectErrors;
 import dev.caravan.dialect.ErrorDialect;
@@ -33,12 +37,20 @@ import dev.caravan.dialect.openai.ThoughtSignatures;
 import dev.caravan.dialect.GeminiRequest;
 import dev.caravan.http.ElasticWorkerPool;
 import dev.caravan.http.HttpEdge;
+import dev.caravan.keys.KeyRecheck;
 import dev.caravan.keys.KeyRoundRobin;
 import dev.caravan.ops.CaravanMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.component.micrometer.MicrometerConstants;
+import dev.caravan.storage.Database;
+import dev.caravan.storage.KeyStateStore;
+import dev.caravan.storage.LogRetention;
+import dev.caravan.storage.RequestLog;
+import dev.caravan.storage.RequestLogStamp;
+import dev.caravan.storage.SecretRedactor;
+import dev.caravan.storage.SettingsStore;
 import dev.caravan.security.AdminToken;
 import dev.caravan.security.TokenVerifier;
 import dev.caravan.upstream.BreakerFallback;
@@ -54,8 +66,11 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Wires Caravan's beans into the Camel registry, where the YAML routes find them by name. The one place that
@@ -63,23 +78,44 @@ import org.apache.camel.spi.Registry;
  */
 public final class CaravanConfiguration implements CamelConfiguration {
 
+    private static final Logger LOG = LoggerFactory.getLogger(CaravanConfiguration.class);
+
+    /**
+     * Properties that a row of the settings table cannot override: the database's own (needed to read the table)
+     * and the HTTP server's, which Camel applies before the table can be read.
+     */
+    static final Set<String> START_ONLY = Set.of("caravan.port", "caravan.max-body-bytes", "caravan.database-type",
+            "caravan.sqlite-database", "caravan.mysql-host", "caravan.mysql-port", "caravan.mysql-user",
+            "caravan.mysql-password", "caravan.mysql-database");
+
     /** The settings, once {@link #configure} read them; the main class reports from them. */
     private Settings settings;
     private KeyRoundRobin pool;
     private CaravanMetrics metrics;
+    private HikariDataSource dataSource;
+    private SettingsStore settingsStore;
+    private KeyStateStore keyStateStore;
+    private RequestLog requestLog;
 
     private volatile RuntimeException failure;
 
     @Override
     public void configure(CamelContext context) {
+        LongSupplier clock = System::currentTimeMillis;
         try {
-            settings = Settings.from(caravanProperties(context));
+            Properties props = caravanProperties(context);
+            Settings fromEnvironment = Settings.from(props);
+            dataSource = Database.open(fromEnvironment);
+            settingsStore = new SettingsStore(dataSource, clock);
+            settings = withSavedSettings(context, props, fromEnvironment, settingsStore.all());
             HttpEdge.requirePortFree(settings.port());
         } catch (RuntimeException e) {
             failure = e;
+            if (dataSource != null) {
+                dataSource.close();
+            }
             throw e;
         }
-        LongSupplier clock = System::currentTimeMillis;
         ObjectMapper json = new ObjectMapper();
         Registry registry = context.getRegistry();
 
@@ -114,6 +150,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         clientTokens.add(adminToken);
         UpstreamErrorClassifier classifier = new UpstreamErrorClassifier(json,
                 settings.throttleCooldownSeconds() * 1000L, settings.unavailableModelHours() * 3_600_000L);
+        bindStorage(context, registry, json, clock, classifier, clientTokens);
 
         registry.bind("settings", settings);
         registry.bind("keyRoundRobin", pool);
@@ -126,6 +163,89 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("upstreamReply", new UpstreamReply(pool, ErrorDialect.GEMINI));
         registry.bind("httpEdge", new HttpEdge());
         bindOpenAi(context, registry, json, clock);
+    }
+
+    /**
+     * The storage layer: key state restored before the pool serves and saved behind its changes, the request log's
+     * beans, retention and the key re-check. The database closes last, after the routes have drained.
+     */
+    private void bindStorage(CamelContext context, Registry registry, ObjectMapper json, LongSupplier clock,
+                             UpstreamErrorClassifier classifier, List<String> clientTokens) {
+        keyStateStore = new KeyStateStore(dataSource, json, clock);
+        int restored = keyStateStore.restore(pool);
+        if (restored > 0) {
+            LOG.info("Restored the saved state of {} key(s): {} usable of {}", restored, pool.usable(), pool.size());
+        }
+        pool.listen(keyStateStore);
+        requestLog = new RequestLog(json, new SecretRedactor(clientTokens)).withMetrics(metrics);
+
+        registry.bind("dataSource", dataSource);
+        registry.bind("settingsStore", settingsStore);
+        registry.bind("keyStateStore", keyStateStore);
+        registry.bind("requestLog", requestLog);
+        registry.bind("requestLogStamp", new RequestLogStamp());
+        registry.bind("requestLogBatch", new GroupedBodyAggregationStrategy());
+        registry.bind("logRetention", new LogRetention(settings.autoDeleteRequestLogsDays(),
+                settings.autoDeleteErrorLogsDays(), clock));
+        registry.bind("keyRecheck", new KeyRecheck(pool, classifier, clock));
+
+        HikariDataSource ds = dataSource;
+        KeyStateStore keys = keyStateStore;
+        try {
+            // services stop after the routes: the request log has drained by then; key state is saved, then closed
+            context.addService(new org.apache.camel.support.service.ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    keys.close();
+                    ds.close();
+                }
+            }, true, false);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot register the database shutdown", e);
+        }
+    }
+
+    /**
+     * The settings with the rows of the settings table applied over the environment and application.properties
+     * (README, "Where a setting comes from"). Placeholders in the routes see the same values. Each overridden name
+     * is logged, never its value.
+     */
+    private static Settings withSavedSettings(CamelContext context, Properties props, Settings fromEnvironment,
+                                              Map<String, String> saved) {
+        Properties merged = new Properties();
+        merged.putAll(props);
+        List<String> applied = new ArrayList<>();
+        for (Map.Entry<String, String> e : saved.entrySet()) {
+            String name = e.getKey();
+            if (!name.startsWith("caravan.") || !props.containsKey(name)) {
+                continue;
+            }
+            if (START_ONLY.contains(name)) {
+                LOG.warn("Ignoring {} in the settings table: it is read only from the environment or application.properties", name);
+                continue;
+            }
+            merged.setProperty(name, e.getValue());
+            applied.add(name);
+        }
+        if (applied.isEmpty()) {
+            return fromEnvironment;
+        }
+        Settings s;
+        try {
+            s = Settings.from(merged);
+        } catch (InvalidSettingException e) {
+            if (applied.contains(e.property())) {
+                throw new InvalidSettingException(e.variable(), e.property() + ", saved in the settings table", null,
+                        e.problem() + "; correct or delete that row");
+            }
+            throw e;
+        }
+        PropertiesComponent pc = context.getPropertiesComponent();
+        for (String name : applied) {
+            pc.addOverrideProperty(name, merged.getProperty(name));
+        }
+        LOG.info("The settings table overrides the environment and application.properties for: {}", String.join(", ", applied));
+        return s;
     }
 
     /** The OpenAI-compatible surface: translation beans around the same upstream call and key pool. */
@@ -167,6 +287,23 @@ public final class CaravanConfiguration implements CamelConfiguration {
 
     public CaravanMetrics metrics() {
         return metrics;
+    }
+
+    /** The pooled DataSource, for the health check. */
+    public javax.sql.DataSource dataSource() {
+        return dataSource;
+    }
+
+    public SettingsStore settingsStore() {
+        return settingsStore;
+    }
+
+    public KeyStateStore keyStateStore() {
+        return keyStateStore;
+    }
+
+    public RequestLog requestLog() {
+        return requestLog;
     }
 
     /** Every {@code caravan.*} property with its placeholders ({@code {{env:...}}}) resolved. */

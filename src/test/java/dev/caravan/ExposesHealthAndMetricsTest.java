@@ -53,6 +53,10 @@ class ExposesHealthAndMetricsTest {
         assertThat(metrics).contains("caravan_key_cooldowns_total{reason=\"per_minute\"}");
         assertThat(metrics).contains("caravan_keys{state=\"invalid\"} 1.0");
         assertThat(metrics).contains("camel_exchanges_total");
+        org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(management("/observe/metrics").body())
+                .contains("caravan_requests_total{model=\"gemini-2.5-pro\",status=\"200\",surface=\"gemini\"}")
+                .contains("caravan_request_duration_seconds_count")
+                .contains("caravan_tokens_total{kind=\"prompt\",model=\"gemini-2.5-pro\"}"));
         assertThat(metrics).doesNotContain(KEY_A, KEY_B, Gateway.TOKEN);
     }
 }

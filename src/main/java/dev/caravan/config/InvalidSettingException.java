@@ -4,6 +4,8 @@ package dev.caravan.config;
 public final class InvalidSettingException extends RuntimeException {
 
     private final String variable;
+    private final String property;
+    private final String problem;
 
     /**
      * @param raw the offending value, or null when it may hold a secret and must not be echoed
@@ -11,9 +13,20 @@ public final class InvalidSettingException extends RuntimeException {
     public InvalidSettingException(String variable, String property, String raw, String problem) {
         super("Invalid " + variable + " (" + property + ")" + (raw == null ? "" : ": '" + raw + "'") + ": " + problem);
         this.variable = variable;
+        this.property = property;
+        this.problem = problem;
     }
 
     public String variable() {
         return variable;
+    }
+
+    public String property() {
+        return property;
+    }
+
+    /** What is wrong with the value, without the names. */
+    public String problem() {
+        return problem;
     }
 }

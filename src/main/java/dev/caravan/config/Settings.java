@@ -46,6 +46,19 @@ public final class Settings {
     private final int imageFetchMaxBytes;
     private final int imageFetchTimeoutSeconds;
     private final boolean imageFetchAllowPrivate;
+    private final DatabaseType databaseType;
+    private final String sqliteDatabase;
+    private final String mysqlHost;
+    private final int mysqlPort;
+    private final String mysqlUser;
+    private final String mysqlPassword;
+    private final String mysqlDatabase;
+    private final boolean autoDeleteRequestLogsEnabled;
+    private final int autoDeleteRequestLogsDays;
+    private final boolean autoDeleteErrorLogsEnabled;
+    private final int autoDeleteErrorLogsDays;
+    private final int checkIntervalHours;
+    private final String testModel;
 
     private Settings(Reader r) {
         port = r.integer("caravan.port", "PORT", 0, 65535);
@@ -71,6 +84,25 @@ public final class Settings {
         imageFetchMaxBytes = r.integer("caravan.image-fetch-max-bytes", "IMAGE_FETCH_MAX_BYTES", 1024, Integer.MAX_VALUE);
         imageFetchTimeoutSeconds = r.integer("caravan.image-fetch-timeout-seconds", "IMAGE_FETCH_TIMEOUT_SECONDS", 1, 600);
         imageFetchAllowPrivate = r.bool("caravan.image-fetch-allow-private", "IMAGE_FETCH_ALLOW_PRIVATE");
+        databaseType = r.value("caravan.database-type", "DATABASE_TYPE", DatabaseType::parse);
+        sqliteDatabase = r.value("caravan.sqlite-database", "SQLITE_DATABASE", Settings::parseFileName);
+        mysqlHost = r.string("caravan.mysql-host", "MYSQL_HOST");
+        mysqlPort = r.integer("caravan.mysql-port", "MYSQL_PORT", 1, 65535);
+        mysqlUser = r.string("caravan.mysql-user", "MYSQL_USER");
+        // a password is taken as written: spaces at its ends may be part of it
+        mysqlPassword = r.raw("caravan.mysql-password");
+        mysqlDatabase = r.value("caravan.mysql-database", "MYSQL_DATABASE", Settings::parseDatabaseName);
+        if (databaseType == DatabaseType.MYSQL) {
+            r.require("caravan.mysql-host", "MYSQL_HOST", mysqlHost, "DATABASE_TYPE=mysql needs the server's host name");
+            r.require("caravan.mysql-database", "MYSQL_DATABASE", mysqlDatabase, "DATABASE_TYPE=mysql needs a database name");
+            r.require("caravan.mysql-user", "MYSQL_USER", mysqlUser, "DATABASE_TYPE=mysql needs a user name");
+        }
+        autoDeleteRequestLogsEnabled = r.bool("caravan.auto-delete-request-logs-enabled", "AUTO_DELETE_REQUEST_LOGS_ENABLED");
+        autoDeleteRequestLogsDays = r.integer("caravan.auto-delete-request-logs-days", "AUTO_DELETE_REQUEST_LOGS_DAYS", 1, 36_500);
+        autoDeleteErrorLogsEnabled = r.bool("caravan.auto-delete-error-logs-enabled", "AUTO_DELETE_ERROR_LOGS_ENABLED");
+        autoDeleteErrorLogsDays = r.integer("caravan.auto-delete-error-logs-days", "AUTO_DELETE_ERROR_LOGS_DAYS", 1, 36_500);
+        checkIntervalHours = r.integer("caravan.check-interval-hours", "CHECK_INTERVAL_HOURS", 1, 24 * 365);
+        testModel = r.value("caravan.test-model", "TEST_MODEL", Settings::parseModel);
     }
 
     /**
@@ -109,6 +141,23 @@ public final class Settings {
     public int imageFetchTimeoutSeconds() { return imageFetchTimeoutSeconds; }
     /** Whether image URLs may point at loopback or private addresses (off: a client could probe the network). */
     public boolean imageFetchAllowPrivate() { return imageFetchAllowPrivate; }
+    public DatabaseType databaseType() { return databaseType; }
+    /** The SQLite file (DATABASE_TYPE=sqlite), relative to the working directory unless absolute. */
+    public String sqliteDatabase() { return sqliteDatabase; }
+    public String mysqlHost() { return mysqlHost; }
+    public int mysqlPort() { return mysqlPort; }
+    public String mysqlUser() { return mysqlUser; }
+    /** The database password: only for the DataSource, never for a log or a message. */
+    public String mysqlPassword() { return mysqlPassword; }
+    public String mysqlDatabase() { return mysqlDatabase; }
+    public boolean autoDeleteRequestLogsEnabled() { return autoDeleteRequestLogsEnabled; }
+    public int autoDeleteRequestLogsDays() { return autoDeleteRequestLogsDays; }
+    public boolean autoDeleteErrorLogsEnabled() { return autoDeleteErrorLogsEnabled; }
+    public int autoDeleteErrorLogsDays() { return autoDeleteErrorLogsDays; }
+    /** Hours between two re-checks of the keys that are out of rotation. */
+    public int checkIntervalHours() { return checkIntervalHours; }
+    /** The model an operator's key test generates with (the scheduled re-check spends no quota and uses none). */
+    public String testModel() { return testModel; }
 
     /** THINKING_BUDGET_MAP: a JSON object of model → token budget, e.g. {"gemini-2.5-flash": 2048}. */
     private static Map<String, Integer> parseBudgets(String raw) {
@@ -134,6 +183,32 @@ public final class Settings {
         return Collections.unmodifiableMap(budgets);
     }
 
+    /** SQLITE_DATABASE: a file name; a JDBC URL or SQLite's options in it would change what is opened. */
+    private static String parseFileName(String raw) {
+        if (raw.isEmpty()) {
+            throw new IllegalArgumentException("expected a file name such as data/caravan.db");
+        }
+        if (raw.contains("?") || raw.startsWith("jdbc:") || raw.startsWith("file:") || raw.equals(":memory:")) {
+            throw new IllegalArgumentException("expected a plain file name such as data/caravan.db, not a URL");
+        }
+        return raw;
+    }
+
+    /** MYSQL_DATABASE: a plain identifier, since it becomes part of the JDBC URL. */
+    private static String parseDatabaseName(String raw) {
+        if (!raw.isEmpty() && !raw.matches("[A-Za-z0-9_$]{1,64}")) {
+            throw new IllegalArgumentException("expected a database name of letters, digits, _ or $ (at most 64)");
+        }
+        return raw;
+    }
+
+    private static String parseModel(String raw) {
+        if (!raw.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
+            throw new IllegalArgumentException("expected a model id such as gemini-2.5-flash");
+        }
+        return raw;
+    }
+
     private static URI parseBaseUrl(String raw) {
         URI uri = URI.create(raw.trim());
         String scheme = uri.getScheme();
@@ -156,12 +231,24 @@ public final class Settings {
             return v == null ? "" : v.trim();
         }
 
+        String raw(String property) {
+            String v = props.getProperty(property);
+            return v == null ? "" : v;
+        }
+
         <T> T value(String property, String variable, Function<String, T> parser) {
             String raw = string(property, variable);
             try {
                 return parser.apply(raw);
             } catch (RuntimeException e) {
                 throw new InvalidSettingException(variable, property, raw, e.getMessage());
+            }
+        }
+
+        /** Fails naming the variable when a setting that another one makes necessary is empty. */
+        void require(String property, String variable, String value, String problem) {
+            if (value.isEmpty()) {
+                throw new InvalidSettingException(variable, property, null, problem);
             }
         }
 

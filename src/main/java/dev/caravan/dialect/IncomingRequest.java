@@ -3,6 +3,7 @@ package dev.caravan.dialect;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.security.TokenVerifier;
 import dev.caravan.upstream.RequestContext;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
@@ -20,6 +21,7 @@ public final class IncomingRequest {
     /** Creates the request context of a surface and puts it on the exchange. */
     public static RequestContext open(Exchange exchange, String surface) {
         RequestContext ctx = new RequestContext(surface);
+        ctx.clientFingerprint(exchange.getProperty(TokenVerifier.CLIENT_FINGERPRINT, String.class));
         if (exchange.getMessage() instanceof HttpMessage http) {
             ctx.clientResponse(http.getResponse());
         }

@@ -19,6 +19,7 @@ public final class ApiKey {
     private volatile KeyState state = KeyState.ACTIVE;
     private volatile Evidence evidence;
     private volatile long lastUsedMillis;
+    private volatile boolean manual;
 
     /** A (key, model) pause with its evidence. */
     public record Cooldown(long untilMillis, Verdict.Kind kind, Evidence evidence) {
@@ -49,6 +50,11 @@ public final class ApiKey {
 
     public Evidence evidence() {
         return evidence;
+    }
+
+    /** Whether an operator took the key out of rotation (then no scheduled re-check puts it back). */
+    public boolean manuallyDisabled() {
+        return manual;
     }
 
     public int strikes() {
@@ -82,17 +88,42 @@ public final class ApiKey {
     void setState(KeyState newState, Evidence ev) {
         state = newState;
         evidence = ev;
+        manual = false;
+    }
+
+    void disableByOperator(Evidence ev) {
+        state = KeyState.DISABLED;
+        evidence = ev;
+        manual = true;
+    }
+
+    /** Puts back what was saved before a restart; cool-downs that ended meanwhile are left out. */
+    void restore(KeyState savedState, Evidence ev, int savedStrikes, boolean savedManual, Map<String, Cooldown> saved,
+                 long nowMillis) {
+        state = savedState;
+        evidence = ev;
+        manual = savedManual;
+        strikes.set(savedStrikes);
+        cooldowns.clear();
+        saved.forEach((model, c) -> {
+            if (c.untilMillis() > nowMillis) {
+                cooldowns.put(model, c);
+            }
+        });
     }
 
     int strike() {
         return strikes.incrementAndGet();
     }
 
-    void clearStrikes() {
+    /** @return whether there were strikes to clear */
+    boolean clearStrikes() {
         // a read before the write keeps the hot path from dirtying a shared cache line on every success
         if (strikes.get() != 0) {
             strikes.set(0);
+            return true;
         }
+        return false;
     }
 
     void reset() {
@@ -100,6 +131,7 @@ public final class ApiKey {
         cooldowns.clear();
         state = KeyState.ACTIVE;
         evidence = null;
+        manual = false;
     }
 
     void touch(long nowMillis) {

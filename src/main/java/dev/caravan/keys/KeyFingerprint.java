@@ -17,7 +17,12 @@ public final class KeyFingerprint {
 
     /** Ten hex digits of SHA-256: 40 bits keep collisions unlikely even across 10,000 keys. */
     public static String of(String secret) {
-        return HexFormat.of().formatHex(sha256(secret), 0, 5);
+        return ofDigest(sha256(secret));
+    }
+
+    /** The fingerprint of a secret whose SHA-256 was already computed (saves hashing it twice). */
+    public static String ofDigest(byte[] sha256) {
+        return HexFormat.of().formatHex(sha256, 0, 5);
     }
 
     /** First four and last four characters, for a human; never enough to use the key. */

@@ -38,6 +38,7 @@ public final class KeyRoundRobin implements Processor {
     private final Map<String, Exhausted> exhausted = new ConcurrentHashMap<>();
     private volatile ApiKey[] keys;
     private volatile int maxFailures;
+    private volatile KeyStateListener listener = KeyStateListener.NONE;
 
     /** Until when no key can serve a model, as of a given pool version. */
     private record Exhausted(long version, long untilMillis) {
@@ -135,7 +136,12 @@ public final class KeyRoundRobin implements Processor {
     /** Applies what an attempt meant for its key (DESIGN §3). */
     public void record(ApiKey key, String model, Verdict verdict) {
         switch (verdict.kind()) {
-            case SUCCESS -> key.clearStrikes();
+            case SUCCESS -> {
+                // the usual case: a clean key tells nobody
+                if (key.clearStrikes()) {
+                    listener.changed(key);
+                }
+            }
             case QUOTA_COOLDOWN, MODEL_UNAVAILABLE, THROTTLED -> {
                 long before = key.cooldownUntil(model);
                 key.coolDown(model, verdict.untilMillis(), verdict.kind(), verdict.evidence());
@@ -143,19 +149,44 @@ public final class KeyRoundRobin implements Processor {
                     // the last verdict wins, and a shorter pause may end an exhaustion the hints remember
                     version.incrementAndGet();
                 }
+                listener.changed(key);
             }
-            case KEY_INVALID -> key.setState(KeyState.INVALID, verdict.evidence());
-            case KEY_SUSPENDED -> key.setState(KeyState.SUSPENDED, verdict.evidence());
-            case KEY_DISABLED -> key.setState(KeyState.DISABLED, verdict.evidence());
+            case KEY_INVALID -> changeState(key, KeyState.INVALID, verdict.evidence());
+            case KEY_SUSPENDED -> changeState(key, KeyState.SUSPENDED, verdict.evidence());
+            case KEY_DISABLED -> changeState(key, KeyState.DISABLED, verdict.evidence());
             case UPSTREAM_FAILURE, STREAM_BROKEN -> {
                 if (key.strike() >= maxFailures) {
                     key.setState(KeyState.DISABLED, verdict.evidence());
                 }
+                listener.changed(key);
             }
             case CLIENT_ERROR, CLIENT_GONE, BREAKER_OPEN -> {
                 // the key did nothing wrong
             }
         }
+    }
+
+    private void changeState(ApiKey key, KeyState state, Evidence evidence) {
+        key.setState(state, evidence);
+        listener.changed(key);
+    }
+
+    /**
+     * Sets who hears about changes of key health (one listener; the storage layer). Changes made by
+     * {@link #restore} are not told: they come from the listener's own records.
+     */
+    public void listen(KeyStateListener l) {
+        this.listener = l == null ? KeyStateListener.NONE : l;
+    }
+
+    /**
+     * Puts back a key's health as saved before a restart: state, evidence, strikes, whether an operator disabled
+     * it, and the cool-downs that have not ended yet.
+     */
+    public void restore(ApiKey key, KeyState state, Evidence evidence, int strikes, boolean manual,
+                        Map<String, ApiKey.Cooldown> cooldowns) {
+        key.restore(state, evidence, strikes, manual, cooldowns, clock.getAsLong());
+        version.incrementAndGet();
     }
 
     /** Enriches the exchange with the next key for the request, or marks the request as having none left. */
@@ -179,11 +210,13 @@ public final class KeyRoundRobin implements Processor {
     public void reset(ApiKey key) {
         key.reset();
         version.incrementAndGet();
+        listener.changed(key);
     }
 
-    /** Takes a key out of rotation by an operator's choice. */
+    /** Takes a key out of rotation by an operator's choice; only an operator (or {@link #reset}) puts it back. */
     public void disable(ApiKey key, Evidence evidence) {
-        key.setState(KeyState.DISABLED, evidence);
+        key.disableByOperator(evidence);
+        listener.changed(key);
     }
 
     public void setMaxFailures(int maxFailures) {

@@ -31,6 +31,14 @@ public final class TriedKeys {
         return size == 0;
     }
 
+    /** The {@code i}-th key tried, in order. */
+    public ApiKey get(int i) {
+        if (i < 0 || i >= size) {
+            throw new IndexOutOfBoundsException(i);
+        }
+        return keys[i];
+    }
+
     public int size() {
         return size;
     }

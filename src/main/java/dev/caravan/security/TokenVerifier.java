@@ -17,6 +17,11 @@ import org.apache.camel.Processor;
  */
 public final class TokenVerifier implements Processor {
 
+    /** The exchange property that holds the fingerprint of the token the client presented (allowed or not). */
+    public static final String CLIENT_FINGERPRINT = "caravanClientFingerprint";
+    /** The exchange property with the System.nanoTime() at which the request reached its first step (this one). */
+    public static final String ARRIVED_NANOS = "caravanArrivedNanos";
+
     private final byte[][] allowed;
 
     public TokenVerifier(Collection<String> tokens) {
@@ -28,7 +33,10 @@ public final class TokenVerifier implements Processor {
         if (token == null || token.isEmpty()) {
             return false;
         }
-        byte[] d = digest(token);
+        return isAllowedDigest(digest(token));
+    }
+
+    private boolean isAllowedDigest(byte[] d) {
         boolean match = false;
         for (byte[] a : allowed) {
             match |= MessageDigest.isEqual(a, d);
@@ -54,7 +62,14 @@ public final class TokenVerifier implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        if (!isAllowed(presented(exchange.getMessage()))) {
+        exchange.setProperty(ARRIVED_NANOS, System.nanoTime());
+        String token = presented(exchange.getMessage());
+        byte[] d = token == null || token.isEmpty() ? null : digest(token);
+        if (d != null) {
+            // the request log names the client by this fingerprint, never by its token
+            exchange.setProperty(CLIENT_FINGERPRINT, KeyFingerprint.ofDigest(d));
+        }
+        if (d == null || !isAllowedDigest(d)) {
             throw new ClientError(401, "UNAUTHENTICATED",
                     "Missing or invalid client token: send it as x-goog-api-key, ?key= or Authorization: Bearer");
         }

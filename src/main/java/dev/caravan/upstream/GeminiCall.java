@@ -179,6 +179,7 @@ public final class GeminiCall extends AsyncProcessorSupport {
                     return;
                 }
                 lastChunkNanos = System.nanoTime();
+                ctx.keepStreamChunk(chunk);
                 Buffer shaped;
                 try {
                     shaped = shaper.chunk(chunk);

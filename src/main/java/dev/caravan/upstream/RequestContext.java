@@ -42,6 +42,9 @@ public final class RequestContext {
     private boolean bearerKey;
     private HttpServerResponse clientResponse;
     private String clientFingerprint;
+    /** The last chunks of a relayed stream, a ring: the request log reads the final usageMetadata from them. */
+    private final Buffer[] streamTail = new Buffer[3];
+    private int streamTailNext;
 
     private ApiKey key;
     private boolean again;
@@ -122,7 +125,29 @@ public final class RequestContext {
             tried.add(k);
             result = null;
             verdict = null;
+            java.util.Arrays.fill(streamTail, null);
         }
+    }
+
+    /**
+     * Keeps a reference to a chunk of the relayed stream, dropping the oldest of the last three: two stores per
+     * chunk and no copy, so the relay stays as fast as it was. Google puts usageMetadata in the last event.
+     */
+    public void keepStreamChunk(Buffer chunk) {
+        streamTail[streamTailNext] = chunk;
+        streamTailNext = (streamTailNext + 1) % streamTail.length;
+    }
+
+    /** The last chunks of the relayed stream, oldest first (empty when nothing was relayed). */
+    public List<Buffer> streamTail() {
+        List<Buffer> out = new ArrayList<>(streamTail.length);
+        for (int i = 0; i < streamTail.length; i++) {
+            Buffer b = streamTail[(streamTailNext + i) % streamTail.length];
+            if (b != null) {
+                out.add(b);
+            }
+        }
+        return out;
     }
 
     /** Attempts made so far, counting the one in progress. */

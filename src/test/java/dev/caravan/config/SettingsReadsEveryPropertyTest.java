@@ -36,6 +36,19 @@ class SettingsReadsEveryPropertyTest {
         p.setProperty("caravan.image-fetch-max-bytes", "4096");
         p.setProperty("caravan.image-fetch-timeout-seconds", "3");
         p.setProperty("caravan.image-fetch-allow-private", "true");
+        p.setProperty("caravan.database-type", "mysql");
+        p.setProperty("caravan.sqlite-database", "/var/lib/caravan/c.db");
+        p.setProperty("caravan.mysql-host", "db.internal");
+        p.setProperty("caravan.mysql-port", "3307");
+        p.setProperty("caravan.mysql-user", "caravan");
+        p.setProperty("caravan.mysql-password", " s3cret pass");
+        p.setProperty("caravan.mysql-database", "caravan_prod");
+        p.setProperty("caravan.auto-delete-request-logs-enabled", "true");
+        p.setProperty("caravan.auto-delete-request-logs-days", "14");
+        p.setProperty("caravan.auto-delete-error-logs-enabled", "false");
+        p.setProperty("caravan.auto-delete-error-logs-days", "3");
+        p.setProperty("caravan.check-interval-hours", "6");
+        p.setProperty("caravan.test-model", "gemini-2.5-flash-lite");
 
         Settings s = Settings.from(p);
 
@@ -64,6 +77,36 @@ class SettingsReadsEveryPropertyTest {
         assertThat(s.imageFetchMaxBytes()).isEqualTo(4096);
         assertThat(s.imageFetchTimeoutSeconds()).isEqualTo(3);
         assertThat(s.imageFetchAllowPrivate()).isTrue();
+        assertThat(s.databaseType()).isEqualTo(DatabaseType.MYSQL);
+        assertThat(s.sqliteDatabase()).isEqualTo("/var/lib/caravan/c.db");
+        assertThat(s.mysqlHost()).isEqualTo("db.internal");
+        assertThat(s.mysqlPort()).isEqualTo(3307);
+        assertThat(s.mysqlUser()).isEqualTo("caravan");
+        assertThat(s.mysqlPassword()).as("taken as written").isEqualTo(" s3cret pass");
+        assertThat(s.mysqlDatabase()).isEqualTo("caravan_prod");
+        assertThat(s.autoDeleteRequestLogsEnabled()).isTrue();
+        assertThat(s.autoDeleteRequestLogsDays()).isEqualTo(14);
+        assertThat(s.autoDeleteErrorLogsEnabled()).isFalse();
+        assertThat(s.autoDeleteErrorLogsDays()).isEqualTo(3);
+        assertThat(s.checkIntervalHours()).isEqualTo(6);
+        assertThat(s.testModel()).isEqualTo("gemini-2.5-flash-lite");
+    }
+
+    @Test
+    void storesInSqliteUnlessToldOtherwise() {
+        Settings s = Settings.from(ValidProperties.all());
+
+        assertThat(s.databaseType()).isEqualTo(DatabaseType.SQLITE);
+        assertThat(s.sqliteDatabase()).isEqualTo("data/caravan.db");
+        assertThat(s.mysqlPort()).isEqualTo(3306);
+        assertThat(s.autoDeleteRequestLogsEnabled()).isFalse();
+        assertThat(s.autoDeleteErrorLogsEnabled()).isTrue();
+        assertThat(s.checkIntervalHours()).isEqualTo(1);
+        Properties maria = ValidProperties.with("caravan.database-type", "MariaDB");
+        maria.setProperty("caravan.mysql-host", "db");
+        maria.setProperty("caravan.mysql-user", "caravan");
+        maria.setProperty("caravan.mysql-database", "caravan");
+        assertThat(Settings.from(maria).databaseType()).as("MariaDB takes MySQL's path").isEqualTo(DatabaseType.MYSQL);
     }
 
     @Test

@@ -33,6 +33,19 @@ class SettingsRejectsMalformedValuesTest {
             "caravan.base-url                    | BASE_URL                  | ftp://x",
             "caravan.base-url                    | BASE_URL                  | generativelanguage.googleapis.com",
             "caravan.base-url                    | BASE_URL                  | http://exa mple.com",
+            "caravan.database-type               | DATABASE_TYPE             | oracle",
+            "caravan.sqlite-database             | SQLITE_DATABASE           | jdbc:sqlite:x.db",
+            "caravan.sqlite-database             | SQLITE_DATABASE           | x.db?mode=memory",
+            "caravan.mysql-port                  | MYSQL_PORT                | 0",
+            "caravan.mysql-port                  | MYSQL_PORT                | db",
+            "caravan.mysql-database              | MYSQL_DATABASE            | caravan;drop",
+            "caravan.auto-delete-request-logs-enabled | AUTO_DELETE_REQUEST_LOGS_ENABLED | yes",
+            "caravan.auto-delete-request-logs-days    | AUTO_DELETE_REQUEST_LOGS_DAYS    | 0",
+            "caravan.auto-delete-error-logs-enabled   | AUTO_DELETE_ERROR_LOGS_ENABLED   | 1",
+            "caravan.auto-delete-error-logs-days      | AUTO_DELETE_ERROR_LOGS_DAYS      | week",
+            "caravan.check-interval-hours        | CHECK_INTERVAL_HOURS      | 0",
+            "caravan.check-interval-hours        | CHECK_INTERVAL_HOURS      | 1.5",
+            "caravan.test-model                  | TEST_MODEL                | models/../x",
     })
     void namesTheVariableAndShowsTheValueWhenASettingIsMalformed(String property, String variable, String raw) {
         InvalidSettingException e = catchThrowableOfType(InvalidSettingException.class,
@@ -64,6 +77,28 @@ class SettingsRejectsMalformedValuesTest {
         for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
             assertThat(cause.getMessage()).as("a cause would be logged with its message").doesNotContain("LeakMe").doesNotContain("leak-me");
         }
+    }
+
+    @ParameterizedTest(name = "{0} missing")
+    @CsvSource(delimiter = '|', value = {
+            "caravan.mysql-host     | MYSQL_HOST",
+            "caravan.mysql-database | MYSQL_DATABASE",
+            "caravan.mysql-user     | MYSQL_USER",
+    })
+    void namesWhatMysqlStillNeeds(String property, String variable) {
+        Properties p = ValidProperties.all();
+        p.setProperty("caravan.database-type", "mysql");
+        p.setProperty("caravan.mysql-host", "db");
+        p.setProperty("caravan.mysql-database", "caravan");
+        p.setProperty("caravan.mysql-user", "caravan");
+        p.setProperty("caravan.mysql-password", "pw-never-echoed");
+        p.setProperty(property, "");
+
+        InvalidSettingException e = catchThrowableOfType(InvalidSettingException.class, () -> Settings.from(p));
+
+        assertThat(e).isNotNull();
+        assertThat(e.variable()).isEqualTo(variable);
+        assertThat(e.getMessage()).contains(variable).contains("DATABASE_TYPE=mysql").doesNotContain("pw-never-echoed");
     }
 
     @Test

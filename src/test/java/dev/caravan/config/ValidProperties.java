@@ -39,6 +39,19 @@ final class ValidProperties {
         p.setProperty("caravan.image-fetch-max-bytes", "20971520");
         p.setProperty("caravan.image-fetch-timeout-seconds", "10");
         p.setProperty("caravan.image-fetch-allow-private", "false");
+        p.setProperty("caravan.database-type", "sqlite");
+        p.setProperty("caravan.sqlite-database", "data/caravan.db");
+        p.setProperty("caravan.mysql-host", "");
+        p.setProperty("caravan.mysql-port", "3306");
+        p.setProperty("caravan.mysql-user", "");
+        p.setProperty("caravan.mysql-password", "");
+        p.setProperty("caravan.mysql-database", "");
+        p.setProperty("caravan.auto-delete-request-logs-enabled", "false");
+        p.setProperty("caravan.auto-delete-request-logs-days", "30");
+        p.setProperty("caravan.auto-delete-error-logs-enabled", "true");
+        p.setProperty("caravan.auto-delete-error-logs-days", "7");
+        p.setProperty("caravan.check-interval-hours", "1");
+        p.setProperty("caravan.test-model", "gemini-2.5-flash");
         return p;
     }
 }

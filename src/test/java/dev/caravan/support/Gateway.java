@@ -6,6 +6,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +43,8 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
     private StubGemini stub;
     private int managementPort;
     private Caravan caravan;
+    private Path dataFolder;
+    private Properties properties;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -61,6 +65,8 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         stub = new StubGemini();
+        // each test class gets its own SQLite file, so no key state or log row leaks from one class to another
+        dataFolder = Files.createTempDirectory("caravan-test-");
         Properties p = new Properties();
         p.setProperty("caravan.port", String.valueOf(freePort()));
         p.setProperty("caravan.base-url", stub.baseUrl());
@@ -70,7 +76,9 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
         p.setProperty("caravan.worker-pool-size", "64");
         managementPort = freePort();
         p.setProperty("camel.management.port", String.valueOf(managementPort));
+        p.setProperty("caravan.sqlite-database", dataFolder.resolve("caravan.db").toString());
         p.putAll(overrides);
+        properties = p;
         caravan = new Caravan(p).start();
     }
 
@@ -82,11 +90,48 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
         if (stub != null) {
             stub.close();
         }
+        if (dataFolder != null) {
+            try (var files = Files.walk(dataFolder)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    /** Stops the gateway as an operator would (a normal shutdown that drains what is queued). */
+    public void stop() throws Exception {
+        if (caravan != null) {
+            caravan.stop();
+            caravan = null;
+        }
+    }
+
+    /** Starts the gateway again on the same database and settings (on a new port), as after a restart. */
+    public void restart() throws Exception {
+        stop();
+        Properties p = new Properties();
+        p.putAll(properties);
+        p.setProperty("caravan.port", String.valueOf(freePort()));
+        properties = p;
+        caravan = new Caravan(p).start();
+    }
+
+    /** The SQLite file this gateway uses (unless a test chose MySQL). */
+    public Path databaseFile() {
+        return Path.of(properties.getProperty("caravan.sqlite-database"));
+    }
+
+    /** A fresh JDBC connection to the gateway's SQLite file, for a test to read what was written. */
+    public java.sql.Connection openDatabase() throws java.sql.SQLException {
+        return java.sql.DriverManager.getConnection("jdbc:sqlite:" + databaseFile());
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
         stub.reset();
+        if (caravan == null) {
+            // a previous test stopped it; this one starts it again itself
+            return;
+        }
         KeyRoundRobin pool = pool();
         for (ApiKey k : pool.keys()) {
             pool.reset(k);
@@ -99,6 +144,11 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
 
     public Caravan caravan() {
         return caravan;
+    }
+
+    /** What the test runs the gateway with (after the extension's defaults and the test's overrides). */
+    public Properties properties() {
+        return properties;
     }
 
     public KeyRoundRobin pool() {

@@ -1,0 +1,112 @@
+package dev.caravan.keys;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+import dev.caravan.upstream.UpstreamErrorClassifier;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The per-key steps of the scheduled re-check (routes/maintenance.camel.yaml): which keys are due (invalid,
+ * suspended or disabled, but not by an operator's choice), the request that proves one (only the key, in
+ * {@code x-goog-api-key}), and what the answer means: 200 puts the key back into rotation, a key error refreshes
+ * its evidence, anything else (5xx, 429, no answer) leaves it as it was until the next re-check. Thread-safe; the
+ * route runs one key at a time.
+ */
+public final class KeyRecheck {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KeyRecheck.class);
+    private static final String KEY = "caravanRecheckKey";
+    private static final String TALLY = "caravanRecheckTally";
+
+    private final KeyRoundRobin pool;
+    private final UpstreamErrorClassifier classifier;
+    private final LongSupplier clock;
+
+    /** What one run found; shared by the split's copies of the exchange. */
+    private static final class Tally {
+        final AtomicInteger checked = new AtomicInteger();
+        final AtomicInteger back = new AtomicInteger();
+    }
+
+    public KeyRecheck(KeyRoundRobin pool, UpstreamErrorClassifier classifier, LongSupplier clock) {
+        this.pool = pool;
+        this.classifier = classifier;
+        this.clock = clock;
+    }
+
+    /** The keys to re-check now; the body of the route's split. */
+    public List<ApiKey> due(Exchange exchange) {
+        exchange.setProperty(TALLY, new Tally());
+        List<ApiKey> due = new ArrayList<>();
+        for (ApiKey k : pool.keys()) {
+            if (k.state() != KeyState.ACTIVE && !k.manuallyDisabled()) {
+                due.add(k);
+            }
+        }
+        return due;
+    }
+
+    /** Makes the message the re-check request of the key in the body: no header but the key. */
+    public void prepare(Exchange exchange) {
+        Message msg = exchange.getMessage();
+        ApiKey key = msg.getBody(ApiKey.class);
+        exchange.setProperty(KEY, key);
+        msg.getHeaders().clear();
+        msg.setBody(null);
+        msg.setHeader(KeyRoundRobin.KEY_HEADER, key.secret());
+    }
+
+    /** Reads Google's answer to the re-check. */
+    public void judge(Exchange exchange) {
+        Message msg = exchange.getMessage();
+        ApiKey key = exchange.getProperty(KEY, ApiKey.class);
+        int status = msg.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        byte[] body = status >= 300 ? msg.getBody(byte[].class) : null;
+        // the key must not stay on the message once its call is over
+        msg.getHeaders().clear();
+        msg.setBody(null);
+        tally(exchange).checked.incrementAndGet();
+        if (status >= 200 && status < 300) {
+            KeyState was = key.state();
+            pool.reset(key);
+            tally(exchange).back.incrementAndGet();
+            LOG.info("Key {} is back in rotation: it was {} and now answers {}", key.fingerprint(), was, status);
+            return;
+        }
+        Verdict v = classifier.classify(status, body, clock.getAsLong());
+        switch (v.kind()) {
+            case KEY_INVALID, KEY_SUSPENDED, KEY_DISABLED -> pool.record(key, null, v);
+            default -> LOG.debug("Key {} re-check answered {}: left as {}", key.fingerprint(), status, key.state());
+        }
+    }
+
+    /** Google could not be reached for this key: it stays as it is. */
+    public void unreachable(Exchange exchange) {
+        Message msg = exchange.getMessage();
+        msg.getHeaders().clear();
+        msg.setBody(null);
+        ApiKey key = exchange.getProperty(KEY, ApiKey.class);
+        tally(exchange).checked.incrementAndGet();
+        LOG.debug("Key {} re-check could not reach Google", key == null ? "?" : key.fingerprint());
+    }
+
+    /** One line per run, when there was anything to re-check. */
+    public void summary(Exchange exchange) {
+        Tally t = tally(exchange);
+        exchange.getMessage().setBody(null);
+        if (t.checked.get() > 0) {
+            LOG.info("Re-checked {} key(s) out of rotation: {} back in rotation", t.checked.get(), t.back.get());
+        }
+    }
+
+    private static Tally tally(Exchange exchange) {
+        Tally t = exchange.getProperty(TALLY, Tally.class);
+        return t == null ? new Tally() : t;
+    }
+}

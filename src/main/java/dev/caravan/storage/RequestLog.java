@@ -1,0 +1,285 @@
+package dev.caravan.storage;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.caravan.ops.CaravanMetrics;
+import dev.caravan.dialect.ClientError;
+import dev.caravan.keys.TriedKeys;
+import dev.caravan.keys.Verdict;
+import dev.caravan.security.TokenVerifier;
+import dev.caravan.upstream.RequestContext;
+import dev.caravan.upstream.UpstreamResult;
+import io.vertx.core.buffer.Buffer;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a finished request (the wire-tapped copy of its exchange) into its log rows, off the request's thread:
+ * what was asked, by whom (the client token's fingerprint), how it ended, every upstream attempt with its key's
+ * fingerprint, status and verdict, and the tokens Google counted. A failure also gets an error row with Google's
+ * error body, or the gateway's own answer, with keys and tokens redacted. Counts the rows it had to drop.
+ * Thread-safe.
+ */
+public final class RequestLog {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RequestLog.class);
+    /** Longer error bodies are cut: a log row is for reading, and Google's errors are short. */
+    static final int MAX_ERROR_BODY = 16_384;
+
+    private final ObjectMapper json;
+    private final SecretRedactor redactor;
+    private final LongAdder dropped = new LongAdder();
+    private final AtomicBoolean warnedFull = new AtomicBoolean();
+    private final AtomicBoolean warnedFailed = new AtomicBoolean();
+
+    private CaravanMetrics metrics;
+
+    /** Also counts each finished request in the Prometheus meters (on the wire tap's thread, off the hot path). */
+    public RequestLog withMetrics(CaravanMetrics meters) {
+        this.metrics = meters;
+        return this;
+    }
+
+    public RequestLog(ObjectMapper json, SecretRedactor redactor) {
+        this.json = json;
+        this.redactor = redactor;
+    }
+
+    /** The rows of one request; the wire tap's copy carries what {@link RequestLogStamp} noted. */
+    public LogEntry entry(Exchange exchange) {
+        RequestContext ctx = exchange.getProperty(RequestContext.PROPERTY, RequestContext.class);
+        Message msg = exchange.getMessage();
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+
+        long endedNanos = exchange.getProperty(RequestLogStamp.ENDED_NANOS, System.nanoTime(), Long.class);
+        long endedMillis = exchange.getProperty(RequestLogStamp.ENDED_MILLIS, System.currentTimeMillis(), Long.class);
+        Long arrived = exchange.getProperty(TokenVerifier.ARRIVED_NANOS, Long.class);
+        long latencyMs = arrived == null ? 0 : Math.max(0, (endedNanos - arrived) / 1_000_000);
+        String path = exchange.getProperty(RequestLogStamp.PATH, String.class);
+        String surface = ctx != null ? ctx.surface() : surfaceOf(path);
+        UpstreamResult result = ctx == null ? null : ctx.result();
+        int status = status(msg, result);
+        String errorType = errorType(failure, ctx, status);
+        TokenUsage usage = usage(ctx);
+        List<RequestContext.Attempt> attempts = ctx == null ? List.of() : ctx.attemptLog();
+
+        if (metrics != null) {
+            String model = ctx == null ? null : ctx.model();
+            metrics.request(surface == null ? "none" : surface, model, status,
+                    arrived == null ? 0 : Math.max(0, endedNanos - arrived));
+            metrics.tokens(model, "prompt", usage.prompt() == null ? 0 : usage.prompt());
+            metrics.tokens(model, "completion", usage.completion() == null ? 0 : usage.completion());
+            metrics.tokens(model, "thought", usage.thoughts() == null ? 0 : usage.thoughts());
+        }
+
+        Map<String, Object> row = new HashMap<>(24);
+        row.put("request_id", exchange.getExchangeId());
+        row.put("request_at_ms", endedMillis - latencyMs);
+        row.put("surface", surface);
+        row.put("method", exchange.getProperty(RequestLogStamp.METHOD, String.class));
+        row.put("path", truncate(path, 512));
+        row.put("model", ctx == null ? null : ctx.model());
+        row.put("streamed", ctx != null && ctx.stream());
+        row.put("client_fingerprint", exchange.getProperty(TokenVerifier.CLIENT_FINGERPRINT, String.class));
+        row.put("status", status);
+        row.put("latency_ms", latencyMs);
+        row.put("attempt_count", attempts.size());
+        row.put("attempts", attemptsJson(attempts));
+        row.put("prompt_tokens", usage.prompt());
+        row.put("completion_tokens", usage.completion());
+        row.put("thought_tokens", usage.thoughts());
+        row.put("total_tokens", usage.total());
+        row.put("error_type", errorType);
+
+        Map<String, Object> error = null;
+        if (status >= 400 || errorType != null) {
+            error = new HashMap<>(16);
+            error.put("request_id", row.get("request_id"));
+            error.put("error_at_ms", endedMillis);
+            error.put("surface", surface);
+            error.put("path", row.get("path"));
+            error.put("model", row.get("model"));
+            error.put("client_fingerprint", row.get("client_fingerprint"));
+            error.put("key_fingerprint", attempts.isEmpty() ? null : attempts.get(attempts.size() - 1).keyFingerprint());
+            error.put("status", status);
+            error.put("upstream_status", result == null ? null : result.status());
+            error.put("error_type", errorType);
+            error.put("error_body", errorBody(ctx, result, msg, failure));
+        }
+        return new LogEntry(row, error);
+    }
+
+    /** The request rows of a batch, for camel-sql's batch insert. */
+    public List<Map<String, Object>> requestRows(List<LogEntry> batch) {
+        List<Map<String, Object>> rows = new ArrayList<>(batch.size());
+        for (LogEntry e : batch) {
+            rows.add(e.request());
+        }
+        return rows;
+    }
+
+    /** The error rows of a batch (often none). */
+    public List<Map<String, Object>> errorRows(List<LogEntry> batch) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (LogEntry e : batch) {
+            if (e.error() != null) {
+                rows.add(e.error());
+            }
+        }
+        return rows;
+    }
+
+    /** The queue was full: the row is dropped, counted, and the first drop of an episode is logged. */
+    public void dropped() {
+        dropped.increment();
+        if (warnedFull.compareAndSet(false, true)) {
+            LOG.warn("Request log queue is full: rows are being dropped (the database is too slow or unreachable); "
+                    + "counting drops from now on");
+        }
+    }
+
+    /** A batch could not be written even after retries: its rows are counted as dropped. */
+    public void batchFailed(Exchange exchange) {
+        Object body = exchange.getMessage().getBody();
+        int n = body instanceof List<?> l ? l.size() : 1;
+        dropped.add(n);
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (warnedFailed.compareAndSet(false, true)) {
+            LOG.warn("Cannot write {} request log row(s) to the database, dropping them: {}", n,
+                    cause == null ? "unknown error" : cause.getMessage());
+        }
+    }
+
+    /** A batch was written: a later problem is worth a new warning. */
+    public void batchWritten() {
+        warnedFailed.set(false);
+        warnedFull.set(false);
+    }
+
+    /** Rows dropped since start (queue full, or the database refused them after retries). */
+    public long droppedRows() {
+        return dropped.sum();
+    }
+
+    static String surfaceOf(String path) {
+        if (path == null) {
+            return "unknown";
+        }
+        return path.startsWith("/v1beta") || path.startsWith("/gemini/") ? "gemini" : "openai";
+    }
+
+    private static int status(Message msg, UpstreamResult result) {
+        Integer code = msg.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        if (code != null) {
+            return code;
+        }
+        // a relayed stream (200) or a client that left (499): the reply went out without a Camel header
+        return result != null ? result.status() : 200;
+    }
+
+    /**
+     * Why the request failed, in one word: the refusal's status word, the pool's verdict on the last attempt, or
+     * INTERNAL for an unexpected failure; null for a success. The caught exception alone says little: the circuit
+     * breaker also catches the upstream failures that a later key may have made good.
+     */
+    private static String errorType(Throwable failure, RequestContext ctx, int status) {
+        if (failure instanceof ClientError ce) {
+            return ce.status();
+        }
+        String name = failure == null ? "" : failure.getClass().getSimpleName();
+        if (name.equals("InvalidOpenAiRequest") || name.equals("ImageFetchException")) {
+            return "INVALID_ARGUMENT";
+        }
+        if (ctx != null && ctx.noKeyAtAll()) {
+            return ctx.noKeyRetryAfterMillis() < 0 ? "NO_USABLE_KEY" : "KEYS_COOLING";
+        }
+        Verdict v = ctx == null ? null : ctx.verdict();
+        if (v != null && v.kind() != Verdict.Kind.SUCCESS) {
+            return v.kind().name();
+        }
+        if (failure != null && status >= 500) {
+            return "INTERNAL";
+        }
+        return status >= 400 ? "HTTP_" + status : null;
+    }
+
+    private static TokenUsage usage(RequestContext ctx) {
+        UpstreamResult r = ctx == null ? null : ctx.result();
+        if (r == null) {
+            return TokenUsage.NONE;
+        }
+        try {
+            if (r.committed()) {
+                return TokenUsage.ofStreamTail(ctx.streamTail());
+            }
+            if (r.status() >= 200 && r.status() < 300 && r.body() != null) {
+                return TokenUsage.of(r.body().getBytes());
+            }
+        } catch (RuntimeException unreadable) {
+            // a released or odd buffer costs the counts, never the row
+        }
+        return TokenUsage.NONE;
+    }
+
+    private String attemptsJson(List<RequestContext.Attempt> attempts) {
+        if (attempts.isEmpty()) {
+            return "[]";
+        }
+        java.io.StringWriter w = new java.io.StringWriter(attempts.size() * 64);
+        try (JsonGenerator g = json.getFactory().createGenerator(w)) {
+            g.writeStartArray();
+            for (RequestContext.Attempt a : attempts) {
+                g.writeStartObject();
+                g.writeStringField("key", a.keyFingerprint());
+                g.writeNumberField("status", a.status());
+                g.writeStringField("verdict", a.verdict() == null ? null : a.verdict().name());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return w.toString();
+    }
+
+    private String errorBody(RequestContext ctx, UpstreamResult result, Message msg, Throwable failure) {
+        String text = null;
+        if (result != null && result.status() >= 400 && result.body() != null) {
+            text = result.body().toString(StandardCharsets.UTF_8);
+        } else if (msg.getBody() instanceof String s) {
+            text = s;
+        } else if (msg.getBody() instanceof Buffer b) {
+            text = b.toString(StandardCharsets.UTF_8);
+        } else if (msg.getBody() instanceof byte[] b) {
+            text = new String(b, StandardCharsets.UTF_8);
+        }
+        if ((text == null || text.isEmpty()) && result != null && result.failure() != null) {
+            text = result.failure();
+        }
+        if ((text == null || text.isEmpty()) && failure != null) {
+            text = failure.getMessage();
+        }
+        List<String> keys = new ArrayList<>(2);
+        if (ctx != null) {
+            TriedKeys tried = ctx.tried();
+            for (int i = 0; i < tried.size(); i++) {
+                keys.add(tried.get(i).secret());
+            }
+        }
+        return truncate(redactor.redact(text, keys), MAX_ERROR_BODY);
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+}

@@ -1,0 +1,44 @@
+package dev.caravan.storage;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Removes secrets from text bound for a log table: the secrets it is told about (pool keys a request used, client
+ * tokens), anything shaped like a Google API key, Bearer credentials, and {@code key=} query parameters.
+ * Immutable; thread-safe.
+ */
+public final class SecretRedactor {
+
+    static final String MASK = "[REDACTED]";
+    private static final Pattern GOOGLE_KEY = Pattern.compile("AIza[0-9A-Za-z_\\-]{20,}");
+    private static final Pattern BEARER = Pattern.compile("(?i)(bearer\\s+)[^\\s\"',;]+");
+    private static final Pattern KEY_PARAM = Pattern.compile("(?i)([?&](?:key|api_key|apikey|access_token)=)[^&\\s\"'#]+");
+
+    private final List<String> tokens;
+
+    /** @param tokens client tokens to remove wherever they appear (empty ones are ignored) */
+    public SecretRedactor(Collection<String> tokens) {
+        this.tokens = tokens.stream().filter(t -> t != null && !t.isEmpty()).toList();
+    }
+
+    /** The text without the known tokens, the given keys, or anything shaped like a credential. */
+    public String redact(String text, Collection<String> keys) {
+        if (text == null || text.isEmpty()) {
+            return text;
+        }
+        String out = text;
+        for (String k : keys) {
+            if (k != null && !k.isEmpty()) {
+                out = out.replace(k, MASK);
+            }
+        }
+        for (String t : tokens) {
+            out = out.replace(t, MASK);
+        }
+        out = GOOGLE_KEY.matcher(out).replaceAll(MASK);
+        out = BEARER.matcher(out).replaceAll("$1" + MASK);
+        return KEY_PARAM.matcher(out).replaceAll("$1" + MASK);
+    }
+}
