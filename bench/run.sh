@@ -93,13 +93,15 @@ $GW_CPU nginx -p "$work/proxy" -c proxy.conf
 # --- Caravan: start to first served request, idle RSS ---
 start=$(date +%s%N)
 env API_KEYS='["bench-key-1","bench-key-2","bench-key-3","bench-key-4"]' ALLOWED_TOKENS="[\"$TOKEN\"]" \
-  AUTH_TOKEN=bench-admin PORT=$GW BASE_URL="http://127.0.0.1:$UP/v1beta" LOG_LEVEL=WARN MAX_RETRIES=1 \
-  $GW_CPU java $JAVA_OPTS -jar target/caravan.jar > "$work/caravan.log" 2>&1 & gw=$!; pids+=($gw)
+  AUTH_TOKEN=bench-admin SQLITE_DATABASE="$work/bench.db" MANAGEMENT_PORT=18189 PORT=$GW BASE_URL="http://127.0.0.1:$UP/v1beta" LOG_LEVEL=WARN MAX_RETRIES=1 \
+  java $JAVA_OPTS -jar target/caravan.jar > "$work/caravan.log" 2>&1 & gw=$!; pids+=($gw)
 native="http://127.0.0.1:$GW/v1beta/models/gemini-2.5-flash:generateContent"
 until curl -s -o /dev/null -H "x-goog-api-key: $TOKEN" -H 'content-type: application/json' -d '{"contents":[]}' "$native"; do
   sleep 0.01
 done
 startup_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+# started on both cores as a user would; pinned (every thread) only for the measurements that follow
+[ -n "$GW_CPU" ] && taskset -a -p -c 0 "$gw" > /dev/null
 sleep 3
 rss() { awk '/VmRSS/ {printf "%d", $2/1024}' /proc/$gw/status; }
 idle_rss=$(rss)
@@ -167,7 +169,7 @@ td=$(val "$ttfb_direct" ttfb_median_ms); tp=$(val "$ttfb_proxy" ttfb_median_ms);
   echo "- $(nproc) cores: $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/Mem:/ {print $2}') GiB memory"
   echo "- background load before the run: load average $load_before; busiest processes: $busy_before"
   echo "- $(java -version 2>&1 | head -1); Caravan $(git rev-parse --short HEAD)"
-  echo "- pinning: $( [ -n "$GW_CPU" ] && echo 'Caravan and the reverse-proxy nginx on core 0; wrk, the upstream nginx and the SSE upstream on core 1' || echo none)"
+  echo "- pinning: $( [ -n "$GW_CPU" ] && echo 'Caravan (after its start) and the reverse-proxy nginx on core 0; wrk, the upstream nginx and the SSE upstream on core 1' || echo none)"
   echo
   echo "## Requests (1 KB generateContent POST; OpenAI chat completion on /v1/chat/completions)"
   echo

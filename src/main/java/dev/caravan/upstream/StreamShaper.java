@@ -28,4 +28,35 @@ public interface StreamShaper {
     default String failure() {
         return null;
     }
+
+    /** How a pass-through stream words a break after its first byte. */
+    @FunctionalInterface
+    interface ErrorTail {
+        Buffer tail(int code, String googleStatus, String message);
+    }
+
+    /** Google's bytes passed on unchanged, with Google's content type; a break ends with {@code tail}. */
+    static StreamShaper passThrough(ErrorTail tail) {
+        return new StreamShaper() {
+            @Override
+            public String contentType(String upstreamContentType) {
+                return upstreamContentType;
+            }
+
+            @Override
+            public Buffer chunk(Buffer upstream) {
+                return upstream;
+            }
+
+            @Override
+            public Buffer end() {
+                return Buffer.buffer(0);
+            }
+
+            @Override
+            public Buffer error(int code, String googleStatus, String message) {
+                return tail.tail(code, googleStatus, message);
+            }
+        };
+    }
 }

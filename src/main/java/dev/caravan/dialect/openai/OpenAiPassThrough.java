@@ -54,25 +54,6 @@ public final class OpenAiPassThrough implements Processor {
     }
 
     /** Google's OpenAI stream as it comes; a break after the first byte ends with an OpenAI error chunk. */
-    private static final StreamShaper PASS_THROUGH = new StreamShaper() {
-        @Override
-        public String contentType(String upstreamContentType) {
-            return upstreamContentType;
-        }
-
-        @Override
-        public Buffer chunk(Buffer upstream) {
-            return upstream;
-        }
-
-        @Override
-        public Buffer end() {
-            return Buffer.buffer(0);
-        }
-
-        @Override
-        public Buffer error(int code, String googleStatus, String message) {
-            return Buffer.buffer("data: " + OpenAiErrorBody.json(code, message) + "\n\n" + OpenAiStreamTranslator.DONE);
-        }
-    };
+    private static final StreamShaper PASS_THROUGH = StreamShaper.passThrough((code, status, message) ->
+            Buffer.buffer("data: " + OpenAiErrorBody.json(code, message) + "\n\n" + OpenAiStreamTranslator.DONE));
 }
