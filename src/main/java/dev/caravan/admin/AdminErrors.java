@@ -35,6 +35,9 @@ public final class AdminErrors implements Processor {
             message = e.getMessage();
             details = e.details();
             retryAfter = e.retryAfterSeconds();
+        } else if (cause instanceof MethodNotAllowed e) {
+            code = 405;
+            message = e.getMessage();
         } else {
             LOG.warn("Unexpected failure on {}", exchange.getFromRouteId(), cause);
             code = 500;
