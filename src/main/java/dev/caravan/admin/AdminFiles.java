@@ -51,8 +51,7 @@ public final class AdminFiles {
         if (body == null) {
             throw new AdminError(404, "No such file");
         }
-        AdminReply.reply(exchange.getMessage(), 200, FILES.get(name), body);
         // the page is small and changes with each release: always ask again
-        exchange.getMessage().setHeader("Cache-Control", "no-cache");
+        AdminReply.reply(exchange.getMessage(), 200, FILES.get(name), body, "no-cache");
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
 /**
  * Writes an admin answer: nothing of the request's headers (platform-http would echo them, the session cookie
@@ -29,12 +30,20 @@ public final class AdminReply {
         }
     }
 
-    /** Clears every header, then sets the status, the content type and the safety headers. */
+    /** Clears every header, then sets the status, the content type and the safety headers; never cached. */
     public static void reply(Message msg, int status, String contentType, Object body) {
+        reply(msg, status, contentType, body, "no-store");
+    }
+
+    /** The same with the given Cache-Control. */
+    public static void reply(Message msg, int status, String contentType, Object body, String cacheControl) {
         msg.getHeaders().clear();
         msg.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         msg.setHeader(Exchange.CONTENT_TYPE, contentType);
-        msg.setHeader("Cache-Control", "no-store");
+        // platform-http's header filter drops Cache-Control from the message: it goes on the response itself
+        if (msg instanceof HttpMessage http && http.getResponse() != null && !http.getResponse().headWritten()) {
+            http.getResponse().headers().set("Cache-Control", cacheControl);
+        }
         msg.setHeader("X-Content-Type-Options", "nosniff");
         msg.setHeader("X-Frame-Options", "DENY");
         msg.setHeader("Referrer-Policy", "no-referrer");
