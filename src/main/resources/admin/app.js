@@ -329,7 +329,7 @@
       h('td', { title: cooling || null }, h('span', { class: `badge ${cls}` }, label)),
       h('td', { class: 'wrap' }, h('div', {}, evidenceText(r.evidence)), r.evidence ? h('div', { class: 'fp' }, fmtTime(r.evidence.at)) : null),
       h('td', { title: cooling || null }, back),
-      h('td', {}, usage),
+      h('td', { class: 'usage-cell' }, usage),
       h('td', { title: r.lastUsed ? fmtTime(r.lastUsed) : null }, ago(r.lastUsed)),
       h('td', {}, `${r.strikes} / ${state.keys.maxFailures}`),
       h('td', {}, actions));
