@@ -1,7 +1,6 @@
 package dev.caravan.admin;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -408,9 +407,5 @@ public final class AdminKeys {
         } catch (NumberFormatException e) {
             throw AdminError.badRequest(name + " must be a whole number");
         }
-    }
-
-    static Collection<String> fingerprints(Collection<ApiKey> keys) {
-        return keys.stream().map(ApiKey::fingerprint).toList();
     }
 }

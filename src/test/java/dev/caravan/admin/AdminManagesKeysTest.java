@@ -209,7 +209,6 @@ class AdminManagesKeysTest {
 
         assertThat(gateway.pool().keys()).extracting(ApiKey::secret).containsExactly(KEY_A, KEY_B, NEW_1, NEW_2);
         // put back for the other tests of this class
-        gateway.caravan().configuration().keyStateStore();
         try (var conn = gateway.openDatabase(); var st = conn.createStatement()) {
             st.execute("DELETE FROM api_keys");
         }
