@@ -12,7 +12,22 @@ import java.util.function.LongSupplier;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.caravan.admin.AdminAccess;
+import dev.caravan.admin.AdminCredential;
+import dev.caravan.admin.AdminDashboard;
+import dev.caravan.admin.AdminErrors;
+import dev.caravan.admin.AdminFiles;
+import dev.caravan.admin.AdminKeyCheck;
+import dev.caravan.admin.AdminKeys;
+import dev.caravan.admin.AdminLogs;
+import dev.caravan.admin.AdminSessions;
+import dev.caravan.admin.AdminSettings;
+import dev.caravan.admin.KeyExtractor;
+import dev.caravan.admin.LoginThrottle;
 import dev.caravan.config.InvalidSettingException;
+import dev.caravan.config.RuntimeSettings;
+import dev.caravan.keys.RecheckSchedule;
+import dev.caravan.storage.ApiKeyStore;
 import dev.caravan.config.Settings;
 import dev.caravan.dialect.DialectErrors;
 import dev.caravan.dialect.ErrorDialect;
@@ -96,8 +111,17 @@ public final class CaravanConfiguration implements CamelConfiguration {
     private SettingsStore settingsStore;
     private KeyStateStore keyStateStore;
     private RequestLog requestLog;
+    private RuntimeSettings runtime;
+    private ApiKeyStore apiKeyStore;
+    /** The resolved properties without the settings table, and with it (what is in force). */
+    private Properties environmentProperties;
+    private Properties effectiveProperties;
 
     private volatile RuntimeException failure;
+    /** The model lists in force; replaced when an operator saves new ones. */
+    private final java.util.concurrent.atomic.AtomicReference<ModelAliases> aliases =
+            new java.util.concurrent.atomic.AtomicReference<>(ModelAliases.none());
+    private static final Path ADMIN_TOKEN_FILE = Path.of("data", "auth_token");
 
     @Override
     public void configure(CamelContext context) {
@@ -107,7 +131,10 @@ public final class CaravanConfiguration implements CamelConfiguration {
             Settings fromEnvironment = Settings.from(props);
             dataSource = Database.open(fromEnvironment);
             settingsStore = new SettingsStore(dataSource, clock);
-            settings = withSavedSettings(context, props, fromEnvironment, settingsStore.all());
+            environmentProperties = props;
+            Map<String, String> saved = settingsStore.all();
+            effectiveProperties = withSavedRows(props, saved);
+            settings = withSavedSettings(context, props, fromEnvironment, effectiveProperties, saved.keySet());
             HttpEdge.requirePortFree(settings.port());
         } catch (RuntimeException e) {
             failure = e;
@@ -140,29 +167,72 @@ public final class CaravanConfiguration implements CamelConfiguration {
                         .setConnectTimeout((int) Math.min(10_000L, settings.timeoutSeconds() * 1000L)),
                 new PoolOptions().setHttp1MaxSize(settings.upstreamPoolSize()));
 
-        pool = new KeyRoundRobin(settings.apiKeys(), settings.maxFailures(), clock);
+        runtime = new RuntimeSettings(settings);
+        // API_KEYS, plus the keys operators added on the admin page, less those they deleted
+        apiKeyStore = new ApiKeyStore(dataSource, clock);
+        pool = new KeyRoundRobin(apiKeyStore.merge(settings.apiKeys()), settings.maxFailures(), clock);
         // the Prometheus registry Camel's route metrics use (bound by the main class before Camel looks for one)
         MeterRegistry meters = registry.lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
         metrics = new CaravanMetrics(meters != null ? meters : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), pool);
         registry.bind("caravanMetrics", metrics);
-        String adminToken = AdminToken.resolve(settings.authToken(), Path.of("data", "auth_token"));
+        AdminCredential adminToken = new AdminCredential(AdminToken.resolve(settings.authToken(), ADMIN_TOKEN_FILE));
         List<String> clientTokens = new ArrayList<>(settings.allowedTokens());
-        clientTokens.add(adminToken);
+        clientTokens.add(adminToken.token());
         UpstreamErrorClassifier classifier = new UpstreamErrorClassifier(json,
                 settings.throttleCooldownSeconds() * 1000L, settings.unavailableModelHours() * 3_600_000L);
-        bindStorage(context, registry, json, clock, classifier, clientTokens);
+        SecretRedactor redactor = new SecretRedactor(clientTokens);
+        bindStorage(context, registry, json, clock, classifier, redactor);
+        TokenVerifier tokenVerifier = new TokenVerifier(clientTokens);
 
         registry.bind("settings", settings);
         registry.bind("keyRoundRobin", pool);
-        registry.bind("tokenVerifier", new TokenVerifier(clientTokens));
+        registry.bind("runtimeSettings", runtime);
+        registry.bind("tokenVerifier", tokenVerifier);
         registry.bind("geminiRequest", new GeminiRequest(new JsonFactory()));
         registry.bind("geminiErrors", new DialectErrors(ErrorDialect.GEMINI));
-        registry.bind("geminiCall", new GeminiCall(vertx, http, settings.baseUrl(), settings.timeoutSeconds() * 1000L));
+        registry.bind("geminiCall", new GeminiCall(vertx, http, settings.baseUrl(), runtime::timeoutMillis));
         registry.bind("breakerFallback", new BreakerFallback());
-        registry.bind("failoverDecision", new FailoverDecision(classifier, pool, settings::maxRetries, clock, metrics));
+        registry.bind("failoverDecision", new FailoverDecision(classifier, pool, runtime::maxRetries, clock, metrics));
         registry.bind("upstreamReply", new UpstreamReply(pool, ErrorDialect.GEMINI));
         registry.bind("httpEdge", new HttpEdge());
-        bindOpenAi(context, registry, json, clock);
+        OpenAiModelList modelList = bindOpenAi(context, registry, json, clock);
+
+        // an operator's saved settings reach the beans that keep their own copy
+        runtime.onChange(s -> {
+            pool.setMaxFailures(s.maxFailures());
+            if (!s.authToken().isEmpty()) {
+                adminToken.update(s.authToken());
+            } else {
+                adminToken.update(AdminToken.resolve("", ADMIN_TOKEN_FILE));
+            }
+            List<String> tokens = new ArrayList<>(s.allowedTokens());
+            tokens.add(adminToken.token());
+            tokenVerifier.update(tokens);
+            redactor.remember(tokens);
+            aliases.set(aliasesOf(s));
+            modelList.forget();
+        });
+        bindAdmin(context, registry, json, clock, classifier, adminToken, redactor);
+    }
+
+    /** The admin page and its JSON API (routes/admin.camel.yaml). */
+    private void bindAdmin(CamelContext context, Registry registry, ObjectMapper json, LongSupplier clock,
+                           UpstreamErrorClassifier classifier, AdminCredential adminToken, SecretRedactor redactor) {
+        AdminSessions sessions = new AdminSessions(clock);
+        registry.bind("adminErrors", new AdminErrors(json));
+        registry.bind("adminFiles", new AdminFiles());
+        registry.bind("adminAccess", new AdminAccess(sessions, new LoginThrottle(clock), adminToken, json));
+        registry.bind("adminDashboard", new AdminDashboard(dataSource, pool, requestLog, json, clock));
+        registry.bind("adminKeys", new AdminKeys(pool, apiKeyStore, new KeyExtractor(), json, clock));
+        registry.bind("adminKeyCheck", new AdminKeyCheck(pool, classifier, json, clock));
+        registry.bind("adminSettings", new AdminSettings(runtime, settingsStore, environmentProperties,
+                effectiveProperties, context.getPropertiesComponent(), sessions, json));
+        registry.bind("adminLogs", new AdminLogs(dataSource, redactor, json));
+    }
+
+    private static ModelAliases aliasesOf(Settings s) {
+        return new ModelAliases(s.searchModels(), s.imageModels(), s.thinkingModels(), s.thinkingBudgetMap(),
+                s.filteredModels());
     }
 
     /**
@@ -170,14 +240,14 @@ public final class CaravanConfiguration implements CamelConfiguration {
      * beans, retention and the key re-check. The database closes last, after the routes have drained.
      */
     private void bindStorage(CamelContext context, Registry registry, ObjectMapper json, LongSupplier clock,
-                             UpstreamErrorClassifier classifier, List<String> clientTokens) {
+                             UpstreamErrorClassifier classifier, SecretRedactor redactor) {
         keyStateStore = new KeyStateStore(dataSource, json, clock);
         int restored = keyStateStore.restore(pool);
         if (restored > 0) {
             LOG.info("Restored the saved state of {} key(s): {} usable of {}", restored, pool.usable(), pool.size());
         }
         pool.listen(keyStateStore);
-        requestLog = new RequestLog(json, new SecretRedactor(clientTokens)).withMetrics(metrics);
+        requestLog = new RequestLog(json, redactor).withMetrics(metrics);
 
         registry.bind("dataSource", dataSource);
         registry.bind("settingsStore", settingsStore);
@@ -185,8 +255,9 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("requestLog", requestLog);
         registry.bind("requestLogStamp", new RequestLogStamp());
         registry.bind("requestLogBatch", new GroupedBodyAggregationStrategy());
-        registry.bind("logRetention", new LogRetention(settings.autoDeleteRequestLogsDays(),
-                settings.autoDeleteErrorLogsDays(), clock));
+        registry.bind("apiKeyStore", apiKeyStore);
+        registry.bind("logRetention", new LogRetention(runtime::current, clock));
+        registry.bind("recheckSchedule", new RecheckSchedule(() -> runtime.current().checkIntervalHours(), clock));
         registry.bind("keyRecheck", new KeyRecheck(pool, classifier, clock));
 
         HikariDataSource ds = dataSource;
@@ -211,21 +282,12 @@ public final class CaravanConfiguration implements CamelConfiguration {
      * is logged, never its value.
      */
     private static Settings withSavedSettings(CamelContext context, Properties props, Settings fromEnvironment,
-                                              Map<String, String> saved) {
-        Properties merged = new Properties();
-        merged.putAll(props);
+                                              Properties merged, java.util.Collection<String> saved) {
         List<String> applied = new ArrayList<>();
-        for (Map.Entry<String, String> e : saved.entrySet()) {
-            String name = e.getKey();
-            if (!name.startsWith("caravan.") || !props.containsKey(name)) {
-                continue;
+        for (String name : saved) {
+            if (name.startsWith("caravan.") && props.containsKey(name) && !START_ONLY.contains(name)) {
+                applied.add(name);
             }
-            if (START_ONLY.contains(name)) {
-                LOG.warn("Ignoring {} in the settings table: it is read only from the environment or application.properties", name);
-                continue;
-            }
-            merged.setProperty(name, e.getValue());
-            applied.add(name);
         }
         if (applied.isEmpty()) {
             return fromEnvironment;
@@ -248,13 +310,30 @@ public final class CaravanConfiguration implements CamelConfiguration {
         return s;
     }
 
+    /** The resolved properties with the rows of the settings table applied (those it may override). */
+    private static Properties withSavedRows(Properties props, Map<String, String> saved) {
+        Properties merged = new Properties();
+        merged.putAll(props);
+        for (Map.Entry<String, String> e : saved.entrySet()) {
+            String name = e.getKey();
+            if (!name.startsWith("caravan.") || !props.containsKey(name)) {
+                continue;
+            }
+            if (START_ONLY.contains(name)) {
+                LOG.warn("Ignoring {} in the settings table: it is read only from the environment or application.properties", name);
+                continue;
+            }
+            merged.setProperty(name, e.getValue());
+        }
+        return merged;
+    }
+
     /** The OpenAI-compatible surface: translation beans around the same upstream call and key pool. */
-    private void bindOpenAi(CamelContext context, Registry registry, ObjectMapper json, LongSupplier clock) {
-        ModelAliases aliases = new ModelAliases(settings.searchModels(), settings.imageModels(),
-                settings.thinkingModels(), settings.thinkingBudgetMap(), settings.filteredModels());
+    private OpenAiModelList bindOpenAi(CamelContext context, Registry registry, ObjectMapper json, LongSupplier clock) {
+        aliases.set(aliasesOf(settings));
         ThoughtSignatures signatures = new ThoughtSignatures();
         ImageFetcher images = new CamelImageFetcher(context.createProducerTemplate(), "direct:openai-fetch-image");
-        OpenAiToGemini toGemini = new OpenAiToGemini(json, aliases, images, signatures);
+        OpenAiToGemini toGemini = new OpenAiToGemini(json, aliases::get, images, signatures);
         GeminiToOpenAi fromGemini = new GeminiToOpenAi(json, signatures);
         OpenAiErrorDialect dialect = new OpenAiErrorDialect(json);
 
@@ -262,14 +341,16 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("openAiUpstreamReply", new UpstreamReply(pool, dialect));
         registry.bind("openAiChatRequest", new OpenAiChatRequest(json, toGemini, fromGemini));
         registry.bind("openAiChatReply", new OpenAiChatReply(json, fromGemini));
-        registry.bind("openAiModelList", new OpenAiModelList(json, new OpenAiModels(aliases, Clock.systemUTC()),
-                settings.modelsCacheSeconds() * 1000L, clock));
+        OpenAiModelList modelList = new OpenAiModelList(json, new OpenAiModels(aliases::get, Clock.systemUTC()),
+                settings.modelsCacheSeconds() * 1000L, clock);
+        registry.bind("openAiModelList", modelList);
         registry.bind("openAiEmbeddings", new OpenAiEmbeddingsStep(json, new OpenAiEmbeddings()));
         String imageModel = settings.createImageModel().isEmpty() ? null : settings.createImageModel();
         registry.bind("openAiImages", new OpenAiImagesStep(json, new OpenAiImages(imageModel, Clock.systemUTC())));
         registry.bind("openAiPassThrough", new OpenAiPassThrough(json));
         registry.bind("imageUrlGuard", new ImageUrlGuard(settings.imageFetchAllowPrivate()));
         registry.bind("imageDownload", new ImageDownload(settings.imageFetchMaxBytes()));
+        return modelList;
     }
 
     /** Why the configuration could not be read, or null. */
@@ -304,6 +385,11 @@ public final class CaravanConfiguration implements CamelConfiguration {
 
     public RequestLog requestLog() {
         return requestLog;
+    }
+
+    /** The settings in force now (the admin page may have changed them since start). */
+    public RuntimeSettings runtime() {
+        return runtime;
     }
 
     /** Every {@code caravan.*} property with its placeholders ({@code {{env:...}}}) resolved. */

@@ -3,6 +3,7 @@ package dev.caravan.keys;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One pooled Google API key and its health: a pool-wide state with its evidence, strikes towards MAX_FAILURES,
@@ -20,6 +21,9 @@ public final class ApiKey {
     private volatile Evidence evidence;
     private volatile long lastUsedMillis;
     private volatile boolean manual;
+    /** Attempts made with the key on Google's day {@link #usageDay} (Pacific), per model ("" when none). */
+    private final Map<String, AtomicLong> usage = new ConcurrentHashMap<>();
+    private volatile long usageDay;
 
     /** A (key, model) pause with its evidence. */
     public record Cooldown(long untilMillis, Verdict.Kind kind, Evidence evidence) {
@@ -136,6 +140,49 @@ public final class ApiKey {
 
     void touch(long nowMillis) {
         lastUsedMillis = nowMillis;
+    }
+
+    /** Counts one attempt with the key for {@code model} on Google's day {@code day}; a new day starts from zero. */
+    void countUse(String model, long day) {
+        if (day != usageDay) {
+            synchronized (usage) {
+                if (day != usageDay) {
+                    usage.clear();
+                    usageDay = day;
+                }
+            }
+        }
+        String m = model == null ? "" : model;
+        AtomicLong n = usage.get(m);
+        if (n == null) {
+            n = usage.computeIfAbsent(m, x -> new AtomicLong());
+        }
+        n.incrementAndGet();
+    }
+
+    /**
+     * Attempts made with the key on Google's day {@code day} (the Pacific day its daily quotas count), per model
+     * ("" for calls without a model); empty when the key was not used that day. Kept in memory only.
+     */
+    public Map<String, Long> usageOn(long day) {
+        if (day != usageDay || usage.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Long> out = new java.util.TreeMap<>();
+        usage.forEach((m, n) -> out.put(m, n.get()));
+        return out;
+    }
+
+    /** Clears an operator's disable; @return whether the key was disabled by an operator */
+    boolean enableByOperator(Evidence ev) {
+        if (!manual) {
+            return false;
+        }
+        strikes.set(0);
+        state = KeyState.ACTIVE;
+        evidence = ev;
+        manual = false;
+        return true;
     }
 
     void forgetExpired(long nowMillis) {

@@ -2,9 +2,11 @@ package dev.caravan.keys;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -39,6 +41,7 @@ public final class KeyRoundRobin implements Processor {
     private volatile ApiKey[] keys;
     private volatile int maxFailures;
     private volatile KeyStateListener listener = KeyStateListener.NONE;
+    private final PacificDay day = new PacificDay();
 
     /** Until when no key can serve a model, as of a given pool version. */
     private record Exhausted(long version, long untilMillis) {
@@ -89,7 +92,7 @@ public final class KeyRoundRobin implements Processor {
         for (int probe = 0; probe < n; probe++) {
             ApiKey k = ks[(int) (cursor.getAndIncrement() % n)];
             if (eligible(k, model, now, tried)) {
-                k.touch(now);
+                use(k, model, now);
                 return k;
             }
         }
@@ -99,7 +102,7 @@ public final class KeyRoundRobin implements Processor {
         for (int i = 0; i < n; i++) {
             ApiKey k = ks[(start + i) % n];
             if (eligible(k, model, now, tried)) {
-                k.touch(now);
+                use(k, model, now);
                 return k;
             }
         }
@@ -107,6 +110,16 @@ public final class KeyRoundRobin implements Processor {
             exhausted.put(hintKey, new Exhausted(v, earliestReturn(ks, model, now)));
         }
         return null;
+    }
+
+    private void use(ApiKey k, String model, long now) {
+        k.touch(now);
+        k.countUse(model, day.of(now));
+    }
+
+    /** Google's current day (Pacific), as {@link ApiKey#usageOn} takes it. */
+    public long today() {
+        return day.of(clock.getAsLong());
     }
 
     private static boolean eligible(ApiKey k, String model, long now, TriedKeys tried) {
@@ -219,6 +232,26 @@ public final class KeyRoundRobin implements Processor {
         listener.changed(key);
     }
 
+    /**
+     * Puts a key that an operator disabled back into rotation (strikes cleared, its cool-downs kept); a key that
+     * Google's answers took out of rotation needs {@link #reset} instead.
+     *
+     * @return whether the key was disabled by an operator
+     */
+    public boolean enable(ApiKey key, Evidence evidence) {
+        if (!key.enableByOperator(evidence)) {
+            return false;
+        }
+        version.incrementAndGet();
+        listener.changed(key);
+        return true;
+    }
+
+    /** Strikes (5xx, timeouts, broken streams) that disable a key; may change at runtime. */
+    public int maxFailures() {
+        return maxFailures;
+    }
+
     public void setMaxFailures(int maxFailures) {
         this.maxFailures = maxFailures;
     }
@@ -240,6 +273,29 @@ public final class KeyRoundRobin implements Processor {
         keys = all.values().toArray(new ApiKey[0]);
         version.incrementAndGet();
         return added;
+    }
+
+    /**
+     * Takes keys out of the pool for good (copy-on-write, like {@link #add}); a pick in flight may still return one
+     * of them once. Returns the ones that were in the pool.
+     */
+    public synchronized List<ApiKey> remove(Collection<ApiKey> gone) {
+        Set<ApiKey> out = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        out.addAll(gone);
+        List<ApiKey> kept = new ArrayList<>(keys.length);
+        List<ApiKey> removed = new ArrayList<>();
+        for (ApiKey k : keys) {
+            if (out.contains(k)) {
+                removed.add(k);
+            } else {
+                kept.add(k);
+            }
+        }
+        if (!removed.isEmpty()) {
+            keys = kept.toArray(new ApiKey[0]);
+            version.incrementAndGet();
+        }
+        return removed;
     }
 
     /** The keys in pool order (a snapshot). */

@@ -13,7 +13,8 @@ import org.apache.camel.Processor;
  * Checks a client's token, sent as Google's and OpenAI's clients send it ({@code x-goog-api-key},
  * {@code ?key=}, or {@code Authorization: Bearer}), against ALLOWED_TOKENS and AUTH_TOKEN. Tokens are compared
  * as SHA-256 digests with {@link MessageDigest#isEqual} against every allowed one, so the time taken says
- * nothing about how close a guess was or which token matched. Immutable; thread-safe.
+ * nothing about how close a guess was or which token matched. The list can be replaced at runtime (the admin page
+ * edits ALLOWED_TOKENS) by one volatile write; thread-safe.
  */
 public final class TokenVerifier implements Processor {
 
@@ -22,10 +23,16 @@ public final class TokenVerifier implements Processor {
     /** The exchange property with the System.nanoTime() at which the request reached its first step (this one). */
     public static final String ARRIVED_NANOS = "caravanArrivedNanos";
 
-    private final byte[][] allowed;
+    private volatile byte[][] allowed;
 
     public TokenVerifier(Collection<String> tokens) {
-        this.allowed = tokens.stream().filter(t -> !t.isEmpty()).map(TokenVerifier::digest).toArray(byte[][]::new);
+        update(tokens);
+    }
+
+    /** Replaces the allowed tokens; requests that arrive afterwards are checked against the new list. */
+    public void update(Collection<String> tokens) {
+        this.allowed = tokens.stream().filter(t -> t != null && !t.isEmpty()).map(TokenVerifier::digest)
+                .toArray(byte[][]::new);
     }
 
     /** Whether {@code token} is one of the allowed tokens; constant time in the token's content. */
@@ -38,7 +45,8 @@ public final class TokenVerifier implements Processor {
 
     private boolean isAllowedDigest(byte[] d) {
         boolean match = false;
-        for (byte[] a : allowed) {
+        byte[][] current = allowed;
+        for (byte[] a : current) {
             match |= MessageDigest.isEqual(a, d);
         }
         return match;

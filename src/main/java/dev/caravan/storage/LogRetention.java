@@ -1,30 +1,40 @@
 package dev.caravan.storage;
 
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+import dev.caravan.config.Settings;
 
 /**
- * The cut-offs of the retention route (AUTO_DELETE_*_DAYS): rows older than these times, in epoch milliseconds,
- * are deleted. Immutable; thread-safe.
+ * What the retention route (AUTO_DELETE_*) deletes: whether each log is trimmed, and the cut-offs in epoch
+ * milliseconds before which its rows go. Read from the settings in force at each run, so an operator's change
+ * applies at the next run. Thread-safe.
  */
 public final class LogRetention {
 
     private static final long DAY_MS = 86_400_000L;
 
-    private final int requestLogDays;
-    private final int errorLogDays;
+    private final Supplier<Settings> settings;
     private final LongSupplier clock;
 
-    public LogRetention(int requestLogDays, int errorLogDays, LongSupplier clock) {
-        this.requestLogDays = requestLogDays;
-        this.errorLogDays = errorLogDays;
+    public LogRetention(Supplier<Settings> settings, LongSupplier clock) {
+        this.settings = settings;
         this.clock = clock;
     }
 
+    public boolean requestLogsEnabled() {
+        return settings.get().autoDeleteRequestLogsEnabled();
+    }
+
+    public boolean errorLogsEnabled() {
+        return settings.get().autoDeleteErrorLogsEnabled();
+    }
+
     public long requestLogCutoff() {
-        return clock.getAsLong() - requestLogDays * DAY_MS;
+        return clock.getAsLong() - settings.get().autoDeleteRequestLogsDays() * DAY_MS;
     }
 
     public long errorLogCutoff() {
-        return clock.getAsLong() - errorLogDays * DAY_MS;
+        return clock.getAsLong() - settings.get().autoDeleteErrorLogsDays() * DAY_MS;
     }
 }

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 /**
  * Removes secrets from text bound for a log table: the secrets it is told about (pool keys a request used, client
  * tokens), anything shaped like a Google API key, Bearer credentials, and {@code key=} query parameters.
- * Immutable; thread-safe.
+ * Tokens it learns later (an operator's new ALLOWED_TOKENS) are added, never forgotten. Thread-safe.
  */
 public final class SecretRedactor {
 
@@ -16,11 +16,18 @@ public final class SecretRedactor {
     private static final Pattern BEARER = Pattern.compile("(?i)(bearer\\s+)[^\\s\"',;]+");
     private static final Pattern KEY_PARAM = Pattern.compile("(?i)([?&](?:key|api_key|apikey|access_token)=)[^&\\s\"'#]+");
 
-    private final List<String> tokens;
+    private volatile List<String> tokens;
 
     /** @param tokens client tokens to remove wherever they appear (empty ones are ignored) */
     public SecretRedactor(Collection<String> tokens) {
         this.tokens = tokens.stream().filter(t -> t != null && !t.isEmpty()).toList();
+    }
+
+    /** Also removes {@code more} from now on (the tokens already known stay removed too). */
+    public synchronized void remember(Collection<String> more) {
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(tokens);
+        more.stream().filter(t -> t != null && !t.isEmpty()).forEach(all::add);
+        tokens = List.copyOf(all);
     }
 
     /** The text without the known tokens, the given keys, or anything shaped like a credential. */

@@ -35,13 +35,18 @@ public final class GeminiCall extends AsyncProcessorSupport {
     private final int port;
     private final boolean ssl;
     private final String basePath;
-    private final long timeoutMillis;
+    private final java.util.function.LongSupplier timeoutMillis;
 
     /**
      * @param baseUrl       Google's base URL, e.g. {@code https://generativelanguage.googleapis.com/v1beta}
      * @param timeoutMillis the longest wait for the answer to start, and for streams between two chunks
      */
     public GeminiCall(Vertx vertx, HttpClient client, URI baseUrl, long timeoutMillis) {
+        this(vertx, client, baseUrl, () -> timeoutMillis);
+    }
+
+    /** @param timeoutMillis read at each call, so an operator's new TIME_OUT applies to the next request */
+    public GeminiCall(Vertx vertx, HttpClient client, URI baseUrl, java.util.function.LongSupplier timeoutMillis) {
         this.vertx = vertx;
         this.client = client;
         this.ssl = "https".equals(baseUrl.getScheme());
@@ -56,6 +61,7 @@ public final class GeminiCall extends AsyncProcessorSupport {
     public boolean process(Exchange exchange, AsyncCallback callback) {
         RequestContext ctx = RequestContext.of(exchange);
         ctx.result(null);
+        long timeoutMillis = this.timeoutMillis.getAsLong();
         String key = exchange.getMessage().getHeader(KeyRoundRobin.KEY_HEADER, String.class);
         String uri = basePath + ctx.upstreamPath() + (ctx.query() == null ? "" : "?" + ctx.query());
         RequestOptions options = new RequestOptions()

@@ -37,6 +37,11 @@ public final class OpenAiModelList {
         this.clock = clock;
     }
 
+    /** Drops the kept list, so the next request asks Google again (after an operator changed the model lists). */
+    public void forget() {
+        snapshot = null;
+    }
+
     /** Answers from the cache when it is fresh; otherwise sets up the call for Google's list. */
     public void prepare(Exchange exchange) {
         RequestContext ctx = IncomingRequest.open(exchange, "openai");

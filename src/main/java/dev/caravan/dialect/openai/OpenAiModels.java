@@ -18,10 +18,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class OpenAiModels {
 
-    private final ModelAliases aliases;
+    private final java.util.function.Supplier<ModelAliases> aliases;
     private final Clock clock;
 
     public OpenAiModels(ModelAliases aliases, Clock clock) {
+        this(() -> aliases, clock);
+    }
+
+    /** @param aliases read at each use, so an operator's new model lists apply at once */
+    public OpenAiModels(java.util.function.Supplier<ModelAliases> aliases, Clock clock) {
         this.aliases = aliases;
         this.clock = clock;
     }
@@ -32,8 +37,9 @@ public final class OpenAiModels {
      * Google's answer about its base model; null when the model is filtered.
      */
     public ObjectNode one(String requestedId) {
-        String base = aliases.resolve(requestedId).model();
-        if (aliases.filtered(base)) {
+        ModelAliases a = aliases.get();
+        String base = a.resolve(requestedId).model();
+        if (a.filtered(base)) {
             return null;
         }
         return JsonNodeFactory.instance.objectNode().put("id", requestedId).put("object", "model")
@@ -42,7 +48,7 @@ public final class OpenAiModels {
 
     /** The Gemini model an id asks Google about (an alias's base). */
     public String base(String requestedId) {
-        return aliases.resolve(requestedId).model();
+        return aliases.get().resolve(requestedId).model();
     }
 
     public ObjectNode toOpenAi(JsonNode google) {
@@ -56,6 +62,7 @@ public final class OpenAiModels {
                 }
             }
         }
+        ModelAliases aliases = this.aliases.get();
         Set<String> ids = new LinkedHashSet<>();
         for (String id : listed) {
             if (!aliases.filtered(id)) {

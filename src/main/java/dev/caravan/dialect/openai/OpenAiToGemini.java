@@ -15,12 +15,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class OpenAiToGemini {
 
     private final ObjectMapper json;
-    private final ModelAliases aliases;
+    private final java.util.function.Supplier<ModelAliases> aliases;
     private final MessagesTranslator messages;
     private final ToolsTranslator tools;
     private final GenerationConfigTranslator generation;
 
     public OpenAiToGemini(ObjectMapper json, ModelAliases aliases, ImageFetcher images, ThoughtSignatures signatures) {
+        this(json, () -> aliases, images, signatures);
+    }
+
+    /** @param aliases read at each request, so an operator's new model lists apply at once */
+    public OpenAiToGemini(ObjectMapper json, java.util.function.Supplier<ModelAliases> aliases, ImageFetcher images,
+                          ThoughtSignatures signatures) {
         this.json = json;
         this.aliases = aliases;
         JsonSchemaCleaner schemas = new JsonSchemaCleaner();
@@ -46,7 +52,7 @@ public final class OpenAiToGemini {
             throw new InvalidOpenAiRequest("The request body must be a JSON object");
         }
         String requested = Json.requiredText(request, "model", "model");
-        ModelAlias alias = aliases.resolve(requested);
+        ModelAlias alias = aliases.get().resolve(requested);
         ObjectNode body = json.createObjectNode();
         MessagesTranslator.Conversation conversation = messages.translate(Json.field(request, "messages"),
                 alias.model());

@@ -23,9 +23,9 @@ final class ThinkingConfigs {
     private static final Map<String, String> FLASH_LEVELS = Map.of(
             "none", "minimal", "minimal", "minimal", "low", "low", "medium", "medium", "high", "high");
 
-    private final ModelAliases aliases;
+    private final java.util.function.Supplier<ModelAliases> aliases;
 
-    ThinkingConfigs(ModelAliases aliases) {
+    ThinkingConfigs(java.util.function.Supplier<ModelAliases> aliases) {
         this.aliases = aliases;
     }
 
@@ -38,7 +38,7 @@ final class ThinkingConfigs {
         if (effort != null) {
             return fromEffort(effort, model);
         }
-        Integer configured = aliases.thinkingBudget(model);
+        Integer configured = aliases.get().thinkingBudget(model);
         return configured == null ? null : budget(configured);
     }
 

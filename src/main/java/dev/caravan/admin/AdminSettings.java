@@ -1,0 +1,281 @@
+package dev.caravan.admin;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.caravan.config.InvalidSettingException;
+import dev.caravan.config.RuntimeSettings;
+import dev.caravan.config.Settings;
+import dev.caravan.keys.KeyFingerprint;
+import dev.caravan.storage.SettingsStore;
+import org.apache.camel.Exchange;
+import org.apache.camel.spi.PropertiesComponent;
+
+/**
+ * The Settings view: the settings an operator may change while Caravan runs, each validated by the same rules as at
+ * start ({@link Settings}) with a message per field. A saved value goes to the {@code settings} table (so it wins
+ * over the environment from then on, README "Where a setting comes from") and is put in force at once through
+ * {@link RuntimeSettings}. A reset deletes the row, and the value from the environment or application.properties
+ * is in force again at once. Secrets (ALLOWED_TOKENS, AUTH_TOKEN) are write-only: read back as whether they are
+ * set (and the client tokens' fingerprints), never as values. Thread-safe: saves are serialised.
+ */
+public final class AdminSettings {
+
+    /** One editable setting. */
+    record Field(String name, String property, String kind, String group, String help) {
+        boolean secret() {
+            return kind.startsWith("secret");
+        }
+    }
+
+    static final List<Field> FIELDS = List.of(
+            new Field("MAX_RETRIES", "caravan.max-retries", "number", "Requests",
+                    "Attempts per request in all, each on a different key (1 to 1000)"),
+            new Field("MAX_FAILURES", "caravan.max-failures", "number", "Requests",
+                    "Strikes (5xx, timeouts, broken streams) that take a key out of rotation (1 or more)"),
+            new Field("TIME_OUT", "caravan.time-out", "number", "Requests",
+                    "Seconds an attempt may wait for Google's answer to start, and between two stream events (1 to 86400)"),
+            new Field("SEARCH_MODELS", "caravan.search-models", "list", "Models",
+                    "Models that also get a <model>-search id with Google Search grounding"),
+            new Field("IMAGE_MODELS", "caravan.image-models", "list", "Models",
+                    "Models that also get a <model>-image id answering with text and images"),
+            new Field("THINKING_MODELS", "caravan.thinking-models", "list", "Models",
+                    "Models that also get a <model>-non-thinking id"),
+            new Field("FILTERED_MODELS", "caravan.filtered-models", "list", "Models",
+                    "Models hidden from /v1/models"),
+            new Field("THINKING_BUDGET_MAP", "caravan.thinking-budget-map", "json", "Models",
+                    "Thinking budget per model when the client sets none, e.g. {\"gemini-2.5-flash\": 2048}"),
+            new Field("ALLOWED_TOKENS", "caravan.allowed-tokens", "secret-list", "Access",
+                    "Client tokens, one per line: the saved list replaces the current one"),
+            new Field("AUTH_TOKEN", "caravan.auth-token", "secret", "Access",
+                    "The admin token (at least 16 characters); other sessions end when it changes"),
+            new Field("AUTO_DELETE_REQUEST_LOGS_ENABLED", "caravan.auto-delete-request-logs-enabled", "bool", "Logs",
+                    "Delete old request log rows (checked every hour)"),
+            new Field("AUTO_DELETE_REQUEST_LOGS_DAYS", "caravan.auto-delete-request-logs-days", "number", "Logs",
+                    "Age in days beyond which request log rows are deleted"),
+            new Field("AUTO_DELETE_ERROR_LOGS_ENABLED", "caravan.auto-delete-error-logs-enabled", "bool", "Logs",
+                    "Delete old error log rows (checked every hour)"),
+            new Field("AUTO_DELETE_ERROR_LOGS_DAYS", "caravan.auto-delete-error-logs-days", "number", "Logs",
+                    "Age in days beyond which error log rows are deleted"),
+            new Field("CHECK_INTERVAL_HOURS", "caravan.check-interval-hours", "number", "Keys",
+                    "Hours between re-checks of invalid, suspended and disabled keys"));
+
+    private final RuntimeSettings runtime;
+    private final SettingsStore store;
+    private final Properties environment;
+    private final Properties effective;
+    private final PropertiesComponent placeholders;
+    private final AdminSessions sessions;
+    private final ObjectMapper json;
+
+    /**
+     * @param environment the resolved properties without the settings table (what a reset goes back to)
+     * @param effective   the properties in force (the table applied); this bean keeps its own copy
+     */
+    public AdminSettings(RuntimeSettings runtime, SettingsStore store, Properties environment, Properties effective,
+                         PropertiesComponent placeholders, AdminSessions sessions, ObjectMapper json) {
+        this.runtime = runtime;
+        this.store = store;
+        this.environment = copy(environment);
+        this.effective = copy(effective);
+        this.placeholders = placeholders;
+        this.sessions = sessions;
+        this.json = json;
+    }
+
+    /** {@code GET /admin/api/settings}. */
+    public synchronized void show(Exchange exchange) {
+        Map<String, String> saved = store.all();
+        Settings s = runtime.current();
+        List<Map<String, Object>> fields = new ArrayList<>();
+        for (Field f : FIELDS) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", f.name());
+            m.put("property", f.property());
+            m.put("kind", f.kind());
+            m.put("group", f.group());
+            m.put("help", f.help());
+            m.put("saved", saved.containsKey(f.property()));
+            m.put("secret", f.secret());
+            if (f.name().equals("ALLOWED_TOKENS")) {
+                m.put("set", !s.allowedTokens().isEmpty());
+                m.put("fingerprints", s.allowedTokens().stream().map(KeyFingerprint::of).toList());
+            } else if (f.name().equals("AUTH_TOKEN")) {
+                m.put("set", true);
+            } else {
+                m.put("value", value(f, s));
+            }
+            fields.add(m);
+        }
+        AdminReply.json(exchange, json, 200, Map.of("fields", fields));
+    }
+
+    /** The value in force, in the form the page edits it. */
+    private Object value(Field f, Settings s) {
+        return switch (f.name()) {
+            case "MAX_RETRIES" -> s.maxRetries();
+            case "MAX_FAILURES" -> s.maxFailures();
+            case "TIME_OUT" -> s.timeoutSeconds();
+            case "SEARCH_MODELS" -> s.searchModels();
+            case "IMAGE_MODELS" -> s.imageModels();
+            case "THINKING_MODELS" -> s.thinkingModels();
+            case "FILTERED_MODELS" -> s.filteredModels();
+            case "THINKING_BUDGET_MAP" -> s.thinkingBudgetMap();
+            case "AUTO_DELETE_REQUEST_LOGS_ENABLED" -> s.autoDeleteRequestLogsEnabled();
+            case "AUTO_DELETE_REQUEST_LOGS_DAYS" -> s.autoDeleteRequestLogsDays();
+            case "AUTO_DELETE_ERROR_LOGS_ENABLED" -> s.autoDeleteErrorLogsEnabled();
+            case "AUTO_DELETE_ERROR_LOGS_DAYS" -> s.autoDeleteErrorLogsDays();
+            case "CHECK_INTERVAL_HOURS" -> s.checkIntervalHours();
+            default -> null;
+        };
+    }
+
+    /**
+     * {@code PUT /admin/api/settings} with {@code {"values": {"MAX_RETRIES": 5, "SEARCH_MODELS": ["..."]},
+     * "reset": ["TIME_OUT"]}}: validates every field first and saves nothing when one is wrong (400 with a message
+     * per field); otherwise saves them and puts them in force.
+     */
+    public synchronized void save(Exchange exchange) {
+        JsonNode body = readBody(exchange);
+        Map<String, String> changes = new LinkedHashMap<>();
+        List<Field> resets = new ArrayList<>();
+        Map<String, String> errors = new LinkedHashMap<>();
+        JsonNode values = body.path("values");
+        if (!values.isMissingNode() && !values.isObject()) {
+            throw AdminError.badRequest("\"values\" must be an object of setting name to value");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = values.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            Field f = field(e.getKey());
+            if (f == null) {
+                errors.put(e.getKey(), "not a setting that can be changed here");
+                continue;
+            }
+            String raw = text(e.getValue());
+            if (f.secret() && raw.isEmpty()) {
+                // a secret left blank keeps its value
+                continue;
+            }
+            if (f.name().equals("AUTH_TOKEN") && raw.trim().length() < 16) {
+                errors.put(f.name(), "the admin token must have at least 16 characters");
+                continue;
+            }
+            changes.put(f.property(), raw);
+        }
+        for (JsonNode n : body.path("reset")) {
+            Field f = field(n.asText());
+            if (f == null) {
+                errors.put(n.asText(), "not a setting that can be changed here");
+            } else {
+                resets.add(f);
+            }
+        }
+        // each field alone over the settings in force, so every wrong field gets its own message
+        for (Map.Entry<String, String> c : changes.entrySet()) {
+            Properties trial = copy(effective);
+            trial.setProperty(c.getKey(), c.getValue());
+            try {
+                Settings.from(trial);
+            } catch (InvalidSettingException e) {
+                errors.put(byProperty(c.getKey()).name(), c.getKey().equals(e.property()) ? e.problem() : e.getMessage());
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw AdminError.invalidFields("Nothing was saved: correct the fields marked", errors);
+        }
+        Properties next = copy(effective);
+        changes.forEach(next::setProperty);
+        for (Field f : resets) {
+            next.setProperty(f.property(), environment.getProperty(f.property(), ""));
+        }
+        Settings settings;
+        try {
+            settings = Settings.from(next);
+        } catch (InvalidSettingException e) {
+            throw AdminError.invalidFields("Nothing was saved: the settings do not fit together",
+                    Map.of(e.variable(), e.problem()));
+        }
+        boolean adminTokenChanged = !runtime.current().authToken().equals(settings.authToken());
+        for (Field f : resets) {
+            store.delete(f.property());
+        }
+        changes.forEach(store::put);
+        effective.clear();
+        effective.putAll(next);
+        for (String name : changed(changes, resets)) {
+            placeholders.addOverrideProperty(name, next.getProperty(name, ""));
+        }
+        runtime.apply(settings);
+        if (adminTokenChanged) {
+            sessions.endAllExcept(exchange.getProperty(AdminAccess.SESSION, AdminSessions.Session.class));
+        }
+        List<String> names = new ArrayList<>();
+        changes.keySet().forEach(p -> names.add(byProperty(p).name()));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("saved", names);
+        out.put("reset", resets.stream().map(Field::name).toList());
+        AdminReply.json(exchange, json, 200, out);
+    }
+
+    private static List<String> changed(Map<String, String> changes, List<Field> resets) {
+        List<String> out = new ArrayList<>(changes.keySet());
+        resets.forEach(f -> out.add(f.property()));
+        return out;
+    }
+
+    /** A JSON value as the text Settings parses: arrays and objects as JSON, the rest as written. */
+    private String text(JsonNode v) {
+        if (v == null || v.isNull()) {
+            return "";
+        }
+        if (v.isArray() || v.isObject()) {
+            return v.toString();
+        }
+        return v.asText().trim();
+    }
+
+    private static Field field(String name) {
+        for (Field f : FIELDS) {
+            if (f.name().equals(name)) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    private static Field byProperty(String property) {
+        for (Field f : FIELDS) {
+            if (f.property().equals(property)) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException(property);
+    }
+
+    private JsonNode readBody(Exchange exchange) {
+        String text = exchange.getMessage().getBody(String.class);
+        try {
+            JsonNode n = text == null || text.isBlank() ? null : json.readTree(text);
+            if (n == null || !n.isObject()) {
+                throw AdminError.badRequest("Send a JSON object: {\"values\": {...}, \"reset\": [...]}");
+            }
+            return n;
+        } catch (AdminError e) {
+            throw e;
+        } catch (Exception e) {
+            throw AdminError.badRequest("Malformed JSON");
+        }
+    }
+
+    private static Properties copy(Properties p) {
+        Properties c = new Properties();
+        c.putAll(p);
+        return c;
+    }
+}
