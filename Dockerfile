@@ -15,8 +15,14 @@ COPY application.properties .
 COPY routes routes
 RUN mkdir -p data && chown -R caravan /app/data
 USER caravan
+# Class-data sharing: one training start records the classes Caravan loads, so every later start maps them
+# instead of loading them again (about a second less on two cores). The training database is thrown away.
+RUN AUTH_TOKEN=training SQLITE_DATABASE=/tmp/training.db sh -c \
+      'java -XX:ArchiveClassesAtExit=/app/caravan.jsa -jar caravan.jar & pid=$!; sleep 15; kill $pid; wait $pid; true' \
+    && rm -f /tmp/training.db*
 EXPOSE 8000 9876
 # UP only when the port is bound, the database answers and a key is usable
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD bash -c 'exec 3<>/dev/tcp/127.0.0.1/${MANAGEMENT_PORT:-9876} && printf "GET /observe/health HTTP/1.0\r\n\r\n" >&3 && grep -q UP <&3'
-ENTRYPOINT ["java", "-XX:+UseSerialGC", "-jar", "caravan.jar"]
+# A small, bounded heap: 1,000 open streams fit in about 420 MB of memory with these flags (see bench/)
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xmx320m", "-XX:SharedArchiveFile=/app/caravan.jsa", "-Xshare:auto", "-jar", "caravan.jar"]
