@@ -13,7 +13,7 @@ WORKDIR /app
 COPY --from=build /src/target/caravan.jar caravan.jar
 COPY application.properties .
 COPY routes routes
-RUN mkdir -p data && chown -R caravan /app/data
+RUN mkdir -p data && chown caravan /app /app/data
 USER caravan
 # Class-data sharing: one training start records the classes Caravan loads, so every later start maps them
 # instead of loading them again (about a second less on two cores). The training database is thrown away.
