@@ -5,7 +5,7 @@
 # Writes a dated results file under bench/results/. Needs: nginx, wrk, python3 (apt-get install -y nginx-light wrk).
 #
 # Knobs (environment): DURATION (10s per measurement), WARMUP (15s), PIN (1: gateway on core 0, load on core 1),
-# STREAMS (1000 held streams), JAVA_OPTS (JVM flags for Caravan; by default the Dockerfile's: serial GC, a 320 MB
+# STREAMS (1000 held streams), JAVA_OPTS (JVM flags for Caravan; by default the Dockerfile's: serial GC, a heap of 64 to 320 MB
 # heap and a class-data-sharing archive that this script makes with one training start, as the image build does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -94,7 +94,7 @@ $GW_CPU nginx -p "$work/proxy" -c proxy.conf
 # --- Caravan: start to first served request (plain `java -jar`, then as deployed), idle RSS ---
 native="http://127.0.0.1:$GW/v1beta/models/gemini-2.5-flash:generateContent"
 caravan_env() {
-  env API_KEYS='["bench-key-1","bench-key-2","bench-key-3","bench-key-4"]' ALLOWED_TOKENS="[\"$TOKEN\"]" \
+  exec env API_KEYS='["bench-key-1","bench-key-2","bench-key-3","bench-key-4"]' ALLOWED_TOKENS="[\"$TOKEN\"]" \
     AUTH_TOKEN=bench-admin SQLITE_DATABASE="$work/bench.db" MANAGEMENT_PORT=18189 PORT=$GW \
     BASE_URL="http://127.0.0.1:$UP/v1beta" LOG_LEVEL=WARN MAX_RETRIES=1 "$@"
 }
@@ -111,7 +111,8 @@ plain_startup_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 curl -s -o /dev/null -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \
   -d '{"model":"gemini-2.5-flash","messages":[{"role":"user","content":"hi"}]}' "http://127.0.0.1:$GW/v1/chat/completions"
 kill $train; wait $train 2>/dev/null || true
-[ "$JAVA_OPTS" = DEFAULT ] && JAVA_OPTS="-XX:+UseSerialGC -Xmx320m -XX:SharedArchiveFile=$work/caravan.jsa"
+while curl -s -o /dev/null "http://127.0.0.1:$GW/"; do sleep 0.05; done
+[ "$JAVA_OPTS" = DEFAULT ] && JAVA_OPTS="-XX:+UseSerialGC -Xms64m -Xmx320m -XX:SharedArchiveFile=$work/caravan.jsa"
 start=$(date +%s%N)
 caravan_env java $JAVA_OPTS -jar target/caravan.jar > "$work/caravan.log" 2>&1 & gw=$!; pids+=($gw)
 wait_served
