@@ -25,4 +25,4 @@ EXPOSE 8000 9876
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD bash -c 'exec 3<>/dev/tcp/127.0.0.1/${MANAGEMENT_PORT:-9876} && printf "GET /observe/health HTTP/1.0\r\n\r\n" >&3 && grep -q UP <&3'
 # A small, bounded heap: 1,000 open streams fit in about 420 MB of memory with these flags (see bench/)
-ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xmx320m", "-XX:SharedArchiveFile=/app/caravan.jsa", "-Xshare:auto", "-jar", "caravan.jar"]
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xms64m", "-Xmx320m", "-XX:SharedArchiveFile=/app/caravan.jsa", "-Xshare:auto", "-jar", "caravan.jar"]
