@@ -10,12 +10,12 @@ import java.util.function.LongSupplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.keys.ApiKey;
+import dev.caravan.keys.KeyCheckCall;
 import dev.caravan.keys.KeyRoundRobin;
 import dev.caravan.keys.KeyState;
 import dev.caravan.keys.Verdict;
 import dev.caravan.upstream.UpstreamErrorClassifier;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 
 /**
  * "Verify now" on the Keys view: the steps of the {@code admin-verify-keys} route, which asks Google about each
@@ -27,7 +27,6 @@ import org.apache.camel.Message;
  */
 public final class AdminKeyCheck {
 
-    private static final String KEY = "caravanVerifyKey";
     private static final String RESULTS = "caravanVerifyResults";
 
     private final KeyRoundRobin pool;
@@ -49,23 +48,15 @@ public final class AdminKeyCheck {
 
     /** Makes the message the check of the key in the body: no header but the key. */
     public void prepare(Exchange exchange) {
-        Message msg = exchange.getMessage();
-        ApiKey key = msg.getBody(ApiKey.class);
-        exchange.setProperty(KEY, key);
-        msg.getHeaders().clear();
-        msg.setBody(null);
-        msg.setHeader(KeyRoundRobin.KEY_HEADER, key.secret());
+        KeyCheckCall.prepare(exchange);
     }
 
     /** Reads Google's answer for one key. */
     public void judge(Exchange exchange) {
-        Message msg = exchange.getMessage();
-        ApiKey key = exchange.getProperty(KEY, ApiKey.class);
-        int status = msg.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        byte[] body = status >= 300 ? msg.getBody(byte[].class) : null;
-        // the key must not stay on the message once its call is over
-        msg.getHeaders().clear();
-        msg.setBody(null);
+        KeyCheckCall.Answer answer = KeyCheckCall.read(exchange);
+        ApiKey key = answer.key();
+        int status = answer.status();
+        byte[] body = answer.body();
         String outcome;
         if (status >= 200 && status < 300) {
             if (key.manuallyDisabled()) {
@@ -92,10 +83,7 @@ public final class AdminKeyCheck {
 
     /** Google could not be reached for this key: nothing changes. */
     public void unreachable(Exchange exchange) {
-        Message msg = exchange.getMessage();
-        msg.getHeaders().clear();
-        msg.setBody(null);
-        ApiKey key = exchange.getProperty(KEY, ApiKey.class);
+        ApiKey key = KeyCheckCall.read(exchange).key();
         results(exchange).add(result(key, 0, "no verdict: Google could not be reached"));
     }
 

@@ -7,7 +7,6 @@ import java.util.function.LongSupplier;
 
 import dev.caravan.upstream.UpstreamErrorClassifier;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +20,6 @@ import org.slf4j.LoggerFactory;
 public final class KeyRecheck {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeyRecheck.class);
-    private static final String KEY = "caravanRecheckKey";
     private static final String TALLY = "caravanRecheckTally";
 
     private final KeyRoundRobin pool;
@@ -54,23 +52,15 @@ public final class KeyRecheck {
 
     /** Makes the message the re-check request of the key in the body: no header but the key. */
     public void prepare(Exchange exchange) {
-        Message msg = exchange.getMessage();
-        ApiKey key = msg.getBody(ApiKey.class);
-        exchange.setProperty(KEY, key);
-        msg.getHeaders().clear();
-        msg.setBody(null);
-        msg.setHeader(KeyRoundRobin.KEY_HEADER, key.secret());
+        KeyCheckCall.prepare(exchange);
     }
 
     /** Reads Google's answer to the re-check. */
     public void judge(Exchange exchange) {
-        Message msg = exchange.getMessage();
-        ApiKey key = exchange.getProperty(KEY, ApiKey.class);
-        int status = msg.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        byte[] body = status >= 300 ? msg.getBody(byte[].class) : null;
-        // the key must not stay on the message once its call is over
-        msg.getHeaders().clear();
-        msg.setBody(null);
+        KeyCheckCall.Answer answer = KeyCheckCall.read(exchange);
+        ApiKey key = answer.key();
+        int status = answer.status();
+        byte[] body = answer.body();
         tally(exchange).checked.incrementAndGet();
         if (status >= 200 && status < 300) {
             KeyState was = key.state();
@@ -88,10 +78,7 @@ public final class KeyRecheck {
 
     /** Google could not be reached for this key: it stays as it is. */
     public void unreachable(Exchange exchange) {
-        Message msg = exchange.getMessage();
-        msg.getHeaders().clear();
-        msg.setBody(null);
-        ApiKey key = exchange.getProperty(KEY, ApiKey.class);
+        ApiKey key = KeyCheckCall.read(exchange).key();
         tally(exchange).checked.incrementAndGet();
         LOG.debug("Key {} re-check could not reach Google", key == null ? "?" : key.fingerprint());
     }
