@@ -63,7 +63,7 @@ public final class GeminiRequest implements Processor {
         boolean sse = stream && "sse".equals(alt);
         ctx.target(model, HttpMethod.POST, "/models/" + op, sse ? "alt=sse" : null, body);
         if (stream) {
-            ctx.streamThrough(sse ? GeminiStreamShaper.SSE : GeminiStreamShaper.JSON_ARRAY);
+            ctx.streamThrough(sse ? GeminiStreamShaper.sse() : GeminiStreamShaper.jsonArray());
         }
     }
 

@@ -1,18 +1,74 @@
 package dev.caravan.dialect;
 
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
 import dev.caravan.upstream.StreamShaper;
+import io.vertx.core.buffer.Buffer;
 
 /**
  * Google's stream passed on byte for byte; a break after the first byte ends it with an error in Google's shape:
- * an SSE event, or the last element of the streamed JSON array. Stateless; one instance per kind is shared.
+ * an SSE event, or the last element of the streamed JSON array. It also notices when Google itself ends a stream
+ * with an error event, so that the key gets its strike although the connection closed cleanly. One per stream;
+ * not thread-safe (the relay calls it one chunk at a time).
  */
-public final class GeminiStreamShaper {
+public final class GeminiStreamShaper implements StreamShaper {
 
-    public static final StreamShaper SSE =
-            StreamShaper.passThrough((code, status, message) -> GoogleErrors.streamErrorTail(true, code, status, message));
-    public static final StreamShaper JSON_ARRAY =
-            StreamShaper.passThrough((code, status, message) -> GoogleErrors.streamErrorTail(false, code, status, message));
+    /** An SSE event whose JSON starts with an "error" member: inside strings quotes are escaped, so no text matches. */
+    private static final Pattern SSE_ERROR = Pattern.compile("(?m)^data:\\s*\\{\\s*\"error\"\\s*:");
+    /** A top-level element of the streamed array that is an error (elements are separated by ",\r\n"). */
+    private static final Pattern ARRAY_ERROR = Pattern.compile("(?:^\\[|,\\r\\n)\\s*\\{\\s*\"error\"\\s*:");
+    /** Enough of the previous chunk to find a marker split between two chunks. */
+    private static final int CARRY = 48;
 
-    private GeminiStreamShaper() {
+    private final boolean sse;
+    private String carry = "";
+    private String failure;
+
+    private GeminiStreamShaper(boolean sse) {
+        this.sse = sse;
+    }
+
+    /** For {@code ?alt=sse}. */
+    public static GeminiStreamShaper sse() {
+        return new GeminiStreamShaper(true);
+    }
+
+    /** For Google's streamed JSON array. */
+    public static GeminiStreamShaper jsonArray() {
+        return new GeminiStreamShaper(false);
+    }
+
+    @Override
+    public String contentType(String upstreamContentType) {
+        return upstreamContentType;
+    }
+
+    @Override
+    public Buffer chunk(Buffer upstream) {
+        if (failure == null) {
+            // ISO-8859-1 maps bytes one to one: the markers are ASCII, and nothing is decoded for nothing
+            String text = carry + upstream.toString(StandardCharsets.ISO_8859_1);
+            if ((sse ? SSE_ERROR : ARRAY_ERROR).matcher(text).find()) {
+                failure = "Google ended the stream with an error event";
+            }
+            carry = text.length() > CARRY ? text.substring(text.length() - CARRY) : text;
+        }
+        return upstream;
+    }
+
+    @Override
+    public Buffer end() {
+        return Buffer.buffer(0);
+    }
+
+    @Override
+    public Buffer error(int code, String googleStatus, String message) {
+        return GoogleErrors.streamErrorTail(sse, code, googleStatus, message);
+    }
+
+    @Override
+    public String failure() {
+        return failure;
     }
 }
