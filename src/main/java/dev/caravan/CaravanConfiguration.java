@@ -339,7 +339,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
 
         registry.bind("openAiErrors", new DialectErrors(dialect));
         registry.bind("openAiUpstreamReply", new UpstreamReply(pool, dialect));
-        registry.bind("openAiChatRequest", new OpenAiChatRequest(json, toGemini, fromGemini));
+        registry.bind("openAiChatRequest", new OpenAiChatRequest(json, toGemini, fromGemini,
+                () -> runtime.current().safetySettings()));
         registry.bind("openAiChatReply", new OpenAiChatReply(json, fromGemini));
         OpenAiModelList modelList = new OpenAiModelList(json, new OpenAiModels(aliases::get, Clock.systemUTC()),
                 settings.modelsCacheSeconds() * 1000L, clock);

@@ -40,6 +40,7 @@ public final class Settings {
     private final List<String> imageModels;
     private final List<String> thinkingModels;
     private final Map<String, Integer> thinkingBudgetMap;
+    private final JsonNode safetySettings;
     private final List<String> filteredModels;
     private final int modelsCacheSeconds;
     private final String createImageModel;
@@ -78,6 +79,7 @@ public final class Settings {
         imageModels = r.list("caravan.image-models", "IMAGE_MODELS");
         thinkingModels = r.list("caravan.thinking-models", "THINKING_MODELS");
         thinkingBudgetMap = r.value("caravan.thinking-budget-map", "THINKING_BUDGET_MAP", Settings::parseBudgets);
+        safetySettings = r.value("caravan.safety-settings", "SAFETY_SETTINGS", Settings::parseSafety);
         filteredModels = r.list("caravan.filtered-models", "FILTERED_MODELS");
         modelsCacheSeconds = r.integer("caravan.models-cache-seconds", "MODELS_CACHE_SECONDS", 0, 86_400 * 7);
         createImageModel = r.string("caravan.create-image-model", "CREATE_IMAGE_MODEL");
@@ -133,6 +135,11 @@ public final class Settings {
     public List<String> imageModels() { return imageModels; }
     public List<String> thinkingModels() { return thinkingModels; }
     public Map<String, Integer> thinkingBudgetMap() { return thinkingBudgetMap; }
+    /**
+     * SAFETY_SETTINGS as Google's {@code safetySettings} array, added to translated OpenAI requests that carry none
+     * (a copy each time: the node is not to be changed); null when unset.
+     */
+    public JsonNode safetySettings() { return safetySettings; }
     public List<String> filteredModels() { return filteredModels; }
     public int modelsCacheSeconds() { return modelsCacheSeconds; }
     /** The model /v1/images/generations uses when the client names none (empty: Google's default Imagen). */
@@ -158,6 +165,29 @@ public final class Settings {
     public int checkIntervalHours() { return checkIntervalHours; }
     /** The model an operator's key test generates with (the scheduled re-check spends no quota and uses none). */
     public String testModel() { return testModel; }
+
+    /** SAFETY_SETTINGS: a JSON array of {"category", "threshold"} objects, as Google's safetySettings. */
+    private static JsonNode parseSafety(String raw) {
+        if (raw.isEmpty()) {
+            return null;
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(raw);
+        } catch (Exception e) {
+            node = null;
+        }
+        if (node == null || !node.isArray()) {
+            throw new IllegalArgumentException(
+                    "expected a JSON array such as [{\"category\": \"HARM_CATEGORY_HARASSMENT\", \"threshold\": \"OFF\"}]");
+        }
+        for (JsonNode item : node) {
+            if (!item.path("category").isTextual() || !item.path("threshold").isTextual()) {
+                throw new IllegalArgumentException("every item needs a \"category\" and a \"threshold\"");
+            }
+        }
+        return node;
+    }
 
     /** THINKING_BUDGET_MAP: a JSON object of model → token budget, e.g. {"gemini-2.5-flash": 2048}. */
     private static Map<String, Integer> parseBudgets(String raw) {

@@ -1,5 +1,8 @@
 package dev.caravan.dialect.openai;
 
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.dialect.IncomingRequest;
 import dev.caravan.upstream.RequestContext;
@@ -21,11 +24,15 @@ public final class OpenAiChatRequest implements Processor {
     private final ObjectMapper json;
     private final OpenAiToGemini toGemini;
     private final GeminiToOpenAi fromGemini;
+    private final Supplier<JsonNode> safetySettings;
 
-    public OpenAiChatRequest(ObjectMapper json, OpenAiToGemini toGemini, GeminiToOpenAi fromGemini) {
+    /** @param safetySettings the operator's SAFETY_SETTINGS (null or empty: none), read for each request */
+    public OpenAiChatRequest(ObjectMapper json, OpenAiToGemini toGemini, GeminiToOpenAi fromGemini,
+                             Supplier<JsonNode> safetySettings) {
         this.json = json;
         this.toGemini = toGemini;
         this.fromGemini = fromGemini;
+        this.safetySettings = safetySettings;
     }
 
     @Override
@@ -34,6 +41,11 @@ public final class OpenAiChatRequest implements Processor {
         RequestContext ctx = IncomingRequest.open(exchange, "openai");
         IncomingRequest.requireMethod(in, HttpMethod.POST);
         GeminiChatRequest chat = toGemini.translate(IncomingRequest.jsonObject(json, in));
+        JsonNode safety = safetySettings.get();
+        if (safety != null && !safety.isEmpty() && !chat.body().has("safetySettings")) {
+            // gemini-balance's SAFETY_SETTINGS: OpenAI has no such field, so the operator's choice applies
+            chat.body().set("safetySettings", safety.deepCopy());
+        }
         ctx.target(chat.model(), HttpMethod.POST, chat.path(), chat.query(), Buffer.buffer(json.writeValueAsBytes(chat.body())));
         if (chat.stream()) {
             ctx.streamThrough(new OpenAiStreamShaper(json, fromGemini.stream(chat.requestedModel(), chat.includeUsage())));
