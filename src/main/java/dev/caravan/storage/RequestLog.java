@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * error body, or the gateway's own answer, with keys and tokens redacted. Counts the rows it had to drop.
  * Thread-safe.
  */
-public final class RequestLog {
+public final class RequestLog implements org.apache.camel.Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestLog.class);
     /** Longer error bodies are cut: a log row is for reading, and Google's errors are short. */
@@ -56,6 +56,12 @@ public final class RequestLog {
     }
 
     /** The rows of one request; the wire tap's copy carries what {@link RequestLogStamp} noted. */
+    /** The wire tap's step: the finished request's rows become the body (a processor: no bean lookup per request). */
+    @Override
+    public void process(Exchange exchange) {
+        exchange.getMessage().setBody(entry(exchange));
+    }
+
     public LogEntry entry(Exchange exchange) {
         RequestContext ctx = exchange.getProperty(RequestContext.PROPERTY, RequestContext.class);
         Message msg = exchange.getMessage();
