@@ -5,19 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 import dev.caravan.keys.KeyFingerprint;
 import dev.caravan.keys.KeyState;
 import dev.caravan.support.Gateway;
 import dev.caravan.support.GoogleBodies;
 import dev.caravan.support.Rows;
+import dev.caravan.support.ScratchMariaDb;
 import dev.caravan.support.StubGemini;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -30,30 +26,19 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class StoresEverythingInMariaDbTest {
 
-    private static final String SERVER = "jdbc:mysql://127.0.0.1:3306/";
-    private static final String DATABASE = "caravan_test_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-
     // created before the gateway starts (static fields initialise in order)
-    private static final String CREATED = createScratchDatabase();
+    private static final ScratchMariaDb MARIADB = ScratchMariaDb.create("caravan_test_");
 
     @RegisterExtension
-    static final Gateway gateway = Gateway.withKeys("key-a", "key-b")
-            .set("caravan.database-type", "mysql")
-            .set("caravan.mysql-host", "127.0.0.1")
-            .set("caravan.mysql-port", "3306")
-            .set("caravan.mysql-user", "root")
-            .set("caravan.mysql-password", "")
-            .set("caravan.mysql-database", CREATED);
+    static final Gateway gateway = MARIADB.configure(Gateway.withKeys("key-a", "key-b"));
 
-    private final Rows.Db db = () -> DriverManager.getConnection(SERVER + DATABASE, "root", "");
+    private final Rows.Db db = MARIADB.rows();
 
     @AfterAll
     static void dropScratchDatabase() throws Exception {
         // the gateway first, so that its last rows and connections are gone before the database is
         gateway.stop();
-        try (Connection c = DriverManager.getConnection(SERVER, "root", ""); Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + DATABASE);
-        }
+        MARIADB.drop();
     }
 
     @Test
@@ -99,12 +84,4 @@ class StoresEverythingInMariaDbTest {
         assertThat(gateway.key("key-b").evidence().reason()).isEqualTo("CONSUMER_SUSPENDED");
     }
 
-    private static String createScratchDatabase() {
-        try (Connection c = DriverManager.getConnection(SERVER, "root", ""); Statement st = c.createStatement()) {
-            st.execute("CREATE DATABASE " + DATABASE + " CHARACTER SET utf8mb4");
-            return DATABASE;
-        } catch (Exception e) {
-            throw new IllegalStateException("MariaDB must run at 127.0.0.1:3306 (root, no password) for this test", e);
-        }
-    }
 }

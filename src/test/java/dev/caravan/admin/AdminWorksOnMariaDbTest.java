@@ -3,13 +3,8 @@ package dev.caravan.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravan.keys.ApiKey;
@@ -17,6 +12,7 @@ import dev.caravan.support.AdminClient;
 import dev.caravan.support.Gateway;
 import dev.caravan.support.GoogleBodies;
 import dev.caravan.support.Rows;
+import dev.caravan.support.ScratchMariaDb;
 import dev.caravan.support.StubGemini;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -28,28 +24,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class AdminWorksOnMariaDbTest {
 
-    private static final String SERVER = "jdbc:mysql://127.0.0.1:3306/";
-    private static final String DATABASE = "caravan_admin_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-    private static final String CREATED = createScratchDatabase();
+    private static final ScratchMariaDb MARIADB = ScratchMariaDb.create("caravan_admin_");
     private static final String ADDED = "AIza" + "SyC1234567890abcdefghijklmnopqrstuv";
 
     @RegisterExtension
-    static final Gateway gateway = Gateway.withKeys("key-a", "key-b")
-            .set("caravan.database-type", "mysql")
-            .set("caravan.mysql-host", "127.0.0.1")
-            .set("caravan.mysql-port", "3306")
-            .set("caravan.mysql-user", "root")
-            .set("caravan.mysql-password", "")
-            .set("caravan.mysql-database", CREATED);
+    static final Gateway gateway = MARIADB.configure(Gateway.withKeys("key-a", "key-b"));
 
-    private final Rows.Db db = () -> DriverManager.getConnection(SERVER + DATABASE, "root", "");
+    private final Rows.Db db = MARIADB.rows();
 
     @AfterAll
     static void dropScratchDatabase() throws Exception {
         gateway.stop();
-        try (Connection c = DriverManager.getConnection(SERVER, "root", ""); Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + DATABASE);
-        }
+        MARIADB.drop();
     }
 
     @Test
@@ -81,12 +67,4 @@ class AdminWorksOnMariaDbTest {
         assertThat(gateway.pool().keys()).extracting(ApiKey::secret).containsExactly("key-a", ADDED);
     }
 
-    private static String createScratchDatabase() {
-        try (Connection c = DriverManager.getConnection(SERVER, "root", ""); Statement st = c.createStatement()) {
-            st.execute("CREATE DATABASE " + DATABASE + " CHARACTER SET utf8mb4");
-            return DATABASE;
-        } catch (Exception e) {
-            throw new IllegalStateException("MariaDB must run at 127.0.0.1:3306 (root, no password) for this test", e);
-        }
-    }
 }
