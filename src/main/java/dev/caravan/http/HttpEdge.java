@@ -4,7 +4,11 @@ import dev.caravan.dialect.GoogleErrors;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import dev.caravan.storage.RequestLogStamp;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
 /**
@@ -14,12 +18,20 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
  */
 public final class HttpEdge {
 
+    /** Where every answered request goes to become a request_log row. */
+    private static final String REQUEST_LOG = "direct:request-log-write";
+
+    private CamelContext context;
+    private ProducerTemplate logWriter;
+
     /**
      * Installs the JSON error answers on the router of the server on {@code port}.
      *
      * @return the port actually bound, or 0 when the server did not bind
      */
     public int install(CamelContext context, int port) {
+        this.context = context;
+        this.logWriter = context.createProducerTemplate();
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
                 VertxPlatformHttpRouter.getRouterNameFromPort(port));
         if (router == null) {
@@ -30,7 +42,7 @@ public final class HttpEdge {
         // platform-http's routes live on a sub-router, whose error handlers Vert.x never calls (only the root
         // router's, which Camel does not expose): a failure handler on the sub-router sees failures such as the
         // body handler's 413 before they fall through to Vert.x's plain-text answer
-        router.route().failureHandler(HttpEdge::failed);
+        router.route().failureHandler(this::failed);
         return router.getServer().getPort();
     }
 
@@ -51,7 +63,7 @@ public final class HttpEdge {
         }
     }
 
-    private static void failed(RoutingContext rc) {
+    private void failed(RoutingContext rc) {
         int code = rc.statusCode();
         if (code < 0 && rc.failure() instanceof HttpException he) {
             code = he.getStatusCode();
@@ -65,7 +77,7 @@ public final class HttpEdge {
         }
     }
 
-    private static void answer(RoutingContext rc, int code, String status, String message) {
+    private void answer(RoutingContext rc, int code, String status, String message) {
         HttpServerResponse res = rc.response();
         if (res.ended() || res.headWritten()) {
             return;
@@ -78,6 +90,22 @@ public final class HttpEdge {
             res.putHeader("connection", "close");
         }
         res.end(body);
+        logAnswer(rc, code);
+    }
+
+    /** A request no route took still gets its log row, written off the event loop like every other. */
+    private void logAnswer(RoutingContext rc, int code) {
+        if (logWriter == null) {
+            return;
+        }
+        try {
+            Exchange exchange = new DefaultExchange(context);
+            RequestLogStamp.stampEdge(exchange, rc.request().method().name(), rc.request().path());
+            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, code);
+            logWriter.asyncSend(REQUEST_LOG, exchange);
+        } catch (RuntimeException e) {
+            // the answer went out; a log row must never fail it
+        }
     }
 
     static boolean isOpenAi(String path) {

@@ -17,6 +17,17 @@ public final class RequestLogStamp implements Processor {
     static final String METHOD = "caravanMethod";
     static final String PATH = "caravanPath";
 
+    /**
+     * Stamps an exchange made for a request that no route took (an unknown path, a body over the limit), so that it
+     * gets its log row too.
+     */
+    public static void stampEdge(Exchange exchange, String method, String path) {
+        exchange.setProperty(ENDED_NANOS, System.nanoTime());
+        exchange.setProperty(ENDED_MILLIS, System.currentTimeMillis());
+        exchange.setProperty(METHOD, method);
+        exchange.setProperty(PATH, path);
+    }
+
     @Override
     public void process(Exchange exchange) {
         exchange.setProperty(ENDED_NANOS, System.nanoTime());
