@@ -72,6 +72,7 @@ import dev.caravan.upstream.BreakerFallback;
 import dev.caravan.upstream.FailoverDecision;
 import dev.caravan.upstream.GeminiCall;
 import dev.caravan.upstream.UpstreamErrorClassifier;
+import dev.caravan.upstream.UpstreamProxies;
 import dev.caravan.upstream.UpstreamReply;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -190,7 +191,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("tokenVerifier", tokenVerifier);
         registry.bind("geminiRequest", new GeminiRequest(new JsonFactory()));
         registry.bind("geminiErrors", new DialectErrors(ErrorDialect.GEMINI));
-        registry.bind("geminiCall", new GeminiCall(vertx, http, settings.baseUrl(), runtime::timeoutMillis));
+        registry.bind("geminiCall", new GeminiCall(vertx, http, settings.baseUrl(), runtime::timeoutMillis, proxies()));
         registry.bind("breakerFallback", new BreakerFallback());
         registry.bind("failoverDecision", new FailoverDecision(classifier, pool, runtime::maxRetries, clock, metrics));
         registry.bind("upstreamReply", new UpstreamReply(pool, ErrorDialect.GEMINI));
@@ -391,6 +392,17 @@ public final class CaravanConfiguration implements CamelConfiguration {
     /** The settings in force now (the admin page may have changed them since start). */
     public RuntimeSettings runtime() {
         return runtime;
+    }
+
+    /** PROXIES, checked at start: a bad entry stops it, naming the variable and the entry's position. */
+    private UpstreamProxies proxies() {
+        try {
+            return UpstreamProxies.of(settings.proxies());
+        } catch (IllegalArgumentException e) {
+            InvalidSettingException invalid = new InvalidSettingException("PROXIES", "caravan.proxies", null, e.getMessage());
+            failure = invalid;
+            throw invalid;
+        }
     }
 
     /** Every {@code caravan.*} property with its placeholders ({@code {{env:...}}}) resolved. */

@@ -41,6 +41,7 @@ public final class Settings {
     private final List<String> thinkingModels;
     private final Map<String, Integer> thinkingBudgetMap;
     private final JsonNode safetySettings;
+    private final List<String> proxies;
     private final List<String> filteredModels;
     private final int modelsCacheSeconds;
     private final String createImageModel;
@@ -80,6 +81,7 @@ public final class Settings {
         thinkingModels = r.list("caravan.thinking-models", "THINKING_MODELS");
         thinkingBudgetMap = r.value("caravan.thinking-budget-map", "THINKING_BUDGET_MAP", Settings::parseBudgets);
         safetySettings = r.value("caravan.safety-settings", "SAFETY_SETTINGS", Settings::parseSafety);
+        proxies = r.list("caravan.proxies", "PROXIES");
         filteredModels = r.list("caravan.filtered-models", "FILTERED_MODELS");
         modelsCacheSeconds = r.integer("caravan.models-cache-seconds", "MODELS_CACHE_SECONDS", 0, 86_400 * 7);
         createImageModel = r.string("caravan.create-image-model", "CREATE_IMAGE_MODEL");
@@ -140,6 +142,8 @@ public final class Settings {
      * (a copy each time: the node is not to be changed); null when unset.
      */
     public JsonNode safetySettings() { return safetySettings; }
+    /** PROXIES: outbound proxy URLs for the calls to Google (may hold credentials: never log them). */
+    public List<String> proxies() { return proxies; }
     public List<String> filteredModels() { return filteredModels; }
     public int modelsCacheSeconds() { return modelsCacheSeconds; }
     /** The model /v1/images/generations uses when the client names none (empty: Google's default Imagen). */

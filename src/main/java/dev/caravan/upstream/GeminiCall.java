@@ -31,6 +31,7 @@ public final class GeminiCall extends AsyncProcessorSupport {
 
     private final Vertx vertx;
     private final HttpClient client;
+    private final UpstreamProxies proxies;
     private final String host;
     private final int port;
     private final boolean ssl;
@@ -47,6 +48,13 @@ public final class GeminiCall extends AsyncProcessorSupport {
 
     /** @param timeoutMillis read at each call, so an operator's new TIME_OUT applies to the next request */
     public GeminiCall(Vertx vertx, HttpClient client, URI baseUrl, java.util.function.LongSupplier timeoutMillis) {
+        this(vertx, client, baseUrl, timeoutMillis, UpstreamProxies.of(java.util.List.of()));
+    }
+
+    /** @param proxies PROXIES: each key's calls go through its own proxy (none configured: direct) */
+    public GeminiCall(Vertx vertx, HttpClient client, URI baseUrl, java.util.function.LongSupplier timeoutMillis,
+                      UpstreamProxies proxies) {
+        this.proxies = proxies;
         this.vertx = vertx;
         this.client = client;
         this.ssl = "https".equals(baseUrl.getScheme());
@@ -71,6 +79,10 @@ public final class GeminiCall extends AsyncProcessorSupport {
                 .setSsl(ssl)
                 .setURI(uri)
                 .setIdleTimeout(timeoutMillis);
+        io.vertx.core.net.ProxyOptions proxy = proxies.forKey(key);
+        if (proxy != null) {
+            options.setProxyOptions(proxy);
+        }
         if (ctx.bearerKey()) {
             options.putHeader("authorization", "Bearer " + key);
         } else {

@@ -40,6 +40,7 @@ final class ValidProperties {
         p.setProperty("caravan.image-fetch-timeout-seconds", "10");
         p.setProperty("caravan.image-fetch-allow-private", "false");
         p.setProperty("caravan.safety-settings", "");
+        p.setProperty("caravan.proxies", "");
         p.setProperty("caravan.database-type", "sqlite");
         p.setProperty("caravan.sqlite-database", "data/caravan.db");
         p.setProperty("caravan.mysql-host", "");

@@ -1,0 +1,75 @@
+package dev.caravan.upstream;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.vertx.core.net.ProxyOptions;
+import io.vertx.core.net.ProxyType;
+
+/**
+ * PROXIES (gemini-balance's name): outbound proxies for the calls to Google. Each key always goes through the same
+ * proxy (chosen by a hash of the key), so Google sees one key coming from one address, as gemini-balance's
+ * consistent-hash option does. Immutable; thread-safe.
+ */
+public final class UpstreamProxies {
+
+    private final List<ProxyOptions> proxies;
+
+    private UpstreamProxies(List<ProxyOptions> proxies) {
+        this.proxies = List.copyOf(proxies);
+    }
+
+    /**
+     * @param urls {@code http://[user:pass@]host:port} or {@code socks5://[user:pass@]host:port}
+     * @throws IllegalArgumentException naming the bad entry's position (never its credentials)
+     */
+    public static UpstreamProxies of(List<String> urls) {
+        List<ProxyOptions> list = new ArrayList<>();
+        for (int i = 0; i < urls.size(); i++) {
+            list.add(parse(urls.get(i), i + 1));
+        }
+        return new UpstreamProxies(list);
+    }
+
+    private static ProxyOptions parse(String url, int position) {
+        URI uri;
+        try {
+            uri = URI.create(url.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("proxy #" + position + " is not a URL");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
+        ProxyType type = switch (scheme) {
+            case "http", "https" -> ProxyType.HTTP;
+            case "socks5", "socks5h" -> ProxyType.SOCKS5;
+            case "socks4" -> ProxyType.SOCKS4;
+            default -> throw new IllegalArgumentException("proxy #" + position + " must be http://, socks5:// or socks4://");
+        };
+        if (uri.getHost() == null || uri.getPort() <= 0) {
+            throw new IllegalArgumentException("proxy #" + position + " needs a host and a port");
+        }
+        ProxyOptions options = new ProxyOptions().setType(type).setHost(uri.getHost()).setPort(uri.getPort());
+        String userInfo = uri.getUserInfo();
+        if (userInfo != null) {
+            int colon = userInfo.indexOf(':');
+            options.setUsername(colon < 0 ? userInfo : userInfo.substring(0, colon));
+            if (colon >= 0) {
+                options.setPassword(userInfo.substring(colon + 1));
+            }
+        }
+        return options;
+    }
+
+    /** The proxy for {@code key}, or null when no proxy is configured. */
+    public ProxyOptions forKey(String key) {
+        if (proxies.isEmpty() || key == null) {
+            return null;
+        }
+        return proxies.get(Math.floorMod(key.hashCode(), proxies.size()));
+    }
+
+    public int size() {
+        return proxies.size();
+    }
+}
