@@ -3,6 +3,7 @@ package dev.caravan.upstream;
 import java.net.URI;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 
 import dev.caravan.keys.KeyRoundRobin;
 import io.vertx.core.Vertx;
@@ -12,6 +13,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.ProxyOptions;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
@@ -36,27 +38,18 @@ public final class GeminiCall extends AsyncProcessorSupport {
     private final int port;
     private final boolean ssl;
     private final String basePath;
-    private final java.util.function.LongSupplier timeoutMillis;
+    private final LongSupplier timeoutMillis;
 
     /**
      * @param baseUrl       Google's base URL, e.g. {@code https://generativelanguage.googleapis.com/v1beta}
-     * @param timeoutMillis the longest wait for the answer to start, and for streams between two chunks
+     * @param timeoutMillis the longest wait for the answer to start, and for streams between two chunks; read at
+     *                      each call, so an operator's new TIME_OUT applies to the next request
+     * @param proxies       PROXIES: each key's calls go through its own proxy (none configured: direct)
      */
-    public GeminiCall(Vertx vertx, HttpClient client, URI baseUrl, long timeoutMillis) {
-        this(vertx, client, baseUrl, () -> timeoutMillis);
-    }
-
-    /** @param timeoutMillis read at each call, so an operator's new TIME_OUT applies to the next request */
-    public GeminiCall(Vertx vertx, HttpClient client, URI baseUrl, java.util.function.LongSupplier timeoutMillis) {
-        this(vertx, client, baseUrl, timeoutMillis, UpstreamProxies.of(java.util.List.of()));
-    }
-
-    /** @param proxies PROXIES: each key's calls go through its own proxy (none configured: direct) */
-    public GeminiCall(Vertx vertx, HttpClient client, URI baseUrl, java.util.function.LongSupplier timeoutMillis,
-                      UpstreamProxies proxies) {
-        this.proxies = proxies;
+    public GeminiCall(Vertx vertx, HttpClient client, URI baseUrl, LongSupplier timeoutMillis, UpstreamProxies proxies) {
         this.vertx = vertx;
         this.client = client;
+        this.proxies = proxies;
         this.ssl = "https".equals(baseUrl.getScheme());
         this.host = baseUrl.getHost();
         this.port = baseUrl.getPort() > 0 ? baseUrl.getPort() : (ssl ? 443 : 80);
@@ -79,7 +72,7 @@ public final class GeminiCall extends AsyncProcessorSupport {
                 .setSsl(ssl)
                 .setURI(uri)
                 .setIdleTimeout(timeoutMillis);
-        io.vertx.core.net.ProxyOptions proxy = proxies.forKey(key);
+        ProxyOptions proxy = proxies.forKey(key);
         if (proxy != null) {
             options.setProxyOptions(proxy);
         }
