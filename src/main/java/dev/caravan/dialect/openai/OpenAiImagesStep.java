@@ -59,6 +59,11 @@ public final class OpenAiImagesStep {
     public void nextCall(Exchange exchange) {
         State s = exchange.getProperty(STATE, State.class);
         RequestContext ctx = new RequestContext("openai");
+        RequestContext previous = exchange.getProperty(RequestContext.PROPERTY, RequestContext.class);
+        if (previous != null) {
+            // the request log shows every call's attempts, not only the last call's
+            ctx.attemptLog().addAll(previous.attemptLog());
+        }
         ctx.clientResponse(s.clientResponse);
         ctx.target(s.request.requestedModel(), HttpMethod.POST, s.request.path(), null, s.body);
         exchange.setProperty(RequestContext.PROPERTY, ctx);
