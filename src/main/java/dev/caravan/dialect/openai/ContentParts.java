@@ -1,6 +1,7 @@
 package dev.caravan.dialect.openai;
 
 import java.util.Locale;
+import java.util.function.BiFunction;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -24,23 +25,16 @@ final class ContentParts {
 
     /** Every part a user message may hold. */
     ArrayNode userParts(JsonNode content, String path) {
-        ArrayNode out = NODES.arrayNode();
-        if (content == null) {
-            return out;
-        }
-        if (content.isTextual()) {
-            out.add(text(content.asText()));
-            return out;
-        }
-        requireArray(content, path);
-        for (int i = 0; i < content.size(); i++) {
-            out.add(userPart(content.get(i), path + "[" + i + "]"));
-        }
-        return out;
+        return parts(content, path, this::userPart);
     }
 
     /** Text only, as system, developer and assistant messages hold; {@code refusal} parts count as text. */
     ArrayNode textParts(JsonNode content, String path) {
+        return parts(content, path, ContentParts::textPart);
+    }
+
+    /** A content as Gemini parts: a string is one text part, an array is translated part by part. */
+    private static ArrayNode parts(JsonNode content, String path, BiFunction<JsonNode, String, ObjectNode> onePart) {
         ArrayNode out = NODES.arrayNode();
         if (content == null) {
             return out;
@@ -51,17 +45,19 @@ final class ContentParts {
         }
         requireArray(content, path);
         for (int i = 0; i < content.size(); i++) {
-            String partPath = path + "[" + i + "]";
-            JsonNode part = content.get(i);
-            String type = Json.requiredText(part, "type", partPath + ".type");
-            String field = type.equals("refusal") ? "refusal" : "text";
-            if (!type.equals("text") && !type.equals("refusal")) {
-                throw new InvalidOpenAiRequest(partPath + " is a '" + type + "' part; only text is allowed here",
-                        partPath + ".type");
-            }
-            out.add(text(Json.requiredText(part, field, partPath + "." + field)));
+            out.add(onePart.apply(content.get(i), path + "[" + i + "]"));
         }
         return out;
+    }
+
+    private static ObjectNode textPart(JsonNode part, String partPath) {
+        String type = Json.requiredText(part, "type", partPath + ".type");
+        if (!type.equals("text") && !type.equals("refusal")) {
+            throw new InvalidOpenAiRequest(partPath + " is a '" + type + "' part; only text is allowed here",
+                    partPath + ".type");
+        }
+        String field = type.equals("refusal") ? "refusal" : "text";
+        return text(Json.requiredText(part, field, partPath + "." + field));
     }
 
     /** The text of a content that holds only text, joined; for tool results. */
