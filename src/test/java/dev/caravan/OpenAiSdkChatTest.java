@@ -11,7 +11,6 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.openai.client.OpenAIClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.SseException;
@@ -31,8 +30,6 @@ import dev.caravan.support.Gateway;
 import dev.caravan.support.GoogleBodies;
 import dev.caravan.support.OpenAiSdk;
 import dev.caravan.support.StubGemini;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -50,23 +47,14 @@ class OpenAiSdkChatTest {
     @RegisterExtension
     static final Gateway gateway = Gateway.withKeys(POOL.toArray(String[]::new));
 
-    private static OpenAIClient sdk;
-
-    @BeforeAll
-    static void client() {
-        sdk = OpenAiSdk.client(gateway);
-    }
-
-    @AfterAll
-    static void closeClient() {
-        sdk.close();
-    }
+    @RegisterExtension
+    static final OpenAiSdk.Session sdk = OpenAiSdk.session(gateway);
 
     @Test
     void sdkCompletionGetsGeminisAnswerAndGoogleGetsTheTranslatedRequestWithAPoolKey() throws Exception {
         gateway.stub().answer(r -> new StubGemini.Json(200, GoogleBodies.generateContent("bonjour")));
 
-        ChatCompletion completion = sdk.chat().completions().create(ChatCompletionCreateParams.builder()
+        ChatCompletion completion = sdk.client().chat().completions().create(ChatCompletionCreateParams.builder()
                 .model(MODEL)
                 .addSystemMessage("be brief")
                 .addUserMessage("hello")
@@ -104,7 +92,7 @@ class OpenAiSdkChatTest {
         List<String> texts = new ArrayList<>();
         List<Long> arrivals = new ArrayList<>();
         List<ChatCompletionChunk> chunks = new ArrayList<>();
-        try (StreamResponse<ChatCompletionChunk> stream = sdk.chat().completions().createStreaming(
+        try (StreamResponse<ChatCompletionChunk> stream = sdk.client().chat().completions().createStreaming(
                 ChatCompletionCreateParams.builder().model(MODEL).addUserMessage("count").build())) {
             Iterator<ChatCompletionChunk> it = stream.stream().iterator();
             while (it.hasNext()) {
@@ -142,7 +130,7 @@ class OpenAiSdkChatTest {
                 Duration.ofMillis(10), false));
 
         List<ChatCompletionChunk> chunks = new ArrayList<>();
-        try (StreamResponse<ChatCompletionChunk> stream = sdk.chat().completions().createStreaming(
+        try (StreamResponse<ChatCompletionChunk> stream = sdk.client().chat().completions().createStreaming(
                 ChatCompletionCreateParams.builder().model(MODEL).addUserMessage("tell a story")
                         .maxCompletionTokens(4)
                         .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build())
@@ -175,7 +163,7 @@ class OpenAiSdkChatTest {
 
         List<String> texts = new ArrayList<>();
         List<ChatCompletionChunk.Choice.FinishReason> reasons = new ArrayList<>();
-        try (StreamResponse<ChatCompletionChunk> stream = sdk.chat().completions().createStreaming(
+        try (StreamResponse<ChatCompletionChunk> stream = sdk.client().chat().completions().createStreaming(
                 ChatCompletionCreateParams.builder().model(MODEL).addUserMessage("count").build())) {
             stream.stream().flatMap(c -> c.choices().stream()).forEach(c -> {
                 c.delta().content().ifPresent(texts::add);
@@ -196,7 +184,7 @@ class OpenAiSdkChatTest {
 
         for (int i = 0; i < 2; i++) {
             List<String> texts = new ArrayList<>();
-            try (StreamResponse<ChatCompletionChunk> stream = sdk.chat().completions().createStreaming(
+            try (StreamResponse<ChatCompletionChunk> stream = sdk.client().chat().completions().createStreaming(
                     ChatCompletionCreateParams.builder().model(MODEL).addUserMessage("hi").build())) {
                 stream.stream().flatMap(c -> c.choices().stream()).forEach(c -> c.delta().content().ifPresent(texts::add));
             }
@@ -216,7 +204,7 @@ class OpenAiSdkChatTest {
         gateway.stub().answer(r -> new StubGemini.Sse("text/event-stream", events, Duration.ofMillis(200), false));
 
         String first;
-        try (StreamResponse<ChatCompletionChunk> stream = sdk.chat().completions().createStreaming(
+        try (StreamResponse<ChatCompletionChunk> stream = sdk.client().chat().completions().createStreaming(
                 ChatCompletionCreateParams.builder().model(MODEL).addUserMessage("a long story").build())) {
             first = stream.stream().flatMap(c -> c.choices().stream())
                     .flatMap(c -> c.delta().content().stream()).findFirst().orElseThrow();
@@ -232,7 +220,7 @@ class OpenAiSdkChatTest {
     void jsonModeAsksGeminiForAJsonAnswer() throws Exception {
         gateway.stub().answer(r -> new StubGemini.Json(200, GoogleBodies.generateContent("{\\\"ok\\\": true}")));
 
-        ChatCompletion completion = sdk.chat().completions().create(ChatCompletionCreateParams.builder()
+        ChatCompletion completion = sdk.client().chat().completions().create(ChatCompletionCreateParams.builder()
                 .model(MODEL)
                 .addUserMessage("answer in JSON")
                 .responseFormat(ResponseFormatJsonObject.builder().build())
@@ -253,7 +241,7 @@ class OpenAiSdkChatTest {
                 .addTool(weatherTool())
                 .build();
 
-        ChatCompletion asked = sdk.chat().completions().create(first);
+        ChatCompletion asked = sdk.client().chat().completions().create(first);
 
         ChatCompletion.Choice choice = asked.choices().get(0);
         assertThat(choice.finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.TOOL_CALLS);
@@ -270,7 +258,7 @@ class OpenAiSdkChatTest {
 
         gateway.stub().reset();
         gateway.stub().answer(r -> new StubGemini.Json(200, GoogleBodies.generateContent("It is 21 degrees in Paris")));
-        ChatCompletion answered = sdk.chat().completions().create(first.toBuilder()
+        ChatCompletion answered = sdk.client().chat().completions().create(first.toBuilder()
                 .addMessage(message)
                 .addMessage(ChatCompletionToolMessageParam.builder()
                         .toolCallId(call.id())
@@ -298,7 +286,7 @@ class OpenAiSdkChatTest {
         gateway.stub().answer(r -> new StubGemini.Json(200,
                 GoogleBodies.generateContent("{\\\"city\\\": \\\"Paris\\\", \\\"temperature\\\": 21}")));
 
-        StructuredChatCompletion<Weather> completion = sdk.chat().completions().create(
+        StructuredChatCompletion<Weather> completion = sdk.client().chat().completions().create(
                 ChatCompletionCreateParams.builder().model(MODEL).addUserMessage("weather in Paris as JSON")
                         .responseFormat(Weather.class).build());
 
@@ -322,7 +310,7 @@ class OpenAiSdkChatTest {
 
         List<ChatCompletionChunk.Choice.Delta.ToolCall> calls = new ArrayList<>();
         List<ChatCompletionChunk.Choice.FinishReason> reasons = new ArrayList<>();
-        try (StreamResponse<ChatCompletionChunk> stream = sdk.chat().completions().createStreaming(
+        try (StreamResponse<ChatCompletionChunk> stream = sdk.client().chat().completions().createStreaming(
                 ChatCompletionCreateParams.builder().model(MODEL).addUserMessage("weather in Paris?")
                         .addTool(weatherTool()).build())) {
             stream.stream().flatMap(c -> c.choices().stream()).forEach(c -> {
@@ -350,7 +338,7 @@ class OpenAiSdkChatTest {
 
         List<String> texts = new ArrayList<>();
         Throwable thrown;
-        try (StreamResponse<ChatCompletionChunk> stream = sdk.chat().completions().createStreaming(
+        try (StreamResponse<ChatCompletionChunk> stream = sdk.client().chat().completions().createStreaming(
                 ChatCompletionCreateParams.builder().model(MODEL).addUserMessage("count").build())) {
             thrown = catchThrowable(() -> stream.stream().flatMap(c -> c.choices().stream())
                     .forEach(c -> c.delta().content().ifPresent(texts::add)));
@@ -372,7 +360,7 @@ class OpenAiSdkChatTest {
                  "usageMetadata":{"promptTokenCount":3,"candidatesTokenCount":1,"thoughtsTokenCount":5,"totalTokenCount":9}}
                 """));
 
-        ChatCompletion completion = sdk.chat().completions().create(ChatCompletionCreateParams.builder()
+        ChatCompletion completion = sdk.client().chat().completions().create(ChatCompletionCreateParams.builder()
                 .model(MODEL).addUserMessage("pick a number").build());
 
         ChatCompletionMessage message = completion.choices().get(0).message();
@@ -392,7 +380,7 @@ class OpenAiSdkChatTest {
 
         List<String> reasoning = new ArrayList<>();
         List<String> content = new ArrayList<>();
-        try (StreamResponse<ChatCompletionChunk> stream = sdk.chat().completions().createStreaming(
+        try (StreamResponse<ChatCompletionChunk> stream = sdk.client().chat().completions().createStreaming(
                 ChatCompletionCreateParams.builder().model(MODEL).addUserMessage("pick a number").build())) {
             stream.stream().flatMap(c -> c.choices().stream()).forEach(c -> {
                 JsonValue r = c.delta()._additionalProperties().get("reasoning_content");

@@ -18,8 +18,6 @@ import com.openai.models.embeddings.EmbeddingCreateParams;
 import dev.caravan.support.Gateway;
 import dev.caravan.support.OpenAiSdk;
 import dev.caravan.support.StubGemini;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -41,17 +39,8 @@ class OpenAiSdkEmbeddingsTest {
     @RegisterExtension
     static final Gateway gateway = Gateway.withKeys(POOL.toArray(String[]::new));
 
-    private static OpenAIClient sdk;
-
-    @BeforeAll
-    static void client() {
-        sdk = OpenAiSdk.client(gateway);
-    }
-
-    @AfterAll
-    static void closeClient() {
-        sdk.close();
-    }
+    @RegisterExtension
+    static final OpenAiSdk.Session sdk = OpenAiSdk.session(gateway);
 
     @BeforeEach
     void stubAnswersLikeGoogle() {
@@ -79,7 +68,7 @@ class OpenAiSdkEmbeddingsTest {
 
     @Test
     void sdkEmbedsOneStringAsOneBatchRequestWithItsDimensions() throws Exception {
-        CreateEmbeddingResponse res = sdk.embeddings().create(EmbeddingCreateParams.builder()
+        CreateEmbeddingResponse res = sdk.client().embeddings().create(EmbeddingCreateParams.builder()
                 .model(MODEL).input("hello world").dimensions(3).build());
 
         assertThat(res.data()).singleElement().satisfies(e -> {
@@ -96,7 +85,7 @@ class OpenAiSdkEmbeddingsTest {
 
     @Test
     void sdkEmbedsAListInTheOrderGiven() throws Exception {
-        CreateEmbeddingResponse res = sdk.embeddings().create(EmbeddingCreateParams.builder()
+        CreateEmbeddingResponse res = sdk.client().embeddings().create(EmbeddingCreateParams.builder()
                 .model(MODEL).inputOfArrayOfStrings(List.of("first", "second", "third")).build());
 
         assertThat(res.data()).extracting(Embedding::index).containsExactly(0L, 1L, 2L);
@@ -113,7 +102,7 @@ class OpenAiSdkEmbeddingsTest {
         // openai-java, like OpenAI's Python SDK, sends encoding_format base64 when the caller names none
         assertThat(encodingTheSdkSendsByDefault()).isEqualTo("base64");
 
-        CreateEmbeddingResponse res = sdk.embeddings().create(EmbeddingCreateParams.builder()
+        CreateEmbeddingResponse res = sdk.client().embeddings().create(EmbeddingCreateParams.builder()
                 .model(MODEL).inputOfArrayOfStrings(List.of("a", "b")).build());
 
         assertThat(res.data()).allSatisfy(e -> assertThat(e.embeddingValue().isBase64()).isTrue());
@@ -123,7 +112,7 @@ class OpenAiSdkEmbeddingsTest {
 
     @Test
     void base64EncodingGivesLittleEndianFloat32() throws Exception {
-        CreateEmbeddingResponse res = sdk.embeddings().create(EmbeddingCreateParams.builder()
+        CreateEmbeddingResponse res = sdk.client().embeddings().create(EmbeddingCreateParams.builder()
                 .model(MODEL).input("hello").encodingFormat(EmbeddingCreateParams.EncodingFormat.BASE64).build());
 
         Embedding e = res.data().get(0);
@@ -136,7 +125,7 @@ class OpenAiSdkEmbeddingsTest {
 
     @Test
     void floatEncodingGivesAnArrayOfNumbers() throws Exception {
-        CreateEmbeddingResponse res = sdk.embeddings().create(EmbeddingCreateParams.builder()
+        CreateEmbeddingResponse res = sdk.client().embeddings().create(EmbeddingCreateParams.builder()
                 .model(MODEL).input("hello").encodingFormat(EmbeddingCreateParams.EncodingFormat.FLOAT).build());
 
         Embedding e = res.data().get(0);

@@ -19,8 +19,6 @@ import dev.caravan.support.Gateway;
 import dev.caravan.support.GoogleBodies;
 import dev.caravan.support.OpenAiSdk;
 import dev.caravan.support.StubGemini;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -38,17 +36,8 @@ class OpenAiSdkErrorsTest {
     @RegisterExtension
     static final Gateway gateway = Gateway.withKeys(POOL.toArray(String[]::new));
 
-    private static OpenAIClient sdk;
-
-    @BeforeAll
-    static void client() {
-        sdk = OpenAiSdk.client(gateway);
-    }
-
-    @AfterAll
-    static void closeClient() {
-        sdk.close();
-    }
+    @RegisterExtension
+    static final OpenAiSdk.Session sdk = OpenAiSdk.session(gateway);
 
     @Test
     void wrongTokenRaisesUnauthorized() {
@@ -70,7 +59,7 @@ class OpenAiSdkErrorsTest {
     @Test
     void badRequestRaisesBadRequestWithTheParam() {
         BadRequestException e = catchThrowableOfType(BadRequestException.class,
-                () -> sdk.chat().completions().create(HELLO.toBuilder()
+                () -> sdk.client().chat().completions().create(HELLO.toBuilder()
                         .putAdditionalBodyProperty("messages", JsonValue.from("not a list")).build()));
 
         assertThat(e.statusCode()).isEqualTo(400);
@@ -84,7 +73,7 @@ class OpenAiSdkErrorsTest {
         gateway.stub().answer(r -> new StubGemini.Json(404, GoogleBodies.notFound()));
 
         NotFoundException e = catchThrowableOfType(NotFoundException.class,
-                () -> sdk.chat().completions().create(HELLO));
+                () -> sdk.client().chat().completions().create(HELLO));
 
         assertThat(e.type()).hasValue("invalid_request_error");
         assertThat(e.getMessage()).contains("is not found");
@@ -96,7 +85,7 @@ class OpenAiSdkErrorsTest {
         gateway.stub().answer(r -> new StubGemini.Json(429, GoogleBodies.quotaPerMinute("30s")));
 
         RateLimitException e = catchThrowableOfType(RateLimitException.class,
-                () -> sdk.chat().completions().create(HELLO));
+                () -> sdk.client().chat().completions().create(HELLO));
 
         assertThat(e.type()).hasValue("rate_limit_error");
         assertThat(e.headers().values("retry-after")).singleElement()
@@ -109,7 +98,7 @@ class OpenAiSdkErrorsTest {
         gateway.stub().answer(r -> new StubGemini.Json(503, GoogleBodies.unavailable()));
 
         OpenAIServiceException e = catchThrowableOfType(InternalServerException.class,
-                () -> sdk.chat().completions().create(HELLO));
+                () -> sdk.client().chat().completions().create(HELLO));
 
         assertThat(e.statusCode()).isEqualTo(503);
         assertThat(e.type()).hasValue("server_error");

@@ -7,15 +7,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.openai.client.OpenAIClient;
 import com.openai.models.images.Image;
 import com.openai.models.images.ImageGenerateParams;
 import com.openai.models.images.ImagesResponse;
 import dev.caravan.support.Gateway;
 import dev.caravan.support.OpenAiSdk;
 import dev.caravan.support.StubGemini;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -35,17 +32,8 @@ class OpenAiSdkImagesTest {
     static final Gateway gateway = Gateway.withKeys(POOL.toArray(String[]::new))
             .set("caravan.create-image-model", "imagen-4.0-generate-001");
 
-    private static OpenAIClient sdk;
-
-    @BeforeAll
-    static void client() {
-        sdk = OpenAiSdk.client(gateway);
-    }
-
-    @AfterAll
-    static void closeClient() {
-        sdk.close();
-    }
+    @RegisterExtension
+    static final OpenAiSdk.Session sdk = OpenAiSdk.session(gateway);
 
     @Test
     void imagenModelGetsOnePredictCallWithSampleCountAndAspectRatio() throws Exception {
@@ -56,7 +44,7 @@ class OpenAiSdkImagesTest {
                 ]}
                 """.formatted(FIRST_PNG, SECOND_PNG)));
 
-        ImagesResponse res = sdk.images().generate(ImageGenerateParams.builder()
+        ImagesResponse res = sdk.client().images().generate(ImageGenerateParams.builder()
                 .model("imagen-4.0-generate-001")
                 .prompt("a lighthouse at dusk")
                 .n(2)
@@ -81,7 +69,7 @@ class OpenAiSdkImagesTest {
         gateway.stub().answer(r -> new StubGemini.Json(200,
                 "{\"predictions\": [{\"mimeType\": \"image/png\", \"bytesBase64Encoded\": \"" + FIRST_PNG + "\"}]}"));
 
-        ImagesResponse res = sdk.images().generate(ImageGenerateParams.builder().prompt("a fox").build());
+        ImagesResponse res = sdk.client().images().generate(ImageGenerateParams.builder().prompt("a fox").build());
 
         assertThat(res.data().orElseThrow()).extracting(i -> i.b64Json().orElseThrow()).containsExactly(FIRST_PNG);
         StubGemini.Received up = checked(gateway.stub().received().get(0));
@@ -101,7 +89,7 @@ class OpenAiSdkImagesTest {
                  "finishReason": "STOP", "index": 0}]}
                 """.formatted(calls.getAndIncrement() == 0 ? FIRST_PNG : SECOND_PNG)));
 
-        ImagesResponse res = sdk.images().generate(ImageGenerateParams.builder()
+        ImagesResponse res = sdk.client().images().generate(ImageGenerateParams.builder()
                 .model("gemini-2.5-flash-image")
                 .prompt("two cats")
                 .n(2)
@@ -129,7 +117,7 @@ class OpenAiSdkImagesTest {
         gateway.stub().answer(r -> new StubGemini.Json(200,
                 "{\"predictions\": [{\"mimeType\": \"image/jpeg\", \"bytesBase64Encoded\": \"" + FIRST_PNG + "\"}]}"));
 
-        ImagesResponse res = sdk.images().generate(ImageGenerateParams.builder()
+        ImagesResponse res = sdk.client().images().generate(ImageGenerateParams.builder()
                 .model("imagen-4.0-generate-001").prompt("a fox")
                 .responseFormat(ImageGenerateParams.ResponseFormat.URL).build());
 

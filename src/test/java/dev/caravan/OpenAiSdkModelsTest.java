@@ -7,13 +7,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.openai.client.OpenAIClient;
 import com.openai.models.models.Model;
 import dev.caravan.support.Gateway;
 import dev.caravan.support.OpenAiSdk;
 import dev.caravan.support.StubGemini;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,17 +33,8 @@ class OpenAiSdkModelsTest {
             .set("caravan.filtered-models", "[\"gemini-1.5-pro\"]")
             .set("caravan.models-cache-seconds", String.valueOf(TTL.toSeconds()));
 
-    private static OpenAIClient sdk;
-
-    @BeforeAll
-    static void client() {
-        sdk = OpenAiSdk.client(gateway);
-    }
-
-    @AfterAll
-    static void closeClient() {
-        sdk.close();
-    }
+    @RegisterExtension
+    static final OpenAiSdk.Session sdk = OpenAiSdk.session(gateway);
 
     @BeforeEach
     void stubListsModels() {
@@ -70,15 +58,15 @@ class OpenAiSdkModelsTest {
                 ? new StubGemini.Json(200, "{\"name\": \"models/gemini-2.5-flash\", \"displayName\": \"Gemini 2.5 Flash\"}")
                 : new StubGemini.Json(404, "{\"error\":{\"code\":404,\"message\":\"models/nope is not found\",\"status\":\"NOT_FOUND\"}}"));
 
-        Model plain = sdk.models().retrieve("gemini-2.5-flash");
-        Model alias = sdk.models().retrieve("gemini-2.5-flash-search");
+        Model plain = sdk.client().models().retrieve("gemini-2.5-flash");
+        Model alias = sdk.client().models().retrieve("gemini-2.5-flash-search");
 
         assertThat(plain.id()).isEqualTo("gemini-2.5-flash");
         assertThat(alias.id()).isEqualTo("gemini-2.5-flash-search");
         assertThat(gateway.stub().received()).extracting(StubGemini.Received::path)
                 .containsExactly("/v1beta/models/gemini-2.5-flash", "/v1beta/models/gemini-2.5-flash");
         assertThat(gateway.stub().received()).allSatisfy(r -> assertThat(r.key()).isIn(POOL));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> sdk.models().retrieve("nope"))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> sdk.client().models().retrieve("nope"))
                 .isInstanceOf(com.openai.errors.NotFoundException.class);
     }
 
@@ -103,13 +91,13 @@ class OpenAiSdkModelsTest {
     void secondListWithinTheTtlIsAnsweredFromTheCacheAndOneAfterItAsksGoogleAgain() {
         List<Model> first = listFromGoogle();
 
-        List<Model> cached = sdk.models().list().data();
+        List<Model> cached = sdk.client().models().list().data();
 
         assertThat(cached).extracting(Model::id).isEqualTo(first.stream().map(Model::id).toList());
         assertThat(gateway.stub().received()).hasSize(1);
 
         await().atMost(TTL.plusSeconds(3)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            sdk.models().list();
+            sdk.client().models().list();
             return gateway.stub().received().size() == 2;
         });
         List<StubGemini.Received> seen = gateway.stub().received();
@@ -122,7 +110,7 @@ class OpenAiSdkModelsTest {
     private static List<Model> listFromGoogle() {
         List<List<Model>> out = new ArrayList<>();
         await().atMost(TTL.plusSeconds(3)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            List<Model> models = sdk.models().list().data();
+            List<Model> models = sdk.client().models().list().data();
             if (gateway.stub().received().isEmpty()) {
                 return false;
             }

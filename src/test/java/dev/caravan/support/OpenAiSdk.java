@@ -4,11 +4,46 @@ import java.time.Duration;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /** OpenAI's official Java SDK (com.openai:openai-java) as a client of the gateway under test. */
 public final class OpenAiSdk {
 
     private OpenAiSdk() {
+    }
+
+    /**
+     * One SDK client per test class, opened after the gateway (register it after the gateway's extension) and closed
+     * with the class.
+     */
+    public static Session session(Gateway gateway) {
+        return new Session(gateway);
+    }
+
+    /** The class's SDK client, as a JUnit extension. */
+    public static final class Session implements BeforeAllCallback, AfterAllCallback {
+        private final Gateway gateway;
+        private OpenAIClient client;
+
+        private Session(Gateway gateway) {
+            this.gateway = gateway;
+        }
+
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            client = OpenAiSdk.client(gateway);
+        }
+
+        @Override
+        public void afterAll(ExtensionContext context) {
+            client.close();
+        }
+
+        public OpenAIClient client() {
+            return client;
+        }
     }
 
     /**
