@@ -24,10 +24,7 @@ class BlamesNoKeyWhenCircuitBreakerOpensMidRequestTest {
     static final Gateway gateway = Gateway.withKeys("key-a", "key-b", "key-c", "key-d")
             .set("caravan.max-retries", "3")
             .set("caravan.max-failures", "100")
-            .set("camel.resilience4j.minimum-number-of-calls", "4")
-            .set("camel.resilience4j.sliding-window-size", "4")
-            .set("camel.resilience4j.failure-rate-threshold", "50")
-            .set("camel.resilience4j.wait-duration-in-open-state", "60");
+            .smallCircuitBreaker();
 
     private static final String FLASH = "/v1beta/models/gemini-2.5-flash:generateContent";
 

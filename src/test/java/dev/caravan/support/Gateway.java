@@ -56,6 +56,14 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
         return new Gateway(List.of(keys));
     }
 
+    /** A circuit breaker that opens after 2 failures in a window of 4 calls and stays open for the class (60 s). */
+    public Gateway smallCircuitBreaker() {
+        return set("camel.resilience4j.minimum-number-of-calls", "4")
+                .set("camel.resilience4j.sliding-window-size", "4")
+                .set("camel.resilience4j.failure-rate-threshold", "50")
+                .set("camel.resilience4j.wait-duration-in-open-state", "60");
+    }
+
     /** Sets a property over application.properties, e.g. {@code caravan.max-retries}. */
     public Gateway set(String property, String value) {
         overrides.put(property, value);
