@@ -107,23 +107,9 @@ public final class ApiKeyStore {
         });
     }
 
-    private interface Work {
-        void run(Connection c) throws SQLException;
-    }
-
-    private void write(Work work) {
-        try (Connection c = ds.getConnection()) {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                work.run(c);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
-            }
+    private void write(Transactions.Work work) {
+        try {
+            Transactions.run(ds, work);
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot save to the api_keys table: " + e.getMessage(), e);
         }

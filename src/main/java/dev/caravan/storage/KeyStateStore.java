@@ -98,9 +98,7 @@ public final class KeyStateStore implements KeyStateListener, AutoCloseable {
 
     private void write(List<ApiKey> batch) throws SQLException {
         long now = clock.getAsLong();
-        try (Connection c = ds.getConnection()) {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
+        Transactions.run(ds, c -> {
             try (PreparedStatement del = c.prepareStatement("DELETE FROM key_state WHERE key_fingerprint = ?");
                  PreparedStatement ins = c.prepareStatement("INSERT INTO key_state (key_fingerprint, state, "
                          + "manually_disabled, strikes, reason, evidence_status, quota_id, evidence_at_ms, cooldowns, "
@@ -131,14 +129,8 @@ public final class KeyStateStore implements KeyStateListener, AutoCloseable {
                 if (inserts) {
                     ins.executeBatch();
                 }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
             }
-        }
+        });
     }
 
     /**
