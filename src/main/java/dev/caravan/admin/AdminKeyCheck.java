@@ -58,7 +58,7 @@ public final class AdminKeyCheck {
         int status = answer.status();
         byte[] body = answer.body();
         String outcome;
-        if (status >= 200 && status < 300) {
+        if (answer.ok()) {
             if (key.manuallyDisabled()) {
                 outcome = "valid; still disabled by an operator";
             } else if (key.state() != KeyState.ACTIVE) {

@@ -62,7 +62,7 @@ public final class KeyRecheck {
         int status = answer.status();
         byte[] body = answer.body();
         tally(exchange).checked.incrementAndGet();
-        if (status >= 200 && status < 300) {
+        if (answer.ok()) {
             KeyState was = key.state();
             pool.reset(key);
             tally(exchange).back.incrementAndGet();
