@@ -52,6 +52,13 @@ import dev.caravan.dialect.openai.ThoughtSignatures;
 import dev.caravan.dialect.GeminiRequest;
 import dev.caravan.http.ElasticWorkerPool;
 import dev.caravan.http.HttpEdge;
+import dev.caravan.http.RequestArrival;
+import dev.caravan.dialect.GeminiStreamShaper;
+import dev.caravan.dialect.GeneratedImages;
+import dev.caravan.dialect.openai.OpenAiChatStream;
+import dev.caravan.dialect.openai.OpenAiErrorReply;
+import dev.caravan.upstream.AttemptChecks;
+import dev.caravan.upstream.UpstreamRequest;
 import dev.caravan.keys.KeyRecheck;
 import dev.caravan.keys.KeyRoundRobin;
 import dev.caravan.ops.CaravanMetrics;
@@ -63,7 +70,7 @@ import dev.caravan.storage.Database;
 import dev.caravan.storage.KeyStateStore;
 import dev.caravan.storage.LogRetention;
 import dev.caravan.storage.RequestLog;
-import dev.caravan.storage.RequestLogStamp;
+import dev.caravan.http.RequestLogStamp;
 import dev.caravan.storage.SecretRedactor;
 import dev.caravan.storage.SettingsStore;
 import dev.caravan.security.AdminToken;
@@ -189,13 +196,20 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("keyRoundRobin", pool);
         registry.bind("runtimeSettings", runtime);
         registry.bind("tokenVerifier", tokenVerifier);
+        // every API endpoint (routes/endpoints.camel.yaml)
+        registry.bind("requestArrival", new RequestArrival());
+        // the Gemini surface (routes/gemini.camel.yaml)
         registry.bind("geminiRequest", new GeminiRequest(new JsonFactory()));
         registry.bind("geminiErrors", new DialectErrors(ErrorDialect.GEMINI));
+        registry.bind("geminiStream", GeminiStreamShaper.TRANSLATION);
+        // the one call to Google (routes/upstream.camel.yaml)
+        registry.bind("upstreamRequest", new UpstreamRequest(registry, RequestArrival::client));
+        registry.bind("anotherAttempt", AttemptChecks.ANOTHER_ATTEMPT);
+        registry.bind("keyChosen", AttemptChecks.KEY_CHOSEN);
         registry.bind("geminiCall", new GeminiCall(vertx, http, settings.baseUrl(), runtime::timeoutMillis, proxies()));
         registry.bind("breakerFallback", new BreakerFallback());
         registry.bind("failoverDecision", new FailoverDecision(classifier, pool, runtime::maxRetries, clock, metrics));
-        registry.bind("upstreamReply", new UpstreamReply(pool, ErrorDialect.GEMINI));
-        registry.bind("httpEdge", new HttpEdge());
+        registry.bind("upstreamReply", new UpstreamReply(pool));
         OpenAiModelList modelList = bindOpenAi(context, registry, json, clock);
 
         // an operator's saved settings reach the beans that keep their own copy
@@ -339,9 +353,11 @@ public final class CaravanConfiguration implements CamelConfiguration {
         OpenAiErrorDialect dialect = new OpenAiErrorDialect(json);
 
         registry.bind("openAiErrors", new DialectErrors(dialect));
-        registry.bind("openAiUpstreamReply", new UpstreamReply(pool, dialect));
-        registry.bind("openAiChatRequest", new OpenAiChatRequest(json, toGemini, fromGemini,
-                () -> runtime.current().safetySettings()));
+        registry.bind("openAiErrorReply", new OpenAiErrorReply(dialect));
+        registry.bind("openAiChatRequest", new OpenAiChatRequest(json, toGemini, () -> runtime.current().safetySettings()));
+        registry.bind("openAiChatStream", new OpenAiChatStream(json, fromGemini));
+        registry.bind("openAiPassThroughStream", OpenAiPassThrough.STREAM);
+        registry.bind("generatedImages", new GeneratedImages(json));
         registry.bind("openAiChatReply", new OpenAiChatReply(json, fromGemini));
         OpenAiModelList modelList = new OpenAiModelList(json, new OpenAiModels(aliases::get, Clock.systemUTC()),
                 settings.modelsCacheSeconds() * 1000L, clock);

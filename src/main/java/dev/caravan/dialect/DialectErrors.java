@@ -1,5 +1,6 @@
 package dev.caravan.dialect;
 
+import dev.caravan.errors.ClientError;
 import dev.caravan.dialect.openai.ImageFetchException;
 import dev.caravan.dialect.openai.InvalidOpenAiRequest;
 import dev.caravan.dialect.openai.OpenAiErrorBody;

@@ -1,5 +1,7 @@
 package dev.caravan.dialect;
 
+import dev.caravan.errors.GoogleErrors;
+
 /**
  * How one API surface words its errors: the gateway's own, and Google's as that surface's clients expect them.
  * Implementations are stateless and thread-safe.

@@ -1,11 +1,12 @@
 package dev.caravan.dialect;
 
+import dev.caravan.errors.ClientError;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.caravan.upstream.RequestContext;
+import dev.caravan.upstream.Upstream;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -15,8 +16,9 @@ import org.apache.camel.Processor;
 
 /**
  * Reads a Gemini-native request ({@code /v1beta/models}, {@code /v1beta/models/{model}},
- * {@code /v1beta/models/{model}:{action}}) into the request context: what to call upstream, whether to relay a
- * stream, and the client's body untouched. Refuses malformed input before anything goes upstream. Thread-safe.
+ * {@code /v1beta/models/{model}:{action}}) into the headers of the upstream contract ({@link Upstream}): what to
+ * call, whether to relay a stream; the client's body stays the body, untouched. Refuses malformed input before
+ * anything goes upstream. Thread-safe.
  */
 public final class GeminiRequest implements Processor {
 
@@ -34,11 +36,9 @@ public final class GeminiRequest implements Processor {
     public void process(Exchange exchange) {
         Message in = exchange.getMessage();
         String op = in.getHeader("op", String.class);
-        RequestContext ctx = IncomingRequest.open(exchange, "gemini");
-
         if (op == null) {
             IncomingRequest.requireMethod(in, HttpMethod.GET);
-            ctx.target(null, HttpMethod.GET, "/models", listQuery(in), null);
+            Upstream.call(in, null, "GET", "/models", listQuery(in));
             return;
         }
         int colon = op.indexOf(':');
@@ -48,7 +48,7 @@ public final class GeminiRequest implements Processor {
         }
         if (colon < 0) {
             IncomingRequest.requireMethod(in, HttpMethod.GET);
-            ctx.target(model, HttpMethod.GET, "/models/" + model, null, null);
+            Upstream.call(in, model, "GET", "/models/" + model, null);
             return;
         }
         String action = op.substring(colon + 1);
@@ -61,9 +61,9 @@ public final class GeminiRequest implements Processor {
         boolean stream = "streamGenerateContent".equals(action);
         String alt = in.getHeader("alt", String.class);
         boolean sse = stream && "sse".equals(alt);
-        ctx.target(model, HttpMethod.POST, "/models/" + op, sse ? "alt=sse" : null, body);
+        Upstream.call(in, model, "POST", "/models/" + op, sse ? "alt=sse" : null);
         if (stream) {
-            ctx.streamThrough(sse ? GeminiStreamShaper.sse() : GeminiStreamShaper.jsonArray());
+            in.setHeader(Upstream.STREAM, Boolean.TRUE);
         }
     }
 

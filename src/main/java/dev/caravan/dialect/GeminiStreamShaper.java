@@ -1,9 +1,12 @@
 package dev.caravan.dialect;
 
+import dev.caravan.errors.GoogleErrors;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
 import dev.caravan.upstream.StreamShaper;
+import dev.caravan.upstream.StreamTranslation;
+import dev.caravan.upstream.Upstream;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -28,6 +31,15 @@ public final class GeminiStreamShaper implements StreamShaper {
     private GeminiStreamShaper(boolean sse) {
         this.sse = sse;
     }
+
+    /**
+     * The {@code geminiStream} translation: Google's events as they come, SSE when the call asks for
+     * {@code alt=sse}, otherwise Google's streamed JSON array.
+     */
+    public static final StreamTranslation TRANSLATION = exchange -> {
+        String query = exchange.getMessage().getHeader(Upstream.QUERY, String.class);
+        return query != null && query.contains("alt=sse") ? sse() : jsonArray();
+    };
 
     /** For {@code ?alt=sse}. */
     public static GeminiStreamShaper sse() {

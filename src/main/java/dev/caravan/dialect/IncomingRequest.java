@@ -1,32 +1,19 @@
 package dev.caravan.dialect;
 
+import dev.caravan.errors.ClientError;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.caravan.security.TokenVerifier;
-import dev.caravan.upstream.RequestContext;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
-/** What every surface does first with a client request: open its context, check the method, read its JSON. */
+/** What every surface does first with a client request: check the method, read its JSON. */
 public final class IncomingRequest {
 
     private IncomingRequest() {
-    }
-
-    /** Creates the request context of a surface and puts it on the exchange. */
-    public static RequestContext open(Exchange exchange, String surface) {
-        RequestContext ctx = new RequestContext(surface);
-        ctx.clientFingerprint(exchange.getProperty(TokenVerifier.CLIENT_FINGERPRINT, String.class));
-        if (exchange.getMessage() instanceof HttpMessage http) {
-            ctx.clientResponse(http.getResponse());
-        }
-        exchange.setProperty(RequestContext.PROPERTY, ctx);
-        return ctx;
     }
 
     public static HttpMethod method(Message in) {

@@ -1,10 +1,9 @@
 package dev.caravan.http;
 
-import dev.caravan.dialect.GoogleErrors;
+import dev.caravan.errors.GoogleErrors;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
-import dev.caravan.storage.RequestLogStamp;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -37,6 +36,9 @@ public final class HttpEdge {
         if (router == null) {
             return 0;
         }
+        // gemini-balance's aliases: /gemini/v1beta/... is /v1beta/..., /hf/v1/... is /v1/...; served by the same routes
+        router.route("/gemini/v1beta/*").handler(rc -> rc.reroute(rc.request().uri().substring("/gemini".length())));
+        router.route("/hf/v1/*").handler(rc -> rc.reroute(rc.request().uri().substring("/hf".length())));
         // registered last, so it only sees requests that no route took
         router.route().last().handler(rc -> answer(rc, 404, "NOT_FOUND", "No such endpoint: " + rc.request().path()));
         // platform-http's routes live on a sub-router, whose error handlers Vert.x never calls (only the root

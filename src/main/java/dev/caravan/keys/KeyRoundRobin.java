@@ -11,8 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
-import dev.caravan.upstream.FailoverDecision;
-import dev.caravan.upstream.RequestContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -30,7 +28,10 @@ import org.apache.camel.Processor;
  */
 public final class KeyRoundRobin implements Processor {
 
-    /** The header that carries the chosen key to the upstream call: the only place a key travels. */
+    /**
+     * The header that carries the chosen key from this step to the call to Google, inside the upstream route; the
+     * route's last step removes it, so no other route ever sees a key.
+     */
     public static final String KEY_HEADER = "x-goog-api-key";
 
     private final LongSupplier clock;
@@ -202,19 +203,21 @@ public final class KeyRoundRobin implements Processor {
         version.incrementAndGet();
     }
 
-    /** Enriches the exchange with the next key for the request, or marks the request as having none left. */
+    /**
+     * Enriches the exchange with the next key for the request ({@link #KEY_HEADER}), or tells the request that none
+     * is left, which ends the upstream route's loop.
+     */
     @Override
     public void process(Exchange exchange) {
-        RequestContext ctx = RequestContext.of(exchange);
-        ApiKey key = pick(ctx.model(), ctx.tried());
-        ctx.useKey(key);
+        KeyRequest request = exchange.getProperty(KeyRequest.PROPERTY, KeyRequest.class);
+        ApiKey key = pick(request.model(), request.tried());
+        request.useKey(key);
         if (key != null) {
             exchange.getMessage().setHeader(KEY_HEADER, key.secret());
         } else {
             exchange.getMessage().removeHeader(KEY_HEADER);
-            exchange.setProperty(FailoverDecision.AGAIN, false);
-            if (ctx.attempts() == 0) {
-                ctx.noKeyLeft(retryAfterMillis(ctx.model()));
+            if (request.tried().isEmpty()) {
+                request.noKeyLeft(retryAfterMillis(request.model()));
             }
         }
     }

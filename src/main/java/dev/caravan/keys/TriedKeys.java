@@ -39,6 +39,11 @@ public final class TriedKeys {
         return keys[i];
     }
 
+    /** The key tried last, or null before the first attempt. */
+    public ApiKey last() {
+        return size == 0 ? null : keys[size - 1];
+    }
+
     public int size() {
         return size;
     }

@@ -3,7 +3,7 @@ package dev.caravan.security;
 import java.security.MessageDigest;
 import java.util.Collection;
 
-import dev.caravan.dialect.ClientError;
+import dev.caravan.errors.ClientError;
 import dev.caravan.keys.KeyFingerprint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -20,8 +20,6 @@ public final class TokenVerifier implements Processor {
 
     /** The exchange property that holds the fingerprint of the token the client presented (allowed or not). */
     public static final String CLIENT_FINGERPRINT = "caravanClientFingerprint";
-    /** The exchange property with the System.nanoTime() at which the request reached its first step (this one). */
-    public static final String ARRIVED_NANOS = "caravanArrivedNanos";
 
     private volatile byte[][] allowed;
 
@@ -70,7 +68,6 @@ public final class TokenVerifier implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        exchange.setProperty(ARRIVED_NANOS, System.nanoTime());
         String token = presented(exchange.getMessage());
         byte[] d = token == null || token.isEmpty() ? null : digest(token);
         if (d != null) {

@@ -11,9 +11,11 @@ import java.util.concurrent.atomic.LongAdder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.ops.CaravanMetrics;
-import dev.caravan.dialect.ClientError;
+import dev.caravan.errors.ClientError;
 import dev.caravan.keys.TriedKeys;
 import dev.caravan.keys.Verdict;
+import dev.caravan.http.RequestArrival;
+import dev.caravan.http.RequestLogStamp;
 import dev.caravan.security.TokenVerifier;
 import dev.caravan.upstream.RequestContext;
 import dev.caravan.upstream.UpstreamResult;
@@ -69,10 +71,10 @@ public final class RequestLog implements org.apache.camel.Processor {
 
         long endedNanos = exchange.getProperty(RequestLogStamp.ENDED_NANOS, System.nanoTime(), Long.class);
         long endedMillis = exchange.getProperty(RequestLogStamp.ENDED_MILLIS, System.currentTimeMillis(), Long.class);
-        Long arrived = exchange.getProperty(TokenVerifier.ARRIVED_NANOS, Long.class);
+        Long arrived = exchange.getProperty(RequestArrival.ARRIVED_NANOS, Long.class);
         long latencyMs = arrived == null ? 0 : Math.max(0, (endedNanos - arrived) / 1_000_000);
         String path = exchange.getProperty(RequestLogStamp.PATH, String.class);
-        String surface = ctx != null ? ctx.surface() : surfaceOf(path);
+        String surface = surfaceOf(path);
         UpstreamResult result = ctx == null ? null : ctx.result();
         int status = status(msg, result);
         String errorType = errorType(failure, ctx, status);

@@ -17,9 +17,6 @@ import org.apache.camel.Processor;
  */
 public final class FailoverDecision implements Processor {
 
-    /** The exchange property the upstream route's loop reads to know whether to try another key. */
-    public static final String AGAIN = "caravanAgain";
-
     private final UpstreamErrorClassifier classifier;
     private final KeyRoundRobin pool;
     private final IntSupplier maxRetries;
@@ -49,7 +46,7 @@ public final class FailoverDecision implements Processor {
         if (metrics != null) {
             metrics.attempt(v);
         }
-        exchange.setProperty(AGAIN, v.retryable() && !ctx.committed() && ctx.attempts() < maxRetries.getAsInt());
+        ctx.again(v.retryable() && !ctx.committed() && ctx.attempts() < maxRetries.getAsInt());
     }
 
     private Verdict judge(UpstreamResult r) {

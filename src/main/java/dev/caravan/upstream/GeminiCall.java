@@ -19,8 +19,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
 
 /**
- * The one call to Google (DESIGN §6): an async step on the shared, pooled Vert.x HttpClient. Sends the client's
- * body byte for byte with the picked key in {@code x-goog-api-key} and nothing else of the client's, and puts
+ * The one call to Google (DESIGN §6): an async step on the shared, pooled Vert.x HttpClient. Sends the body the
+ * route prepared byte for byte with the picked key in {@code x-goog-api-key} and the route's own
+ * {@code Caravan-Upstream-*} headers, nothing else of the client's, and puts
  * Google's answer in the request context. A stream is relayed to the client chunk by chunk with back-pressure;
  * the response head is written only when the first chunk arrives, so that until then another key may still be
  * tried. A stream that falls silent for longer than the timeout is ended (Vert.x's request idle timeout stops
@@ -83,6 +84,11 @@ public final class GeminiCall extends AsyncProcessorSupport {
         }
         if (ctx.body() != null) {
             options.putHeader("content-type", "application/json");
+        }
+        java.util.List<String> forwarded = ctx.forwarded();
+        for (int i = 0; i < forwarded.size(); i += 2) {
+            // a route's Caravan-Upstream-* headers, checked by UpstreamRequest
+            options.addHeader(forwarded.get(i), forwarded.get(i + 1));
         }
         Attempt attempt = new Attempt(exchange, callback, ctx, vertx, timeoutMillis);
         client.request(options).onComplete(ar -> {

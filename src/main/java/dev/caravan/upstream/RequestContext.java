@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.caravan.keys.ApiKey;
+import dev.caravan.keys.KeyRequest;
 import dev.caravan.keys.TriedKeys;
 import dev.caravan.keys.Verdict;
 import io.vertx.core.buffer.Buffer;
@@ -12,25 +13,26 @@ import io.vertx.core.http.HttpServerResponse;
 import org.apache.camel.Exchange;
 
 /**
- * Everything one client request carries through the routes: what to ask Google, which keys it tried, and what
- * came back. It lives in one exchange property, which the circuit breaker's copy of the exchange shares by
- * reference, so what the upstream call learns inside the breaker is seen after it.
+ * What the upstream route's beans keep between themselves for one client request: what to ask Google (read once
+ * from the contract's headers by {@link UpstreamRequest}), which keys it tried, and what came back. It lives in
+ * one exchange property ({@link KeyRequest#PROPERTY}), which the circuit breaker's copy of the exchange shares by
+ * reference, so what the upstream call learns inside the breaker is seen after it. Routes never read it; the
+ * request log does, after the request ended. A request that calls Google several times (one image per call)
+ * keeps one context: each call starts afresh, and the attempt log gathers every call's attempts.
  *
  * <p>Not thread-safe by itself: a request's steps run one after another, and the hand-over between the
  * worker thread and the event loop that completes an upstream call is ordered by Camel's async callback.
  */
-public final class RequestContext {
+public final class RequestContext implements KeyRequest {
 
     /** The exchange property that holds the context. */
-    public static final String PROPERTY = "caravan";
+    public static final String PROPERTY = KeyRequest.PROPERTY;
 
     /** One upstream attempt, as the request log will want it. */
     public record Attempt(String keyFingerprint, int status, Verdict.Kind verdict) {
     }
 
-    private final String surface;
-    private final long startNanos = System.nanoTime();
-    private final TriedKeys tried = new TriedKeys();
+    private TriedKeys tried = new TriedKeys();
     private final List<Attempt> attemptLog = new ArrayList<>(2);
     private String model;
     private HttpMethod method = HttpMethod.GET;
@@ -40,8 +42,9 @@ public final class RequestContext {
     private boolean stream;
     private StreamShaper shaper;
     private boolean bearerKey;
+    /** Caravan-Upstream-* headers without their prefix, name and value by turns. */
+    private List<String> forwarded = List.of();
     private HttpServerResponse clientResponse;
-    private String clientFingerprint;
     /** The last chunks of a relayed stream, a ring: the request log reads the final usageMetadata from them. */
     private final Buffer[] streamTail = new Buffer[3];
     private int streamTailNext;
@@ -52,8 +55,22 @@ public final class RequestContext {
     private UpstreamResult result;
     private Verdict verdict;
 
-    public RequestContext(String surface) {
-        this.surface = surface;
+    /**
+     * Starts the next call to Google for the request: keys tried, result and verdict of the previous call are
+     * forgotten, its attempts stay in the log.
+     */
+    void newCall() {
+        tried = new TriedKeys();
+        key = null;
+        again = true;
+        noKeyRetryAfterMillis = Long.MIN_VALUE;
+        result = null;
+        verdict = null;
+        stream = false;
+        shaper = null;
+        bearerKey = false;
+        forwarded = List.of();
+        java.util.Arrays.fill(streamTail, null);
     }
 
     /** The context of an exchange; fails loudly if a route forgot to create it. */
@@ -65,8 +82,6 @@ public final class RequestContext {
         return ctx;
     }
 
-    public String surface() { return surface; }
-    public long startNanos() { return startNanos; }
     public String model() { return model; }
     public HttpMethod method() { return method; }
     public String upstreamPath() { return upstreamPath; }
@@ -77,7 +92,7 @@ public final class RequestContext {
     /** Whether the key travels as {@code Authorization: Bearer} (Google's OpenAI surface) instead of x-goog-api-key. */
     public boolean bearerKey() { return bearerKey; }
     public HttpServerResponse clientResponse() { return clientResponse; }
-    public String clientFingerprint() { return clientFingerprint; }
+    List<String> forwarded() { return forwarded; }
     public TriedKeys tried() { return tried; }
     public ApiKey key() { return key; }
     public UpstreamResult result() { return result; }
@@ -85,7 +100,7 @@ public final class RequestContext {
     public List<Attempt> attemptLog() { return attemptLog; }
 
     /** Describes the call to make upstream; path is relative to BASE_URL. */
-    public RequestContext target(String model, HttpMethod method, String upstreamPath, String query, Buffer body) {
+    RequestContext target(String model, HttpMethod method, String upstreamPath, String query, Buffer body) {
         this.model = model;
         this.method = method;
         this.upstreamPath = upstreamPath;
@@ -95,33 +110,36 @@ public final class RequestContext {
     }
 
     /** Marks the call as a stream relayed to the client response as it arrives, shaped by {@code shaper}. */
-    public RequestContext streamThrough(StreamShaper streamShaper) {
+    RequestContext streamThrough(StreamShaper streamShaper) {
         this.stream = true;
         this.shaper = streamShaper;
         return this;
     }
 
     /** Sends the key as a Bearer token, as Google's OpenAI-compatible surface expects. */
-    public RequestContext keyAsBearer() {
+    RequestContext keyAsBearer() {
         this.bearerKey = true;
         return this;
     }
 
-    public void clientResponse(HttpServerResponse response) {
-        this.clientResponse = response;
+    void forward(List<String> namesAndValues) {
+        this.forwarded = namesAndValues;
     }
 
-    public void clientFingerprint(String fingerprint) {
-        this.clientFingerprint = fingerprint;
+    void clientResponse(HttpServerResponse response) {
+        this.clientResponse = response;
     }
 
     /**
      * Sets the key for the next attempt (null when none is left) and forgets the previous attempt's result and
      * verdict, so that an attempt the circuit breaker refuses is not judged by the previous key's answer.
      */
+    @Override
     public void useKey(ApiKey k) {
         this.key = k;
-        if (k != null) {
+        if (k == null) {
+            again = false;
+        } else {
             tried.add(k);
             result = null;
             verdict = null;
@@ -165,16 +183,16 @@ public final class RequestContext {
         attemptLog.add(new Attempt(key == null ? null : key.fingerprint(), result == null ? 0 : result.status(), v.kind()));
     }
 
-    /** Whether the loop in the upstream route should make another attempt. */
-    public boolean again() {
+    /** Whether the loop in the upstream route makes another attempt (read by {@link AttemptChecks}). */
+    boolean again() {
         return again;
     }
 
-    public void again(boolean value) {
+    void again(boolean value) {
         this.again = value;
     }
 
-    /** No key could be picked before any attempt: -1 when none is usable, otherwise ms until one returns. */
+    @Override
     public void noKeyLeft(long retryAfterMillis) {
         this.noKeyRetryAfterMillis = retryAfterMillis;
     }

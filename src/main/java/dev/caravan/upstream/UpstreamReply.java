@@ -1,6 +1,7 @@
 package dev.caravan.upstream;
 
-import dev.caravan.dialect.ErrorDialect;
+import dev.caravan.errors.GoogleErrors;
+import dev.caravan.keys.ApiKey;
 import dev.caravan.keys.KeyRoundRobin;
 import dev.caravan.keys.Verdict;
 import org.apache.camel.Exchange;
@@ -8,19 +9,18 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
 /**
- * Turns the outcome of the upstream loop into the client's answer in Google's shape: Google's own answer when
- * it is one the client should see, or an honest gateway error (429 with Retry-After while keys cool, 503 when
- * none is usable, 502/504 when Google could not be reached). Clears every header first, so no internal header
- * and no key can leak back. Thread-safe.
+ * The upstream route's last step: turns the outcome of its loop into the contract's answer ({@link Upstream}):
+ * Google's own answer when it is one the client should see, or an honest gateway error in Google's envelope (429
+ * with Retry-After while keys cool, 503 when none is usable, 502/504 when Google could not be reached), with the
+ * outcome, the attempts and the last key's fingerprint. Clears every header first, so no header of the request,
+ * and no key, survives the route. Thread-safe.
  */
 public final class UpstreamReply implements Processor {
 
     private final KeyRoundRobin pool;
-    private final ErrorDialect dialect;
 
-    public UpstreamReply(KeyRoundRobin pool, ErrorDialect dialect) {
+    public UpstreamReply(KeyRoundRobin pool) {
         this.pool = pool;
-        this.dialect = dialect;
     }
 
     @Override
@@ -30,13 +30,14 @@ public final class UpstreamReply implements Processor {
         if (ctx.noKeyAtAll()) {
             long ms = ctx.noKeyRetryAfterMillis();
             if (ms < 0) {
-                reply(msg, 503, dialect.render(503, "UNAVAILABLE",
-                        "No usable API key: every key in the pool is invalid, suspended or disabled"));
+                gatewayError(msg, 503, "UNAVAILABLE",
+                        "No usable API key: every key in the pool is invalid, suspended or disabled");
             } else {
-                reply(msg, 429, dialect.render(429, "RESOURCE_EXHAUSTED",
-                        "Every API key is cooling down" + forModel(ctx) + "; retry after " + seconds(ms) + " s"));
+                gatewayError(msg, 429, "RESOURCE_EXHAUSTED",
+                        "Every API key is cooling down" + forModel(ctx) + "; retry after " + seconds(ms) + " s");
                 msg.setHeader("Retry-After", seconds(ms));
             }
+            tell(msg, ctx);
             return;
         }
         UpstreamResult r = ctx.result();
@@ -44,28 +45,24 @@ public final class UpstreamReply implements Processor {
             // the stream already went to the client, or the client left: nothing more to say
             msg.getHeaders().clear();
             msg.setBody(null);
+            msg.setHeader(Upstream.OUTCOME, Upstream.RELAYED);
+            tell(msg, ctx);
             return;
         }
         Verdict v = ctx.verdict();
         Verdict.Kind kind = v == null ? null : v.kind();
         if (kind == Verdict.Kind.BREAKER_OPEN) {
-            reply(msg, 503, dialect.render(503, "UNAVAILABLE",
-                    "Google is failing; the gateway's circuit breaker is open, retry shortly"));
+            gatewayError(msg, 503, "UNAVAILABLE", "Google is failing; the gateway's circuit breaker is open, retry shortly");
         } else if (r.status() == 0) {
             boolean timeout = "timeout".equals(r.failure());
-            reply(msg, timeout ? 504 : 502, dialect.render(timeout ? 504 : 502,
-                    timeout ? "DEADLINE_EXCEEDED" : "UNAVAILABLE",
-                    (timeout ? "Google did not answer in time" : "Google could not be reached") + attempts(ctx)));
+            gatewayError(msg, timeout ? 504 : 502, timeout ? "DEADLINE_EXCEEDED" : "UNAVAILABLE",
+                    (timeout ? "Google did not answer in time" : "Google could not be reached") + attempts(ctx));
         } else if (kind == Verdict.Kind.KEY_INVALID || kind == Verdict.Kind.KEY_SUSPENDED || kind == Verdict.Kind.KEY_DISABLED) {
             // Google's words would be about the gateway's key, which the client cannot fix
-            reply(msg, 503, dialect.render(503, "UNAVAILABLE", "Google refused the gateway's API keys" + attempts(ctx)));
+            gatewayError(msg, 503, "UNAVAILABLE", "Google refused the gateway's API keys" + attempts(ctx));
         } else {
-            String translated = r.status() >= 400 && r.body() != null ? dialect.fromGoogle(r.status(), r.body().getBytes()) : null;
-            if (translated != null) {
-                reply(msg, r.status(), translated);
-            } else {
-                reply(msg, r.status(), r.contentType(), r.body());
-            }
+            reply(msg, r.status(), r.contentType(), r.body());
+            msg.setHeader(Upstream.OUTCOME, Upstream.ANSWERED);
             if (r.status() == 429) {
                 long ms = pool.retryAfterMillis(ctx.model());
                 if (ms > 0) {
@@ -73,6 +70,21 @@ public final class UpstreamReply implements Processor {
                 }
             }
         }
+        tell(msg, ctx);
+    }
+
+    /** The attempts and the last key's fingerprint, for the routes after the call. */
+    private static void tell(Message msg, RequestContext ctx) {
+        msg.setHeader(Upstream.ATTEMPTS, ctx.attempts());
+        ApiKey last = ctx.key() != null ? ctx.key() : ctx.tried().last();
+        if (last != null) {
+            msg.setHeader(Upstream.KEY_FINGERPRINT, last.fingerprint());
+        }
+    }
+
+    private static void gatewayError(Message msg, int status, String googleStatus, String message) {
+        reply(msg, status, JSON, GoogleErrors.body(status, googleStatus, message));
+        msg.setHeader(Upstream.OUTCOME, Upstream.GATEWAY_ERROR);
     }
 
     /** Replaces the whole message with a reply: no header of the request or of the routes survives. */
@@ -85,9 +97,7 @@ public final class UpstreamReply implements Processor {
         msg.setBody(body);
     }
 
-    private void reply(Message msg, int status, String json) {
-        reply(msg, status, "application/json; charset=UTF-8", json);
-    }
+    private static final String JSON = "application/json; charset=UTF-8";
 
     private static String forModel(RequestContext ctx) {
         return ctx.model() == null ? "" : " for " + ctx.model();

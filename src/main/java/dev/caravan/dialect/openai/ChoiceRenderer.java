@@ -56,6 +56,9 @@ final class ChoiceRenderer {
                     appendText(content, text.asText());
                 } else if (part.hasNonNull("inlineData")) {
                     appendImage(content, part.get("inlineData"));
+                } else if (part.hasNonNull("fileData")) {
+                    // an image a route hosted (GeneratedImages): a link instead of the bytes
+                    appendLink(content, Json.nestedText(part.get("fileData"), "fileUri"));
                 }
             }
         }
@@ -103,14 +106,19 @@ final class ChoiceRenderer {
     private void appendImage(StringBuilder content, JsonNode inlineData) {
         String mime = Json.nestedText(inlineData, "mimeType");
         String data = Json.nestedText(inlineData, "data");
-        if (data == null) {
+        if (data != null) {
+            appendLink(content, "data:" + (mime == null ? "image/png" : mime) + ";base64," + data);
+        }
+    }
+
+    private void appendLink(StringBuilder content, String target) {
+        if (target == null) {
             return;
         }
         if (anyContent) {
             content.append("\n\n");
         }
-        content.append("![image](data:").append(mime == null ? "image/png" : mime).append(";base64,")
-                .append(data).append(')');
+        content.append("![image](").append(target).append(')');
         anyContent = true;
         lastWasImage = true;
     }

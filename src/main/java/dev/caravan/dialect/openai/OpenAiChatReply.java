@@ -1,9 +1,7 @@
 package dev.caravan.dialect.openai;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.caravan.upstream.RequestContext;
 import dev.caravan.upstream.UpstreamReply;
-import dev.caravan.upstream.UpstreamResult;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -23,13 +21,12 @@ public final class OpenAiChatReply implements Processor {
 
     @Override
     public void process(Exchange exchange) throws Exception {
-        RequestContext ctx = RequestContext.of(exchange);
-        UpstreamResult r = ctx.result();
-        if (!OpenAiReplies.isWholeSuccess(ctx)) {
+        if (!OpenAiReplies.isWholeSuccess(exchange.getMessage())) {
             return;
         }
         GeminiChatRequest chat = exchange.getProperty(OpenAiChatRequest.PROPERTY, GeminiChatRequest.class);
-        byte[] body = json.writeValueAsBytes(fromGemini.chatCompletion(json.readTree(r.body().getBytes()), chat.requestedModel()));
+        byte[] body = json.writeValueAsBytes(fromGemini.chatCompletion(
+                json.readTree(OpenAiReplies.bytes(exchange.getMessage())), chat.requestedModel()));
         UpstreamReply.reply(exchange.getMessage(), 200, OpenAiReplies.JSON, io.vertx.core.buffer.Buffer.buffer(body));
     }
 }

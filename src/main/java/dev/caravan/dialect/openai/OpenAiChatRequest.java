@@ -5,7 +5,7 @@ import java.util.function.Supplier;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.dialect.IncomingRequest;
-import dev.caravan.upstream.RequestContext;
+import dev.caravan.upstream.Upstream;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import org.apache.camel.Exchange;
@@ -13,32 +13,29 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
 /**
- * Reads an OpenAI chat completion request and sets up the Gemini call it becomes: path, translated body, and
- * for streams the translator that shapes Google's events into OpenAI chunks. Thread-safe.
+ * Reads an OpenAI chat completion request and sets up the Gemini call it becomes: the translated body and the
+ * upstream contract's headers ({@link Upstream}), {@code CaravanStream} when the client asked for a stream. The
+ * translated request stays on the exchange for {@link OpenAiChatStream} and {@link OpenAiChatReply}. Thread-safe.
  */
 public final class OpenAiChatRequest implements Processor {
 
-    /** The exchange property that keeps the translated request for the reply step. */
-    public static final String PROPERTY = "caravanOpenAiChat";
+    /** The exchange property that keeps the translated request for the stream translation and the reply step. */
+    static final String PROPERTY = "caravanOpenAiChat";
 
     private final ObjectMapper json;
     private final OpenAiToGemini toGemini;
-    private final GeminiToOpenAi fromGemini;
     private final Supplier<JsonNode> safetySettings;
 
     /** @param safetySettings the operator's SAFETY_SETTINGS (null or empty: none), read for each request */
-    public OpenAiChatRequest(ObjectMapper json, OpenAiToGemini toGemini, GeminiToOpenAi fromGemini,
-                             Supplier<JsonNode> safetySettings) {
+    public OpenAiChatRequest(ObjectMapper json, OpenAiToGemini toGemini, Supplier<JsonNode> safetySettings) {
         this.json = json;
         this.toGemini = toGemini;
-        this.fromGemini = fromGemini;
         this.safetySettings = safetySettings;
     }
 
     @Override
     public void process(Exchange exchange) throws Exception {
         Message in = exchange.getMessage();
-        RequestContext ctx = IncomingRequest.open(exchange, "openai");
         IncomingRequest.requireMethod(in, HttpMethod.POST);
         GeminiChatRequest chat = toGemini.translate(IncomingRequest.jsonObject(json, in));
         JsonNode safety = safetySettings.get();
@@ -46,10 +43,11 @@ public final class OpenAiChatRequest implements Processor {
             // gemini-balance's SAFETY_SETTINGS: OpenAI has no such field, so the operator's choice applies
             chat.body().set("safetySettings", safety.deepCopy());
         }
-        ctx.target(chat.model(), HttpMethod.POST, chat.path(), chat.query(), Buffer.buffer(json.writeValueAsBytes(chat.body())));
+        Upstream.call(in, chat.model(), "POST", chat.path(), chat.query());
         if (chat.stream()) {
-            ctx.streamThrough(new OpenAiStreamShaper(json, fromGemini.stream(chat.requestedModel(), chat.includeUsage())));
+            in.setHeader(Upstream.STREAM, Boolean.TRUE);
         }
+        in.setBody(Buffer.buffer(json.writeValueAsBytes(chat.body())));
         exchange.setProperty(PROPERTY, chat);
     }
 }

@@ -2,7 +2,7 @@ package dev.caravan.dialect.openai;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.dialect.IncomingRequest;
-import dev.caravan.upstream.RequestContext;
+import dev.caravan.upstream.Upstream;
 import dev.caravan.upstream.UpstreamReply;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -22,20 +22,19 @@ public final class OpenAiEmbeddingsStep {
     }
 
     public void prepare(Exchange exchange) throws Exception {
-        RequestContext ctx = IncomingRequest.open(exchange, "openai");
         IncomingRequest.requireMethod(exchange.getMessage(), HttpMethod.POST);
         GeminiEmbedRequest embed = embeddings.toGemini(IncomingRequest.jsonObject(json, exchange.getMessage()));
-        ctx.target(embed.model(), HttpMethod.POST, embed.path(), null, Buffer.buffer(json.writeValueAsBytes(embed.body())));
+        Upstream.call(exchange.getMessage(), embed.model(), "POST", embed.path(), null);
+        exchange.getMessage().setBody(Buffer.buffer(json.writeValueAsBytes(embed.body())));
         exchange.setProperty(PROPERTY, embed);
     }
 
     public void answer(Exchange exchange) throws Exception {
-        RequestContext ctx = RequestContext.of(exchange);
-        if (!OpenAiReplies.isWholeSuccess(ctx)) {
+        if (!OpenAiReplies.isWholeSuccess(exchange.getMessage())) {
             return;
         }
         GeminiEmbedRequest embed = exchange.getProperty(PROPERTY, GeminiEmbedRequest.class);
-        byte[] body = json.writeValueAsBytes(embeddings.toOpenAi(json.readTree(ctx.result().body().getBytes()), embed));
+        byte[] body = json.writeValueAsBytes(embeddings.toOpenAi(json.readTree(OpenAiReplies.bytes(exchange.getMessage())), embed));
         UpstreamReply.reply(exchange.getMessage(), 200, OpenAiReplies.JSON, Buffer.buffer(body));
     }
 }

@@ -149,6 +149,7 @@ public final class OpenAiImages {
         JsonNode predictions = Json.field(reply, "predictions");
         if (predictions != null) {
             for (JsonNode p : predictions) {
+                hosted(data, Json.nestedText(p, "fileUri"));
                 image(data, Json.nestedText(p, "mimeType"), Json.nestedText(p, "bytesBase64Encoded"), urls);
             }
         }
@@ -165,7 +166,15 @@ public final class OpenAiImages {
                 if (inline != null) {
                     image(data, Json.nestedText(inline, "mimeType"), Json.nestedText(inline, "data"), urls);
                 }
+                hosted(data, Json.nestedText(part, "fileData", "fileUri"));
             }
+        }
+    }
+
+    /** Adds an image a route hosted (GeneratedImages): its address, whatever the format asked, as no bytes are left. */
+    private static void hosted(ArrayNode data, String url) {
+        if (url != null) {
+            data.addObject().put("url", url);
         }
     }
 

@@ -1,10 +1,11 @@
 package dev.caravan.dialect.openai;
 
+import dev.caravan.errors.ClientError;
 import java.util.function.LongSupplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.dialect.IncomingRequest;
-import dev.caravan.upstream.RequestContext;
+import dev.caravan.upstream.Upstream;
 import dev.caravan.upstream.UpstreamReply;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -17,8 +18,6 @@ import org.apache.camel.Exchange;
  */
 public final class OpenAiModelList {
 
-    /** The exchange property telling the route whether the cache answered. */
-    public static final String CACHED = "caravanModelsCached";
     private static final String MODEL_ID = "caravanModelId";
 
     private final ObjectMapper json;
@@ -42,53 +41,55 @@ public final class OpenAiModelList {
         snapshot = null;
     }
 
-    /** Answers from the cache when it is fresh; otherwise sets up the call for Google's list. */
-    public void prepare(Exchange exchange) {
-        RequestContext ctx = IncomingRequest.open(exchange, "openai");
+    /** Whether the kept list is fresh: then {@link #fromCache} answers and Google is not called. */
+    public boolean fresh() {
+        Snapshot s = snapshot;
+        return s != null && clock.getAsLong() < s.expiresAt;
+    }
+
+    /** Answers from the kept list (the route asked {@link #fresh} first). */
+    public void fromCache(Exchange exchange) {
         IncomingRequest.requireMethod(exchange.getMessage(), HttpMethod.GET);
         Snapshot s = snapshot;
-        boolean fresh = s != null && clock.getAsLong() < s.expiresAt;
-        exchange.setProperty(CACHED, fresh);
-        if (fresh) {
-            UpstreamReply.reply(exchange.getMessage(), 200, OpenAiReplies.JSON, s.body.copy());
-        } else {
-            ctx.target(null, HttpMethod.GET, "/models", "pageSize=1000", null);
-        }
+        UpstreamReply.reply(exchange.getMessage(), 200, OpenAiReplies.JSON, s.body.copy());
+    }
+
+    /** Sets up the call for Google's list. */
+    public void prepare(Exchange exchange) {
+        IncomingRequest.requireMethod(exchange.getMessage(), HttpMethod.GET);
+        Upstream.call(exchange.getMessage(), null, "GET", "/models", "pageSize=1000");
     }
 
     /** {@code GET /v1/models/{model}}: asks Google about the (base) model so that an unknown id gets Google's 404. */
     public void prepareOne(Exchange exchange) {
-        RequestContext ctx = IncomingRequest.open(exchange, "openai");
         IncomingRequest.requireMethod(exchange.getMessage(), HttpMethod.GET);
         String id = exchange.getMessage().getHeader("model", String.class);
         String base = id == null ? "" : models.base(id);
         if (!base.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
-            throw new dev.caravan.dialect.ClientError(404, "NOT_FOUND", "No such model: " + id);
+            throw new dev.caravan.errors.ClientError(404, "NOT_FOUND", "No such model: " + id);
         }
-        ctx.target(base, HttpMethod.GET, "/models/" + base, null, null);
+        Upstream.call(exchange.getMessage(), base, "GET", "/models/" + base, null);
         exchange.setProperty(MODEL_ID, id);
     }
 
     /** Answers the one model in OpenAI's shape once Google knows it. */
     public void answerOne(Exchange exchange) throws Exception {
-        RequestContext ctx = RequestContext.of(exchange);
-        if (!OpenAiReplies.isWholeSuccess(ctx)) {
+        if (!OpenAiReplies.isWholeSuccess(exchange.getMessage())) {
             return;
         }
         var model = models.one(exchange.getProperty(MODEL_ID, String.class));
         if (model == null) {
-            throw new dev.caravan.dialect.ClientError(404, "NOT_FOUND", "No such model");
+            throw new dev.caravan.errors.ClientError(404, "NOT_FOUND", "No such model");
         }
         UpstreamReply.reply(exchange.getMessage(), 200, OpenAiReplies.JSON, Buffer.buffer(json.writeValueAsBytes(model)));
     }
 
     /** Translates Google's list and keeps it. */
     public void answer(Exchange exchange) throws Exception {
-        RequestContext ctx = RequestContext.of(exchange);
-        if (!OpenAiReplies.isWholeSuccess(ctx)) {
+        if (!OpenAiReplies.isWholeSuccess(exchange.getMessage())) {
             return;
         }
-        Buffer body = Buffer.buffer(json.writeValueAsBytes(models.toOpenAi(json.readTree(ctx.result().body().getBytes()))));
+        Buffer body = Buffer.buffer(json.writeValueAsBytes(models.toOpenAi(json.readTree(OpenAiReplies.bytes(exchange.getMessage())))));
         if (ttlMillis > 0) {
             snapshot = new Snapshot(body.copy(), clock.getAsLong() + ttlMillis);
         }

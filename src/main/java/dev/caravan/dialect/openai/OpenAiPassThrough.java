@@ -4,10 +4,11 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.caravan.dialect.ClientError;
+import dev.caravan.errors.ClientError;
 import dev.caravan.dialect.IncomingRequest;
-import dev.caravan.upstream.RequestContext;
 import dev.caravan.upstream.StreamShaper;
+import dev.caravan.upstream.StreamTranslation;
+import dev.caravan.upstream.Upstream;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import org.apache.camel.Exchange;
@@ -39,21 +40,23 @@ public final class OpenAiPassThrough implements Processor {
             throw new ClientError(404, "NOT_FOUND", "No such endpoint: " + path);
         }
         String upstreamPath = "/openai/" + path.substring(PREFIX.length());
-        RequestContext ctx = IncomingRequest.open(exchange, "openai").keyAsBearer();
         if (IncomingRequest.method(in) == HttpMethod.GET) {
-            ctx.target(null, HttpMethod.GET, upstreamPath, null, null);
+            Upstream.call(in, null, "GET", upstreamPath, null);
             return;
         }
         IncomingRequest.requireMethod(in, HttpMethod.POST);
         ObjectNode body = IncomingRequest.jsonObject(json, in);
         String model = body.path("model").asText(null);
-        ctx.target(model, HttpMethod.POST, upstreamPath, null, in.getBody(Buffer.class));
+        Upstream.call(in, model, "POST", upstreamPath, null);
         if (body.path("stream").asBoolean(false)) {
-            ctx.streamThrough(PASS_THROUGH);
+            in.setHeader(Upstream.STREAM, Boolean.TRUE);
         }
     }
 
-    /** Google's OpenAI stream as it comes; a break after the first byte ends with an OpenAI error chunk. */
-    private static final StreamShaper PASS_THROUGH = StreamShaper.passThrough((code, status, message) ->
+    /**
+     * The {@code openAiPassThroughStream} translation: Google's OpenAI stream as it comes; a break after the first
+     * byte ends with an OpenAI error chunk.
+     */
+    public static final StreamTranslation STREAM = exchange -> StreamShaper.passThrough((code, status, message) ->
             Buffer.buffer("data: " + OpenAiErrorBody.json(code, message) + "\n\n" + OpenAiStreamTranslator.DONE));
 }

@@ -1,7 +1,7 @@
 package dev.caravan.dialect.openai;
 
-import dev.caravan.upstream.RequestContext;
-import dev.caravan.upstream.UpstreamResult;
+import dev.caravan.upstream.Upstream;
+import org.apache.camel.Message;
 
 /** What the OpenAI reply steps share: when there is a Google answer to translate. */
 final class OpenAiReplies {
@@ -12,8 +12,12 @@ final class OpenAiReplies {
     }
 
     /** True when Google answered 2xx with a whole body; errors and relayed streams are answered already. */
-    static boolean isWholeSuccess(RequestContext ctx) {
-        UpstreamResult r = ctx.result();
-        return !ctx.noKeyAtAll() && r != null && !r.committed() && r.status() >= 200 && r.status() < 300 && r.body() != null;
+    static boolean isWholeSuccess(Message out) {
+        return Upstream.answeredWell(out);
+    }
+
+    /** Google's whole answer as bytes. */
+    static byte[] bytes(Message out) {
+        return out.getBody(byte[].class);
     }
 }

@@ -1,4 +1,4 @@
-package dev.caravan.dialect;
+package dev.caravan.errors;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.vertx.core.buffer.Buffer;

@@ -1,4 +1,4 @@
-package dev.caravan.dialect;
+package dev.caravan.errors;
 
 /**
  * A request the gateway refuses before anything goes upstream, with the HTTP status and Google's status word.

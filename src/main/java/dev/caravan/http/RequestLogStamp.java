@@ -1,4 +1,4 @@
-package dev.caravan.storage;
+package dev.caravan.http;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -12,10 +12,10 @@ import org.apache.camel.component.platform.http.vertx.HttpMessage;
  */
 public final class RequestLogStamp implements Processor {
 
-    static final String ENDED_NANOS = "caravanEndedNanos";
-    static final String ENDED_MILLIS = "caravanEndedMillis";
-    static final String METHOD = "caravanMethod";
-    static final String PATH = "caravanPath";
+    public static final String ENDED_NANOS = "caravanEndedNanos";
+    public static final String ENDED_MILLIS = "caravanEndedMillis";
+    public static final String METHOD = "caravanMethod";
+    public static final String PATH = "caravanPath";
 
     /**
      * Stamps an exchange made for a request that no route took (an unknown path, a body over the limit), so that it

@@ -1,0 +1,41 @@
+package dev.caravan.http;
+
+import java.util.Map;
+
+import io.vertx.core.http.HttpServerResponse;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
+
+/**
+ * The first step of every API endpoint (the route template in routes/endpoints.camel.yaml): notes when the request
+ * arrived and the client's connection (a stream is relayed straight to it, even after a route replaced the
+ * message), and drops every header or query parameter whose name starts with "Caravan": those names are the
+ * routes' own contract, and a client must not be able to speak it (e.g. send a Caravan-Upstream-* header to
+ * Google). Thread-safe.
+ */
+public final class RequestArrival implements Processor {
+
+    /** The exchange property with the System.nanoTime() at which the request reached its first step. */
+    public static final String ARRIVED_NANOS = "caravanArrivedNanos";
+    private static final String CLIENT = "caravanClientResponse";
+
+    @Override
+    public void process(Exchange exchange) {
+        exchange.setProperty(ARRIVED_NANOS, System.nanoTime());
+        if (exchange.getMessage() instanceof HttpMessage http) {
+            exchange.setProperty(CLIENT, http.getResponse());
+        }
+        Map<String, Object> headers = exchange.getMessage().getHeaders();
+        headers.keySet().removeIf(name -> name.regionMatches(true, 0, "caravan", 0, 7));
+    }
+
+    /** The connection of the client that made the request, or null when it did not come over HTTP. */
+    public static HttpServerResponse client(Exchange exchange) {
+        HttpServerResponse response = exchange.getProperty(CLIENT, HttpServerResponse.class);
+        if (response == null && exchange.getMessage() instanceof HttpMessage http) {
+            response = http.getResponse();
+        }
+        return response;
+    }
+}

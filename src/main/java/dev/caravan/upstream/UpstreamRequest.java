@@ -1,0 +1,158 @@
+package dev.caravan.upstream;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import dev.caravan.errors.ClientError;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.spi.Registry;
+
+/**
+ * The upstream route's first step: reads the contract's headers ({@link Upstream}) and the body into the
+ * request's private context, once per call, so that every attempt sends the same thing. A header a route got
+ * wrong is the route's bug (500, named in the log); a path or query that would leave Google's API (a client string
+ * that slipped through) is refused with 400 before any key is used. Thread-safe.
+ */
+public final class UpstreamRequest implements Processor {
+
+    /** Path segments as Google's REST paths spell them; none starts with a dot, so none can climb out of BASE_URL. */
+    private static final Pattern PATH = Pattern.compile("(/[A-Za-z0-9_-][A-Za-z0-9._:-]{0,255}){1,8}");
+    /** A query of plain name=value pairs; '%' escapes allowed, nothing that could add a key or split a line. */
+    private static final Pattern QUERY = Pattern.compile("[A-Za-z0-9_.-]{1,64}=[A-Za-z0-9_.~%+-]{0,512}(&[A-Za-z0-9_.-]{1,64}=[A-Za-z0-9_.~%+-]{0,512}){0,15}");
+    /** Headers Google must get from the gateway alone: credentials and the connection's own. */
+    private static final Set<String> NOT_FORWARDED = Set.of("x-goog-api-key", "authorization", "host",
+            "content-length", "transfer-encoding", "connection", "content-type", "upgrade", "te", "trailer",
+            "proxy-authorization", "keep-alive", "cookie");
+    private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9-]{1,64}");
+    private static final int MAX_HEADER_VALUE = 8192;
+    private static final String DEFAULT_TRANSLATION = "geminiStream";
+
+    private final Registry registry;
+    private final ClientResponses clients;
+
+    /**
+     * @param registry where the stream translations named by {@link Upstream#STREAM_TRANSLATION} are found
+     * @param clients  finds the client's connection that a stream is relayed to
+     */
+    public UpstreamRequest(Registry registry, ClientResponses clients) {
+        this.registry = registry;
+        this.clients = clients;
+    }
+
+    /** Finds the connection of the client that made the request (a stream is written straight to it). */
+    @FunctionalInterface
+    public interface ClientResponses {
+        HttpServerResponse of(Exchange exchange);
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        Message in = exchange.getMessage();
+        RequestContext ctx = exchange.getProperty(RequestContext.PROPERTY, RequestContext.class);
+        if (ctx == null) {
+            ctx = new RequestContext();
+            exchange.setProperty(RequestContext.PROPERTY, ctx);
+        }
+        ctx.newCall();
+        String path = in.getHeader(Upstream.PATH, String.class);
+        if (path == null || path.isEmpty()) {
+            throw new IllegalStateException("the route sent direct:upstream-call without the " + Upstream.PATH + " header");
+        }
+        if (!PATH.matcher(path).matches() || path.contains("/..") || path.contains("/./")) {
+            throw ClientError.badRequest("Invalid model or resource name");
+        }
+        String query = in.getHeader(Upstream.QUERY, String.class);
+        if (query != null && query.isEmpty()) {
+            query = null;
+        }
+        if (query != null && (!QUERY.matcher(query).matches() || hasKeyParameter(query))) {
+            throw ClientError.badRequest("Invalid query parameters");
+        }
+        Buffer body = body(in);
+        HttpMethod method = method(in.getHeader(Upstream.METHOD, String.class), body != null);
+        ctx.target(in.getHeader(Upstream.MODEL, String.class), method, path, query, body);
+        if ("bearer".equalsIgnoreCase(in.getHeader(Upstream.KEY_AS, String.class))) {
+            ctx.keyAsBearer();
+        }
+        ctx.forward(forwarded(in.getHeaders()));
+        ctx.clientResponse(clients.of(exchange));
+        // a stream is relayed to the client's connection; a call that came from no client gets the whole answer
+        if (ctx.clientResponse() != null && Boolean.TRUE.equals(in.getHeader(Upstream.STREAM, Boolean.class))) {
+            String name = in.getHeader(Upstream.STREAM_TRANSLATION, DEFAULT_TRANSLATION, String.class);
+            StreamTranslation translation = registry.lookupByNameAndType(name, StreamTranslation.class);
+            if (translation == null) {
+                throw new IllegalStateException("no stream translation named " + name + " (" + Upstream.STREAM_TRANSLATION + ")");
+            }
+            ctx.streamThrough(translation.open(exchange));
+        }
+    }
+
+    private static boolean hasKeyParameter(String query) {
+        for (String pair : query.split("&")) {
+            if (pair.regionMatches(true, 0, "key=", 0, 4)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Buffer body(Message in) {
+        Object b = in.getBody();
+        if (b == null) {
+            return null;
+        }
+        Buffer buffer = b instanceof Buffer vb ? vb : in.getBody(Buffer.class);
+        return buffer == null || buffer.length() == 0 ? null : buffer;
+    }
+
+    private static HttpMethod method(String name, boolean hasBody) {
+        if (name == null || name.isEmpty()) {
+            return hasBody ? HttpMethod.POST : HttpMethod.GET;
+        }
+        return switch (name.toUpperCase(Locale.ROOT)) {
+            case "GET" -> HttpMethod.GET;
+            case "POST" -> HttpMethod.POST;
+            case "PUT" -> HttpMethod.PUT;
+            case "PATCH" -> HttpMethod.PATCH;
+            case "DELETE" -> HttpMethod.DELETE;
+            default -> throw new IllegalStateException("unsupported " + Upstream.METHOD + ": " + name);
+        };
+    }
+
+    /** The Caravan-Upstream-* headers a route set, without their prefix; credentials and hop-by-hop never pass. */
+    private static List<String> forwarded(Map<String, Object> headers) {
+        List<String> out = null;
+        int prefix = Upstream.FORWARD_PREFIX.length();
+        for (Map.Entry<String, Object> h : headers.entrySet()) {
+            String name = h.getKey();
+            if (name.length() <= prefix || !name.regionMatches(true, 0, Upstream.FORWARD_PREFIX, 0, prefix)) {
+                continue;
+            }
+            String target = name.substring(prefix);
+            Object value = h.getValue();
+            if (value == null || !HEADER_NAME.matcher(target).matches()
+                    || NOT_FORWARDED.contains(target.toLowerCase(Locale.ROOT))) {
+                continue;
+            }
+            String text = value.toString();
+            if (text.length() > MAX_HEADER_VALUE || text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0) {
+                throw new IllegalStateException("the header " + name + " has a value that cannot be sent");
+            }
+            if (out == null) {
+                out = new ArrayList<>(4);
+            }
+            out.add(target);
+            out.add(text);
+        }
+        return out == null ? List.of() : out;
+    }
+}
