@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Renders every failure of the admin routes as {@code {"error":{"code","message"}}} with an honest status: a
- * refusal as itself, anything unexpected as 500 without internals (those go to the log). Thread-safe.
+ * refusal as itself (a 405 with its {@code Allow} header), anything unexpected as 500 without internals (those go
+ * to the log). Thread-safe.
  */
 public final class AdminErrors implements Processor {
 
@@ -30,6 +31,7 @@ public final class AdminErrors implements Processor {
         String message;
         Object details = null;
         long retryAfter = 0;
+        String allow = null;
         if (cause instanceof AdminError e) {
             code = e.status();
             message = e.getMessage();
@@ -38,6 +40,7 @@ public final class AdminErrors implements Processor {
         } else if (cause instanceof MethodNotAllowed e) {
             code = 405;
             message = e.getMessage();
+            allow = e.allowed();
         } else {
             LOG.warn("Unexpected failure on {}", exchange.getFromRouteId(), cause);
             code = 500;
@@ -52,6 +55,10 @@ public final class AdminErrors implements Processor {
         AdminReply.json(exchange, json, code, Map.of("error", error));
         if (retryAfter > 0) {
             exchange.getMessage().setHeader("Retry-After", String.valueOf(retryAfter));
+        }
+        if (allow != null) {
+            // a 405 names the methods that would work (RFC 9110)
+            exchange.getMessage().setHeader("Allow", allow);
         }
     }
 }
