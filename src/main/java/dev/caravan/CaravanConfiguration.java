@@ -17,6 +17,7 @@ import dev.caravan.admin.AdminCredential;
 import dev.caravan.admin.AdminDashboard;
 import dev.caravan.admin.AdminErrors;
 import dev.caravan.admin.AdminFiles;
+import dev.caravan.admin.AdminMethods;
 import dev.caravan.admin.AdminKeyCheck;
 import dev.caravan.admin.AdminKeys;
 import dev.caravan.admin.AdminLogs;
@@ -236,6 +237,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         AdminSessions sessions = new AdminSessions(clock);
         registry.bind("adminErrors", new AdminErrors(json));
         registry.bind("adminFiles", new AdminFiles());
+        registry.bind("adminMethods", new AdminMethods());
         registry.bind("adminAccess", new AdminAccess(sessions, new LoginThrottle(clock), adminToken, json));
         registry.bind("adminDashboard", new AdminDashboard(dataSource, pool, requestLog, json, clock));
         registry.bind("adminKeys", new AdminKeys(pool, apiKeyStore, new KeyExtractor(), json, clock));

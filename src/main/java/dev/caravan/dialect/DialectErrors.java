@@ -37,6 +37,10 @@ public final class DialectErrors implements Processor {
         } else if (cause instanceof InvalidOpenAiRequest bad) {
             code = 400;
             body = OpenAiErrorBody.json(400, bad.getMessage(), bad.param());
+        } else if (cause instanceof com.fasterxml.jackson.core.JsonProcessingException) {
+            // a route's unmarshal of the client's body (an operator's endpoint): the client sent no valid JSON
+            code = 400;
+            body = dialect.render(400, "INVALID_ARGUMENT", "The request body is not valid JSON");
         } else if (cause instanceof ImageFetchException img) {
             code = 400;
             body = OpenAiErrorBody.json(400, img.getMessage(), "messages");

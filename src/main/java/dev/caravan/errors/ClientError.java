@@ -15,6 +15,11 @@ public final class ClientError extends RuntimeException {
         this.status = status;
     }
 
+    /** A 400 for the client's mistake: the form a route's {@code throwException} in YAML uses. */
+    public ClientError(String message) {
+        this(400, "INVALID_ARGUMENT", message);
+    }
+
     public int httpStatus() {
         return httpStatus;
     }

@@ -9,8 +9,8 @@ import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
 /**
  * The first step of every API endpoint (the route template in routes/endpoints.camel.yaml): notes when the request
- * arrived and the client's connection (a stream is relayed straight to it, even after a route replaced the
- * message), and drops every header or query parameter whose name starts with "Caravan": those names are the
+ * arrived, its method and path, and the client's connection (a stream is relayed straight to it, even after a route
+ * replaced the message), and drops every header or query parameter whose name starts with "Caravan": those names are the
  * routes' own contract, and a client must not be able to speak it (e.g. send a Caravan-Upstream-* header to
  * Google). Thread-safe.
  */
@@ -25,6 +25,11 @@ public final class RequestArrival implements Processor {
         exchange.setProperty(ARRIVED_NANOS, System.nanoTime());
         if (exchange.getMessage() instanceof HttpMessage http) {
             exchange.setProperty(CLIENT, http.getResponse());
+            // noted now: a route may replace the message (unmarshal, a call out) before the request log reads them
+            if (http.getRequest() != null) {
+                exchange.setProperty(RequestLogStamp.METHOD, http.getRequest().method().name());
+                exchange.setProperty(RequestLogStamp.PATH, http.getRequest().path());
+            }
         }
         Map<String, Object> headers = exchange.getMessage().getHeaders();
         headers.keySet().removeIf(name -> name.regionMatches(true, 0, "caravan", 0, 7));

@@ -6,9 +6,9 @@ import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
 /**
  * The wire tap's {@code onPrepare}: runs on the request's own thread, on the tapped copy, just before the copy is
- * handed to the request log. Notes the two things that only that moment knows: when the request ended, and the
- * client's method and path (without the query string, which may hold a token). Costs a clock read and three
- * properties. Thread-safe.
+ * handed to the request log. Notes when the request ended; the client's method and path (without the query string,
+ * which may hold a token) were noted on arrival ({@link RequestArrival}), and are read here only for a request that
+ * did not pass through it. Costs a clock read and two properties. Thread-safe.
  */
 public final class RequestLogStamp implements Processor {
 
@@ -32,7 +32,7 @@ public final class RequestLogStamp implements Processor {
     public void process(Exchange exchange) {
         exchange.setProperty(ENDED_NANOS, System.nanoTime());
         exchange.setProperty(ENDED_MILLIS, System.currentTimeMillis());
-        if (exchange.getMessage() instanceof HttpMessage http && http.getRequest() != null) {
+        if (exchange.getProperty(PATH) == null && exchange.getMessage() instanceof HttpMessage http && http.getRequest() != null) {
             exchange.setProperty(METHOD, http.getRequest().method().name());
             exchange.setProperty(PATH, http.getRequest().path());
         }

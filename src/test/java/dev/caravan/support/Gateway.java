@@ -40,6 +40,9 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
 
     private final List<String> keys;
     private final Map<String, String> overrides = new LinkedHashMap<>();
+    /** YAML files copied into the operators' routes folder before the start, as an operator would. */
+    private final List<Path> operatorRoutes = new java.util.ArrayList<>();
+    private final Map<String, java.util.function.Function<StubGemini, String>> fromStub = new LinkedHashMap<>();
     private StubGemini stub;
     private int managementPort;
     private Caravan caravan;
@@ -64,6 +67,18 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
                 .set("camel.resilience4j.wait-duration-in-open-state", "60");
     }
 
+    /** Sets a property from the stub once it runs, e.g. an address on the stub's port. */
+    public Gateway setFromStub(String property, java.util.function.Function<StubGemini, String> value) {
+        fromStub.put(property, value);
+        return this;
+    }
+
+    /** Copies {@code file} (e.g. an example from examples/) into the operators' routes folder before the start. */
+    public Gateway operatorRoute(String file) {
+        operatorRoutes.add(Path.of(file));
+        return this;
+    }
+
     /** Sets a property over application.properties, e.g. {@code caravan.max-retries}. */
     public Gateway set(String property, String value) {
         overrides.put(property, value);
@@ -85,10 +100,22 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
         managementPort = freePort();
         p.setProperty("camel.management.port", String.valueOf(managementPort));
         p.setProperty("caravan.sqlite-database", dataFolder.resolve("caravan.db").toString());
+        if (!operatorRoutes.isEmpty()) {
+            Path folder = Files.createDirectories(dataFolder.resolve("operator-routes"));
+            for (Path file : operatorRoutes) {
+                Files.copy(file, folder.resolve(file.getFileName()));
+            }
+            p.setProperty(OPERATOR_ROUTES_PROPERTY, folder.toString());
+            p.setProperty("camel.main.routes-include-pattern", "file:routes/*.camel.yaml,file:" + folder + "/*.camel.yaml");
+        }
         p.putAll(overrides);
+        fromStub.forEach((name, value) -> p.setProperty(name, value.apply(stub)));
         properties = p;
         caravan = new Caravan(p).start();
     }
+
+    /** The property that names the operators' routes folder (README "Your own routes"). */
+    public static final String OPERATOR_ROUTES_PROPERTY = "caravan.operator-routes-dir";
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
