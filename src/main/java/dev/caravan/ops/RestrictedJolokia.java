@@ -73,7 +73,7 @@ public final class RestrictedJolokia extends ServiceSupport implements JolokiaPl
     @Override
     protected void doStart() {
         requests = new HttpRequestHandler(manager.start());
-        LOG.info("Jolokia serves the admin token only, with the access policy {}", policy);
+        LOG.info("Jolokia started with the access policy {}", policy);
     }
 
     @Override
@@ -111,6 +111,7 @@ public final class RestrictedJolokia extends ServiceSupport implements JolokiaPl
             requests.checkAccess(req.scheme(), client, client, origin(req));
             Map<String, String[]> params = params(req.params());
             if (req.method() == HttpMethod.GET) {
+                // the request is in the path after the mount point, as Camel's own plugin reads it
                 answer = requests.handleGetRequest(req.uri(), Utils.pathOffset(req.path(), rc), params);
             } else {
                 answer = requests.handlePostRequest(req.uri(), body(rc), StandardCharsets.UTF_8.name(), params);
