@@ -63,6 +63,8 @@ import dev.caravan.upstream.UpstreamRequest;
 import dev.caravan.keys.KeyRecheck;
 import dev.caravan.keys.KeyRoundRobin;
 import dev.caravan.ops.CaravanMetrics;
+import dev.caravan.ops.ManagementAdminGuard;
+import dev.caravan.ops.RestrictedJolokia;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -90,6 +92,9 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.main.ManagementHttpServer;
+import org.apache.camel.component.platform.http.plugin.JolokiaPlatformHttpPlugin;
+import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
 import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
@@ -110,7 +115,9 @@ public final class CaravanConfiguration implements CamelConfiguration {
      */
     static final Set<String> START_ONLY = Set.of("caravan.port", "caravan.max-body-bytes", "caravan.database-type",
             "caravan.sqlite-database", "caravan.mysql-host", "caravan.mysql-port", "caravan.mysql-user",
-            "caravan.mysql-password", "caravan.mysql-database");
+            "caravan.mysql-password", "caravan.mysql-database",
+            // what the management server exposes is settled before the table is read, and a row must not open it
+            "caravan.jolokia-enabled", "caravan.jolokia-allow-operations");
 
     /** The settings, once {@link #configure} read them; the main class reports from them. */
     private Settings settings;
@@ -145,6 +152,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
             effectiveProperties = withSavedRows(props, saved);
             settings = withSavedSettings(context, props, fromEnvironment, effectiveProperties, saved.keySet());
             HttpEdge.requirePortFree(settings.port());
+            requireManagementServerFor(context, settings);
         } catch (RuntimeException e) {
             failure = e;
             if (dataSource != null) {
@@ -228,17 +236,62 @@ public final class CaravanConfiguration implements CamelConfiguration {
             aliases.set(aliasesOf(s));
             modelList.forget();
         });
-        bindAdmin(context, registry, json, clock, classifier, adminToken, redactor);
+        // one throttle for every place that takes the admin token, so no door guesses faster than another
+        LoginThrottle adminThrottle = new LoginThrottle(clock);
+        bindAdmin(context, registry, json, clock, classifier, adminToken, adminThrottle, redactor);
+        guardManagement(context, registry, adminToken, adminThrottle);
+    }
+
+    /**
+     * Fails when Jolokia is asked for but Camel has no management server to mount it on (camel.management.enabled is
+     * off, or Camel did not create the server before this configuration ran): Jolokia is then never served without
+     * the guard that {@link #guardManagement} puts in front of it.
+     */
+    private static void requireManagementServerFor(CamelContext context, Settings settings) {
+        if (settings.jolokiaEnabled() && context.hasService(ManagementHttpServer.class) == null) {
+            throw new InvalidSettingException("JOLOKIA_ENABLED", "caravan.jolokia-enabled", "true",
+                    "Jolokia is served by Camel's management server, which is off: set camel.management.enabled = true");
+        }
+    }
+
+    /**
+     * Jolokia and the developer console on the management server, when Camel mounts them: for the admin token only,
+     * and Jolokia under a read-only policy unless operators allow operations. Decided by what the server will
+     * really mount, so no way of switching them on goes around the guard.
+     */
+    private void guardManagement(CamelContext context, Registry registry, AdminCredential adminToken,
+                                 LoginThrottle throttle) {
+        ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
+        if (management == null) {
+            return;
+        }
+        ManagementAdminGuard guard = new ManagementAdminGuard(adminToken, throttle);
+        AuthenticationConfig authentication = management.getConfiguration().getAuthenticationConfig();
+        if (management.isJolokiaEnabled()) {
+            RestrictedJolokia jolokia = new RestrictedJolokia(settings.jolokiaAllowOperations());
+            registry.bind(JolokiaPlatformHttpPlugin.NAME, jolokia);
+            try {
+                // stopped with the context, so its MBeans go when Caravan stops
+                context.addService(jolokia, true, false);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot register Jolokia", e);
+            }
+            guard.guard(authentication, management.getJolokiaPath());
+        }
+        if (management.isDevConsoleEnabled()) {
+            guard.guard(authentication, "/q/dev");
+        }
     }
 
     /** The admin page and its JSON API (routes/admin.camel.yaml). */
     private void bindAdmin(CamelContext context, Registry registry, ObjectMapper json, LongSupplier clock,
-                           UpstreamErrorClassifier classifier, AdminCredential adminToken, SecretRedactor redactor) {
+                           UpstreamErrorClassifier classifier, AdminCredential adminToken, LoginThrottle throttle,
+                           SecretRedactor redactor) {
         AdminSessions sessions = new AdminSessions(clock);
         registry.bind("adminErrors", new AdminErrors(json));
         registry.bind("adminFiles", new AdminFiles());
         registry.bind("adminMethods", new AdminMethods());
-        registry.bind("adminAccess", new AdminAccess(sessions, new LoginThrottle(clock), adminToken, json));
+        registry.bind("adminAccess", new AdminAccess(sessions, throttle, adminToken, json));
         registry.bind("adminDashboard", new AdminDashboard(dataSource, pool, requestLog, json, clock));
         registry.bind("adminKeys", new AdminKeys(pool, apiKeyStore, new KeyExtractor(), json, clock));
         registry.bind("adminKeyCheck", new AdminKeyCheck(pool, classifier, json, clock));

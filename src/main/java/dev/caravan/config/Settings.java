@@ -61,6 +61,8 @@ public final class Settings {
     private final int autoDeleteErrorLogsDays;
     private final int checkIntervalHours;
     private final String testModel;
+    private final boolean jolokiaEnabled;
+    private final boolean jolokiaAllowOperations;
 
     private Settings(Reader r) {
         port = r.integer("caravan.port", "PORT", 0, 65535);
@@ -107,6 +109,8 @@ public final class Settings {
         autoDeleteErrorLogsDays = r.integer("caravan.auto-delete-error-logs-days", "AUTO_DELETE_ERROR_LOGS_DAYS", 1, 36_500);
         checkIntervalHours = r.integer("caravan.check-interval-hours", "CHECK_INTERVAL_HOURS", 1, 24 * 365);
         testModel = r.value("caravan.test-model", "TEST_MODEL", Settings::parseModel);
+        jolokiaEnabled = r.bool("caravan.jolokia-enabled", "JOLOKIA_ENABLED");
+        jolokiaAllowOperations = r.bool("caravan.jolokia-allow-operations", "JOLOKIA_ALLOW_OPERATIONS");
     }
 
     /**
@@ -169,6 +173,10 @@ public final class Settings {
     public int checkIntervalHours() { return checkIntervalHours; }
     /** The model an operator's key test generates with (the scheduled re-check spends no quota and uses none). */
     public String testModel() { return testModel; }
+    /** Whether Jolokia is served on the management port (JOLOKIA_ENABLED; Camel mounts it, Caravan guards it). */
+    public boolean jolokiaEnabled() { return jolokiaEnabled; }
+    /** Whether Jolokia clients may run MBean operations and change attributes, not only read (JOLOKIA_ALLOW_OPERATIONS). */
+    public boolean jolokiaAllowOperations() { return jolokiaAllowOperations; }
 
     /** SAFETY_SETTINGS: a JSON array of {"category", "threshold"} objects, as Google's safetySettings. */
     private static JsonNode parseSafety(String raw) {

@@ -49,6 +49,8 @@ class SettingsReadsEveryPropertyTest {
         p.setProperty("caravan.auto-delete-error-logs-days", "3");
         p.setProperty("caravan.check-interval-hours", "6");
         p.setProperty("caravan.test-model", "gemini-2.5-flash-lite");
+        p.setProperty("caravan.jolokia-enabled", "true");
+        p.setProperty("caravan.jolokia-allow-operations", "true");
 
         Settings s = Settings.from(p);
 
@@ -90,6 +92,8 @@ class SettingsReadsEveryPropertyTest {
         assertThat(s.autoDeleteErrorLogsDays()).isEqualTo(3);
         assertThat(s.checkIntervalHours()).isEqualTo(6);
         assertThat(s.testModel()).isEqualTo("gemini-2.5-flash-lite");
+        assertThat(s.jolokiaEnabled()).isTrue();
+        assertThat(s.jolokiaAllowOperations()).isTrue();
     }
 
     @Test
@@ -118,6 +122,8 @@ class SettingsReadsEveryPropertyTest {
         assertThat(s.allowedTokens()).isEmpty();
         assertThat(s.authToken()).isEmpty();
         assertThat(s.baseUrl()).hasToString("https://generativelanguage.googleapis.com/v1beta");
+        assertThat(s.jolokiaEnabled()).as("no Jolokia unless asked for").isFalse();
+        assertThat(s.jolokiaAllowOperations()).as("Jolokia stays read-only").isFalse();
     }
 
     @Test

@@ -54,6 +54,8 @@ final class ValidProperties {
         p.setProperty("caravan.auto-delete-error-logs-days", "7");
         p.setProperty("caravan.check-interval-hours", "1");
         p.setProperty("caravan.test-model", "gemini-2.5-flash");
+        p.setProperty("caravan.jolokia-enabled", "false");
+        p.setProperty("caravan.jolokia-allow-operations", "false");
         return p;
     }
 }
