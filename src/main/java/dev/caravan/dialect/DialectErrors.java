@@ -1,9 +1,6 @@
 package dev.caravan.dialect;
 
 import dev.caravan.errors.ClientError;
-import dev.caravan.dialect.openai.ImageFetchException;
-import dev.caravan.dialect.openai.InvalidOpenAiRequest;
-import dev.caravan.dialect.openai.OpenAiErrorBody;
 import dev.caravan.upstream.UpstreamReply;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -33,17 +30,11 @@ public final class DialectErrors implements Processor {
         int code;
         if (cause instanceof ClientError ce) {
             code = ce.httpStatus();
-            body = dialect.render(code, ce.status(), ce.getMessage());
-        } else if (cause instanceof InvalidOpenAiRequest bad) {
-            code = 400;
-            body = OpenAiErrorBody.json(400, bad.getMessage(), bad.param());
+            body = dialect.render(ce);
         } else if (cause instanceof com.fasterxml.jackson.core.JsonProcessingException) {
             // a route's unmarshal of the client's body (an operator's endpoint): the client sent no valid JSON
             code = 400;
             body = dialect.render(400, "INVALID_ARGUMENT", "The request body is not valid JSON");
-        } else if (cause instanceof ImageFetchException img) {
-            code = 400;
-            body = OpenAiErrorBody.json(400, img.getMessage(), "messages");
         } else {
             // our exception messages never hold secrets, but stack traces belong in the log, not in an answer
             LOG.warn("Unexpected failure on {}", exchange.getFromRouteId(), cause);

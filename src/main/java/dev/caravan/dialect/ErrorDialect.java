@@ -1,5 +1,6 @@
 package dev.caravan.dialect;
 
+import dev.caravan.errors.ClientError;
 import dev.caravan.errors.GoogleErrors;
 
 /**
@@ -15,6 +16,11 @@ public interface ErrorDialect {
      * @param googleStatus Google's canonical status word ({@code RESOURCE_EXHAUSTED}, ...)
      */
     String render(int httpStatus, String googleStatus, String message);
+
+    /** A refused request, in this surface's words (the offending field too, where the surface names it). */
+    default String render(ClientError refusal) {
+        return render(refusal.httpStatus(), refusal.status(), refusal.getMessage());
+    }
 
     /** Google's error answer as this surface's clients should read it; null to pass Google's bytes unchanged. */
     String fromGoogle(int httpStatus, byte[] googleBody);

@@ -4,15 +4,25 @@ package dev.caravan.errors;
  * A request the gateway refuses before anything goes upstream, with the HTTP status and Google's status word.
  * Each dialect's error step renders it in its own envelope.
  */
-public final class ClientError extends RuntimeException {
+public class ClientError extends RuntimeException {
 
     private final int httpStatus;
     private final String status;
+    private final String param;
 
     public ClientError(int httpStatus, String status, String message) {
-        super(message, null, false, false);
+        this(httpStatus, status, message, null, null);
+    }
+
+    /**
+     * @param param the offending request field as the client's API names it (OpenAI's error {@code param}), or null
+     * @param cause what went wrong underneath, for the log only; may be null
+     */
+    protected ClientError(int httpStatus, String status, String message, String param, Throwable cause) {
+        super(message, cause, false, false);
         this.httpStatus = httpStatus;
         this.status = status;
+        this.param = param;
     }
 
     /** A 400 for the client's mistake: the form a route's {@code throwException} in YAML uses. */
@@ -22,6 +32,11 @@ public final class ClientError extends RuntimeException {
 
     public int httpStatus() {
         return httpStatus;
+    }
+
+    /** The offending request field, or null when the whole request is at fault. */
+    public String param() {
+        return param;
     }
 
     /** Google's canonical status, e.g. {@code INVALID_ARGUMENT}. */

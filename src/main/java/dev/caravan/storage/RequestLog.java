@@ -224,10 +224,6 @@ public final class RequestLog implements org.apache.camel.Processor {
         if (failure instanceof ClientError ce) {
             return ce.status();
         }
-        String name = failure == null ? "" : failure.getClass().getSimpleName();
-        if (name.equals("InvalidOpenAiRequest") || name.equals("ImageFetchException")) {
-            return "INVALID_ARGUMENT";
-        }
         if (ctx != null && ctx.noKeyAtAll()) {
             return ctx.noKeyRetryAfterMillis() < 0 ? "NO_USABLE_KEY" : "KEYS_COOLING";
         }

@@ -1,12 +1,12 @@
 package dev.caravan.dialect.openai;
 
+import dev.caravan.errors.ClientError;
+
 /**
  * An OpenAI-dialect request that cannot be translated because the client sent something malformed; the route layer
  * answers it with 400 and {@code invalid_request_error}. Immutable; safe to share between threads.
  */
-public final class InvalidOpenAiRequest extends RuntimeException {
-
-    private final String param;
+public final class InvalidOpenAiRequest extends ClientError {
 
     public InvalidOpenAiRequest(String message) {
         this(message, null);
@@ -17,12 +17,6 @@ public final class InvalidOpenAiRequest extends RuntimeException {
      *              {@code messages[2].role}; may be null
      */
     public InvalidOpenAiRequest(String message, String param) {
-        super(message, null, false, false);
-        this.param = param;
-    }
-
-    /** The offending field, or null when the whole body is at fault. */
-    public String param() {
-        return param;
+        super(400, "INVALID_ARGUMENT", message, param, null);
     }
 }

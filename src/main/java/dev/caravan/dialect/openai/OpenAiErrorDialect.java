@@ -1,5 +1,7 @@
 package dev.caravan.dialect.openai;
 
+import dev.caravan.errors.ClientError;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.dialect.ErrorDialect;
@@ -19,6 +21,11 @@ public final class OpenAiErrorDialect implements ErrorDialect {
     @Override
     public String render(int httpStatus, String googleStatus, String message) {
         return OpenAiErrorBody.json(httpStatus, message);
+    }
+
+    @Override
+    public String render(ClientError refusal) {
+        return OpenAiErrorBody.json(refusal.httpStatus(), refusal.getMessage(), refusal.param());
     }
 
     @Override

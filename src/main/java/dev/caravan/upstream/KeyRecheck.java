@@ -1,11 +1,15 @@
-package dev.caravan.keys;
+package dev.caravan.upstream;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
-import dev.caravan.upstream.UpstreamErrorClassifier;
+import dev.caravan.keys.ApiKey;
+import dev.caravan.keys.KeyCheckCall;
+import dev.caravan.keys.KeyRoundRobin;
+import dev.caravan.keys.KeyState;
+import dev.caravan.keys.Verdict;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,10 +1,8 @@
-package dev.caravan.ops;
+package dev.caravan.admin;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
-import dev.caravan.admin.AdminCredential;
-import dev.caravan.admin.LoginThrottle;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import io.vertx.ext.web.RoutingContext;
