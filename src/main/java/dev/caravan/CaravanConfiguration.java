@@ -98,11 +98,11 @@ public final class CaravanConfiguration implements CamelConfiguration {
 
     /**
      * Properties that a row of the settings table cannot override: the database's own (needed to read the table)
-     * and the HTTP server's, which Camel applies before the table can be read.
+     * and those Camel applies before the table can be read (the HTTP server's, the operators' route folder).
      */
     static final Set<String> START_ONLY = Set.of("caravan.port", "caravan.max-body-bytes", "caravan.database-type",
             "caravan.sqlite-database", "caravan.mysql-host", "caravan.mysql-port", "caravan.mysql-user",
-            "caravan.mysql-password", "caravan.mysql-database");
+            "caravan.mysql-password", "caravan.mysql-database", "caravan.custom-routes-dir");
 
     /** The settings, once {@link #configure} read them; the main class reports from them. */
     private Settings settings;
