@@ -6,14 +6,15 @@ RUN mvn -B -q dependency:go-offline
 COPY src src
 RUN mvn -B -q -DskipTests package
 
-# Run stage: a JRE, a non-root user, the jar, the properties and the routes (operators may mount their own)
+# Run stage: a JRE, a non-root user, the jar, the properties and the routes; operators' own routes are mounted
+# into custom-routes/ (docker-compose.yml), which stays empty in the image
 FROM eclipse-temurin:17-jre
 RUN useradd --system --uid 10001 --home-dir /app caravan
 WORKDIR /app
 COPY --from=build /src/target/caravan.jar caravan.jar
 COPY application.properties .
 COPY routes routes
-RUN mkdir -p data && chown caravan /app /app/data
+RUN mkdir -p data custom-routes && chown caravan /app /app/data /app/custom-routes
 USER caravan
 # Class-data sharing: one training start records the classes Caravan loads, so every later start maps them
 # instead of loading them again (about a second less on two cores). The training database is thrown away.

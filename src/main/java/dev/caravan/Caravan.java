@@ -5,6 +5,9 @@ import java.util.Properties;
 import dev.caravan.config.InvalidSettingException;
 import dev.caravan.http.HttpEdge;
 import dev.caravan.ops.CaravanHealthCheck;
+import dev.caravan.routes.BrokenRouteFileException;
+import dev.caravan.routes.CustomRoutesFolder;
+import dev.caravan.routes.RouteFiles;
 import java.util.ArrayList;
 import java.util.List;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -19,8 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts Caravan: Camel Main with {@code application.properties} and {@code routes/*.camel.yaml} from the
- * working directory. Tests start the same main with override properties, so they run what users run.
+ * Starts Caravan: Camel Main with {@code application.properties}, {@code routes/*.camel.yaml} and the operators' own
+ * {@code custom-routes/*.yaml} from the working directory. Tests start the same main with override properties, so
+ * they run what users run.
  */
 public final class Caravan {
 
@@ -30,10 +34,33 @@ public final class Caravan {
     private final CaravanConfiguration configuration = new CaravanConfiguration();
     private volatile int boundPort;
     private volatile boolean bindFailed;
+    /** What Camel Main threw while starting (a route file it could not load, create or start), or null. */
+    private volatile Throwable camelFailure;
 
     /** @param overrides properties that win over application.properties and the environment (tests use them) */
     public Caravan(Properties overrides) {
-        main = new Main();
+        main = new Main() {
+            // Main.run() logs a failed start and returns; keep the failure so that start-up can name its cause
+            @Override
+            protected void doInit() throws Exception {
+                try {
+                    super.doInit();
+                } catch (Exception e) {
+                    camelFailure = e;
+                    throw e;
+                }
+            }
+
+            @Override
+            protected void doStart() throws Exception {
+                try {
+                    super.doStart();
+                } catch (Exception e) {
+                    camelFailure = e;
+                    throw e;
+                }
+            }
+        };
         main.setPropertyPlaceholderLocations("file:application.properties");
         if (overrides != null && !overrides.isEmpty()) {
             // a copy: Camel adds to its override properties (the settings table does), the caller's stay as given
@@ -45,6 +72,13 @@ public final class Caravan {
         main.bind(MicrometerConstants.METRICS_REGISTRY_NAME, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         main.configure().addConfiguration(configuration);
         main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport m) {
+                // before Camel scans camel.main.routes-include-pattern, which names this folder
+                CustomRoutesFolder.of(m.getCamelContext().getPropertiesComponent()
+                        .resolveProperty(CustomRoutesFolder.PROPERTY).orElse(null)).prepare();
+            }
+
             @Override
             public void afterStart(BaseMainSupport m) {
                 announce(m.getCamelContext());
@@ -73,7 +107,17 @@ public final class Caravan {
 
     /** Starts in the background and returns once the gateway serves, or throws why it cannot. */
     public Caravan start() throws Exception {
-        main.start();
+        try {
+            main.start();
+        } catch (Exception e) {
+            Throwable failure = startupFailure();
+            try {
+                stop();
+            } catch (Exception stopping) {
+                e.addSuppressed(stopping);
+            }
+            throw new IllegalStateException("Caravan did not start: " + (failure != null ? failure : e).getMessage(), e);
+        }
         if (boundPort == 0 && startupFailure() == null) {
             // Main.start() (unlike run()) does not tell the listeners
             announce(main.getCamelContext());
@@ -106,8 +150,27 @@ public final class Caravan {
         return configuration;
     }
 
+    /** Why start-up failed: a setting, else a route file named with its problem, else what Camel said; or null. */
     private Throwable startupFailure() {
-        return configuration.failure();
+        if (configuration.failure() != null) {
+            return configuration.failure();
+        }
+        Throwable failure = camelFailure;
+        if (failure == null) {
+            return null;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof InvalidSettingException invalid) {
+                return invalid;
+            }
+        }
+        String pattern = main.configure().getRoutesIncludePattern();
+        if (pattern == null && main.getCamelContext() != null) {
+            pattern = main.getCamelContext().getPropertiesComponent()
+                    .resolveProperty("camel.main.routes-include-pattern").orElse(null);
+        }
+        return BrokenRouteFileException.explain(failure, RouteFiles.matching(pattern), main.getCamelContext())
+                .map(Throwable.class::cast).orElse(failure);
     }
 
     private String databaseProblem() {

@@ -111,11 +111,11 @@ public final class CaravanConfiguration implements CamelConfiguration {
 
     /**
      * Properties that a row of the settings table cannot override: the database's own (needed to read the table)
-     * and the HTTP server's, which Camel applies before the table can be read.
+     * and those Camel applies before the table can be read (the HTTP server's, the operators' route folder).
      */
     static final Set<String> START_ONLY = Set.of("caravan.port", "caravan.max-body-bytes", "caravan.database-type",
             "caravan.sqlite-database", "caravan.mysql-host", "caravan.mysql-port", "caravan.mysql-user",
-            "caravan.mysql-password", "caravan.mysql-database",
+            "caravan.mysql-password", "caravan.mysql-database", "caravan.custom-routes-dir",
             // what the management server exposes is settled before the table is read, and a row must not open it
             "caravan.jolokia-enabled", "caravan.jolokia-allow-operations");
 

@@ -45,6 +45,31 @@ class DeploymentFilesAreValidTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void composeMountsTheOperatorsOwnRoutesWhereCaravanReadsThem() throws Exception {
+        Map<String, Object> compose = map(new Load(LoadSettings.builder().build())
+                .loadFromString(Files.readString(Path.of("docker-compose.yml"))));
+        Map<String, Object> caravan = map(map(compose.get("services")).get("caravan"));
+        String dockerfile = Files.readString(Path.of("Dockerfile"));
+
+        // a bind mount of the project's folder: the operator edits the files on the host, upgrades leave them alone
+        assertThat((List<String>) caravan.get("volumes")).contains("./custom-routes:/app/custom-routes:ro");
+        // the default folder, relative to the image's working directory, is the mount's target
+        assertThat(Files.readString(Path.of("application.properties")))
+                .contains("caravan.custom-routes-dir = {{env:CUSTOM_ROUTES_DIR:custom-routes}}");
+        assertThat(dockerfile).containsPattern("(?m)^WORKDIR /app$");
+        assertThat(dockerfile).containsPattern("(?m)^RUN mkdir -p .*\\bcustom-routes\\b.* && chown caravan .*/app/custom-routes\\b");
+    }
+
+    @Test
+    void gitLeavesTheOperatorsRoutesFolderToThemButItsReadme() throws Exception {
+        List<String> ignored = Files.readAllLines(Path.of(".gitignore"));
+
+        assertThat(ignored).containsSubsequence("custom-routes/*", "!custom-routes/README.md");
+        assertThat(Path.of("custom-routes", "README.md")).isRegularFile();
+    }
+
+    @Test
     void dockerfileBuildsInStagesAndRunsAsNonRootWithAHealthcheck() throws Exception {
         String dockerfile = Files.readString(Path.of("Dockerfile"));
 

@@ -20,7 +20,7 @@ class HeaderToGoogleExampleTest {
 
     @RegisterExtension
     static final Gateway gateway = Gateway.withKeys("header-key-a", "header-key-b")
-            .operatorRoute("examples/header-to-google.camel.yaml");
+            .customRoute(java.nio.file.Path.of("examples/header-to-google.camel.yaml"));
 
     @Test
     void everyCallToGoogleCarriesTheHeaderOnEveryAttempt() throws Exception {

@@ -33,7 +33,7 @@ class ImageHostExampleTest {
 
     @RegisterExtension
     static final Gateway gateway = Gateway.withKeys("image-key-a")
-            .operatorRoute("examples/image-host.camel.yaml")
+            .customRoute(java.nio.file.Path.of("examples/image-host.camel.yaml"))
             // the image host is the stub too (loopback): its upload address is known once the stub runs
             .setFromStub("image-host.upload-url", stub -> stub.baseUrl().replace("/v1beta", "") + "/upload");
 

@@ -23,7 +23,7 @@ class SearchEndpointExampleTest {
 
     @RegisterExtension
     static final Gateway gateway = Gateway.withKeys("search-key-a", "search-key-b")
-            .operatorRoute("examples/search-endpoint.camel.yaml");
+            .customRoute(java.nio.file.Path.of("examples/search-endpoint.camel.yaml"));
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Boots the real Caravan main with the real application.properties and routes/*.camel.yaml, pointed at a
+ * Boots the real Caravan main with the real application.properties and routes/*.camel.yaml (and an operators'
+ * route folder of its own, empty unless {@link #customRoute} fills it), pointed at a
  * {@link StubGemini} on a free port, once per test class. Before each test the stub forgets its scripts and
  * recordings and every key is put back into rotation.
  *
@@ -40,8 +41,7 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
 
     private final List<String> keys;
     private final Map<String, String> overrides = new LinkedHashMap<>();
-    /** YAML files copied into the operators' routes folder before the start, as an operator would. */
-    private final List<Path> operatorRoutes = new java.util.ArrayList<>();
+    private final Map<String, String> customRoutes = new LinkedHashMap<>();
     private final Map<String, java.util.function.Function<StubGemini, String>> fromStub = new LinkedHashMap<>();
     private StubGemini stub;
     private int managementPort;
@@ -73,16 +73,28 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
         return this;
     }
 
-    /** Copies {@code file} (e.g. an example from examples/) into the operators' routes folder before the start. */
-    public Gateway operatorRoute(String file) {
-        operatorRoutes.add(Path.of(file));
-        return this;
-    }
-
     /** Sets a property over application.properties, e.g. {@code caravan.max-retries}. */
     public Gateway set(String property, String value) {
         overrides.put(property, value);
         return this;
+    }
+
+    /**
+     * Puts a file in the operators' own route folder before the gateway starts. Each class gets its own folder
+     * (so a developer's {@code custom-routes/} never leaks into a test); without this call it does not exist.
+     */
+    public Gateway customRoute(String fileName, String yaml) {
+        customRoutes.put(fileName, yaml);
+        return this;
+    }
+
+    /** Copies a route file (e.g. one of {@code examples/}) into the operators' folder under its own name. */
+    public Gateway customRoute(Path file) {
+        try {
+            return customRoute(file.getFileName().toString(), Files.readString(file));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Override
@@ -100,13 +112,13 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
         managementPort = freePort();
         p.setProperty("camel.management.port", String.valueOf(managementPort));
         p.setProperty("caravan.sqlite-database", dataFolder.resolve("caravan.db").toString());
-        if (!operatorRoutes.isEmpty()) {
-            Path folder = Files.createDirectories(dataFolder.resolve("operator-routes"));
-            for (Path file : operatorRoutes) {
-                Files.copy(file, folder.resolve(file.getFileName()));
+        Path customRoutesFolder = dataFolder.resolve("custom-routes");
+        p.setProperty("caravan.custom-routes-dir", customRoutesFolder.toString());
+        if (!customRoutes.isEmpty()) {
+            Files.createDirectories(customRoutesFolder);
+            for (Map.Entry<String, String> file : customRoutes.entrySet()) {
+                Files.writeString(customRoutesFolder.resolve(file.getKey()), file.getValue());
             }
-            p.setProperty(OPERATOR_ROUTES_PROPERTY, folder.toString());
-            p.setProperty("camel.main.routes-include-pattern", "file:routes/*.camel.yaml,file:" + folder + "/*.camel.yaml");
         }
         p.putAll(overrides);
         fromStub.forEach((name, value) -> p.setProperty(name, value.apply(stub)));
@@ -114,8 +126,6 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
         caravan = new Caravan(p).start();
     }
 
-    /** The property that names the operators' routes folder (README "Your own routes"). */
-    public static final String OPERATOR_ROUTES_PROPERTY = "caravan.operator-routes-dir";
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
@@ -148,6 +158,11 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
         p.setProperty("caravan.port", String.valueOf(freePort()));
         properties = p;
         caravan = new Caravan(p).start();
+    }
+
+    /** The operators' own route folder this gateway loads (caravan.custom-routes-dir). */
+    public Path customRoutesFolder() {
+        return Path.of(properties.getProperty("caravan.custom-routes-dir"));
     }
 
     /** The SQLite file this gateway uses (unless a test chose MySQL). */
