@@ -4,16 +4,12 @@ import java.util.Properties;
 
 import dev.caravan.config.InvalidSettingException;
 import dev.caravan.http.HttpEdge;
-import dev.caravan.ops.CaravanHealthCheck;
 import dev.caravan.routes.BrokenRouteFileException;
 import dev.caravan.routes.CustomRoutesFolder;
 import dev.caravan.routes.RouteFiles;
-import java.util.ArrayList;
-import java.util.List;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.component.micrometer.MicrometerConstants;
-import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
@@ -173,33 +169,6 @@ public final class Caravan {
                 .map(Throwable.class::cast).orElse(failure);
     }
 
-    private String databaseProblem() {
-        javax.sql.DataSource ds = configuration.dataSource();
-        if (ds == null) {
-            return "database not configured";
-        }
-        try (java.sql.Connection c = ds.getConnection()) {
-            return c.isValid(2) ? null : "database does not answer";
-        } catch (java.sql.SQLException e) {
-            return "database does not answer: " + e.getClass().getSimpleName();
-        }
-    }
-
-    /** Readiness: the port answers, the database answers and a key is usable. */
-    private void registerHealth(CamelContext context) {
-        List<CaravanHealthCheck.Condition> conditions = new ArrayList<>();
-        conditions.add(new CaravanHealthCheck.Condition("http", () -> boundPort > 0 ? null : "HTTP port not bound"));
-        conditions.add(new CaravanHealthCheck.Condition("database", this::databaseProblem));
-        conditions.add(new CaravanHealthCheck.Condition("keys",
-                () -> configuration.pool().usable() > 0 ? null : "no usable API key"));
-        CaravanHealthCheck check = new CaravanHealthCheck(conditions);
-        check.setCamelContext(context);
-        HealthCheckRegistry registry = HealthCheckRegistry.get(context);
-        if (registry != null) {
-            registry.register(check);
-        }
-    }
-
     private void announce(CamelContext context) {
         int port = configuration.settings().port();
         boundPort = new HttpEdge().install(context, port);
@@ -209,7 +178,7 @@ public final class Caravan {
             main.completed();
             return;
         }
-        registerHealth(context);
+        configuration.registerHealth(context, () -> boundPort);
         LOG.info("Caravan listening on port {} with {} API keys ({} usable)", boundPort,
                 configuration.pool().size(), configuration.pool().usable());
     }

@@ -90,7 +90,9 @@ import io.vertx.core.impl.VertxBuilder;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
+import dev.caravan.ops.CaravanHealthCheck;
 import org.apache.camel.CamelConfiguration;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.component.platform.http.plugin.JolokiaPlatformHttpPlugin;
@@ -191,7 +193,6 @@ public final class CaravanConfiguration implements CamelConfiguration {
         // the Prometheus registry Camel's route metrics use (bound by the main class before Camel looks for one)
         MeterRegistry meters = registry.lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
         metrics = new CaravanMetrics(meters != null ? meters : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), pool);
-        registry.bind("caravanMetrics", metrics);
         AdminCredential adminToken = new AdminCredential(AdminToken.resolve(settings.authToken(), ADMIN_TOKEN_FILE));
         List<String> clientTokens = new ArrayList<>(settings.allowedTokens());
         clientTokens.add(adminToken.token());
@@ -201,9 +202,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         bindStorage(context, registry, json, clock, classifier, redactor);
         TokenVerifier tokenVerifier = new TokenVerifier(clientTokens);
 
-        registry.bind("settings", settings);
         registry.bind("keyRoundRobin", pool);
-        registry.bind("runtimeSettings", runtime);
         registry.bind("tokenVerifier", tokenVerifier);
         // every API endpoint (routes/endpoints.camel.yaml)
         registry.bind("requestArrival", new RequestArrival());
@@ -320,12 +319,9 @@ public final class CaravanConfiguration implements CamelConfiguration {
         requestLog = new RequestLog(json, redactor).withMetrics(metrics);
 
         registry.bind("dataSource", dataSource);
-        registry.bind("settingsStore", settingsStore);
-        registry.bind("keyStateStore", keyStateStore);
         registry.bind("requestLog", requestLog);
         registry.bind("requestLogStamp", new RequestLogStamp());
         registry.bind("requestLogBatch", new GroupedBodyAggregationStrategy());
-        registry.bind("apiKeyStore", apiKeyStore);
         registry.bind("logRetention", new LogRetention(runtime::current, clock));
         registry.bind("recheckSchedule", new RecheckSchedule(() -> runtime.current().checkIntervalHours(), clock));
         registry.bind("keyRecheck", new KeyRecheck(pool, classifier, clock));
@@ -424,6 +420,31 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("imageUrlGuard", new ImageUrlGuard(settings.imageFetchAllowPrivate()));
         registry.bind("imageDownload", new ImageDownload(settings.imageFetchMaxBytes()));
         return modelList;
+    }
+
+    /** Readiness (/observe/health): the port answers, the database answers and a key is usable. */
+    public void registerHealth(CamelContext context, java.util.function.IntSupplier boundPort) {
+        List<CaravanHealthCheck.Condition> conditions = new ArrayList<>();
+        conditions.add(new CaravanHealthCheck.Condition("http", () -> boundPort.getAsInt() > 0 ? null : "HTTP port not bound"));
+        conditions.add(new CaravanHealthCheck.Condition("database", this::databaseProblem));
+        conditions.add(new CaravanHealthCheck.Condition("keys", () -> pool.usable() > 0 ? null : "no usable API key"));
+        CaravanHealthCheck check = new CaravanHealthCheck(conditions);
+        check.setCamelContext(context);
+        HealthCheckRegistry registry = HealthCheckRegistry.get(context);
+        if (registry != null) {
+            registry.register(check);
+        }
+    }
+
+    private String databaseProblem() {
+        if (dataSource == null) {
+            return "database not configured";
+        }
+        try (java.sql.Connection c = dataSource.getConnection()) {
+            return c.isValid(2) ? null : "database does not answer";
+        } catch (java.sql.SQLException e) {
+            return "database does not answer: " + e.getClass().getSimpleName();
+        }
     }
 
     /** Why the configuration could not be read, or null. */

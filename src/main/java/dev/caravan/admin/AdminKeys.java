@@ -32,8 +32,8 @@ import org.apache.camel.Message;
  */
 public final class AdminKeys {
 
-    /** The exchange properties the key-actions route reads. */
-    public static final String ACTION = "caravanAdminAction";
+    /** What {@link #prepareAction} found, for the beans of the key-actions route (routes read {@link #verifying}). */
+    static final String ACTION = "caravanAdminAction";
     public static final String TARGETS = "caravanAdminTargets";
     static final int MAX_PAGE_SIZE = 500;
     static final int MAX_VERIFY = 1_000;
@@ -320,6 +320,11 @@ public final class AdminKeys {
         exchange.setProperty(ACTION, action);
         exchange.setProperty(TARGETS, new Targets(targets, unknown));
         exchange.getMessage().setBody(targets);
+    }
+
+    /** Whether the action {@link #prepareAction} found is a verify, which asks Google (the route's choice). */
+    public boolean verifying(Exchange exchange) {
+        return "verify".equals(exchange.getProperty(ACTION, String.class));
     }
 
     /** The keys an action applies to, and the fingerprints that named no key. */

@@ -8,9 +8,10 @@ import io.vertx.core.net.ProxyOptions;
 import io.vertx.core.net.ProxyType;
 
 /**
- * PROXIES (gemini-balance's name): outbound proxies for the calls to Google. Each key always goes through the same
- * proxy (chosen by a hash of the key), so Google sees one key coming from one address, as gemini-balance's
- * consistent-hash option does. Immutable; thread-safe.
+ * PROXIES (gemini-balance's name): outbound proxies for the calls to Google on the data plane (GeminiCall). Each
+ * key's calls always go through the same proxy (chosen by a hash of the key), so Google sees one key coming from one
+ * address, as gemini-balance's consistent-hash option does; the control plane (the scheduled key re-check, the admin
+ * page's key test, image-URL fetches) goes direct. Immutable; thread-safe.
  */
 public final class UpstreamProxies {
 
