@@ -53,6 +53,7 @@ import dev.caravan.dialect.openai.ThoughtSignatures;
 import dev.caravan.dialect.GeminiRequest;
 import dev.caravan.http.ElasticWorkerPool;
 import dev.caravan.http.HttpEdge;
+import dev.caravan.http.CaravanHeaders;
 import dev.caravan.http.RequestArrival;
 import dev.caravan.dialect.GeminiStreamShaper;
 import dev.caravan.dialect.GeneratedImages;
@@ -206,6 +207,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("tokenVerifier", tokenVerifier);
         // every API endpoint (routes/endpoints.camel.yaml)
         registry.bind("requestArrival", new RequestArrival());
+        registry.bind("caravanHeaders", new CaravanHeaders());
         // the Gemini surface (routes/gemini.camel.yaml)
         registry.bind("geminiRequest", new GeminiRequest(new JsonFactory()));
         registry.bind("geminiErrors", new DialectErrors(ErrorDialect.GEMINI));

@@ -16,20 +16,22 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
 import org.apache.camel.Message;
+import org.apache.camel.Predicate;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The images in Google's answer, one by one, for a route's own step (README "Change the flow"): as a split
- * expression it gives one message per generated image (body: the image's bytes; headers
+ * The images in Google's answer, one by one, for a route's own step (README "Change the flow"): as a filter it
+ * tells whether the answer has any (a byte search when it has none); as a split expression it gives one message
+ * per generated image (body: the image's bytes; headers
  * {@value #MIME_TYPE} and {@value #INDEX}); {@link #keep} takes each back after the route's step, which may have
  * changed the bytes or set {@value #URL} to where it hosted the image; as a processor it puts the images, as
  * changed, back into the answer (a hosted image becomes a {@code fileData} part with its URL, which the OpenAI
  * translation shows as a link). An answer without images costs a byte search. Thread-safe.
  */
-public final class GeneratedImages implements Expression, Processor {
+public final class GeneratedImages implements Predicate, Expression, Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(GeneratedImages.class);
     /** The image's MIME type, e.g. image/png; a step may change it with the bytes. */
@@ -55,6 +57,7 @@ public final class GeneratedImages implements Expression, Processor {
     private static final class State {
         final JsonNode answer;
         final List<ObjectNode> images = new ArrayList<>();
+        List<Message> messages = List.of();
         boolean changed;
 
         State(JsonNode answer) {
@@ -63,9 +66,25 @@ public final class GeneratedImages implements Expression, Processor {
     }
 
     @Override
+    public void init(CamelContext context) {
+        // nothing to prepare: Predicate and Expression both declare this hook
+    }
+
+    /**
+     * As a filter: whether the answer carries images (a byte search when it does not); takes them apart for the
+     * split that follows.
+     */
+    @Override
+    public boolean matches(Exchange exchange) {
+        return !split(exchange).isEmpty();
+    }
+
+    /** As the split's expression: one message per image, taken apart by {@link #matches} (or now). */
+    @Override
     @SuppressWarnings("unchecked")
     public <T> T evaluate(Exchange exchange, Class<T> type) {
-        return (T) split(exchange);
+        State state = exchange.getProperty(STATE, State.class);
+        return (T) (state != null ? state.messages : split(exchange));
     }
 
     private List<Message> split(Exchange exchange) {
@@ -99,6 +118,7 @@ public final class GeneratedImages implements Expression, Processor {
             }
         }
         if (!out.isEmpty()) {
+            state.messages = out;
             exchange.setProperty(STATE, state);
         }
         return out;

@@ -1,7 +1,5 @@
 package dev.caravan.http;
 
-import java.util.Map;
-
 import io.vertx.core.http.HttpServerResponse;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -10,9 +8,7 @@ import org.apache.camel.component.platform.http.vertx.HttpMessage;
 /**
  * The first step of every API endpoint (the route template in routes/endpoints.camel.yaml): notes when the request
  * arrived, its method and path, and the client's connection (a stream is relayed straight to it, even after a route
- * replaced the message), and drops every header or query parameter whose name starts with "Caravan": those names are the
- * routes' own contract, and a client must not be able to speak it (e.g. send a Caravan-Upstream-* header to
- * Google). Thread-safe.
+ * replaced the message). Thread-safe.
  */
 public final class RequestArrival implements Processor {
 
@@ -31,8 +27,6 @@ public final class RequestArrival implements Processor {
                 exchange.setProperty(RequestLogStamp.PATH, http.getRequest().path());
             }
         }
-        Map<String, Object> headers = exchange.getMessage().getHeaders();
-        headers.keySet().removeIf(name -> name.regionMatches(true, 0, "caravan", 0, 7));
     }
 
     /** The connection of the client that made the request, or null when it did not come over HTTP. */
