@@ -54,7 +54,8 @@ public final class AdminSettings {
             new Field("ALLOWED_TOKENS", "caravan.allowed-tokens", "secret-list", "Access",
                     "Client tokens, one per line: the saved list replaces the current one"),
             new Field("AUTH_TOKEN", "caravan.auth-token", "secret", "Access",
-                    "The admin token (at least 16 characters); other sessions end when it changes"),
+                    "The admin token (at least " + Settings.MIN_AUTH_TOKEN_LENGTH
+                            + " characters); other sessions end when it changes"),
             new Field("AUTO_DELETE_REQUEST_LOGS_ENABLED", "caravan.auto-delete-request-logs-enabled", "bool", "Logs",
                     "Delete old request log rows (checked every hour)"),
             new Field("AUTO_DELETE_REQUEST_LOGS_DAYS", "caravan.auto-delete-request-logs-days", "number", "Logs",
@@ -160,10 +161,6 @@ public final class AdminSettings {
             String raw = text(e.getValue());
             if (f.secret() && raw.isEmpty()) {
                 // a secret left blank keeps its value
-                continue;
-            }
-            if (f.name().equals("AUTH_TOKEN") && raw.trim().length() < 16) {
-                errors.put(f.name(), "the admin token must have at least 16 characters");
                 continue;
             }
             changes.put(f.property(), raw);

@@ -20,6 +20,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 public final class Settings {
 
+    /**
+     * The shortest admin token (AUTH_TOKEN) accepted, at start and on the admin page alike: the token opens the admin
+     * API, which shows and changes keys, so it must not be guessable even at the login throttle's pace.
+     */
+    public static final int MIN_AUTH_TOKEN_LENGTH = 16;
+
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
@@ -69,6 +75,10 @@ public final class Settings {
         apiKeys = r.list("caravan.api-keys", "API_KEYS");
         allowedTokens = r.list("caravan.allowed-tokens", "ALLOWED_TOKENS");
         authToken = r.string("caravan.auth-token", "AUTH_TOKEN");
+        if (!authToken.isEmpty() && authToken.length() < MIN_AUTH_TOKEN_LENGTH) {
+            // the token itself is never echoed
+            throw new InvalidSettingException("AUTH_TOKEN", "caravan.auth-token", null, authTokenTooShort());
+        }
         baseUrl = r.value("caravan.base-url", "BASE_URL", Settings::parseBaseUrl);
         maxFailures = r.integer("caravan.max-failures", "MAX_FAILURES", 1, 1_000_000);
         maxRetries = r.integer("caravan.max-retries", "MAX_RETRIES", 1, 1_000);
@@ -177,6 +187,11 @@ public final class Settings {
     public boolean jolokiaEnabled() { return jolokiaEnabled; }
     /** Whether Jolokia clients may run MBean operations and change attributes, not only read (JOLOKIA_ALLOW_OPERATIONS). */
     public boolean jolokiaAllowOperations() { return jolokiaAllowOperations; }
+
+    /** Why an AUTH_TOKEN is refused when it is too short; the admin page shows the same words. */
+    public static String authTokenTooShort() {
+        return "the admin token must have at least " + MIN_AUTH_TOKEN_LENGTH + " characters";
+    }
 
     /** SAFETY_SETTINGS: a JSON array of {"category", "threshold"} objects, as Google's safetySettings. */
     private static JsonNode parseSafety(String raw) {

@@ -8,6 +8,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 
+import dev.caravan.config.InvalidSettingException;
+import dev.caravan.config.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +33,12 @@ public final class AdminToken {
             if (Files.isRegularFile(file)) {
                 String kept = Files.readString(file, StandardCharsets.UTF_8).trim();
                 if (!kept.isEmpty()) {
+                    if (kept.length() < Settings.MIN_AUTH_TOKEN_LENGTH) {
+                        // the same rule as for AUTH_TOKEN: a hand-edited file is no way around it
+                        throw new InvalidSettingException("AUTH_TOKEN", "caravan.auth-token", null, "AUTH_TOKEN is not set and "
+                                + file.toAbsolutePath() + " holds a token shorter than " + Settings.MIN_AUTH_TOKEN_LENGTH
+                                + " characters: set AUTH_TOKEN, or delete the file to have a new token generated");
+                    }
                     LOG.info("AUTH_TOKEN is not set: using the admin token kept in {}", file.toAbsolutePath());
                     return kept;
                 }

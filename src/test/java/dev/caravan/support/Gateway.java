@@ -37,7 +37,7 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
 
     /** The client token every gateway under test accepts. */
     public static final String TOKEN = "client-token-1";
-    public static final String ADMIN_TOKEN = "admin-token-1";
+    public static final String ADMIN_TOKEN = "admin-token-for-tests-1";
 
     private final List<String> keys;
     private final Map<String, String> overrides = new LinkedHashMap<>();
