@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -47,15 +46,11 @@ public final class AdminToken {
             new SecureRandom().nextBytes(random);
             String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
             if (file.getParent() != null) {
-                Files.createDirectories(file.getParent());
+                OwnerOnly.createFolders(file.getParent());
             }
+            // owner-only before the token is written into it, so it is never readable by others, even for a moment
+            OwnerOnly.createFile(file);
             Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException notPosix) {
-                file.toFile().setReadable(false, false);
-                file.toFile().setReadable(true, true);
-            }
             LOG.info("AUTH_TOKEN is not set: generated an admin token into {} (readable by its owner only)",
                     file.toAbsolutePath());
             return token;

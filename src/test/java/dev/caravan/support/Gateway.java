@@ -43,6 +43,7 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
     private final Map<String, String> overrides = new LinkedHashMap<>();
     private final Map<String, String> customRoutes = new LinkedHashMap<>();
     private final Map<String, java.util.function.Function<StubGemini, String>> fromStub = new LinkedHashMap<>();
+    private String databaseFolder;
     private StubGemini stub;
     private int managementPort;
     private Caravan caravan;
@@ -65,6 +66,15 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
                 .set("camel.resilience4j.sliding-window-size", "4")
                 .set("camel.resilience4j.failure-rate-threshold", "50")
                 .set("camel.resilience4j.wait-duration-in-open-state", "60");
+    }
+
+    /**
+     * Puts the SQLite file in {@code folder} (relative to the class's own temporary folder, created by the gateway),
+     * instead of directly in the temporary folder.
+     */
+    public Gateway databaseFolder(String folder) {
+        this.databaseFolder = folder;
+        return this;
     }
 
     /** Sets a property from the stub once it runs, e.g. an address on the stub's port. */
@@ -111,7 +121,8 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
         p.setProperty("caravan.worker-pool-size", "64");
         managementPort = freePort();
         p.setProperty("camel.management.port", String.valueOf(managementPort));
-        p.setProperty("caravan.sqlite-database", dataFolder.resolve("caravan.db").toString());
+        Path databaseIn = databaseFolder == null ? dataFolder : dataFolder.resolve(databaseFolder);
+        p.setProperty("caravan.sqlite-database", databaseIn.resolve("caravan.db").toString());
         Path customRoutesFolder = dataFolder.resolve("custom-routes");
         p.setProperty("caravan.custom-routes-dir", customRoutesFolder.toString());
         if (!customRoutes.isEmpty()) {
