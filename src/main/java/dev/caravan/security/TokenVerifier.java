@@ -1,13 +1,16 @@
 package dev.caravan.security;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Collection;
 
 import dev.caravan.errors.ClientError;
 import dev.caravan.keys.KeyFingerprint;
+import io.vertx.core.http.HttpServerRequest;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
 /**
  * Checks a client's token, sent as Google's and OpenAI's clients send it ({@code x-goog-api-key},
@@ -50,25 +53,62 @@ public final class TokenVerifier implements Processor {
         return match;
     }
 
-    /** The token a client presented, in the order Google's own clients use them; null when none. */
-    public static String presented(Message in) {
-        String t = in.getHeader("x-goog-api-key", String.class);
-        if (t == null || t.isBlank()) {
-            t = null;
-            String auth = in.getHeader("Authorization", String.class);
-            if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                t = auth.substring(7).trim();
+    /**
+     * The token the client presented, read from the HTTP request itself and only from the documented places, in the
+     * order Google's own clients use them: the {@code x-goog-api-key} header, an {@code Authorization: Bearer}
+     * header, the {@code key} parameter of the query string. Not from Camel's message headers: platform-http maps
+     * query parameters and form fields onto them, which would let {@code ?Authorization=Bearer%20T},
+     * {@code ?x-goog-api-key=T} or a form field {@code key} in. Null when there is none.
+     */
+    public static String presented(HttpServerRequest request) {
+        if (request == null) {
+            return null;
+        }
+        return presented(request.getHeader("x-goog-api-key"), request.getHeader("Authorization"), request.query());
+    }
+
+    /**
+     * The token among the request's {@code x-goog-api-key} header, {@code Authorization} header and raw query string
+     * (each may be null); null when there is none.
+     */
+    static String presented(String googApiKey, String authorization, String rawQuery) {
+        if (googApiKey != null && !googApiKey.isBlank()) {
+            return googApiKey;
+        }
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            String t = authorization.substring(7).trim();
+            if (!t.isEmpty()) {
+                return t;
             }
         }
-        if (t == null || t.isBlank()) {
-            t = in.getHeader("key", String.class);
+        String key = queryParameter(rawQuery, "key");
+        return key == null || key.isBlank() ? null : key;
+    }
+
+    /** The first value of {@code name} in a raw query string, percent-decoded; null when absent or malformed. */
+    private static String queryParameter(String rawQuery, String name) {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return null;
         }
-        return t;
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            String n = eq < 0 ? pair : pair.substring(0, eq);
+            if (n.equals(name)) {
+                try {
+                    return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException malformed) {
+                    return null;
+                }
+            }
+        }
+        return null;
     }
 
     @Override
     public void process(Exchange exchange) {
-        String token = presented(exchange.getMessage());
+        // the request as it came: a later step may replace the message, this one (second after requestArrival) does not
+        HttpServerRequest request = exchange.getMessage() instanceof HttpMessage http ? http.getRequest() : null;
+        String token = presented(request);
         byte[] d = token == null || token.isEmpty() ? null : digest(token);
         if (d != null) {
             // the request log names the client by this fingerprint, never by its token
