@@ -24,7 +24,6 @@ import dev.caravan.admin.AdminLogs;
 import dev.caravan.admin.AdminSessions;
 import dev.caravan.admin.AdminSettings;
 import dev.caravan.admin.KeyExtractor;
-import dev.caravan.admin.LoginThrottle;
 import dev.caravan.config.InvalidSettingException;
 import dev.caravan.config.RuntimeSettings;
 import dev.caravan.keys.RecheckSchedule;
@@ -77,6 +76,7 @@ import dev.caravan.http.RequestLogStamp;
 import dev.caravan.storage.SecretRedactor;
 import dev.caravan.storage.SettingsStore;
 import dev.caravan.security.AdminToken;
+import dev.caravan.security.GuessThrottle;
 import dev.caravan.security.TokenVerifier;
 import dev.caravan.upstream.BreakerFallback;
 import dev.caravan.upstream.FailoverDecision;
@@ -194,13 +194,15 @@ public final class CaravanConfiguration implements CamelConfiguration {
         MeterRegistry meters = registry.lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
         metrics = new CaravanMetrics(meters != null ? meters : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), pool);
         AdminCredential adminToken = new AdminCredential(AdminToken.resolve(settings.authToken(), ADMIN_TOKEN_FILE));
-        List<String> clientTokens = new ArrayList<>(settings.allowedTokens());
-        clientTokens.add(adminToken.token());
         UpstreamErrorClassifier classifier = new UpstreamErrorClassifier(json,
                 settings.throttleCooldownSeconds() * 1000L, settings.unavailableModelHours() * 3_600_000L);
-        SecretRedactor redactor = new SecretRedactor(clientTokens);
+        // every token, the admin's too, is redacted wherever a text might echo it
+        SecretRedactor redactor = new SecretRedactor(withAdmin(settings.allowedTokens(), adminToken));
         bindStorage(context, registry, json, clock, classifier, redactor);
-        TokenVerifier tokenVerifier = new TokenVerifier(clientTokens);
+        // only ALLOWED_TOKENS open the API: the admin token stays with the operator (README, "Configuration"); guessing
+        // is throttled per address, apart from the admin token's throttle
+        TokenVerifier tokenVerifier = new TokenVerifier(settings.allowedTokens(),
+                new GuessThrottle(settings.clientTokenMaxFailures(), GuessThrottle.WINDOW_MS, clock));
 
         registry.bind("keyRoundRobin", pool);
         registry.bind("tokenVerifier", tokenVerifier);
@@ -228,15 +230,13 @@ public final class CaravanConfiguration implements CamelConfiguration {
             } else {
                 adminToken.update(AdminToken.resolve("", ADMIN_TOKEN_FILE));
             }
-            List<String> tokens = new ArrayList<>(s.allowedTokens());
-            tokens.add(adminToken.token());
-            tokenVerifier.update(tokens);
-            redactor.remember(tokens);
+            tokenVerifier.update(s.allowedTokens());
+            redactor.remember(withAdmin(s.allowedTokens(), adminToken));
             aliases.set(aliasesOf(s));
             modelList.forget();
         });
         // one throttle for every place that takes the admin token, so no door guesses faster than another
-        LoginThrottle adminThrottle = new LoginThrottle(clock);
+        GuessThrottle adminThrottle = GuessThrottle.admin(clock);
         bindAdmin(context, registry, json, clock, classifier, adminToken, adminThrottle, redactor);
         guardManagement(context, registry, adminToken, adminThrottle);
     }
@@ -259,7 +259,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
      * really mount, so no way of switching them on goes around the guard.
      */
     private void guardManagement(CamelContext context, Registry registry, AdminCredential adminToken,
-                                 LoginThrottle throttle) {
+                                 GuessThrottle throttle) {
         ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
         if (management == null) {
             return;
@@ -284,7 +284,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
 
     /** The admin page and its JSON API (routes/admin.camel.yaml). */
     private void bindAdmin(CamelContext context, Registry registry, ObjectMapper json, LongSupplier clock,
-                           UpstreamErrorClassifier classifier, AdminCredential adminToken, LoginThrottle throttle,
+                           UpstreamErrorClassifier classifier, AdminCredential adminToken, GuessThrottle throttle,
                            SecretRedactor redactor) {
         AdminSessions sessions = new AdminSessions(clock);
         registry.bind("adminErrors", new AdminErrors(json));
@@ -297,6 +297,13 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("adminSettings", new AdminSettings(runtime, settingsStore, environmentProperties,
                 effectiveProperties, context.getPropertiesComponent(), sessions, json));
         registry.bind("adminLogs", new AdminLogs(dataSource, redactor, json));
+    }
+
+    /** The client tokens and the admin token: every secret a text could echo. */
+    private static List<String> withAdmin(List<String> clientTokens, AdminCredential adminToken) {
+        List<String> all = new ArrayList<>(clientTokens);
+        all.add(adminToken.token());
+        return all;
     }
 
     private static ModelAliases aliasesOf(Settings s) {

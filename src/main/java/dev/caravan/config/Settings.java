@@ -33,6 +33,7 @@ public final class Settings {
     private final List<String> apiKeys;
     private final List<String> allowedTokens;
     private final String authToken;
+    private final int clientTokenMaxFailures;
     private final URI baseUrl;
     private final int maxFailures;
     private final int maxRetries;
@@ -79,6 +80,7 @@ public final class Settings {
             // the token itself is never echoed
             throw new InvalidSettingException("AUTH_TOKEN", "caravan.auth-token", null, authTokenTooShort());
         }
+        clientTokenMaxFailures = r.integer("caravan.client-token-max-failures", "CLIENT_TOKEN_MAX_FAILURES", 1, 1_000_000);
         baseUrl = r.value("caravan.base-url", "BASE_URL", Settings::parseBaseUrl);
         maxFailures = r.integer("caravan.max-failures", "MAX_FAILURES", 1, 1_000_000);
         maxRetries = r.integer("caravan.max-retries", "MAX_RETRIES", 1, 1_000);
@@ -138,6 +140,8 @@ public final class Settings {
     public List<String> allowedTokens() { return allowedTokens; }
     /** The admin token, or empty when the operator set none. */
     public String authToken() { return authToken; }
+    /** Wrong client tokens one address may send within a minute before it gets 429 for the rest of that minute. */
+    public int clientTokenMaxFailures() { return clientTokenMaxFailures; }
     public URI baseUrl() { return baseUrl; }
     public int maxFailures() { return maxFailures; }
     public int maxRetries() { return maxRetries; }

@@ -14,19 +14,40 @@ import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
 /**
  * Checks a client's token, sent as Google's and OpenAI's clients send it ({@code x-goog-api-key},
- * {@code ?key=}, or {@code Authorization: Bearer}), against ALLOWED_TOKENS and AUTH_TOKEN. Tokens are compared
- * as SHA-256 digests with {@link MessageDigest#isEqual} against every allowed one, so the time taken says
- * nothing about how close a guess was or which token matched. The list can be replaced at runtime (the admin page
- * edits ALLOWED_TOKENS) by one volatile write; thread-safe.
+ * {@code ?key=}, or {@code Authorization: Bearer}), against ALLOWED_TOKENS; the admin token is not a client token
+ * (README, "Configuration"). Tokens are compared as SHA-256 digests with {@link MessageDigest#isEqual} against
+ * every allowed one, so the time taken says nothing about how close a guess was or which token matched. Wrong tokens
+ * count per address in a {@link GuessThrottle}: an address that guessed too often gets 429 with Retry-After, even
+ * with a right token. A refusal leaves a {@link Refusal} on the exchange for the request log. The list can be
+ * replaced at runtime (the admin page edits ALLOWED_TOKENS) by one volatile write; thread-safe.
  */
 public final class TokenVerifier implements Processor {
 
     /** The exchange property that holds the fingerprint of the token the client presented (allowed or not). */
     public static final String CLIENT_FINGERPRINT = "caravanClientFingerprint";
 
-    private volatile byte[][] allowed;
+    /** The exchange property set when this step refused the request: a {@link Refusal}. */
+    public static final String REFUSED = "caravanRefusedClient";
 
-    public TokenVerifier(Collection<String> tokens) {
+    /** Why a request was refused, and the address it came from (as {@link ClientAddress} counts it). */
+    public record Refusal(String address, String reason) {
+        /** No token in any of the documented places. */
+        public static final String MISSING = "missing";
+        /** A token that is not allowed. */
+        public static final String WRONG = "wrong";
+        /** Too many wrong tokens from the address lately: the token was not looked at. */
+        public static final String THROTTLED = "throttled";
+    }
+
+    private volatile byte[][] allowed;
+    private final GuessThrottle throttle;
+
+    /**
+     * @param tokens   the allowed client tokens (ALLOWED_TOKENS)
+     * @param throttle counts wrong tokens per address and refuses an address that guessed too often
+     */
+    public TokenVerifier(Collection<String> tokens, GuessThrottle throttle) {
+        this.throttle = throttle;
         update(tokens);
     }
 
@@ -108,6 +129,14 @@ public final class TokenVerifier implements Processor {
     public void process(Exchange exchange) {
         // the request as it came: a later step may replace the message, this one (second after requestArrival) does not
         HttpServerRequest request = exchange.getMessage() instanceof HttpMessage http ? http.getRequest() : null;
+        String address = ClientAddress.of(request);
+        long wait = throttle.retryAfterSeconds(address);
+        if (wait > 0) {
+            // refused before the token is even looked at, a right one included: guessing must not pay off
+            exchange.setProperty(REFUSED, new Refusal(address, Refusal.THROTTLED));
+            throw ClientError.tooManyRequests("Too many wrong client tokens from your address: try again in " + wait + " s",
+                    wait);
+        }
         String token = presented(request);
         byte[] d = token == null || token.isEmpty() ? null : digest(token);
         if (d != null) {
@@ -115,6 +144,11 @@ public final class TokenVerifier implements Processor {
             exchange.setProperty(CLIENT_FINGERPRINT, KeyFingerprint.ofDigest(d));
         }
         if (d == null || !isAllowedDigest(d)) {
+            if (d != null) {
+                // a missing token is no guess; a wrong one counts towards the address's limit
+                throttle.failed(address);
+            }
+            exchange.setProperty(REFUSED, new Refusal(address, d == null ? Refusal.MISSING : Refusal.WRONG));
             throw new ClientError(401, "UNAUTHENTICATED",
                     "Missing or invalid client token: send it as x-goog-api-key, ?key= or Authorization: Bearer");
         }

@@ -12,7 +12,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** A client gets in with one of the listed tokens, exactly as written, and with nothing else. */
 class TokenVerifierAllowsOnlyListedTokensTest {
 
-    private final TokenVerifier verifier = new TokenVerifier(List.of("sk-client-one", "sk-client-two"));
+    private final TokenVerifier verifier = new TokenVerifier(List.of("sk-client-one", "sk-client-two"), throttle());
+
+    private static GuessThrottle throttle() {
+        return GuessThrottle.admin(() -> 0L);
+    }
 
     @Test
     void allowsEveryListedToken() {
@@ -35,7 +39,7 @@ class TokenVerifierAllowsOnlyListedTokensTest {
 
     @Test
     void refusesEverythingWhenNoTokenIsListed() {
-        TokenVerifier none = new TokenVerifier(List.of());
+        TokenVerifier none = new TokenVerifier(List.of(), throttle());
 
         assertThat(none.isAllowed("sk-client-one")).isFalse();
         assertThat(none.isAllowed("")).isFalse();
@@ -44,7 +48,7 @@ class TokenVerifierAllowsOnlyListedTokensTest {
 
     @Test
     void refusesTheEmptyTokenEvenWhenAnEmptyEntryIsListed() {
-        TokenVerifier withBlank = new TokenVerifier(List.of("", "sk-client-one"));
+        TokenVerifier withBlank = new TokenVerifier(List.of("", "sk-client-one"), throttle());
 
         assertThat(withBlank.isAllowed("")).isFalse();
         assertThat(withBlank.isAllowed("sk-client-one")).isTrue();
