@@ -75,6 +75,7 @@ import dev.caravan.storage.RequestLog;
 import dev.caravan.http.RequestLogStamp;
 import dev.caravan.storage.SecretRedactor;
 import dev.caravan.storage.SettingsStore;
+import dev.caravan.storage.UnauthenticatedLog;
 import dev.caravan.security.AdminToken;
 import dev.caravan.security.GuessThrottle;
 import dev.caravan.security.TokenVerifier;
@@ -323,10 +324,11 @@ public final class CaravanConfiguration implements CamelConfiguration {
             LOG.info("Restored the saved state of {} key(s): {} usable of {}", restored, pool.usable(), pool.size());
         }
         pool.listen(keyStateStore);
-        requestLog = new RequestLog(json, redactor).withMetrics(metrics);
+        requestLog = new RequestLog(json, redactor, new UnauthenticatedLog(clock)).withMetrics(metrics);
 
         registry.bind("dataSource", dataSource);
         registry.bind("requestLog", requestLog);
+        registry.bind("requestLogHasRows", RequestLog.HAS_ROWS);
         registry.bind("requestLogStamp", new RequestLogStamp());
         registry.bind("requestLogBatch", new GroupedBodyAggregationStrategy());
         registry.bind("logRetention", new LogRetention(runtime::current, clock));

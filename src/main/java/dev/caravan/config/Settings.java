@@ -34,6 +34,7 @@ public final class Settings {
     private final List<String> allowedTokens;
     private final String authToken;
     private final int clientTokenMaxFailures;
+    private final int unauthenticatedLogSeconds;
     private final URI baseUrl;
     private final int maxFailures;
     private final int maxRetries;
@@ -81,6 +82,7 @@ public final class Settings {
             throw new InvalidSettingException("AUTH_TOKEN", "caravan.auth-token", null, authTokenTooShort());
         }
         clientTokenMaxFailures = r.integer("caravan.client-token-max-failures", "CLIENT_TOKEN_MAX_FAILURES", 1, 1_000_000);
+        unauthenticatedLogSeconds = r.integer("caravan.unauthenticated-log-seconds", "UNAUTHENTICATED_LOG_SECONDS", 1, 86_400);
         baseUrl = r.value("caravan.base-url", "BASE_URL", Settings::parseBaseUrl);
         maxFailures = r.integer("caravan.max-failures", "MAX_FAILURES", 1, 1_000_000);
         maxRetries = r.integer("caravan.max-retries", "MAX_RETRIES", 1, 1_000);
@@ -142,6 +144,8 @@ public final class Settings {
     public String authToken() { return authToken; }
     /** Wrong client tokens one address may send within a minute before it gets 429 for the rest of that minute. */
     public int clientTokenMaxFailures() { return clientTokenMaxFailures; }
+    /** The interval in which only the first unauthenticated request of an address gets log rows (the rest: a count). */
+    public int unauthenticatedLogSeconds() { return unauthenticatedLogSeconds; }
     public URI baseUrl() { return baseUrl; }
     public int maxFailures() { return maxFailures; }
     public int maxRetries() { return maxRetries; }
