@@ -68,7 +68,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.component.micrometer.MicrometerConstants;
+import dev.caravan.keys.KeyFingerprint;
 import dev.caravan.storage.Database;
+import dev.caravan.storage.FingerprintMigration;
+import dev.caravan.storage.Installation;
 import dev.caravan.storage.KeyStateStore;
 import dev.caravan.storage.LogRetention;
 import dev.caravan.storage.RequestLog;
@@ -132,6 +135,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
     private RequestLog requestLog;
     private RuntimeSettings runtime;
     private ApiKeyStore apiKeyStore;
+    private KeyFingerprint fingerprints;
+    private FingerprintMigration fingerprintMigration;
     /** The resolved properties without the settings table, and with it (what is in force). */
     private Properties environmentProperties;
     private Properties effectiveProperties;
@@ -188,9 +193,15 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 new PoolOptions().setHttp1MaxSize(settings.upstreamPoolSize()));
 
         runtime = new RuntimeSettings(settings);
+        // keys and tokens are named by an HMAC under the installation's own secret, kept in the database; rows saved
+        // under the older unkeyed fingerprints are re-keyed before the pool reads them
+        Installation installation = new Installation(dataSource, clock);
+        fingerprints = installation.fingerprints();
+        fingerprintMigration = new FingerprintMigration(dataSource, fingerprints, installation);
+        fingerprintMigration.rekeySavedKeys(settings.apiKeys());
         // API_KEYS, plus the keys operators added on the admin page, less those they deleted
-        apiKeyStore = new ApiKeyStore(dataSource, clock);
-        pool = new KeyRoundRobin(apiKeyStore.merge(settings.apiKeys()), settings.maxFailures(), clock);
+        apiKeyStore = new ApiKeyStore(dataSource, clock, fingerprints);
+        pool = new KeyRoundRobin(apiKeyStore.merge(settings.apiKeys()), settings.maxFailures(), clock, fingerprints);
         // the Prometheus registry Camel's route metrics use (bound by the main class before Camel looks for one)
         MeterRegistry meters = registry.lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
         metrics = new CaravanMetrics(meters != null ? meters : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), pool);
@@ -203,7 +214,11 @@ public final class CaravanConfiguration implements CamelConfiguration {
         // only ALLOWED_TOKENS open the API: the admin token stays with the operator (README, "Configuration"); guessing
         // is throttled per address, apart from the admin token's throttle
         TokenVerifier tokenVerifier = new TokenVerifier(settings.allowedTokens(),
-                new GuessThrottle(settings.clientTokenMaxFailures(), GuessThrottle.WINDOW_MS, clock));
+                new GuessThrottle(settings.clientTokenMaxFailures(), GuessThrottle.WINDOW_MS, clock), fingerprints);
+        // older log rows name these keys and tokens by unkeyed fingerprints: re-keyed off the start's path
+        List<String> secrets = new ArrayList<>(withAdmin(settings.allowedTokens(), adminToken));
+        pool.keys().forEach(k -> secrets.add(k.secret()));
+        fingerprintMigration.rekeyLogsInBackground(secrets);
 
         registry.bind("keyRoundRobin", pool);
         registry.bind("tokenVerifier", tokenVerifier);
@@ -296,7 +311,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("adminKeys", new AdminKeys(pool, apiKeyStore, new KeyExtractor(), json, clock));
         registry.bind("adminKeyCheck", new AdminKeyCheck(pool, classifier, json, clock));
         registry.bind("adminSettings", new AdminSettings(runtime, settingsStore, environmentProperties,
-                effectiveProperties, context.getPropertiesComponent(), sessions, json));
+                effectiveProperties, context.getPropertiesComponent(), sessions, json, fingerprints));
         registry.bind("adminLogs", new AdminLogs(dataSource, redactor, json));
     }
 
@@ -337,11 +352,13 @@ public final class CaravanConfiguration implements CamelConfiguration {
 
         HikariDataSource ds = dataSource;
         KeyStateStore keys = keyStateStore;
+        FingerprintMigration migration = fingerprintMigration;
         try {
             // services stop after the routes: the request log has drained by then; key state is saved, then closed
             context.addService(new org.apache.camel.support.service.ServiceSupport() {
                 @Override
                 protected void doStop() {
+                    migration.close();
                     keys.close();
                     ds.close();
                 }
@@ -467,6 +484,11 @@ public final class CaravanConfiguration implements CamelConfiguration {
 
     public KeyRoundRobin pool() {
         return pool;
+    }
+
+    /** How this installation names keys and tokens (under its own secret, from the database). */
+    public KeyFingerprint fingerprints() {
+        return fingerprints;
     }
 
     public CaravanMetrics metrics() {

@@ -74,13 +74,16 @@ public final class AdminSettings {
     private final PropertiesComponent placeholders;
     private final AdminSessions sessions;
     private final ObjectMapper json;
+    private final KeyFingerprint fingerprints;
 
     /**
      * @param environment the resolved properties without the settings table (what a reset goes back to)
      * @param effective   the properties in force (the table applied); this bean keeps its own copy
+     * @param fingerprints names the client tokens as the request log does
      */
     public AdminSettings(RuntimeSettings runtime, SettingsStore store, Properties environment, Properties effective,
-                         PropertiesComponent placeholders, AdminSessions sessions, ObjectMapper json) {
+                         PropertiesComponent placeholders, AdminSessions sessions, ObjectMapper json,
+                         KeyFingerprint fingerprints) {
         this.runtime = runtime;
         this.store = store;
         this.environment = copy(environment);
@@ -88,6 +91,7 @@ public final class AdminSettings {
         this.placeholders = placeholders;
         this.sessions = sessions;
         this.json = json;
+        this.fingerprints = fingerprints;
     }
 
     /** {@code GET /admin/api/settings}. */
@@ -106,7 +110,7 @@ public final class AdminSettings {
             m.put("secret", f.secret());
             if (f.name().equals("ALLOWED_TOKENS")) {
                 m.put("set", !s.allowedTokens().isEmpty());
-                m.put("fingerprints", s.allowedTokens().stream().map(KeyFingerprint::of).toList());
+                m.put("fingerprints", s.allowedTokens().stream().map(fingerprints::of).toList());
             } else if (f.name().equals("AUTH_TOKEN")) {
                 m.put("set", true);
             } else {

@@ -15,8 +15,8 @@ import org.apache.camel.component.platform.http.vertx.HttpMessage;
 /**
  * Checks a client's token, sent as Google's and OpenAI's clients send it ({@code x-goog-api-key},
  * {@code ?key=}, or {@code Authorization: Bearer}), against ALLOWED_TOKENS; the admin token is not a client token
- * (README, "Configuration"). Tokens are compared as SHA-256 digests with {@link MessageDigest#isEqual} against
- * every allowed one, so the time taken says nothing about how close a guess was or which token matched. Wrong tokens
+ * (README, "Client tokens"). Tokens are compared as their keyed HMAC ({@link KeyFingerprint#mac}) with
+ * {@link MessageDigest#isEqual} against every allowed one, so the time taken says nothing about how close a guess was or which token matched. Wrong tokens
  * count per address in a {@link GuessThrottle}: an address that guessed too often gets 429 with Retry-After, even
  * with a right token. A refusal leaves a {@link Refusal} on the exchange for the request log. The list can be
  * replaced at runtime (the admin page edits ALLOWED_TOKENS) by one volatile write; thread-safe.
@@ -41,19 +41,22 @@ public final class TokenVerifier implements Processor {
 
     private volatile byte[][] allowed;
     private final GuessThrottle throttle;
+    private final KeyFingerprint fingerprints;
 
     /**
-     * @param tokens   the allowed client tokens (ALLOWED_TOKENS)
-     * @param throttle counts wrong tokens per address and refuses an address that guessed too often
+     * @param tokens       the allowed client tokens (ALLOWED_TOKENS)
+     * @param throttle     counts wrong tokens per address and refuses an address that guessed too often
+     * @param fingerprints names the client in the request log (its HMAC is also what tokens are compared by)
      */
-    public TokenVerifier(Collection<String> tokens, GuessThrottle throttle) {
+    public TokenVerifier(Collection<String> tokens, GuessThrottle throttle, KeyFingerprint fingerprints) {
         this.throttle = throttle;
+        this.fingerprints = fingerprints;
         update(tokens);
     }
 
     /** Replaces the allowed tokens; requests that arrive afterwards are checked against the new list. */
     public void update(Collection<String> tokens) {
-        this.allowed = tokens.stream().filter(t -> t != null && !t.isEmpty()).map(TokenVerifier::digest)
+        this.allowed = tokens.stream().filter(t -> t != null && !t.isEmpty()).map(this::digest)
                 .toArray(byte[][]::new);
     }
 
@@ -141,7 +144,7 @@ public final class TokenVerifier implements Processor {
         byte[] d = token == null || token.isEmpty() ? null : digest(token);
         if (d != null) {
             // the request log names the client by this fingerprint, never by its token
-            exchange.setProperty(CLIENT_FINGERPRINT, KeyFingerprint.ofDigest(d));
+            exchange.setProperty(CLIENT_FINGERPRINT, KeyFingerprint.ofMac(d));
         }
         if (d == null || !isAllowedDigest(d)) {
             if (d != null) {
@@ -154,7 +157,8 @@ public final class TokenVerifier implements Processor {
         }
     }
 
-    private static byte[] digest(String s) {
-        return KeyFingerprint.sha256(s);
+    /** The token's keyed HMAC: one hash gives both what is compared and the fingerprint that is logged. */
+    private byte[] digest(String s) {
+        return fingerprints.mac(s);
     }
 }

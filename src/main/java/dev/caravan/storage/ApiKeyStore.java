@@ -25,10 +25,12 @@ public final class ApiKeyStore {
 
     private final DataSource ds;
     private final LongSupplier clock;
+    private final KeyFingerprint fingerprints;
 
-    public ApiKeyStore(DataSource ds, LongSupplier clock) {
+    public ApiKeyStore(DataSource ds, LongSupplier clock, KeyFingerprint fingerprints) {
         this.ds = ds;
         this.clock = clock;
+        this.fingerprints = fingerprints;
     }
 
     /** The pool's keys at start: {@code configured} (API_KEYS) and the added keys, without the deleted ones. */
@@ -51,7 +53,7 @@ public final class ApiKeyStore {
         }
         LinkedHashSet<String> keys = new LinkedHashSet<>();
         for (String k : configured) {
-            if (!deleted.contains(KeyFingerprint.of(k))) {
+            if (!deleted.contains(fingerprints.of(k))) {
                 keys.add(k);
             }
         }
@@ -67,7 +69,7 @@ public final class ApiKeyStore {
                  PreparedStatement ins = c.prepareStatement(
                          "INSERT INTO api_keys (key_fingerprint, api_key, deleted, updated_at_ms) VALUES (?, ?, ?, ?)")) {
                 for (String k : keys) {
-                    String fp = KeyFingerprint.of(k);
+                    String fp = fingerprints.of(k);
                     del.setString(1, fp);
                     del.addBatch();
                     ins.setString(1, fp);

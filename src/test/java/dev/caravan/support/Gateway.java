@@ -44,6 +44,8 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
     private final Map<String, String> customRoutes = new LinkedHashMap<>();
     private final Map<String, java.util.function.Function<StubGemini, String>> fromStub = new LinkedHashMap<>();
     private String databaseFolder;
+    private DatabasePreparation preparation;
+    private boolean keepKeyState;
     private StubGemini stub;
     private int managementPort;
     private Caravan caravan;
@@ -74,6 +76,27 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
      */
     public Gateway databaseFolder(String folder) {
         this.databaseFolder = folder;
+        return this;
+    }
+
+    /** Work on the SQLite file before the gateway first starts on it. */
+    @FunctionalInterface
+    public interface DatabasePreparation {
+        void prepare(Path databaseFile) throws Exception;
+    }
+
+    /**
+     * Prepares the SQLite file before the gateway first starts, e.g. a database as an older version of Caravan left
+     * it (the folder exists by then; the file does not).
+     */
+    public Gateway beforeStart(DatabasePreparation preparation) {
+        this.preparation = preparation;
+        return this;
+    }
+
+    /** Leaves the keys as the gateway restored them before each test, instead of putting every key back into rotation. */
+    public Gateway keepingKeyState() {
+        this.keepKeyState = true;
         return this;
     }
 
@@ -134,6 +157,11 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
         p.putAll(overrides);
         fromStub.forEach((name, value) -> p.setProperty(name, value.apply(stub)));
         properties = p;
+        if (preparation != null) {
+            Path db = Path.of(p.getProperty("caravan.sqlite-database"));
+            Files.createDirectories(db.getParent());
+            preparation.prepare(db);
+        }
         caravan = new Caravan(p).start();
     }
 
@@ -189,8 +217,8 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
     @Override
     public void beforeEach(ExtensionContext context) {
         stub.reset();
-        if (caravan == null) {
-            // a previous test stopped it; this one starts it again itself
+        if (caravan == null || keepKeyState) {
+            // a previous test stopped it (this one starts it again itself), or the test reads the restored state
             return;
         }
         KeyRoundRobin pool = pool();
@@ -214,6 +242,11 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
 
     public KeyRoundRobin pool() {
         return caravan.configuration().pool();
+    }
+
+    /** The fingerprint this gateway gives {@code secret} (keyed by its installation's secret), as its rows show it. */
+    public String fingerprint(String secret) {
+        return caravan.configuration().fingerprints().of(secret);
     }
 
     public ApiKey key(String secret) {
