@@ -49,11 +49,36 @@ class LogsUnauthenticatedRequestsSparinglyTest {
 
         List<Map<String, Object>> rows = Rows.query(db, "SELECT * FROM request_log WHERE status IN (401, 429)");
         assertThat(rows.size()).as("a handful of rows for 40 refusals, not 40").isLessThanOrEqualTo(12);
-        assertThat(Rows.count(db, "error_log")).isEqualTo(rows.size());
+        assertThat(Rows.query(db, "SELECT id FROM error_log WHERE status IN (401, 429)")).hasSize(rows.size());
         String metrics = gateway.send(HttpRequest.newBuilder(URI.create(gateway.managementUrl("/observe/metrics"))).GET()).body();
         assertThat(metrics).contains("caravan_unauthenticated_total{reason=\"missing\",surface=\"gemini\"} 30.0");
         assertThat(counter(metrics, "wrong") + counter(metrics, "throttled")).isEqualTo(10.0);
         assertThat(Rows.everything(db)).doesNotContain("wrong-0", "wrong-1", "wrong-2", "wrong-3");
+    }
+
+    @Test
+    void samplesRequestsForPathsNoRouteServesLikewise() throws Exception {
+        FromAddress scanner = FromAddress.of("127.0.0.33", gateway);
+        for (int i = 0; i < 20; i++) {
+            assertThat(scanner.get("/wp-admin/probe-" + i + ".php").status()).isEqualTo(404);
+        }
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            long own = Rows.query(db, "SELECT r.id FROM request_log r JOIN error_log e ON e.request_id = r.request_id "
+                    + "WHERE r.status = 404 AND (e.error_body IS NULL OR e.error_body NOT LIKE '% more unauthenticated %')").size();
+            long counted = 0;
+            for (Map<String, Object> e : Rows.query(db, "SELECT error_body FROM error_log WHERE status = 404")) {
+                Matcher m = SUMMARY.matcher(String.valueOf(e.get("error_body")));
+                if (m.find() && m.group(3).equals("127.0.0.33")) {
+                    counted += Long.parseLong(m.group(1));
+                }
+            }
+            return own + counted == 20;
+        });
+
+        assertThat(Rows.query(db, "SELECT * FROM request_log WHERE status = 404").size()).isLessThanOrEqualTo(6);
+        String metrics = gateway.send(HttpRequest.newBuilder(URI.create(gateway.managementUrl("/observe/metrics"))).GET()).body();
+        assertThat(metrics).contains("caravan_unauthenticated_total{reason=\"unknown_path\",surface=\"openai\"} 20.0");
     }
 
     /**
@@ -63,7 +88,7 @@ class LogsUnauthenticatedRequestsSparinglyTest {
     private long accountedFor(String address) {
         long counted = 0;
         for (Map<String, Object> e : Rows.query(db, "SELECT error_body FROM error_log")) {
-            Matcher m = SUMMARY.matcher((String) e.get("error_body"));
+            Matcher m = SUMMARY.matcher(String.valueOf(e.get("error_body")));
             if (m.find() && m.group(3).equals(address)) {
                 counted += Long.parseLong(m.group(1));
             }
@@ -71,7 +96,8 @@ class LogsUnauthenticatedRequestsSparinglyTest {
         // this test's two addresses have rows of their own on distinct surfaces: gemini for .31, openai for .32
         String surface = address.endsWith(".31") ? "gemini" : "openai";
         long own = Rows.query(db, "SELECT r.id FROM request_log r JOIN error_log e ON e.request_id = r.request_id "
-                + "WHERE r.surface = ? AND r.status IN (401, 429) AND e.error_body NOT LIKE '% more unauthenticated %'",
+                + "WHERE r.surface = ? AND r.status IN (401, 429) "
+                + "AND (e.error_body IS NULL OR e.error_body NOT LIKE '% more unauthenticated %')",
                 surface).size();
         return counted + own;
     }

@@ -26,7 +26,7 @@ public final class TokenVerifier implements Processor {
     /** The exchange property that holds the fingerprint of the token the client presented (allowed or not). */
     public static final String CLIENT_FINGERPRINT = "caravanClientFingerprint";
 
-    /** The exchange property set when this step refused the request: a {@link Refusal}. */
+    /** The exchange property set when a request was refused before any token was accepted: a {@link Refusal}. */
     public static final String REFUSED = "caravanRefusedClient";
 
     /** Why a request was refused, and the address it came from (as {@link ClientAddress} counts it). */
@@ -37,6 +37,8 @@ public final class TokenVerifier implements Processor {
         public static final String WRONG = "wrong";
         /** Too many wrong tokens from the address lately: the token was not looked at. */
         public static final String THROTTLED = "throttled";
+        /** A path that no route serves, answered 404 by the HTTP edge before any token is looked at. */
+        public static final String UNKNOWN_PATH = "unknown_path";
     }
 
     private volatile byte[][] allowed;
