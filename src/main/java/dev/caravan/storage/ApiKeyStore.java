@@ -37,9 +37,10 @@ public final class ApiKeyStore {
     public List<String> merge(Collection<String> configured) {
         Set<String> deleted = new HashSet<>();
         List<String> added = new ArrayList<>();
+        // keys added together come back in the order of their text: a fingerprint differs from one installation to the next
         try (Connection c = ds.getConnection();
              PreparedStatement ps = c.prepareStatement(
-                     "SELECT key_fingerprint, api_key, deleted FROM api_keys ORDER BY updated_at_ms, key_fingerprint");
+                     "SELECT key_fingerprint, api_key, deleted FROM api_keys ORDER BY updated_at_ms, api_key, key_fingerprint");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 if (rs.getBoolean(3)) {
