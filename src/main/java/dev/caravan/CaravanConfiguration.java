@@ -24,7 +24,6 @@ import dev.caravan.admin.AdminLogs;
 import dev.caravan.admin.AdminSessions;
 import dev.caravan.admin.AdminSettings;
 import dev.caravan.admin.KeyExtractor;
-import dev.caravan.admin.LoginThrottle;
 import dev.caravan.config.InvalidSettingException;
 import dev.caravan.config.RuntimeSettings;
 import dev.caravan.keys.RecheckSchedule;
@@ -70,14 +69,19 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.component.micrometer.MicrometerConstants;
+import dev.caravan.keys.KeyFingerprint;
 import dev.caravan.storage.Database;
+import dev.caravan.storage.FingerprintMigration;
+import dev.caravan.storage.Installation;
 import dev.caravan.storage.KeyStateStore;
 import dev.caravan.storage.LogRetention;
 import dev.caravan.storage.RequestLog;
 import dev.caravan.http.RequestLogStamp;
 import dev.caravan.storage.SecretRedactor;
 import dev.caravan.storage.SettingsStore;
+import dev.caravan.storage.UnauthenticatedLog;
 import dev.caravan.security.AdminToken;
+import dev.caravan.security.GuessThrottle;
 import dev.caravan.security.TokenVerifier;
 import dev.caravan.upstream.BreakerFallback;
 import dev.caravan.upstream.FailoverDecision;
@@ -132,6 +136,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
     private RequestLog requestLog;
     private RuntimeSettings runtime;
     private ApiKeyStore apiKeyStore;
+    private KeyFingerprint fingerprints;
+    private FingerprintMigration fingerprintMigration;
     /** The resolved properties without the settings table, and with it (what is in force). */
     private Properties environmentProperties;
     private Properties effectiveProperties;
@@ -188,20 +194,32 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 new PoolOptions().setHttp1MaxSize(settings.upstreamPoolSize()));
 
         runtime = new RuntimeSettings(settings);
+        // keys and tokens are named by an HMAC under the installation's own secret, kept in the database; rows saved
+        // under the older unkeyed fingerprints are re-keyed before the pool reads them
+        Installation installation = new Installation(dataSource, clock);
+        fingerprints = installation.fingerprints();
+        fingerprintMigration = new FingerprintMigration(dataSource, fingerprints, installation);
+        fingerprintMigration.rekeySavedKeys(settings.apiKeys());
         // API_KEYS, plus the keys operators added on the admin page, less those they deleted
-        apiKeyStore = new ApiKeyStore(dataSource, clock);
-        pool = new KeyRoundRobin(apiKeyStore.merge(settings.apiKeys()), settings.maxFailures(), clock);
+        apiKeyStore = new ApiKeyStore(dataSource, clock, fingerprints);
+        pool = new KeyRoundRobin(apiKeyStore.merge(settings.apiKeys()), settings.maxFailures(), clock, fingerprints);
         // the Prometheus registry Camel's route metrics use (bound by the main class before Camel looks for one)
         MeterRegistry meters = registry.lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
         metrics = new CaravanMetrics(meters != null ? meters : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), pool);
         AdminCredential adminToken = new AdminCredential(AdminToken.resolve(settings.authToken(), ADMIN_TOKEN_FILE));
-        List<String> clientTokens = new ArrayList<>(settings.allowedTokens());
-        clientTokens.add(adminToken.token());
         UpstreamErrorClassifier classifier = new UpstreamErrorClassifier(json,
                 settings.throttleCooldownSeconds() * 1000L, settings.unavailableModelHours() * 3_600_000L);
-        SecretRedactor redactor = new SecretRedactor(clientTokens);
+        // every token, the admin's too, is redacted wherever a text might echo it
+        SecretRedactor redactor = new SecretRedactor(withAdmin(settings.allowedTokens(), adminToken));
         bindStorage(context, registry, json, clock, classifier, redactor);
-        TokenVerifier tokenVerifier = new TokenVerifier(clientTokens);
+        // only ALLOWED_TOKENS open the API: the admin token stays with the operator (README, "Configuration"); guessing
+        // is throttled per address, apart from the admin token's throttle
+        TokenVerifier tokenVerifier = new TokenVerifier(settings.allowedTokens(),
+                new GuessThrottle(settings.clientTokenMaxFailures(), GuessThrottle.WINDOW_MS, clock), fingerprints);
+        // older log rows name these keys and tokens by unkeyed fingerprints: re-keyed off the start's path
+        List<String> secrets = new ArrayList<>(withAdmin(settings.allowedTokens(), adminToken));
+        pool.keys().forEach(k -> secrets.add(k.secret()));
+        fingerprintMigration.rekeyLogsInBackground(secrets);
 
         registry.bind("keyRoundRobin", pool);
         registry.bind("tokenVerifier", tokenVerifier);
@@ -230,15 +248,13 @@ public final class CaravanConfiguration implements CamelConfiguration {
             } else {
                 adminToken.update(AdminToken.resolve("", ADMIN_TOKEN_FILE));
             }
-            List<String> tokens = new ArrayList<>(s.allowedTokens());
-            tokens.add(adminToken.token());
-            tokenVerifier.update(tokens);
-            redactor.remember(tokens);
+            tokenVerifier.update(s.allowedTokens());
+            redactor.remember(withAdmin(s.allowedTokens(), adminToken));
             aliases.set(aliasesOf(s));
             modelList.forget();
         });
         // one throttle for every place that takes the admin token, so no door guesses faster than another
-        LoginThrottle adminThrottle = new LoginThrottle(clock);
+        GuessThrottle adminThrottle = GuessThrottle.admin(clock);
         bindAdmin(context, registry, json, clock, classifier, adminToken, adminThrottle, redactor);
         guardManagement(context, registry, adminToken, adminThrottle);
     }
@@ -261,7 +277,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
      * really mount, so no way of switching them on goes around the guard.
      */
     private void guardManagement(CamelContext context, Registry registry, AdminCredential adminToken,
-                                 LoginThrottle throttle) {
+                                 GuessThrottle throttle) {
         ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
         if (management == null) {
             return;
@@ -286,7 +302,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
 
     /** The admin page and its JSON API (routes/admin.camel.yaml). */
     private void bindAdmin(CamelContext context, Registry registry, ObjectMapper json, LongSupplier clock,
-                           UpstreamErrorClassifier classifier, AdminCredential adminToken, LoginThrottle throttle,
+                           UpstreamErrorClassifier classifier, AdminCredential adminToken, GuessThrottle throttle,
                            SecretRedactor redactor) {
         AdminSessions sessions = new AdminSessions(clock);
         registry.bind("adminErrors", new AdminErrors(json));
@@ -297,8 +313,15 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("adminKeys", new AdminKeys(pool, apiKeyStore, new KeyExtractor(), json, clock));
         registry.bind("adminKeyCheck", new AdminKeyCheck(pool, classifier, json, clock));
         registry.bind("adminSettings", new AdminSettings(runtime, settingsStore, environmentProperties,
-                effectiveProperties, context.getPropertiesComponent(), sessions, json));
+                effectiveProperties, context.getPropertiesComponent(), sessions, json, fingerprints));
         registry.bind("adminLogs", new AdminLogs(dataSource, redactor, json));
+    }
+
+    /** The client tokens and the admin token: every secret a text could echo. */
+    private static List<String> withAdmin(List<String> clientTokens, AdminCredential adminToken) {
+        List<String> all = new ArrayList<>(clientTokens);
+        all.add(adminToken.token());
+        return all;
     }
 
     private static ModelAliases aliasesOf(Settings s) {
@@ -318,10 +341,11 @@ public final class CaravanConfiguration implements CamelConfiguration {
             LOG.info("Restored the saved state of {} key(s): {} usable of {}", restored, pool.usable(), pool.size());
         }
         pool.listen(keyStateStore);
-        requestLog = new RequestLog(json, redactor).withMetrics(metrics);
+        requestLog = new RequestLog(json, redactor, new UnauthenticatedLog(clock)).withMetrics(metrics);
 
         registry.bind("dataSource", dataSource);
         registry.bind("requestLog", requestLog);
+        registry.bind("requestLogHasRows", RequestLog.HAS_ROWS);
         registry.bind("requestLogStamp", new RequestLogStamp());
         registry.bind("requestLogBatch", new GroupedBodyAggregationStrategy());
         registry.bind("logRetention", new LogRetention(runtime::current, clock));
@@ -330,11 +354,13 @@ public final class CaravanConfiguration implements CamelConfiguration {
 
         HikariDataSource ds = dataSource;
         KeyStateStore keys = keyStateStore;
+        FingerprintMigration migration = fingerprintMigration;
         try {
             // services stop after the routes: the request log has drained by then; key state is saved, then closed
             context.addService(new org.apache.camel.support.service.ServiceSupport() {
                 @Override
                 protected void doStop() {
+                    migration.close();
                     keys.close();
                     ds.close();
                 }
@@ -460,6 +486,11 @@ public final class CaravanConfiguration implements CamelConfiguration {
 
     public KeyRoundRobin pool() {
         return pool;
+    }
+
+    /** How this installation names keys and tokens (under its own secret, from the database). */
+    public KeyFingerprint fingerprints() {
+        return fingerprints;
     }
 
     public CaravanMetrics metrics() {

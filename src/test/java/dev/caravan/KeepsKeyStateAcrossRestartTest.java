@@ -8,7 +8,6 @@ import java.util.Map;
 
 import dev.caravan.keys.ApiKey;
 import dev.caravan.keys.Evidence;
-import dev.caravan.keys.KeyFingerprint;
 import dev.caravan.keys.KeyState;
 import dev.caravan.keys.Verdict;
 import dev.caravan.support.Gateway;
@@ -79,9 +78,9 @@ class KeepsKeyStateAcrossRestartTest {
 
         // the success of key-struck cleared its strikes, which leaves it nothing to keep
         await().atMost(Duration.ofSeconds(10)).until(() -> Rows.query(db,
-                "SELECT * FROM key_state WHERE key_fingerprint = ?", KeyFingerprint.of("key-struck")).isEmpty());
+                "SELECT * FROM key_state WHERE key_fingerprint = ?", gateway.fingerprint("key-struck")).isEmpty());
         Map<String, Object> row = Rows.query(db, "SELECT * FROM key_state WHERE key_fingerprint = ?",
-                KeyFingerprint.of("key-invalid")).get(0);
+                gateway.fingerprint("key-invalid")).get(0);
         assertThat(row).containsEntry("state", "INVALID").containsEntry("reason", "API_KEY_INVALID");
         assertThat(Rows.everything(db)).doesNotContain("key-invalid").doesNotContain("key-good").doesNotContain("key-cooling");
     }

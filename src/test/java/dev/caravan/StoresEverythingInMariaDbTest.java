@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.Map;
 
-import dev.caravan.keys.KeyFingerprint;
 import dev.caravan.keys.KeyState;
 import dev.caravan.support.Gateway;
 import dev.caravan.support.GoogleBodies;
@@ -57,7 +56,7 @@ class StoresEverythingInMariaDbTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> Rows.count(db, "error_log") == 1);
         await().atMost(Duration.ofSeconds(10)).until(() -> Rows.count(db, "key_state") == 1);
         Map<String, Object> key = Rows.query(db, "SELECT * FROM key_state").get(0);
-        assertThat(key).containsEntry("key_fingerprint", KeyFingerprint.of("key-a")).containsEntry("state", "INVALID");
+        assertThat(key).containsEntry("key_fingerprint", gateway.fingerprint("key-a")).containsEntry("state", "INVALID");
 
         var settings = gateway.caravan().configuration().settingsStore();
         settings.put("caravan.max-failures", "7");
@@ -76,7 +75,7 @@ class StoresEverythingInMariaDbTest {
         gateway.post("/v1beta/models/gemini-2.5-flash:generateContent", Gateway.prompt("b"));
         assertThat(gateway.key("key-b").state()).isEqualTo(KeyState.SUSPENDED);
         await().atMost(Duration.ofSeconds(10)).until(() -> !Rows.query(db,
-                "SELECT * FROM key_state WHERE key_fingerprint = ? AND state = 'SUSPENDED'", KeyFingerprint.of("key-b")).isEmpty());
+                "SELECT * FROM key_state WHERE key_fingerprint = ? AND state = 'SUSPENDED'", gateway.fingerprint("key-b")).isEmpty());
 
         gateway.restart();
 

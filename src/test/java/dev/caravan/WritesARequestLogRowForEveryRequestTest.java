@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import dev.caravan.keys.KeyFingerprint;
 import dev.caravan.support.Gateway;
 import dev.caravan.support.GoogleBodies;
 import dev.caravan.support.Rows;
@@ -52,7 +51,7 @@ class WritesARequestLogRowForEveryRequestTest {
         Map<String, Object> row = awaitRow(before);
         assertThat(row).containsEntry("surface", "gemini").containsEntry("method", "POST")
                 .containsEntry("path", FLASH).containsEntry("model", "gemini-2.5-flash")
-                .containsEntry("client_fingerprint", KeyFingerprint.of(Gateway.TOKEN))
+                .containsEntry("client_fingerprint", gateway.fingerprint(Gateway.TOKEN))
                 .containsEntry("status", 200).containsEntry("attempt_count", 1)
                 .containsEntry("prompt_tokens", 4).containsEntry("completion_tokens", 1).containsEntry("total_tokens", 5);
         assertThat(row.get("error_type")).isNull();
@@ -62,7 +61,7 @@ class WritesARequestLogRowForEveryRequestTest {
                 org.assertj.core.data.Offset.offset(60_000L));
         String key = gateway.stub().keysSeen().get(0);
         assertThat((String) row.get("attempts")).isEqualTo(
-                "[{\"key\":\"" + KeyFingerprint.of(key) + "\",\"status\":200,\"verdict\":\"SUCCESS\"}]");
+                "[{\"key\":\"" + gateway.fingerprint(key) + "\",\"status\":200,\"verdict\":\"SUCCESS\"}]");
         assertThat(Rows.query(db, "SELECT * FROM error_log WHERE request_id = ?", row.get("request_id"))).isEmpty();
     }
 
@@ -79,12 +78,12 @@ class WritesARequestLogRowForEveryRequestTest {
         List<String> keys = gateway.stub().keysSeen();
         assertThat(row).containsEntry("status", 429).containsEntry("attempt_count", 2)
                 .containsEntry("error_type", "QUOTA_COOLDOWN");
-        assertThat((String) row.get("attempts")).isEqualTo("[{\"key\":\"" + KeyFingerprint.of(keys.get(0))
-                + "\",\"status\":429,\"verdict\":\"QUOTA_COOLDOWN\"},{\"key\":\"" + KeyFingerprint.of(keys.get(1))
+        assertThat((String) row.get("attempts")).isEqualTo("[{\"key\":\"" + gateway.fingerprint(keys.get(0))
+                + "\",\"status\":429,\"verdict\":\"QUOTA_COOLDOWN\"},{\"key\":\"" + gateway.fingerprint(keys.get(1))
                 + "\",\"status\":429,\"verdict\":\"QUOTA_COOLDOWN\"}]");
         Map<String, Object> error = awaitError(row.get("request_id"));
         assertThat(error).containsEntry("status", 429).containsEntry("upstream_status", 429)
-                .containsEntry("key_fingerprint", KeyFingerprint.of(keys.get(1)))
+                .containsEntry("key_fingerprint", gateway.fingerprint(keys.get(1)))
                 .containsEntry("error_type", "QUOTA_COOLDOWN");
         assertThat((String) error.get("error_body")).contains("GenerateRequestsPerMinutePerProjectPerModel-FreeTier");
     }
@@ -132,7 +131,7 @@ class WritesARequestLogRowForEveryRequestTest {
         Map<String, Object> row = awaitRow(before);
         assertThat(row).containsEntry("surface", "gemini").containsEntry("path", FLASH).containsEntry("status", 401)
                 .containsEntry("error_type", "UNAUTHENTICATED").containsEntry("attempt_count", 0)
-                .containsEntry("client_fingerprint", KeyFingerprint.of("wrong-token-123"));
+                .containsEntry("client_fingerprint", gateway.fingerprint("wrong-token-123"));
         assertThat(gateway.stub().received()).isEmpty();
         assertThat((String) awaitError(row.get("request_id")).get("error_body")).contains("Missing or invalid client token");
     }
@@ -183,7 +182,7 @@ class WritesARequestLogRowForEveryRequestTest {
         Map<String, Object> row = awaitRow(before);
         assertThat(row).containsEntry("surface", "openai").containsEntry("path", "/v1/chat/completions")
                 .containsEntry("model", "gemini-2.5-flash").containsEntry("status", 200)
-                .containsEntry("client_fingerprint", KeyFingerprint.of(Gateway.TOKEN))
+                .containsEntry("client_fingerprint", gateway.fingerprint(Gateway.TOKEN))
                 .containsEntry("prompt_tokens", 4).containsEntry("total_tokens", 5);
     }
 

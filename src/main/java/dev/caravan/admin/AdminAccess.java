@@ -5,6 +5,8 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.caravan.security.ClientAddress;
+import dev.caravan.security.GuessThrottle;
 import io.vertx.core.http.HttpServerRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -16,7 +18,7 @@ import org.apache.camel.component.platform.http.vertx.HttpMessage;
  * https}); a script sends {@code Authorization: Bearer AUTH_TOKEN} with each call. A client token (ALLOWED_TOKENS)
  * is not an admin token. A change made with a session must carry the session's CSRF token in
  * {@code X-CSRF-Token}; Bearer calls need none, since a browser never adds that header by itself. Wrong tokens
- * count towards the {@link LoginThrottle}. Thread-safe.
+ * count towards the {@link GuessThrottle}. Thread-safe.
  */
 public final class AdminAccess implements Processor {
 
@@ -26,11 +28,11 @@ public final class AdminAccess implements Processor {
     public static final String SESSION = "caravanAdminSession";
 
     private final AdminSessions sessions;
-    private final LoginThrottle throttle;
+    private final GuessThrottle throttle;
     private final AdminCredential credential;
     private final ObjectMapper json;
 
-    public AdminAccess(AdminSessions sessions, LoginThrottle throttle, AdminCredential credential, ObjectMapper json) {
+    public AdminAccess(AdminSessions sessions, GuessThrottle throttle, AdminCredential credential, ObjectMapper json) {
         this.sessions = sessions;
         this.throttle = throttle;
         this.credential = credential;
@@ -165,7 +167,7 @@ public final class AdminAccess implements Processor {
     }
 
     private static String address(HttpServerRequest req) {
-        return req.remoteAddress() == null ? "unknown" : req.remoteAddress().hostAddress();
+        return ClientAddress.of(req);
     }
 
     private static boolean secure(HttpServerRequest req) {

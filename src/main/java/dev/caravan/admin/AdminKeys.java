@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.keys.ApiKey;
 import dev.caravan.keys.Evidence;
-import dev.caravan.keys.KeyFingerprint;
 import dev.caravan.keys.KeyRoundRobin;
 import dev.caravan.keys.KeyState;
 import dev.caravan.storage.ApiKeyStore;
@@ -105,7 +104,7 @@ public final class AdminKeys {
     private List<ApiKey> filter(List<ApiKey> all, String q, String state, long now) {
         String needle = q == null ? "" : q.trim().toLowerCase(Locale.ROOT);
         // a whole key pasted into the search finds its row without the key ever being shown
-        String pasted = needle.length() > 20 ? KeyFingerprint.of(q.trim()) : null;
+        String pasted = needle.length() > 20 ? pool.fingerprints().of(q.trim()) : null;
         String st = state == null || state.isBlank() ? "all" : state.toLowerCase(Locale.ROOT);
         List<ApiKey> out = new ArrayList<>();
         for (ApiKey k : all) {
@@ -263,7 +262,7 @@ public final class AdminKeys {
         List<Map<String, Object>> duplicates = new ArrayList<>();
         for (String s : found.keys()) {
             if (inPool.contains(s)) {
-                duplicates.add(Map.of("fingerprint", KeyFingerprint.of(s), "mask", KeyFingerprint.mask(s)));
+                duplicates.add(Map.of("fingerprint", pool.fingerprints().of(s), "mask", pool.fingerprints().mask(s)));
             } else {
                 fresh.add(s);
             }

@@ -54,7 +54,8 @@ public final class AdminSettings {
             new Field("ALLOWED_TOKENS", "caravan.allowed-tokens", "secret-list", "Access",
                     "Client tokens, one per line: the saved list replaces the current one"),
             new Field("AUTH_TOKEN", "caravan.auth-token", "secret", "Access",
-                    "The admin token (at least 16 characters); other sessions end when it changes"),
+                    "The admin token (at least " + Settings.MIN_AUTH_TOKEN_LENGTH
+                            + " characters); other sessions end when it changes"),
             new Field("AUTO_DELETE_REQUEST_LOGS_ENABLED", "caravan.auto-delete-request-logs-enabled", "bool", "Logs",
                     "Delete old request log rows (checked every hour)"),
             new Field("AUTO_DELETE_REQUEST_LOGS_DAYS", "caravan.auto-delete-request-logs-days", "number", "Logs",
@@ -73,13 +74,16 @@ public final class AdminSettings {
     private final PropertiesComponent placeholders;
     private final AdminSessions sessions;
     private final ObjectMapper json;
+    private final KeyFingerprint fingerprints;
 
     /**
      * @param environment the resolved properties without the settings table (what a reset goes back to)
      * @param effective   the properties in force (the table applied); this bean keeps its own copy
+     * @param fingerprints names the client tokens as the request log does
      */
     public AdminSettings(RuntimeSettings runtime, SettingsStore store, Properties environment, Properties effective,
-                         PropertiesComponent placeholders, AdminSessions sessions, ObjectMapper json) {
+                         PropertiesComponent placeholders, AdminSessions sessions, ObjectMapper json,
+                         KeyFingerprint fingerprints) {
         this.runtime = runtime;
         this.store = store;
         this.environment = copy(environment);
@@ -87,6 +91,7 @@ public final class AdminSettings {
         this.placeholders = placeholders;
         this.sessions = sessions;
         this.json = json;
+        this.fingerprints = fingerprints;
     }
 
     /** {@code GET /admin/api/settings}. */
@@ -105,7 +110,7 @@ public final class AdminSettings {
             m.put("secret", f.secret());
             if (f.name().equals("ALLOWED_TOKENS")) {
                 m.put("set", !s.allowedTokens().isEmpty());
-                m.put("fingerprints", s.allowedTokens().stream().map(KeyFingerprint::of).toList());
+                m.put("fingerprints", s.allowedTokens().stream().map(fingerprints::of).toList());
             } else if (f.name().equals("AUTH_TOKEN")) {
                 m.put("set", true);
             } else {
@@ -160,10 +165,6 @@ public final class AdminSettings {
             String raw = text(e.getValue());
             if (f.secret() && raw.isEmpty()) {
                 // a secret left blank keeps its value
-                continue;
-            }
-            if (f.name().equals("AUTH_TOKEN") && raw.trim().length() < 16) {
-                errors.put(f.name(), "the admin token must have at least 16 characters");
                 continue;
             }
             changes.put(f.property(), raw);

@@ -3,6 +3,8 @@ package dev.caravan.admin;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
+import dev.caravan.security.ClientAddress;
+import dev.caravan.security.GuessThrottle;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import io.vertx.ext.web.RoutingContext;
@@ -13,16 +15,16 @@ import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
  * Lets only the admin token (AUTH_TOKEN) through to the management server's paths that look inside Caravan
  * (Jolokia, the developer console): sent as {@code Authorization: Bearer AUTH_TOKEN}, or as the password of HTTP
  * Basic with any user name, which is what Hawtio's connect dialog sends. A client token is not an admin token.
- * Wrong tokens count towards the same {@link LoginThrottle} as the admin API, so this port cannot be used to guess
+ * Wrong tokens count towards the same {@link GuessThrottle} as the admin API, so this port cannot be used to guess
  * the token faster. The token is compared in constant time by {@link AdminCredential} and never logged or echoed.
  * Thread-safe.
  */
 public final class ManagementAdminGuard implements AuthenticationHandler {
 
     private final AdminCredential credential;
-    private final LoginThrottle throttle;
+    private final GuessThrottle throttle;
 
-    public ManagementAdminGuard(AdminCredential credential, LoginThrottle throttle) {
+    public ManagementAdminGuard(AdminCredential credential, GuessThrottle throttle) {
         this.credential = credential;
         this.throttle = throttle;
     }
@@ -50,7 +52,7 @@ public final class ManagementAdminGuard implements AuthenticationHandler {
     @Override
     public void handle(RoutingContext rc) {
         HttpServerRequest req = rc.request();
-        String address = req.remoteAddress() == null ? "unknown" : req.remoteAddress().hostAddress();
+        String address = ClientAddress.of(req);
         long wait = throttle.retryAfterSeconds(address);
         if (wait > 0) {
             rc.response().putHeader("Retry-After", String.valueOf(wait));

@@ -20,6 +20,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 public final class Settings {
 
+    /**
+     * The shortest admin token (AUTH_TOKEN) accepted, at start and on the admin page alike: the token opens the admin
+     * API, which shows and changes keys, so it must not be guessable even at the login throttle's pace.
+     */
+    public static final int MIN_AUTH_TOKEN_LENGTH = 16;
+
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
@@ -27,6 +33,8 @@ public final class Settings {
     private final List<String> apiKeys;
     private final List<String> allowedTokens;
     private final String authToken;
+    private final int clientTokenMaxFailures;
+    private final int unauthenticatedLogSeconds;
     private final URI baseUrl;
     private final int maxFailures;
     private final int maxRetries;
@@ -69,6 +77,12 @@ public final class Settings {
         apiKeys = r.list("caravan.api-keys", "API_KEYS");
         allowedTokens = r.list("caravan.allowed-tokens", "ALLOWED_TOKENS");
         authToken = r.string("caravan.auth-token", "AUTH_TOKEN");
+        if (!authToken.isEmpty() && authToken.length() < MIN_AUTH_TOKEN_LENGTH) {
+            // the token itself is never echoed
+            throw new InvalidSettingException("AUTH_TOKEN", "caravan.auth-token", null, authTokenTooShort());
+        }
+        clientTokenMaxFailures = r.integer("caravan.client-token-max-failures", "CLIENT_TOKEN_MAX_FAILURES", 1, 1_000_000);
+        unauthenticatedLogSeconds = r.integer("caravan.unauthenticated-log-seconds", "UNAUTHENTICATED_LOG_SECONDS", 1, 86_400);
         baseUrl = r.value("caravan.base-url", "BASE_URL", Settings::parseBaseUrl);
         maxFailures = r.integer("caravan.max-failures", "MAX_FAILURES", 1, 1_000_000);
         maxRetries = r.integer("caravan.max-retries", "MAX_RETRIES", 1, 1_000);
@@ -128,6 +142,10 @@ public final class Settings {
     public List<String> allowedTokens() { return allowedTokens; }
     /** The admin token, or empty when the operator set none. */
     public String authToken() { return authToken; }
+    /** Wrong client tokens one address may send within a minute before it gets 429 for the rest of that minute. */
+    public int clientTokenMaxFailures() { return clientTokenMaxFailures; }
+    /** The interval in which only the first unauthenticated request of an address gets log rows (the rest: a count). */
+    public int unauthenticatedLogSeconds() { return unauthenticatedLogSeconds; }
     public URI baseUrl() { return baseUrl; }
     public int maxFailures() { return maxFailures; }
     public int maxRetries() { return maxRetries; }
@@ -177,6 +195,11 @@ public final class Settings {
     public boolean jolokiaEnabled() { return jolokiaEnabled; }
     /** Whether Jolokia clients may run MBean operations and change attributes, not only read (JOLOKIA_ALLOW_OPERATIONS). */
     public boolean jolokiaAllowOperations() { return jolokiaAllowOperations; }
+
+    /** Why an AUTH_TOKEN is refused when it is too short; the admin page shows the same words. */
+    public static String authTokenTooShort() {
+        return "the admin token must have at least " + MIN_AUTH_TOKEN_LENGTH + " characters";
+    }
 
     /** SAFETY_SETTINGS: a JSON array of {"category", "threshold"} objects, as Google's safetySettings. */
     private static JsonNode parseSafety(String raw) {

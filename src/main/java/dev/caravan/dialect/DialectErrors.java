@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Renders any failure of a surface's routes in that surface's envelope with an honest status: a refused request
- * as itself, anything unexpected as 500 without internals. Each surface's route configuration uses one, so every
+ * as itself (with its Retry-After, if it has one), anything unexpected as 500 without internals. Each surface's route configuration uses one, so every
  * route of a surface fails the same way. Thread-safe.
  */
 public final class DialectErrors implements Processor {
@@ -42,5 +42,8 @@ public final class DialectErrors implements Processor {
             body = dialect.render(500, "INTERNAL", "Internal error in the gateway");
         }
         UpstreamReply.reply(exchange.getMessage(), code, JSON, body);
+        if (cause instanceof ClientError ce && ce.retryAfterSeconds() > 0) {
+            exchange.getMessage().setHeader("Retry-After", String.valueOf(ce.retryAfterSeconds()));
+        }
     }
 }

@@ -1,6 +1,8 @@
 package dev.caravan.http;
 
 import dev.caravan.errors.GoogleErrors;
+import dev.caravan.security.ClientAddress;
+import dev.caravan.security.TokenVerifier;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -104,6 +106,11 @@ public final class HttpEdge {
             Exchange exchange = new DefaultExchange(context);
             RequestLogStamp.stampEdge(exchange, rc.request().method().name(), rc.request().path());
             exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, code);
+            if (code == 404) {
+                // a path no route serves is a scanner's noise, sampled in the log like other unauthenticated requests
+                exchange.setProperty(TokenVerifier.REFUSED,
+                        new TokenVerifier.Refusal(ClientAddress.of(rc.request()), TokenVerifier.Refusal.UNKNOWN_PATH));
+            }
             logWriter.asyncSend(REQUEST_LOG, exchange);
         } catch (RuntimeException e) {
             // the answer went out; a log row must never fail it

@@ -29,10 +29,10 @@ public final class ApiKey {
     public record Cooldown(long untilMillis, Verdict.Kind kind, Evidence evidence) {
     }
 
-    ApiKey(String secret) {
+    ApiKey(String secret, KeyFingerprint fingerprints) {
         this.secret = secret;
-        this.fingerprint = KeyFingerprint.of(secret);
-        this.mask = KeyFingerprint.mask(secret);
+        this.fingerprint = fingerprints.of(secret);
+        this.mask = fingerprints.mask(secret);
     }
 
     /** The key itself: only for the upstream call's header, never for a log, a row or a response. */

@@ -35,6 +35,7 @@ public final class KeyRoundRobin implements Processor {
     public static final String KEY_HEADER = "x-goog-api-key";
 
     private final LongSupplier clock;
+    private final KeyFingerprint fingerprints;
     private final AtomicLong cursor = new AtomicLong();
     /** Bumped whenever a key may have become eligible again, which invalidates the exhaustion hints. */
     private final AtomicLong version = new AtomicLong();
@@ -49,18 +50,25 @@ public final class KeyRoundRobin implements Processor {
     }
 
     /**
-     * @param secrets     the pool keys, in order (duplicates dropped)
-     * @param maxFailures strikes that disable a key
-     * @param clock       epoch milliseconds (tests pass a controllable one)
+     * @param secrets      the pool keys, in order (duplicates dropped)
+     * @param maxFailures  strikes that disable a key
+     * @param clock        epoch milliseconds (tests pass a controllable one)
+     * @param fingerprints names the keys in logs, rows and answers (the installation's, so saved state matches)
      */
-    public KeyRoundRobin(Collection<String> secrets, int maxFailures, LongSupplier clock) {
+    public KeyRoundRobin(Collection<String> secrets, int maxFailures, LongSupplier clock, KeyFingerprint fingerprints) {
         this.clock = clock;
         this.maxFailures = maxFailures;
+        this.fingerprints = fingerprints;
         Map<String, ApiKey> unique = new LinkedHashMap<>();
         for (String s : secrets) {
-            unique.putIfAbsent(s, new ApiKey(s));
+            unique.putIfAbsent(s, new ApiKey(s, fingerprints));
         }
         this.keys = unique.values().toArray(new ApiKey[0]);
+    }
+
+    /** A pool whose fingerprints hold for this process only ({@link KeyFingerprint#ephemeral}): tests, benchmarks. */
+    public KeyRoundRobin(Collection<String> secrets, int maxFailures, LongSupplier clock) {
+        this(secrets, maxFailures, clock, KeyFingerprint.ephemeral());
     }
 
     public KeyRoundRobin(Collection<String> secrets, int maxFailures) {
@@ -268,7 +276,7 @@ public final class KeyRoundRobin implements Processor {
         List<ApiKey> added = new ArrayList<>();
         for (String s : secrets) {
             if (!all.containsKey(s)) {
-                ApiKey k = new ApiKey(s);
+                ApiKey k = new ApiKey(s, fingerprints);
                 all.put(s, k);
                 added.add(k);
             }
@@ -319,6 +327,11 @@ public final class KeyRoundRobin implements Processor {
             }
         }
         return n;
+    }
+
+    /** How this pool names keys: the fingerprint of a key that is not (yet) in it, e.g. one pasted by an operator. */
+    public KeyFingerprint fingerprints() {
+        return fingerprints;
     }
 
     /** Finds a key by its fingerprint, or null. */

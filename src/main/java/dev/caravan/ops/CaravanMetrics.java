@@ -61,6 +61,15 @@ public final class CaravanMetrics {
                 .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * One request refused before its token was accepted, on {@code surface}; {@code reason} is missing, wrong or
+     * throttled (TokenVerifier.Refusal). Counted every time, while the log keeps only a sample of them.
+     */
+    public void unauthenticated(String surface, String reason) {
+        counter("caravan_unauthenticated_total", "Requests refused for a missing or wrong client token, or throttled for guessing",
+                "surface", surface, "reason", reason).increment();
+    }
+
     /** One upstream attempt and what it meant. */
     public void attempt(Verdict verdict) {
         counter("caravan_upstream_attempts_total", "Upstream attempts by outcome",

@@ -4,10 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 
+import dev.caravan.config.InvalidSettingException;
+import dev.caravan.config.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,12 @@ public final class AdminToken {
             if (Files.isRegularFile(file)) {
                 String kept = Files.readString(file, StandardCharsets.UTF_8).trim();
                 if (!kept.isEmpty()) {
+                    if (kept.length() < Settings.MIN_AUTH_TOKEN_LENGTH) {
+                        // the same rule as for AUTH_TOKEN: a hand-edited file is no way around it
+                        throw new InvalidSettingException("AUTH_TOKEN", "caravan.auth-token", null, "AUTH_TOKEN is not set and "
+                                + file.toAbsolutePath() + " holds a token shorter than " + Settings.MIN_AUTH_TOKEN_LENGTH
+                                + " characters: set AUTH_TOKEN, or delete the file to have a new token generated");
+                    }
                     LOG.info("AUTH_TOKEN is not set: using the admin token kept in {}", file.toAbsolutePath());
                     return kept;
                 }
@@ -39,15 +46,11 @@ public final class AdminToken {
             new SecureRandom().nextBytes(random);
             String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
             if (file.getParent() != null) {
-                Files.createDirectories(file.getParent());
+                OwnerOnly.createFolders(file.getParent());
             }
+            // owner-only before the token is written into it, so it is never readable by others, even for a moment
+            OwnerOnly.createFile(file);
             Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException notPosix) {
-                file.toFile().setReadable(false, false);
-                file.toFile().setReadable(true, true);
-            }
             LOG.info("AUTH_TOKEN is not set: generated an admin token into {} (readable by its owner only)",
                     file.toAbsolutePath());
             return token;

@@ -25,19 +25,22 @@ public final class ApiKeyStore {
 
     private final DataSource ds;
     private final LongSupplier clock;
+    private final KeyFingerprint fingerprints;
 
-    public ApiKeyStore(DataSource ds, LongSupplier clock) {
+    public ApiKeyStore(DataSource ds, LongSupplier clock, KeyFingerprint fingerprints) {
         this.ds = ds;
         this.clock = clock;
+        this.fingerprints = fingerprints;
     }
 
     /** The pool's keys at start: {@code configured} (API_KEYS) and the added keys, without the deleted ones. */
     public List<String> merge(Collection<String> configured) {
         Set<String> deleted = new HashSet<>();
         List<String> added = new ArrayList<>();
+        // keys added together come back in the order of their text: a fingerprint differs from one installation to the next
         try (Connection c = ds.getConnection();
              PreparedStatement ps = c.prepareStatement(
-                     "SELECT key_fingerprint, api_key, deleted FROM api_keys ORDER BY updated_at_ms, key_fingerprint");
+                     "SELECT key_fingerprint, api_key, deleted FROM api_keys ORDER BY updated_at_ms, api_key, key_fingerprint");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 if (rs.getBoolean(3)) {
@@ -51,7 +54,7 @@ public final class ApiKeyStore {
         }
         LinkedHashSet<String> keys = new LinkedHashSet<>();
         for (String k : configured) {
-            if (!deleted.contains(KeyFingerprint.of(k))) {
+            if (!deleted.contains(fingerprints.of(k))) {
                 keys.add(k);
             }
         }
@@ -67,7 +70,7 @@ public final class ApiKeyStore {
                  PreparedStatement ins = c.prepareStatement(
                          "INSERT INTO api_keys (key_fingerprint, api_key, deleted, updated_at_ms) VALUES (?, ?, ?, ?)")) {
                 for (String k : keys) {
-                    String fp = KeyFingerprint.of(k);
+                    String fp = fingerprints.of(k);
                     del.setString(1, fp);
                     del.addBatch();
                     ins.setString(1, fp);

@@ -1,6 +1,5 @@
 package dev.caravan.storage;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 
@@ -8,14 +7,19 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.caravan.config.DatabaseType;
 import dev.caravan.config.Settings;
+import dev.caravan.security.OwnerOnly;
 import org.flywaydb.core.Flyway;
 
 /**
- * Opens Caravan's database as DATABASE_TYPE says (a SQLite file in WAL mode, or MySQL/MariaDB) through one pooled
+ * Opens Caravan's database as DATABASE_TYPE says (a SQLite file in WAL mode, created with its folder readable by the
+ * owner only, or MySQL/MariaDB) through one pooled
  * DataSource, and brings its schema up to date with the versioned migrations under {@code db/migration/<type>}.
  * The DataSource is thread-safe; close it last, after everything that writes through it.
  */
 public final class Database {
+
+    /** The files SQLite keeps next to the database (WAL mode, and a rollback journal while migrating). */
+    private static final java.util.List<String> SQLITE_SIDE_FILES = java.util.List.of("-wal", "-shm", "-journal");
 
     /** How long a SQLite writer waits for another one before it fails (ms): batches, not requests, wait. */
     static final int SQLITE_BUSY_TIMEOUT_MS = 5_000;
@@ -58,9 +62,18 @@ public final class Database {
     private static HikariConfig sqlite(Settings settings) {
         Path file = Path.of(settings.sqliteDatabase()).toAbsolutePath();
         try {
-            Files.createDirectories(file.getParent());
+            OwnerOnly.createFolders(file.getParent());
         } catch (Exception e) {
             throw new IllegalStateException("Cannot create the folder of SQLITE_DATABASE " + file.getParent() + ": " + e.getMessage(), e);
+        }
+        try {
+            // the file holds pool keys: made before SQLite opens it, which then gives -wal and -shm the same permissions
+            OwnerOnly.createFile(file);
+            for (String suffix : SQLITE_SIDE_FILES) {
+                OwnerOnly.restrictIfPresent(Path.of(file + suffix));
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot create SQLITE_DATABASE " + file + " readable by its owner only: " + e.getMessage(), e);
         }
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl("jdbc:sqlite:" + file);

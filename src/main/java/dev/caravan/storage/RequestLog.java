@@ -22,6 +22,7 @@ import dev.caravan.upstream.UpstreamResult;
 import io.vertx.core.buffer.Buffer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +39,12 @@ public final class RequestLog implements org.apache.camel.Processor {
     /** Longer error bodies are cut: a log row is for reading, and Google's errors are short. */
     static final int MAX_ERROR_BODY = 16_384;
 
+    /** True when the wire tap's step left rows to queue (false: a refusal that was only counted). */
+    public static final Predicate HAS_ROWS = exchange -> exchange.getMessage().getBody() != null;
+
     private final ObjectMapper json;
     private final SecretRedactor redactor;
+    private final UnauthenticatedLog unauthenticated;
     private final LongAdder dropped = new LongAdder();
     private final AtomicBoolean warnedFull = new AtomicBoolean();
     private final AtomicBoolean warnedFailed = new AtomicBoolean();
@@ -52,16 +57,73 @@ public final class RequestLog implements org.apache.camel.Processor {
         return this;
     }
 
-    public RequestLog(ObjectMapper json, SecretRedactor redactor) {
+    /**
+     * @param unauthenticated decides which refused requests get rows of their own, and sums up the others
+     */
+    public RequestLog(ObjectMapper json, SecretRedactor redactor, UnauthenticatedLog unauthenticated) {
         this.json = json;
         this.redactor = redactor;
+        this.unauthenticated = unauthenticated;
     }
 
-    /** The rows of one request; the wire tap's copy carries what {@link RequestLogStamp} noted. */
-    /** The wire tap's step: the finished request's rows become the body (a processor: no bean lookup per request). */
+    /**
+     * The wire tap's step (a processor: no bean lookup per request): the finished request's rows, made from what its
+     * copy carries (what {@link RequestLogStamp} noted included), become the body. A request refused before its token was
+     * accepted is counted in the metrics, and gets rows only when {@link UnauthenticatedLog} admits it; otherwise
+     * the body is null and nothing is queued ({@link #HAS_ROWS}).
+     */
     @Override
     public void process(Exchange exchange) {
-        exchange.getMessage().setBody(entry(exchange));
+        LogEntry entry = entry(exchange);
+        TokenVerifier.Refusal refusal = exchange.getProperty(TokenVerifier.REFUSED, TokenVerifier.Refusal.class);
+        if (refusal != null) {
+            String surface = (String) entry.request().get("surface");
+            if (metrics != null) {
+                metrics.unauthenticated(surface, refusal.reason());
+            }
+            if (!unauthenticated.admit(refusal.address(), surface, (Integer) entry.request().get("status"),
+                    (String) entry.request().get("path"))) {
+                exchange.getMessage().setBody(null);
+                return;
+            }
+        }
+        exchange.getMessage().setBody(entry);
+    }
+
+    /**
+     * The rows that sum up the unauthenticated requests counted since the last call and not logged one by one: one
+     * request row and one error row per address, surface and status (routes/request-log.camel.yaml asks every
+     * UNAUTHENTICATED_LOG_SECONDS).
+     */
+    public List<LogEntry> unauthenticatedSummaries() {
+        List<LogEntry> out = new ArrayList<>();
+        for (UnauthenticatedLog.Summary s : unauthenticated.drain()) {
+            String errorType = s.status() == 429 ? "RESOURCE_EXHAUSTED" : "UNAUTHENTICATED";
+            Map<String, Object> row = new HashMap<>(24);
+            row.put("request_id", java.util.UUID.randomUUID().toString());
+            row.put("request_at_ms", s.fromMillis());
+            row.put("surface", s.surface());
+            row.put("path", truncate(s.path(), 512));
+            row.put("streamed", false);
+            row.put("status", s.status());
+            row.put("latency_ms", 0L);
+            row.put("attempt_count", 0);
+            row.put("attempts", "[]");
+            row.put("error_type", errorType);
+            Map<String, Object> error = new HashMap<>(16);
+            error.put("request_id", row.get("request_id"));
+            error.put("error_at_ms", s.toMillis());
+            error.put("surface", s.surface());
+            error.put("path", row.get("path"));
+            error.put("status", s.status());
+            error.put("error_type", errorType);
+            error.put("error_body", s.count() + " more unauthenticated request" + (s.count() == 1 ? "" : "s") + " (HTTP "
+                    + s.status() + ") from " + s.address() + " between " + java.time.Instant.ofEpochMilli(s.fromMillis())
+                    + " and " + java.time.Instant.ofEpochMilli(s.toMillis()) + " were counted, not logged one by one "
+                    + "(caravan_unauthenticated_total counts every one)");
+            out.add(new LogEntry(row, error));
+        }
+        return out;
     }
 
     public LogEntry entry(Exchange exchange) {

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.caravan.keys.KeyFingerprint;
 import dev.caravan.support.AdminClient;
 import dev.caravan.support.Gateway;
 import dev.caravan.support.GoogleBodies;
@@ -126,7 +125,7 @@ class AdminEditsSettingsLiveTest {
         assertThat(shown.body()).doesNotContain(NEW_CLIENT, Gateway.TOKEN, Gateway.ADMIN_TOKEN);
         JsonNode tokens = field(admin, "ALLOWED_TOKENS");
         assertThat(tokens.has("value")).isFalse();
-        assertThat(tokens.path("fingerprints").get(0).asText()).isEqualTo(KeyFingerprint.of(NEW_CLIENT));
+        assertThat(tokens.path("fingerprints").get(0).asText()).isEqualTo(gateway.fingerprint(NEW_CLIENT));
         assertThat(field(admin, "AUTH_TOKEN").has("value")).isFalse();
         // an empty secret keeps what is set
         admin.put("/admin/api/settings", AdminClient.body("values", Map.of("ALLOWED_TOKENS", "", "MAX_RETRIES", 3)));

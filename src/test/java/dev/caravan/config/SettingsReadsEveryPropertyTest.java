@@ -16,7 +16,9 @@ class SettingsReadsEveryPropertyTest {
         p.setProperty("caravan.port", "9123");
         p.setProperty("caravan.api-keys", "AIzaKeyOne,AIzaKeyTwo");
         p.setProperty("caravan.allowed-tokens", "[\"client-1\"]");
-        p.setProperty("caravan.auth-token", "  admin-secret  ");
+        p.setProperty("caravan.auth-token", "  admin-secret-0123456  ");
+        p.setProperty("caravan.client-token-max-failures", "12");
+        p.setProperty("caravan.unauthenticated-log-seconds", "30");
         p.setProperty("caravan.base-url", "http://127.0.0.1:8089/v1beta");
         p.setProperty("caravan.max-failures", "7");
         p.setProperty("caravan.max-retries", "4");
@@ -57,7 +59,9 @@ class SettingsReadsEveryPropertyTest {
         assertThat(s.port()).isEqualTo(9123);
         assertThat(s.apiKeys()).containsExactly("AIzaKeyOne", "AIzaKeyTwo");
         assertThat(s.allowedTokens()).containsExactly("client-1");
-        assertThat(s.authToken()).isEqualTo("admin-secret");
+        assertThat(s.authToken()).isEqualTo("admin-secret-0123456");
+        assertThat(s.clientTokenMaxFailures()).isEqualTo(12);
+        assertThat(s.unauthenticatedLogSeconds()).isEqualTo(30);
         assertThat(s.baseUrl()).isEqualTo(URI.create("http://127.0.0.1:8089/v1beta"));
         assertThat(s.maxFailures()).isEqualTo(7);
         assertThat(s.maxRetries()).isEqualTo(4);

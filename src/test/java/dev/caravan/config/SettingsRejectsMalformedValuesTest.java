@@ -24,6 +24,8 @@ class SettingsRejectsMalformedValuesTest {
             "caravan.port                        | PORT                      | -1",
             "caravan.port                        | PORT                      | 99999999999",
             "caravan.max-failures                | MAX_FAILURES              | 0",
+            "caravan.client-token-max-failures   | CLIENT_TOKEN_MAX_FAILURES | 0",
+            "caravan.unauthenticated-log-seconds | UNAUTHENTICATED_LOG_SECONDS | 0",
             "caravan.time-out                    | TIME_OUT                  | ten",
             "caravan.max-body-bytes              | MAX_BODY_SIZE             | 100",
             "caravan.worker-pool-size            | WORKER_POOL_SIZE          | 2",

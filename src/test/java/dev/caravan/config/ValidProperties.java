@@ -20,6 +20,8 @@ final class ValidProperties {
         p.setProperty("caravan.api-keys", "");
         p.setProperty("caravan.allowed-tokens", "");
         p.setProperty("caravan.auth-token", "");
+        p.setProperty("caravan.client-token-max-failures", "5");
+        p.setProperty("caravan.unauthenticated-log-seconds", "60");
         p.setProperty("caravan.base-url", "https://generativelanguage.googleapis.com/v1beta");
         p.setProperty("caravan.max-failures", "3");
         p.setProperty("caravan.max-retries", "3");

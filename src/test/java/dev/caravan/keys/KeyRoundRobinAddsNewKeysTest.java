@@ -49,7 +49,7 @@ class KeyRoundRobinAddsNewKeysTest {
     void findsAnAddedKeyByItsFingerprint() {
         ApiKey k3 = pool.add(List.of("k3")).get(0);
 
-        assertThat(pool.byFingerprint(KeyFingerprint.of("k3"))).isSameAs(k3);
-        assertThat(pool.byFingerprint(KeyFingerprint.of("absent"))).isNull();
+        assertThat(pool.byFingerprint(pool.fingerprints().of("k3"))).isSameAs(k3);
+        assertThat(pool.byFingerprint(pool.fingerprints().of("absent"))).isNull();
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 
+import dev.caravan.keys.KeyFingerprint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
@@ -12,7 +13,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** A client gets in with one of the listed tokens, exactly as written, and with nothing else. */
 class TokenVerifierAllowsOnlyListedTokensTest {
 
-    private final TokenVerifier verifier = new TokenVerifier(List.of("sk-client-one", "sk-client-two"));
+    private final TokenVerifier verifier = new TokenVerifier(List.of("sk-client-one", "sk-client-two"), throttle(),
+            KeyFingerprint.ephemeral());
+
+    private static GuessThrottle throttle() {
+        return GuessThrottle.admin(() -> 0L);
+    }
 
     @Test
     void allowsEveryListedToken() {
@@ -35,7 +41,7 @@ class TokenVerifierAllowsOnlyListedTokensTest {
 
     @Test
     void refusesEverythingWhenNoTokenIsListed() {
-        TokenVerifier none = new TokenVerifier(List.of());
+        TokenVerifier none = new TokenVerifier(List.of(), throttle(), KeyFingerprint.ephemeral());
 
         assertThat(none.isAllowed("sk-client-one")).isFalse();
         assertThat(none.isAllowed("")).isFalse();
@@ -44,7 +50,8 @@ class TokenVerifierAllowsOnlyListedTokensTest {
 
     @Test
     void refusesTheEmptyTokenEvenWhenAnEmptyEntryIsListed() {
-        TokenVerifier withBlank = new TokenVerifier(List.of("", "sk-client-one"));
+        TokenVerifier withBlank = new TokenVerifier(List.of("", "sk-client-one"), throttle(),
+                KeyFingerprint.ephemeral());
 
         assertThat(withBlank.isAllowed("")).isFalse();
         assertThat(withBlank.isAllowed("sk-client-one")).isTrue();

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.config.DatabaseType;
 import dev.caravan.keys.ApiKey;
 import dev.caravan.keys.Evidence;
+import dev.caravan.keys.KeyFingerprint;
 import dev.caravan.keys.KeyRoundRobin;
 import dev.caravan.keys.KeyState;
 import dev.caravan.keys.Verdict;
@@ -50,7 +51,10 @@ class KeyStateStoreSavesAndRestoresKeyHealthTest {
 
     @Test
     void savesChangesBehindAndRestoresThemByFingerprint() throws Exception {
-        KeyRoundRobin pool = new KeyRoundRobin(List.of("k-invalid", "k-cool", "k-struck", "k-manual", "k-fine"), 3, () -> now);
+        // one installation: both pools name keys under the same fingerprint secret
+        KeyFingerprint fingerprints = KeyFingerprint.ephemeral();
+        KeyRoundRobin pool = new KeyRoundRobin(List.of("k-invalid", "k-cool", "k-struck", "k-manual", "k-fine"), 3, () -> now,
+                fingerprints);
         KeyStateStore store = new KeyStateStore(ds, new ObjectMapper(), () -> now);
         pool.listen(store);
         Evidence ev = new Evidence(429, "RESOURCE_EXHAUSTED", "PerMinute", now);
@@ -63,7 +67,8 @@ class KeyStateStoreSavesAndRestoresKeyHealthTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> rows() == 4);
         store.close();
 
-        KeyRoundRobin after = new KeyRoundRobin(List.of("k-fine", "k-manual", "k-struck", "k-cool", "k-invalid", "k-new"), 3, () -> now);
+        KeyRoundRobin after = new KeyRoundRobin(List.of("k-fine", "k-manual", "k-struck", "k-cool", "k-invalid", "k-new"), 3,
+                () -> now, fingerprints);
         int restored = new KeyStateStore(ds, new ObjectMapper(), () -> now).restore(after);
 
         assertThat(restored).isEqualTo(4);

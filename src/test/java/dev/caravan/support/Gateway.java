@@ -37,12 +37,15 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
 
     /** The client token every gateway under test accepts. */
     public static final String TOKEN = "client-token-1";
-    public static final String ADMIN_TOKEN = "admin-token-1";
+    public static final String ADMIN_TOKEN = "admin-token-for-tests-1";
 
     private final List<String> keys;
     private final Map<String, String> overrides = new LinkedHashMap<>();
     private final Map<String, String> customRoutes = new LinkedHashMap<>();
     private final Map<String, java.util.function.Function<StubGemini, String>> fromStub = new LinkedHashMap<>();
+    private String databaseFolder;
+    private DatabasePreparation preparation;
+    private boolean keepKeyState;
     private StubGemini stub;
     private int managementPort;
     private Caravan caravan;
@@ -65,6 +68,36 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
                 .set("camel.resilience4j.sliding-window-size", "4")
                 .set("camel.resilience4j.failure-rate-threshold", "50")
                 .set("camel.resilience4j.wait-duration-in-open-state", "60");
+    }
+
+    /**
+     * Puts the SQLite file in {@code folder} (relative to the class's own temporary folder, created by the gateway),
+     * instead of directly in the temporary folder.
+     */
+    public Gateway databaseFolder(String folder) {
+        this.databaseFolder = folder;
+        return this;
+    }
+
+    /** Work on the SQLite file before the gateway first starts on it. */
+    @FunctionalInterface
+    public interface DatabasePreparation {
+        void prepare(Path databaseFile) throws Exception;
+    }
+
+    /**
+     * Prepares the SQLite file before the gateway first starts, e.g. a database as an older version of Caravan left
+     * it (the folder exists by then; the file does not).
+     */
+    public Gateway beforeStart(DatabasePreparation preparation) {
+        this.preparation = preparation;
+        return this;
+    }
+
+    /** Leaves the keys as the gateway restored them before each test, instead of putting every key back into rotation. */
+    public Gateway keepingKeyState() {
+        this.keepKeyState = true;
+        return this;
     }
 
     /** Sets a property from the stub once it runs, e.g. an address on the stub's port. */
@@ -111,7 +144,8 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
         p.setProperty("caravan.worker-pool-size", "64");
         managementPort = freePort();
         p.setProperty("camel.management.port", String.valueOf(managementPort));
-        p.setProperty("caravan.sqlite-database", dataFolder.resolve("caravan.db").toString());
+        Path databaseIn = databaseFolder == null ? dataFolder : dataFolder.resolve(databaseFolder);
+        p.setProperty("caravan.sqlite-database", databaseIn.resolve("caravan.db").toString());
         Path customRoutesFolder = dataFolder.resolve("custom-routes");
         p.setProperty("caravan.custom-routes-dir", customRoutesFolder.toString());
         if (!customRoutes.isEmpty()) {
@@ -123,6 +157,11 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
         p.putAll(overrides);
         fromStub.forEach((name, value) -> p.setProperty(name, value.apply(stub)));
         properties = p;
+        if (preparation != null) {
+            Path db = Path.of(p.getProperty("caravan.sqlite-database"));
+            Files.createDirectories(db.getParent());
+            preparation.prepare(db);
+        }
         caravan = new Caravan(p).start();
     }
 
@@ -178,8 +217,8 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
     @Override
     public void beforeEach(ExtensionContext context) {
         stub.reset();
-        if (caravan == null) {
-            // a previous test stopped it; this one starts it again itself
+        if (caravan == null || keepKeyState) {
+            // a previous test stopped it (this one starts it again itself), or the test reads the restored state
             return;
         }
         KeyRoundRobin pool = pool();
@@ -203,6 +242,11 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
 
     public KeyRoundRobin pool() {
         return caravan.configuration().pool();
+    }
+
+    /** The fingerprint this gateway gives {@code secret} (keyed by its installation's secret), as its rows show it. */
+    public String fingerprint(String secret) {
+        return caravan.configuration().fingerprints().of(secret);
     }
 
     public ApiKey key(String secret) {
