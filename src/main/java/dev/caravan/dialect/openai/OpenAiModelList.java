@@ -64,10 +64,8 @@ public final class OpenAiModelList {
     public void prepareOne(Exchange exchange) {
         IncomingRequest.requireMethod(exchange.getMessage(), HttpMethod.GET);
         String id = exchange.getMessage().getHeader("model", String.class);
-        String base = id == null ? "" : models.base(id);
-        if (!base.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
-            throw new dev.caravan.errors.ClientError(404, "NOT_FOUND", "No such model: " + id);
-        }
+        // the id goes into Google's URL: the rule every surface checks, a 400 naming it (and never echoing it)
+        String base = models.base(ModelParam.id(id));
         Upstream.call(exchange.getMessage(), base, "GET", "/models/" + base, null);
         exchange.setProperty(MODEL_ID, id);
     }
