@@ -174,7 +174,7 @@ public final class KeyRoundRobin implements Processor {
                 }
                 listener.changed(key);
             }
-            case CLIENT_ERROR, CLIENT_GONE, BREAKER_OPEN -> {
+            case CLIENT_ERROR, CLIENT_GONE, BREAKER_OPEN, NOT_SENT -> {
                 // the key did nothing wrong
             }
         }
