@@ -42,7 +42,7 @@ final class OccasionalWarning {
             return;
         }
         long count = since.sumThenReset();
-        log.warn("{} ({} time(s) since the last such warning; repeated at most every {} s)", text, count,
+        log.warn("{} ({} time(s) since this was last logged; logged at most every {} s)", text, count,
                 TimeUnit.NANOSECONDS.toSeconds(periodNanos));
     }
 }
