@@ -34,10 +34,9 @@ import org.slf4j.LoggerFactory;
  * 5xx answers fail the exchange, which is what the circuit breaker counts. An attempt the HTTP client refuses before
  * anything is sent ends at once as {@link Verdict.Kind#NOT_SENT}: no strike, no retry, nothing counted by the breaker.
  *
- * <p>Thread-safe: it holds only immutable settings and the shared client.
+ * <p>Thread-safe: it holds only immutable settings, the shared client and a thread-safe warning counter.
  */
 public final class GeminiCall extends AsyncProcessorSupport {
-
 
     private final Vertx vertx;
     private final HttpClient client;
@@ -82,8 +81,8 @@ public final class GeminiCall extends AsyncProcessorSupport {
         } catch (RuntimeException refused) {
             // Vert.x refuses a header value with a character HTTP forbids as it is added
             notSent.happened();
-            attempt.notSent(refused);
-            return false;
+            attempt.notSent(refused, true);
+            return true;
         }
         client.request(options).onComplete(ar -> {
             if (ar.failed()) {
@@ -105,7 +104,7 @@ public final class GeminiCall extends AsyncProcessorSupport {
                 // Vert.x refuses a URI with a character HTTP forbids when the request is sent, by throwing here, on
                 // the event loop: unanswered, the attempt would hold its worker and its connection until the timeout
                 notSent.happened();
-                attempt.notSent(refused);
+                attempt.notSent(refused, false);
                 // after the attempt ended: the reset gives the connection back, and its own error finds it ended
                 request.reset();
                 return;
@@ -315,12 +314,12 @@ public final class GeminiCall extends AsyncProcessorSupport {
          * (it would be refused the same way) and the circuit breaker counts nothing. The refusal's message is not
          * logged: Vert.x quotes the refused URI or header value in it, which may hold a client's CR/LF or a key.
          */
-        void notSent(RuntimeException refused) {
+        void notSent(RuntimeException refused, boolean sync) {
             if (claim()) {
                 ctx.result(UpstreamResult.noAnswer("not sent: " + refused.getClass().getSimpleName()));
                 ctx.verdict(new Verdict(Verdict.Kind.NOT_SENT, 0,
                         new Evidence(0, "NOT_SENT", null, System.currentTimeMillis())));
-                callback.done(false);
+                callback.done(sync);
             }
         }
 
