@@ -62,6 +62,7 @@ import dev.caravan.upstream.AttemptChecks;
 import dev.caravan.upstream.UpstreamRequest;
 import dev.caravan.upstream.KeyRecheck;
 import dev.caravan.keys.KeyRoundRobin;
+import dev.caravan.models.KnownModels;
 import dev.caravan.ops.CaravanMetrics;
 import dev.caravan.admin.ManagementAdminGuard;
 import dev.caravan.ops.RestrictedJolokia;
@@ -147,6 +148,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
     private final java.util.concurrent.atomic.AtomicReference<ModelAliases> aliases =
             new java.util.concurrent.atomic.AtomicReference<>(ModelAliases.none());
     private static final Path ADMIN_TOKEN_FILE = Path.of("data", "auth_token");
+    /** The models that metric labels and each key's use may name (the rest are "other"). */
+    private final KnownModels knownModels = new KnownModels();
 
     @Override
     public void configure(CamelContext context) {
@@ -203,9 +206,13 @@ public final class CaravanConfiguration implements CamelConfiguration {
         // API_KEYS, plus the keys operators added on the admin page, less those they deleted
         apiKeyStore = new ApiKeyStore(dataSource, clock, fingerprints);
         pool = new KeyRoundRobin(apiKeyStore.merge(settings.apiKeys()), settings.maxFailures(), clock, fingerprints);
+        // model names come from clients: labels and each key's use name only models the gateway knows
+        knownModels.configure(configuredModels(settings));
+        pool.countUseAs(knownModels::label);
         // the Prometheus registry Camel's route metrics use (bound by the main class before Camel looks for one)
         MeterRegistry meters = registry.lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
-        metrics = new CaravanMetrics(meters != null ? meters : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), pool);
+        metrics = new CaravanMetrics(meters != null ? meters : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), pool,
+                knownModels);
         AdminCredential adminToken = new AdminCredential(AdminToken.resolve(settings.authToken(), ADMIN_TOKEN_FILE));
         UpstreamErrorClassifier classifier = new UpstreamErrorClassifier(json,
                 settings.throttleCooldownSeconds() * 1000L, settings.unavailableModelHours() * 3_600_000L);
@@ -236,7 +243,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("keyChosen", AttemptChecks.KEY_CHOSEN);
         registry.bind("geminiCall", new GeminiCall(vertx, http, settings.baseUrl(), runtime::timeoutMillis, proxies()));
         registry.bind("breakerFallback", new BreakerFallback());
-        registry.bind("failoverDecision", new FailoverDecision(classifier, pool, runtime::maxRetries, clock, metrics));
+        registry.bind("failoverDecision", new FailoverDecision(classifier, pool, runtime::maxRetries, clock, metrics,
+                knownModels));
         registry.bind("upstreamReply", new UpstreamReply(pool));
         OpenAiModelList modelList = bindOpenAi(context, registry, json, clock);
 
@@ -251,6 +259,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
             tokenVerifier.update(s.allowedTokens());
             redactor.remember(withAdmin(s.allowedTokens(), adminToken));
             aliases.set(aliasesOf(s));
+            knownModels.configure(configuredModels(s));
             modelList.forget();
         });
         // one throttle for every place that takes the admin token, so no door guesses faster than another
@@ -322,6 +331,18 @@ public final class CaravanConfiguration implements CamelConfiguration {
         List<String> all = new ArrayList<>(clientTokens);
         all.add(adminToken.token());
         return all;
+    }
+
+    /** The models an operator named anywhere: they always get their own metric label. */
+    private static List<String> configuredModels(Settings s) {
+        List<String> names = new ArrayList<>(s.searchModels());
+        names.addAll(s.imageModels());
+        names.addAll(s.thinkingModels());
+        names.addAll(s.thinkingBudgetMap().keySet());
+        names.addAll(s.filteredModels());
+        names.add(s.testModel());
+        names.add(s.createImageModel());
+        return names;
     }
 
     private static ModelAliases aliasesOf(Settings s) {
@@ -439,7 +460,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("generatedImages", new GeneratedImages(json));
         registry.bind("openAiChatReply", new OpenAiChatReply(json, fromGemini));
         OpenAiModelList modelList = new OpenAiModelList(json, new OpenAiModels(aliases::get, Clock.systemUTC()),
-                settings.modelsCacheSeconds() * 1000L, clock);
+                settings.modelsCacheSeconds() * 1000L, clock, knownModels);
         registry.bind("openAiModelList", modelList);
         registry.bind("openAiEmbeddings", new OpenAiEmbeddingsStep(json, new OpenAiEmbeddings()));
         String imageModel = settings.createImageModel().isEmpty() ? null : settings.createImageModel();

@@ -12,6 +12,7 @@ import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.caravan.models.ModelName;
 
 /**
  * Caravan's typed settings, read once from the resolved {@code caravan.*} properties and validated, so that a
@@ -100,7 +101,9 @@ public final class Settings {
         proxies = r.list("caravan.proxies", "PROXIES");
         filteredModels = r.list("caravan.filtered-models", "FILTERED_MODELS");
         modelsCacheSeconds = r.integer("caravan.models-cache-seconds", "MODELS_CACHE_SECONDS", 0, 86_400 * 7);
-        createImageModel = r.string("caravan.create-image-model", "CREATE_IMAGE_MODEL");
+        // it goes into Google's URL when a client names no model: the rule client names follow
+        createImageModel = r.value("caravan.create-image-model", "CREATE_IMAGE_MODEL",
+                raw -> raw.isEmpty() ? raw : parseModel(raw));
         imageFetchMaxBytes = r.integer("caravan.image-fetch-max-bytes", "IMAGE_FETCH_MAX_BYTES", 1024, Integer.MAX_VALUE);
         imageFetchTimeoutSeconds = r.integer("caravan.image-fetch-timeout-seconds", "IMAGE_FETCH_TIMEOUT_SECONDS", 1, 600);
         imageFetchAllowPrivate = r.bool("caravan.image-fetch-allow-private", "IMAGE_FETCH_ALLOW_PRIVATE");
@@ -268,7 +271,7 @@ public final class Settings {
     }
 
     private static String parseModel(String raw) {
-        if (!raw.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
+        if (!ModelName.isValid(raw)) {
             throw new IllegalArgumentException("expected a model id such as gemini-2.5-flash");
         }
         return raw;

@@ -1,6 +1,7 @@
 package dev.caravan.dialect;
 
 import dev.caravan.errors.ClientError;
+import dev.caravan.models.ModelName;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -22,8 +23,6 @@ import org.apache.camel.Processor;
  */
 public final class GeminiRequest implements Processor {
 
-    /** Model ids as Google spells them; anything else could smuggle a path into the upstream URL. */
-    private static final Pattern MODEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern ACTION = Pattern.compile("[A-Za-z]{1,64}");
 
     private final JsonFactory json;
@@ -43,8 +42,9 @@ public final class GeminiRequest implements Processor {
         }
         int colon = op.indexOf(':');
         String model = colon < 0 ? op : op.substring(0, colon);
-        if (!MODEL.matcher(model).matches()) {
-            throw ClientError.badRequest("Invalid model name: " + abbreviate(model));
+        if (!ModelName.isValid(model)) {
+            // the name is not echoed: it may be 64 KB long or hold CR/LF
+            throw ClientError.badRequest("Invalid model name: a model id is " + ModelName.RULE);
         }
         if (colon < 0) {
             IncomingRequest.requireMethod(in, HttpMethod.GET);
@@ -53,7 +53,7 @@ public final class GeminiRequest implements Processor {
         }
         String action = op.substring(colon + 1);
         if (!ACTION.matcher(action).matches()) {
-            throw new ClientError(404, "NOT_FOUND", "Unknown method: " + abbreviate(action));
+            throw new ClientError(404, "NOT_FOUND", "Unknown method");
         }
         IncomingRequest.requireMethod(in, HttpMethod.POST);
         Buffer body = in.getBody(Buffer.class);
@@ -112,9 +112,5 @@ public final class GeminiRequest implements Processor {
         }
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl);
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 64 ? s.substring(0, 64) + "…" : s;
     }
 }

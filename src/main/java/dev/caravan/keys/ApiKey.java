@@ -12,6 +12,18 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ApiKey {
 
+    /**
+     * Models a key counts its use for on one day; further ones count under "other". Use is counted under the pool's
+     * label for the model (known models only), so this only bounds what an unexpected label set could add.
+     */
+    public static final int MAX_USAGE_MODELS = 64;
+    /**
+     * Models a key keeps a cool-down for at once. Past it, ended cool-downs go first, then the one that ends
+     * soonest: the key may then be tried once more for that model, and cool again.
+     */
+    public static final int MAX_COOLDOWN_MODELS = 64;
+    static final String OTHER_MODELS = "other";
+
     private final String secret;
     private final String fingerprint;
     private final String mask;
@@ -85,8 +97,31 @@ public final class ApiKey {
     }
 
     void coolDown(String model, long untilMillis, Verdict.Kind kind, Evidence ev) {
-        cooldowns.put(model == null ? "" : model, new Cooldown(untilMillis, kind, ev));
+        String m = model == null ? "" : model;
+        if (cooldowns.size() >= MAX_COOLDOWN_MODELS && !cooldowns.containsKey(m)) {
+            makeRoomForCooldown(ev == null ? System.currentTimeMillis() : ev.atMillis());
+        }
+        cooldowns.put(m, new Cooldown(untilMillis, kind, ev));
         evidence = ev;
+    }
+
+    /** Drops ended cool-downs, and if the map is still full the one that ends soonest (rare: many models at once). */
+    private synchronized void makeRoomForCooldown(long nowMillis) {
+        cooldowns.values().removeIf(c -> c.untilMillis() <= nowMillis);
+        while (cooldowns.size() >= MAX_COOLDOWN_MODELS) {
+            String soonest = null;
+            long until = Long.MAX_VALUE;
+            for (Map.Entry<String, Cooldown> e : cooldowns.entrySet()) {
+                if (e.getValue().untilMillis() < until) {
+                    until = e.getValue().untilMillis();
+                    soonest = e.getKey();
+                }
+            }
+            if (soonest == null) {
+                return;
+            }
+            cooldowns.remove(soonest);
+        }
     }
 
     void setState(KeyState newState, Evidence ev) {
@@ -110,7 +145,7 @@ public final class ApiKey {
         strikes.set(savedStrikes);
         cooldowns.clear();
         saved.forEach((model, c) -> {
-            if (c.untilMillis() > nowMillis) {
+            if (c.untilMillis() > nowMillis && cooldowns.size() < MAX_COOLDOWN_MODELS) {
                 cooldowns.put(model, c);
             }
         });
@@ -155,7 +190,7 @@ public final class ApiKey {
         String m = model == null ? "" : model;
         AtomicLong n = usage.get(m);
         if (n == null) {
-            n = usage.computeIfAbsent(m, x -> new AtomicLong());
+            n = usage.computeIfAbsent(usage.size() < MAX_USAGE_MODELS ? m : OTHER_MODELS, x -> new AtomicLong());
         }
         n.incrementAndGet();
     }

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -40,6 +41,10 @@ public final class KeyRoundRobin implements Processor {
     /** Bumped whenever a key may have become eligible again, which invalidates the exhaustion hints. */
     private final AtomicLong version = new AtomicLong();
     private final Map<String, Exhausted> exhausted = new ConcurrentHashMap<>();
+    /** Hints kept at most: they are keyed by model, and a hint is only a shortcut, so past this they start over. */
+    static final int MAX_EXHAUSTION_HINTS = 1024;
+    /** The name a key's use is counted under for a model (the identity unless {@link #countUseAs} says otherwise). */
+    private volatile UnaryOperator<String> useLabel = UnaryOperator.identity();
     private volatile ApiKey[] keys;
     private volatile int maxFailures;
     private volatile KeyStateListener listener = KeyStateListener.NONE;
@@ -116,6 +121,9 @@ public final class KeyRoundRobin implements Processor {
             }
         }
         if (tried == null || tried.isEmpty()) {
+            if (exhausted.size() >= MAX_EXHAUSTION_HINTS) {
+                exhausted.clear();
+            }
             exhausted.put(hintKey, new Exhausted(v, earliestReturn(ks, model, now)));
         }
         return null;
@@ -123,7 +131,15 @@ public final class KeyRoundRobin implements Processor {
 
     private void use(ApiKey k, String model, long now) {
         k.touch(now);
-        k.countUse(model, day.of(now));
+        k.countUse(model == null ? null : useLabel.apply(model), day.of(now));
+    }
+
+    /**
+     * Counts each key's use under {@code label.apply(model)} rather than the model itself, e.g. a bounded set of
+     * known models with "other" for the rest, so that names a client invents do not pile up in every key.
+     */
+    public void countUseAs(UnaryOperator<String> label) {
+        this.useLabel = label == null ? UnaryOperator.identity() : label;
     }
 
     /** Google's current day (Pacific), as {@link ApiKey#usageOn} takes it. */
@@ -182,7 +198,7 @@ public final class KeyRoundRobin implements Processor {
                 }
                 listener.changed(key);
             }
-            case CLIENT_ERROR, CLIENT_GONE, BREAKER_OPEN -> {
+            case CLIENT_ERROR, CLIENT_GONE, BREAKER_OPEN, NOT_SENT -> {
                 // the key did nothing wrong
             }
         }

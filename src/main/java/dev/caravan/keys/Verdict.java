@@ -30,7 +30,12 @@ public record Verdict(Kind kind, long untilMillis, Evidence evidence) {
         /** The client went away: the attempt is dropped without blaming the key. */
         CLIENT_GONE(false),
         /** The circuit breaker is open: Google is failing as a whole, so no key is blamed or tried. */
-        BREAKER_OPEN(false);
+        BREAKER_OPEN(false),
+        /**
+         * The request could not be sent at all (the HTTP client refused its path or a header): nothing reached Google,
+         * so no key is blamed, and another key would be refused the same way.
+         */
+        NOT_SENT(false);
 
         private final boolean retryable;
 

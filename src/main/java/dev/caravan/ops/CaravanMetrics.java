@@ -8,6 +8,7 @@ import dev.caravan.keys.ApiKey;
 import dev.caravan.keys.KeyRoundRobin;
 import dev.caravan.keys.KeyState;
 import dev.caravan.keys.Verdict;
+import dev.caravan.models.KnownModels;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,21 +17,20 @@ import io.micrometer.core.instrument.Timer;
 /**
  * Caravan's own meters, next to Camel's route metrics: requests by surface, model and status, their duration,
  * upstream attempts by outcome, keys by state, cool-downs by reason and tokens by model and kind. No label ever
- * holds a key or a token. Model names come from clients, so only the first {@value #MAX_MODELS} distinct ones
- * get their own label (the rest count as "other"), which keeps a hostile client from exploding the series.
- * Thread-safe; meters are created once and cached.
+ * holds a key or a token. Model names come from clients, so the model label is a model the gateway knows
+ * ({@link KnownModels}: configured, listed by Google or answered by Google) or "other": a client inventing names
+ * cannot grow the series. Thread-safe; meters are created once and cached.
  */
 public final class CaravanMetrics {
 
-    static final int MAX_MODELS = 200;
-
     private final MeterRegistry registry;
+    private final KnownModels models;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
-    private final Map<String, Boolean> models = new ConcurrentHashMap<>();
 
-    public CaravanMetrics(MeterRegistry registry, KeyRoundRobin pool) {
+    public CaravanMetrics(MeterRegistry registry, KeyRoundRobin pool, KnownModels models) {
         this.registry = registry;
+        this.models = models;
         for (KeyState state : KeyState.values()) {
             Gauge.builder("caravan_keys", pool, p -> count(p, state))
                     .description("Keys in the pool by state")
@@ -101,14 +101,7 @@ public final class CaravanMetrics {
         if (model == null || model.isEmpty()) {
             return "none";
         }
-        if (models.containsKey(model)) {
-            return model;
-        }
-        if (models.size() < MAX_MODELS) {
-            models.putIfAbsent(model, Boolean.TRUE);
-            return model;
-        }
-        return "other";
+        return models.label(model);
     }
 
     private Counter counter(String name, String description, String... tags) {

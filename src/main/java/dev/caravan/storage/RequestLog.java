@@ -38,6 +38,14 @@ public final class RequestLog implements org.apache.camel.Processor {
     private static final Logger LOG = LoggerFactory.getLogger(RequestLog.class);
     /** Longer error bodies are cut: a log row is for reading, and Google's errors are short. */
     static final int MAX_ERROR_BODY = 16_384;
+    /**
+     * The sizes of the text columns of request_log and error_log (db/migration, V1): longer values are cut to fit, as
+     * MySQL refuses a value too long for its column, and with it the whole batch of rows. The method and the path
+     * are the client's as it sent them; the rest is bounded before it gets here, and is cut all the same.
+     */
+    static final Map<String, Integer> COLUMN_SIZES = Map.of("request_id", 64, "surface", 16, "method", 8,
+            "path", 512, "model", 128, "client_fingerprint", 16, "key_fingerprint", 16, "error_type", 64,
+            "error_body", MAX_ERROR_BODY);
 
     /** True when the wire tap's step left rows to queue (false: a refusal that was only counted). */
     public static final Predicate HAS_ROWS = exchange -> exchange.getMessage().getBody() != null;
@@ -157,7 +165,7 @@ public final class RequestLog implements org.apache.camel.Processor {
         row.put("request_at_ms", endedMillis - latencyMs);
         row.put("surface", surface);
         row.put("method", exchange.getProperty(RequestLogStamp.METHOD, String.class));
-        row.put("path", truncate(path, 512));
+        row.put("path", path);
         row.put("model", ctx == null ? null : ctx.model());
         row.put("streamed", ctx != null && ctx.stream());
         row.put("client_fingerprint", exchange.getProperty(TokenVerifier.CLIENT_FINGERPRINT, String.class));
@@ -185,7 +193,9 @@ public final class RequestLog implements org.apache.camel.Processor {
             error.put("upstream_status", result == null ? null : result.status());
             error.put("error_type", errorType);
             error.put("error_body", errorBody(ctx, result, msg, failure));
+            fit(error);
         }
+        fit(row);
         return new LogEntry(row, error);
     }
 
@@ -362,10 +372,20 @@ public final class RequestLog implements org.apache.camel.Processor {
                 keys.add(tried.get(i).secret());
             }
         }
-        return truncate(redactor.redact(text, keys), MAX_ERROR_BODY);
+        return redactor.redact(text, keys);
     }
 
-    private static String truncate(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max);
+    /** Cuts each text value to its column's size. */
+    private static void fit(Map<String, Object> row) {
+        row.replaceAll((column, value) -> value instanceof String text ? truncate(text, COLUMN_SIZES.get(column)) : value);
+    }
+
+    /** The first {@code max} characters of {@code s}, never half of a surrogate pair; null stays null. */
+    static String truncate(String s, Integer max) {
+        if (s == null || max == null || s.length() <= max) {
+            return s;
+        }
+        int end = Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
+        return s.substring(0, end);
     }
 }

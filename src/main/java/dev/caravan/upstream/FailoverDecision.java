@@ -6,6 +6,7 @@ import java.util.function.LongSupplier;
 import dev.caravan.keys.KeyRoundRobin;
 import dev.caravan.ops.CaravanMetrics;
 import dev.caravan.keys.Verdict;
+import dev.caravan.models.KnownModels;
 import io.vertx.core.buffer.Buffer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -22,14 +23,17 @@ public final class FailoverDecision implements Processor {
     private final IntSupplier maxRetries;
     private final LongSupplier clock;
     private final CaravanMetrics metrics;
+    private final KnownModels models;
 
+    /** @param models learns the models Google answered for, so they get their own label (may be null) */
     public FailoverDecision(UpstreamErrorClassifier classifier, KeyRoundRobin pool, IntSupplier maxRetries,
-                            LongSupplier clock, CaravanMetrics metrics) {
+                            LongSupplier clock, CaravanMetrics metrics, KnownModels models) {
         this.classifier = classifier;
         this.pool = pool;
         this.maxRetries = maxRetries;
         this.clock = clock;
         this.metrics = metrics;
+        this.models = models;
     }
 
     @Override
@@ -41,12 +45,23 @@ public final class FailoverDecision implements Processor {
             ctx.verdict(v);
         }
         if (ctx.key() != null) {
+            if (models != null && answeredForTheModel(v)) {
+                models.learn(ctx.model());
+            }
             pool.record(ctx.key(), ctx.model(), v);
         }
         if (metrics != null) {
             metrics.attempt(v);
         }
         ctx.again(v.retryable() && !ctx.committed() && ctx.attempts() < maxRetries.getAsInt());
+    }
+
+    /** Google answered as for a model it has: a success, or a quota of that model (an unknown one gets a 404). */
+    private static boolean answeredForTheModel(Verdict v) {
+        return switch (v.kind()) {
+            case SUCCESS, QUOTA_COOLDOWN, MODEL_UNAVAILABLE -> true;
+            default -> false;
+        };
     }
 
     private Verdict judge(UpstreamResult r) {

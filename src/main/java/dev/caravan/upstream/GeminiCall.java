@@ -1,11 +1,15 @@
 package dev.caravan.upstream;
 
 import java.net.URI;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
+import dev.caravan.keys.Evidence;
 import dev.caravan.keys.KeyRoundRobin;
+import dev.caravan.keys.Verdict;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -17,6 +21,7 @@ import io.vertx.core.net.ProxyOptions;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one call to Google (DESIGN §6): an async step on the shared, pooled Vert.x HttpClient. Sends the body the
@@ -26,9 +31,10 @@ import org.apache.camel.support.AsyncProcessorSupport;
  * the response head is written only when the first chunk arrives, so that until then another key may still be
  * tried. A stream that falls silent for longer than the timeout is ended (Vert.x's request idle timeout stops
  * watching once the response head arrives, so the relay keeps its own watch). Connection errors, timeouts and
- * 5xx answers fail the exchange, which is what the circuit breaker counts.
+ * 5xx answers fail the exchange, which is what the circuit breaker counts. An attempt the HTTP client refuses before
+ * anything is sent ends at once as {@link Verdict.Kind#NOT_SENT}: no strike, no retry, nothing counted by the breaker.
  *
- * <p>Thread-safe: it holds only immutable settings and the shared client.
+ * <p>Thread-safe: it holds only immutable settings, the shared client and a thread-safe warning counter.
  */
 public final class GeminiCall extends AsyncProcessorSupport {
 
@@ -40,6 +46,10 @@ public final class GeminiCall extends AsyncProcessorSupport {
     private final boolean ssl;
     private final String basePath;
     private final LongSupplier timeoutMillis;
+    private final OccasionalWarning notSent = new OccasionalWarning(LoggerFactory.getLogger(GeminiCall.class),
+            "A call to Google could not be sent: its path or a header has a character HTTP forbids (does a route set "
+                    + "Caravan-Upstream-* headers or a path it did not check?); answered 500, no key blamed",
+            1, TimeUnit.MINUTES);
 
     /**
      * @param baseUrl       Google's base URL, e.g. {@code https://generativelanguage.googleapis.com/v1beta}
@@ -64,7 +74,56 @@ public final class GeminiCall extends AsyncProcessorSupport {
         RequestContext ctx = RequestContext.of(exchange);
         ctx.result(null);
         long timeoutMillis = this.timeoutMillis.getAsLong();
-        String key = exchange.getMessage().getHeader(KeyRoundRobin.KEY_HEADER, String.class);
+        Attempt attempt = new Attempt(exchange, callback, ctx, vertx, timeoutMillis);
+        RequestOptions options;
+        try {
+            options = options(ctx, exchange.getMessage().getHeader(KeyRoundRobin.KEY_HEADER, String.class), timeoutMillis);
+        } catch (RuntimeException refused) {
+            // Vert.x refuses a header value with a character HTTP forbids as it is added
+            notSent.happened();
+            attempt.notSent(refused, true);
+            return true;
+        }
+        client.request(options).onComplete(ar -> {
+            if (ar.failed()) {
+                attempt.noAnswer(ar.cause());
+                return;
+            }
+            HttpClientRequest request = ar.result();
+            attempt.request = request;
+            Future<HttpClientResponse> sent;
+            try {
+                request.exceptionHandler(attempt::noAnswer);
+                HttpServerResponse out = ctx.clientResponse();
+                if (out != null) {
+                    // a client that goes away takes its upstream call with it
+                    out.closeHandler(v -> attempt.clientGone());
+                }
+                sent = ctx.body() == null ? request.send() : request.send(ctx.body());
+            } catch (RuntimeException refused) {
+                // Vert.x refuses a URI with a character HTTP forbids when the request is sent, by throwing here, on
+                // the event loop: unanswered, the attempt would hold its worker and its connection until the timeout
+                notSent.happened();
+                attempt.notSent(refused, false);
+                // after the attempt ended: the reset gives the connection back, and its own error finds it ended
+                request.reset();
+                return;
+            }
+            sent.onComplete(rr -> {
+                if (rr.failed()) {
+                    attempt.noAnswer(rr.cause());
+                } else if (ctx.stream() && rr.result().statusCode() == 200) {
+                    attempt.relay(rr.result());
+                } else {
+                    attempt.whole(rr.result());
+                }
+            });
+        });
+        return false;
+    }
+
+    /** What to send for the attempt: the path and query, the key, the body's type and a route's own headers. */
+    private RequestOptions options(RequestContext ctx, String key, long timeoutMillis) {
         String uri = basePath + ctx.upstreamPath() + (ctx.query() == null ? "" : "?" + ctx.query());
         RequestOptions options = new RequestOptions()
                 .setMethod(ctx.method())
@@ -90,31 +149,7 @@ public final class GeminiCall extends AsyncProcessorSupport {
             // a route's Caravan-Upstream-* headers, checked by UpstreamRequest
             options.addHeader(forwarded.get(i), forwarded.get(i + 1));
         }
-        Attempt attempt = new Attempt(exchange, callback, ctx, vertx, timeoutMillis);
-        client.request(options).onComplete(ar -> {
-            if (ar.failed()) {
-                attempt.noAnswer(ar.cause());
-                return;
-            }
-            HttpClientRequest request = ar.result();
-            attempt.request = request;
-            request.exceptionHandler(attempt::noAnswer);
-            HttpServerResponse out = ctx.clientResponse();
-            if (out != null) {
-                // a client that goes away takes its upstream call with it
-                out.closeHandler(v -> attempt.clientGone());
-            }
-            (ctx.body() == null ? request.send() : request.send(ctx.body())).onComplete(rr -> {
-                if (rr.failed()) {
-                    attempt.noAnswer(rr.cause());
-                } else if (ctx.stream() && rr.result().statusCode() == 200) {
-                    attempt.relay(rr.result());
-                } else {
-                    attempt.whole(rr.result());
-                }
-            });
-        });
-        return false;
+        return options;
     }
 
     /** One attempt's state; completes the exchange exactly once, whichever of its events comes first. */
@@ -272,6 +307,20 @@ public final class GeminiCall extends AsyncProcessorSupport {
                 return;
             }
             finish(UpstreamResult.noAnswer(timeout ? "timeout" : why), why);
+        }
+
+        /**
+         * The request could not be sent at all: nothing reached Google, so no key is blamed, no other key is tried
+         * (it would be refused the same way) and the circuit breaker counts nothing. The refusal's message is not
+         * logged: Vert.x quotes the refused URI or header value in it, which may hold a client's CR/LF or a key.
+         */
+        void notSent(RuntimeException refused, boolean sync) {
+            if (claim()) {
+                ctx.result(UpstreamResult.noAnswer("not sent: " + refused.getClass().getSimpleName()));
+                ctx.verdict(new Verdict(Verdict.Kind.NOT_SENT, 0,
+                        new Evidence(0, "NOT_SENT", null, System.currentTimeMillis())));
+                callback.done(sync);
+            }
         }
 
         void clientGone() {

@@ -3,6 +3,7 @@ package dev.caravan.upstream;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -11,23 +12,38 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.keys.Evidence;
 import dev.caravan.keys.Verdict;
 import dev.caravan.keys.Verdict.Kind;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decides what an upstream answer means for the key that got it: the table of DESIGN §3. Reads Google's error
  * envelope in both shapes (an object, and the one-element array of Google's OpenAI surface) and its details
- * ({@code QuotaFailure}, {@code RetryInfo}, {@code ErrorInfo}). Stateless apart from its settings; thread-safe.
+ * ({@code QuotaFailure}, {@code RetryInfo}, {@code ErrorInfo}). A retryDelay over {@link #MAX_RETRY_DELAY_MS} (one day)
+ * is capped, with a warning at most once an hour. Stateless apart from its settings and that warning; thread-safe.
  */
 public final class UpstreamErrorClassifier {
 
     /** Google resets daily quotas at midnight Pacific time. */
     static final ZoneId QUOTA_ZONE = ZoneId.of("America/Los_Angeles");
     private static final long DEFAULT_QUOTA_COOLDOWN_MS = 60_000;
+    /**
+     * The longest pause a RetryInfo.retryDelay may ask for: one day, as long as a daily quota can last. A larger
+     * value (say "99999999999s", over three thousand years) would bench a good key for ever: it is capped, with a
+     * warning.
+     */
+    static final long MAX_RETRY_DELAY_MS = 24 * 3_600_000L;
+    /** Evidence is kept in key_state (reason VARCHAR(128), quota_id VARCHAR(255)) and shown to operators. */
+    private static final int MAX_REASON = 128;
+    private static final int MAX_QUOTA_ID = 255;
     /** Seconds (at most 12 digits, Duration's range) and up to 9 fractional digits. */
     private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(?:\\.(\\d{1,9}))?s");
 
     private final ObjectMapper json;
     private final long throttleMillis;
     private final long unavailableMillis;
+    private final OccasionalWarning longRetryDelay = new OccasionalWarning(
+            LoggerFactory.getLogger(UpstreamErrorClassifier.class),
+            "Google asked a key to pause for more than a day (RetryInfo.retryDelay); the pause was capped at one day",
+            1, TimeUnit.HOURS);
 
     /**
      * @param throttleMillis    pause after a 429 without details (shared-capacity throttling)
@@ -49,7 +65,8 @@ public final class UpstreamErrorClassifier {
             return new Verdict(Kind.SUCCESS, 0, null);
         }
         GoogleError err = GoogleError.parse(json, body);
-        Evidence ev = new Evidence(status, err.reason != null ? err.reason : err.status, err.quotaId, now);
+        Evidence ev = new Evidence(status, cut(err.reason != null ? err.reason : err.status, MAX_REASON),
+                cut(err.quotaId, MAX_QUOTA_ID), now);
         if (status == 0 || status == 408 || status >= 500) {
             return new Verdict(Kind.UPSTREAM_FAILURE, 0, ev);
         }
@@ -76,9 +93,17 @@ public final class UpstreamErrorClassifier {
         }
         if (q != null || err.retryDelayMillis >= 0) {
             long delay = err.retryDelayMillis >= 0 ? err.retryDelayMillis : DEFAULT_QUOTA_COOLDOWN_MS;
+            if (delay > MAX_RETRY_DELAY_MS) {
+                longRetryDelay.happened();
+                delay = MAX_RETRY_DELAY_MS;
+            }
             return new Verdict(Kind.QUOTA_COOLDOWN, now + delay, ev);
         }
         return new Verdict(Kind.THROTTLED, now + throttleMillis, ev);
+    }
+
+    private static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
     }
 
     static long nextPacificMidnight(long now) {

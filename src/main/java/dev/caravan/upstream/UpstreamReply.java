@@ -11,7 +11,8 @@ import org.apache.camel.Processor;
 /**
  * The upstream route's last step: turns the outcome of its loop into the contract's answer ({@link Upstream}):
  * Google's own answer when it is one the client should see, or an honest gateway error in Google's envelope (429
- * with Retry-After while keys cool, 503 when none is usable, 502/504 when Google could not be reached), with the
+ * with Retry-After while keys cool, 503 when none is usable, 502/504 when Google could not be reached, 500 when the
+ * request could not be sent at all), with the
  * outcome, the attempts and the last key's fingerprint. Clears every header first, so no header of the request,
  * and no key, survives the route. Thread-safe.
  */
@@ -53,6 +54,10 @@ public final class UpstreamReply implements Processor {
         Verdict.Kind kind = v == null ? null : v.kind();
         if (kind == Verdict.Kind.BREAKER_OPEN) {
             gatewayError(msg, 503, "UNAVAILABLE", "Google is failing; the gateway's circuit breaker is open, retry shortly");
+        } else if (kind == Verdict.Kind.NOT_SENT) {
+            // the gateway built a request HTTP cannot carry: its own failure, not Google's, and no key's
+            gatewayError(msg, 500, "INTERNAL", "The request could not be sent to Google: its path or a header has a "
+                    + "character HTTP forbids");
         } else if (r.status() == 0) {
             boolean timeout = "timeout".equals(r.failure());
             gatewayError(msg, timeout ? 504 : 502, timeout ? "DEADLINE_EXCEEDED" : "UNAVAILABLE",

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import dev.caravan.errors.ClientError;
+import dev.caravan.models.ModelName;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
@@ -19,8 +20,8 @@ import org.apache.camel.spi.Registry;
 /**
  * The upstream route's first step: reads the contract's headers ({@link Upstream}) and the body into the
  * request's private context, once per call, so that every attempt sends the same thing. A header a route got
- * wrong is the route's bug (500, named in the log); a path or query that would leave Google's API (a client string
- * that slipped through) is refused with 400 before any key is used. Thread-safe.
+ * wrong is the route's bug (500, named in the log); a path or query that would leave Google's API, or a model that is
+ * not a model id (a client string that slipped through), is refused with 400 before any key is used. Thread-safe.
  */
 public final class UpstreamRequest implements Processor {
 
@@ -77,9 +78,14 @@ public final class UpstreamRequest implements Processor {
         if (query != null && (!QUERY.matcher(query).matches() || hasKeyParameter(query))) {
             throw ClientError.badRequest("Invalid query parameters");
         }
+        String model = in.getHeader(Upstream.MODEL, String.class);
+        if (model != null && !ModelName.isValid(model)) {
+            // the model keys the pool's cool-downs, the metrics and the log: the rule every surface checks
+            throw ClientError.badRequest("Invalid model name: a model id is " + ModelName.RULE);
+        }
         Buffer body = body(in);
         HttpMethod method = method(in.getHeader(Upstream.METHOD, String.class), body != null);
-        ctx.target(in.getHeader(Upstream.MODEL, String.class), method, path, query, body);
+        ctx.target(model, method, path, query, body);
         if ("bearer".equalsIgnoreCase(in.getHeader(Upstream.KEY_AS, String.class))) {
             ctx.keyAsBearer();
         }

@@ -48,6 +48,7 @@ class SettingsRejectsMalformedValuesTest {
             "caravan.check-interval-hours        | CHECK_INTERVAL_HOURS      | 0",
             "caravan.check-interval-hours        | CHECK_INTERVAL_HOURS      | 1.5",
             "caravan.test-model                  | TEST_MODEL                | models/../x",
+            "caravan.create-image-model          | CREATE_IMAGE_MODEL        | imagen 4",
     })
     void namesTheVariableAndShowsTheValueWhenASettingIsMalformed(String property, String variable, String raw) {
         InvalidSettingException e = catchThrowableOfType(InvalidSettingException.class,

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.keys.Verdict;
 import dev.caravan.keys.Verdict.Kind;
 import dev.caravan.support.GoogleBodies;
+import dev.caravan.support.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -27,6 +28,8 @@ class UpstreamErrorClassifierFollowsTheKeyPoolTableTest {
     static final long NOW = Instant.parse("2025-06-10T12:00:00Z").toEpochMilli();
     static final long THROTTLE_MS = 5_000;
     static final long UNAVAILABLE_MS = 24 * 3_600_000L;
+    /** The cap on Google's RetryInfo.retryDelay. */
+    static final long ONE_DAY = 24 * 3_600_000L;
     static final String PER_MINUTE = "GenerateRequestsPerMinutePerProjectPerModel-FreeTier";
     static final String PER_DAY = "GenerateRequestsPerDayPerProjectPerModel-FreeTier";
     /** The next midnight in Los Angeles (PDT, UTC-7) after NOW. */
@@ -58,6 +61,17 @@ class UpstreamErrorClassifierFollowsTheKeyPoolTableTest {
                         Kind.QUOTA_COOLDOWN, NOW + 2_007, "RESOURCE_EXHAUSTED", PER_MINUTE, true),
                 new Row("429 per minute, retry in 0.000000001s rounds up to 1 ms", 429, GoogleBodies.quotaPerMinute("0.000000001s"),
                         Kind.QUOTA_COOLDOWN, NOW + 1, "RESOURCE_EXHAUSTED", PER_MINUTE, true),
+                new Row("429 per minute, retry in one day exactly", 429, GoogleBodies.quotaPerMinute("86400s"),
+                        Kind.QUOTA_COOLDOWN, NOW + ONE_DAY, "RESOURCE_EXHAUSTED", PER_MINUTE, true),
+                new Row("429 per minute, retry in a day and a millisecond: capped at one day", 429,
+                        GoogleBodies.quotaPerMinute("86400.001s"),
+                        Kind.QUOTA_COOLDOWN, NOW + ONE_DAY, "RESOURCE_EXHAUSTED", PER_MINUTE, true),
+                new Row("429 per minute, retry in 3,000 years: capped at one day", 429,
+                        GoogleBodies.quotaPerMinute("99999999999s"),
+                        Kind.QUOTA_COOLDOWN, NOW + ONE_DAY, "RESOURCE_EXHAUSTED", PER_MINUTE, true),
+                new Row("429 per minute, retry in 999999999999.999999999s (the longest parsed): capped at one day", 429,
+                        GoogleBodies.quotaPerMinute("999999999999.999999999s"),
+                        Kind.QUOTA_COOLDOWN, NOW + ONE_DAY, "RESOURCE_EXHAUSTED", PER_MINUTE, true),
                 new Row("429 per day: until midnight in Los Angeles, not retryDelay", 429, GoogleBodies.quotaPerDay(),
                         Kind.QUOTA_COOLDOWN, LA_MIDNIGHT, "RESOURCE_EXHAUSTED", PER_DAY, true),
                 new Row("429 with 'limit: 0,' in the message", 429, GoogleBodies.quotaLimitZero(),
@@ -132,6 +146,30 @@ class UpstreamErrorClassifierFollowsTheKeyPoolTableTest {
     }
 
     @Test
+    void warnsOfACappedRetryDelayOnceNotPerAnswerAndWithoutAnythingOfTheRequest() {
+        UpstreamErrorClassifier fresh = new UpstreamErrorClassifier(new ObjectMapper(), THROTTLE_MS, UNAVAILABLE_MS);
+        byte[] absurd = GoogleBodies.quotaPerMinute("99999999999s").getBytes(StandardCharsets.UTF_8);
+
+        try (LogCapture log = LogCapture.warningsAndErrors()) {
+            for (int i = 0; i < 50; i++) {
+                assertThat(fresh.classify(429, absurd, NOW + i).untilMillis()).isEqualTo(NOW + i + ONE_DAY);
+            }
+
+            assertThat(log.lines()).filteredOn(l -> l.contains("retryDelay")).hasSize(1)
+                    .allSatisfy(l -> assertThat(l).contains("capped at one day").contains("(1 time(s)").doesNotContain("99999999999"));
+        }
+    }
+
+    @Test
+    void keepsEvidenceWithinItsColumnsWhenGoogleSendsLongWords() {
+        String body = GoogleBodies.keyInvalid().replace("API_KEY_INVALID", "R".repeat(10_000));
+
+        Verdict v = classifier.classify(400, body.getBytes(StandardCharsets.UTF_8), NOW);
+
+        assertThat(v.evidence().reason()).hasSize(128);
+    }
+
+    @Test
     void succeedsOnAnyTwoHundredWhenTheBodyIsEmpty() {
         for (int status : new int[] {200, 201, 204, 299}) {
             assertThat(classifier.classify(status, null, NOW).kind()).as("status %d", status).isEqualTo(Kind.SUCCESS);
@@ -144,7 +182,7 @@ class UpstreamErrorClassifierFollowsTheKeyPoolTableTest {
     void retriesOnAnotherKeyOnlyWhenAnotherKeyMayHelpWhenTheVerdictIs(Kind kind) {
         boolean expected = switch (kind) {
             case QUOTA_COOLDOWN, MODEL_UNAVAILABLE, THROTTLED, KEY_INVALID, KEY_SUSPENDED, KEY_DISABLED, UPSTREAM_FAILURE -> true;
-            case SUCCESS, CLIENT_ERROR, STREAM_BROKEN, CLIENT_GONE, BREAKER_OPEN -> false;
+            case SUCCESS, CLIENT_ERROR, STREAM_BROKEN, CLIENT_GONE, BREAKER_OPEN, NOT_SENT -> false;
         };
 
         assertThat(kind.retryable()).isEqualTo(expected);

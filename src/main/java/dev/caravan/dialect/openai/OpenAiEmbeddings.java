@@ -24,7 +24,7 @@ public final class OpenAiEmbeddings {
             throw new InvalidOpenAiRequest("The request body must be a JSON object");
         }
         String requested = Json.requiredText(request, "model", "model");
-        String model = requested.startsWith("models/") ? requested.substring("models/".length()) : requested;
+        String model = ModelParam.id(requested);
         boolean base64 = base64(Json.text(request, "encoding_format", "encoding_format"));
         Integer dimensions = dimensions(Json.field(request, "dimensions"));
         ObjectNode body = NODES.objectNode();

@@ -73,7 +73,7 @@ public final class OpenAiImages {
         if (model == null || model.isEmpty()) {
             throw new InvalidOpenAiRequest("model is required", "model");
         }
-        return model.startsWith("models/") ? model.substring("models/".length()) : model;
+        return ModelParam.id(model);
     }
 
     private static int count(JsonNode n, boolean imagen) {

@@ -3,8 +3,10 @@ package dev.caravan.dialect.openai;
 import dev.caravan.errors.ClientError;
 import java.util.function.LongSupplier;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.dialect.IncomingRequest;
+import dev.caravan.models.KnownModels;
 import dev.caravan.upstream.Upstream;
 import dev.caravan.upstream.UpstreamReply;
 import io.vertx.core.buffer.Buffer;
@@ -24,16 +26,19 @@ public final class OpenAiModelList {
     private final OpenAiModels models;
     private final long ttlMillis;
     private final LongSupplier clock;
+    private final KnownModels known;
     private volatile Snapshot snapshot;
 
     private record Snapshot(Buffer body, long expiresAt) {
     }
 
-    public OpenAiModelList(ObjectMapper json, OpenAiModels models, long ttlMillis, LongSupplier clock) {
+    /** @param known learns the models Google lists, so metrics and key use name them (may be null) */
+    public OpenAiModelList(ObjectMapper json, OpenAiModels models, long ttlMillis, LongSupplier clock, KnownModels known) {
         this.json = json;
         this.models = models;
         this.ttlMillis = ttlMillis;
         this.clock = clock;
+        this.known = known;
     }
 
     /** Drops the kept list, so the next request asks Google again (after an operator changed the model lists). */
@@ -64,10 +69,8 @@ public final class OpenAiModelList {
     public void prepareOne(Exchange exchange) {
         IncomingRequest.requireMethod(exchange.getMessage(), HttpMethod.GET);
         String id = exchange.getMessage().getHeader("model", String.class);
-        String base = id == null ? "" : models.base(id);
-        if (!base.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
-            throw new dev.caravan.errors.ClientError(404, "NOT_FOUND", "No such model: " + id);
-        }
+        // the id goes into Google's URL: the rule every surface checks, a 400 naming it (and never echoing it)
+        String base = models.base(ModelParam.id(id));
         Upstream.call(exchange.getMessage(), base, "GET", "/models/" + base, null);
         exchange.setProperty(MODEL_ID, id);
     }
@@ -89,7 +92,11 @@ public final class OpenAiModelList {
         if (!OpenAiReplies.isWholeSuccess(exchange.getMessage())) {
             return;
         }
-        Buffer body = Buffer.buffer(json.writeValueAsBytes(models.toOpenAi(json.readTree(OpenAiReplies.bytes(exchange.getMessage())))));
+        JsonNode google = json.readTree(OpenAiReplies.bytes(exchange.getMessage()));
+        if (known != null) {
+            known.learnAll(models.listed(google));
+        }
+        Buffer body = Buffer.buffer(json.writeValueAsBytes(models.toOpenAi(google)));
         if (ttlMillis > 0) {
             snapshot = new Snapshot(body.copy(), clock.getAsLong() + ttlMillis);
         }

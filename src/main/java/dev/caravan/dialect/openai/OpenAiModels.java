@@ -51,7 +51,8 @@ public final class OpenAiModels {
         return aliases.get().resolve(requestedId).model();
     }
 
-    public ObjectNode toOpenAi(JsonNode google) {
+    /** The model ids of Google's {@code GET /models} body, without {@code models/}, in its order. */
+    public Set<String> listed(JsonNode google) {
         Set<String> listed = new LinkedHashSet<>();
         JsonNode models = Json.field(google, "models");
         if (models != null) {
@@ -62,6 +63,11 @@ public final class OpenAiModels {
                 }
             }
         }
+        return listed;
+    }
+
+    public ObjectNode toOpenAi(JsonNode google) {
+        Set<String> listed = listed(google);
         ModelAliases aliases = this.aliases.get();
         Set<String> ids = new LinkedHashSet<>();
         for (String id : listed) {

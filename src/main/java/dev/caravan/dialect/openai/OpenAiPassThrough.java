@@ -46,7 +46,9 @@ public final class OpenAiPassThrough implements Processor {
         }
         IncomingRequest.requireMethod(in, HttpMethod.POST);
         ObjectNode body = IncomingRequest.jsonObject(json, in);
-        String model = body.path("model").asText(null);
+        // the body goes to Google as it is, but its model also keys the pool's cool-downs, the metrics and the log
+        String requested = Json.text(body, "model", "model");
+        String model = requested == null ? null : ModelParam.id(requested);
         Upstream.call(in, model, "POST", upstreamPath, null);
         if (body.path("stream").asBoolean(false)) {
             in.setHeader(Upstream.STREAM, Boolean.TRUE);

@@ -52,6 +52,7 @@ public final class OpenAiToGemini {
             throw new InvalidOpenAiRequest("The request body must be a JSON object");
         }
         String requested = Json.requiredText(request, "model", "model");
+        ModelParam.id(requested);
         ModelAlias alias = aliases.get().resolve(requested);
         ObjectNode body = json.createObjectNode();
         MessagesTranslator.Conversation conversation = messages.translate(Json.field(request, "messages"),
