@@ -48,6 +48,7 @@ public final class Settings {
     private final int imageFetchMaxBytes;
     private final int imageFetchTimeoutSeconds;
     private final boolean imageFetchAllowPrivate;
+    private final int imageFetchMaxUrls;
     private final DatabaseType databaseType;
     private final String sqliteDatabase;
     private final String mysqlHost;
@@ -90,6 +91,7 @@ public final class Settings {
         imageFetchMaxBytes = r.integer("caravan.image-fetch-max-bytes", "IMAGE_FETCH_MAX_BYTES", 1024, Integer.MAX_VALUE);
         imageFetchTimeoutSeconds = r.integer("caravan.image-fetch-timeout-seconds", "IMAGE_FETCH_TIMEOUT_SECONDS", 1, 600);
         imageFetchAllowPrivate = r.bool("caravan.image-fetch-allow-private", "IMAGE_FETCH_ALLOW_PRIVATE");
+        imageFetchMaxUrls = r.integer("caravan.image-fetch-max-urls", "IMAGE_FETCH_MAX_URLS", 0, 1_000);
         databaseType = r.value("caravan.database-type", "DATABASE_TYPE", DatabaseType::parse);
         sqliteDatabase = r.value("caravan.sqlite-database", "SQLITE_DATABASE", Settings::parseFileName);
         mysqlHost = r.string("caravan.mysql-host", "MYSQL_HOST");
@@ -152,10 +154,14 @@ public final class Settings {
     public int modelsCacheSeconds() { return modelsCacheSeconds; }
     /** The model /v1/images/generations uses when the client names none (empty: Google's default Imagen). */
     public String createImageModel() { return createImageModel; }
+    /** The most bytes of one fetched image URL. */
     public int imageFetchMaxBytes() { return imageFetchMaxBytes; }
+    /** The whole fetch of one image URL, from the name lookup to the last byte. */
     public int imageFetchTimeoutSeconds() { return imageFetchTimeoutSeconds; }
     /** Whether image URLs may point at loopback or private addresses (off: a client could probe the network). */
     public boolean imageFetchAllowPrivate() { return imageFetchAllowPrivate; }
+    /** The most http(s) image URLs one chat request may hold (0: none is fetched). */
+    public int imageFetchMaxUrls() { return imageFetchMaxUrls; }
     public DatabaseType databaseType() { return databaseType; }
     /** The SQLite file (DATABASE_TYPE=sqlite), relative to the working directory unless absolute. */
     public String sqliteDatabase() { return sqliteDatabase; }

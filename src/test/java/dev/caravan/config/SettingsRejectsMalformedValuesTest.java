@@ -46,6 +46,8 @@ class SettingsRejectsMalformedValuesTest {
             "caravan.check-interval-hours        | CHECK_INTERVAL_HOURS      | 0",
             "caravan.check-interval-hours        | CHECK_INTERVAL_HOURS      | 1.5",
             "caravan.test-model                  | TEST_MODEL                | models/../x",
+            "caravan.image-fetch-max-urls        | IMAGE_FETCH_MAX_URLS      | -1",
+            "caravan.image-fetch-max-urls        | IMAGE_FETCH_MAX_URLS      | many",
     })
     void namesTheVariableAndShowsTheValueWhenASettingIsMalformed(String property, String variable, String raw) {
         InvalidSettingException e = catchThrowableOfType(InvalidSettingException.class,
