@@ -48,6 +48,7 @@ import dev.caravan.dialect.openai.OpenAiImagesStep;
 import dev.caravan.dialect.openai.OpenAiModelList;
 import dev.caravan.dialect.openai.OpenAiModels;
 import dev.caravan.dialect.openai.OpenAiPassThrough;
+import dev.caravan.dialect.openai.PassThroughPaths;
 import dev.caravan.imagefetch.ImageFetchClient;
 import dev.caravan.dialect.openai.OpenAiToGemini;
 import dev.caravan.dialect.openai.ThoughtSignatures;
@@ -418,7 +419,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("openAiEmbeddings", new OpenAiEmbeddingsStep(json, new OpenAiEmbeddings()));
         String imageModel = settings.createImageModel().isEmpty() ? null : settings.createImageModel();
         registry.bind("openAiImages", new OpenAiImagesStep(json, new OpenAiImages(imageModel, Clock.systemUTC())));
-        registry.bind("openAiPassThrough", new OpenAiPassThrough(json));
+        registry.bind("openAiPassThrough", new OpenAiPassThrough(json,
+                new PassThroughPaths(settings.openAiPassThroughExtraPaths())));
         bindImageFetch(context, registry);
         return modelList;
     }

@@ -37,6 +37,7 @@ class SettingsReadsEveryPropertyTest {
         p.setProperty("caravan.image-fetch-timeout-seconds", "3");
         p.setProperty("caravan.image-fetch-allow-private", "true");
         p.setProperty("caravan.image-fetch-max-urls", "3");
+        p.setProperty("caravan.openai-pass-through-extra-paths", "[\"files\", \"/batches\", \"images/generations\"]");
         p.setProperty("caravan.database-type", "mysql");
         p.setProperty("caravan.sqlite-database", "/var/lib/caravan/c.db");
         p.setProperty("caravan.mysql-host", "db.internal");
@@ -81,6 +82,7 @@ class SettingsReadsEveryPropertyTest {
         assertThat(s.imageFetchTimeoutSeconds()).isEqualTo(3);
         assertThat(s.imageFetchAllowPrivate()).isTrue();
         assertThat(s.imageFetchMaxUrls()).isEqualTo(3);
+        assertThat(s.openAiPassThroughExtraPaths()).containsExactly("files", "batches", "images/generations");
         assertThat(s.databaseType()).isEqualTo(DatabaseType.MYSQL);
         assertThat(s.sqliteDatabase()).isEqualTo("/var/lib/caravan/c.db");
         assertThat(s.mysqlHost()).isEqualTo("db.internal");
@@ -127,6 +129,7 @@ class SettingsReadsEveryPropertyTest {
         assertThat(s.jolokiaEnabled()).as("no Jolokia unless asked for").isFalse();
         assertThat(s.jolokiaAllowOperations()).as("Jolokia stays read-only").isFalse();
         assertThat(s.imageFetchMaxUrls()).isEqualTo(8);
+        assertThat(s.openAiPassThroughExtraPaths()).as("nothing shared passes unless asked for").isEmpty();
     }
 
     @Test
