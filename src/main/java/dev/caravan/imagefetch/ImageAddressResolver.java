@@ -37,7 +37,8 @@ public final class ImageAddressResolver implements DnsResolver, AutoCloseable {
         }
     }
 
-    private static final int LOOKUP_THREADS = 8;
+    /** Enough that a few slow name servers do not stop every other image fetch; each waiting thread is idle. */
+    private static final int LOOKUP_THREADS = 32;
 
     private final Lookup lookup;
     private final boolean allowPrivate;

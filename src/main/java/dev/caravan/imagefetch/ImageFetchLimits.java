@@ -145,7 +145,7 @@ public final class ImageFetchLimits implements ExecChainHandler, AutoCloseable {
         }
 
         @Override
-        public void close() throws IOException {
+        public synchronized void close() throws IOException {
             if (stream != null) {
                 stream.close();
             } else {
