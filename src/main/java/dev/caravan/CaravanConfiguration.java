@@ -47,6 +47,8 @@ import dev.caravan.dialect.openai.OpenAiImagesStep;
 import dev.caravan.dialect.openai.OpenAiModelList;
 import dev.caravan.dialect.openai.OpenAiModels;
 import dev.caravan.dialect.openai.OpenAiPassThrough;
+import dev.caravan.dialect.openai.PassThroughPaths;
+import dev.caravan.imagefetch.ImageFetchClient;
 import dev.caravan.dialect.openai.OpenAiToGemini;
 import dev.caravan.dialect.openai.ThoughtSignatures;
 import dev.caravan.dialect.GeminiRequest;
@@ -447,7 +449,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
     private OpenAiModelList bindOpenAi(CamelContext context, Registry registry, ObjectMapper json, LongSupplier clock) {
         aliases.set(aliasesOf(settings));
         ThoughtSignatures signatures = new ThoughtSignatures();
-        ImageFetcher images = new CamelImageFetcher(context.createProducerTemplate(), "direct:openai-fetch-image");
+        ImageFetcher images = new CamelImageFetcher(context.createProducerTemplate(), "direct:openai-fetch-image",
+                settings.imageFetchMaxUrls());
         OpenAiToGemini toGemini = new OpenAiToGemini(json, aliases::get, images, signatures);
         GeminiToOpenAi fromGemini = new GeminiToOpenAi(json, signatures);
         OpenAiErrorDialect dialect = new OpenAiErrorDialect(json);
@@ -465,10 +468,34 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("openAiEmbeddings", new OpenAiEmbeddingsStep(json, new OpenAiEmbeddings()));
         String imageModel = settings.createImageModel().isEmpty() ? null : settings.createImageModel();
         registry.bind("openAiImages", new OpenAiImagesStep(json, new OpenAiImages(imageModel, Clock.systemUTC())));
-        registry.bind("openAiPassThrough", new OpenAiPassThrough(json));
-        registry.bind("imageUrlGuard", new ImageUrlGuard(settings.imageFetchAllowPrivate()));
-        registry.bind("imageDownload", new ImageDownload(settings.imageFetchMaxBytes()));
+        registry.bind("openAiPassThrough", new OpenAiPassThrough(json,
+                new PassThroughPaths(settings.openAiPassThroughExtraPaths())));
+        bindImageFetch(context, registry);
         return modelList;
+    }
+
+    /**
+     * The openai-fetch-image route's beans: the URL's form, then camel-http on an HttpClient that checks the address
+     * it connects to and holds every fetch to one deadline and one byte cap, then the body as inline data.
+     */
+    private void bindImageFetch(CamelContext context, Registry registry) {
+        ImageFetchClient client = new ImageFetchClient(java.net.InetAddress::getAllByName,
+                settings.imageFetchAllowPrivate(), settings.imageFetchTimeoutSeconds() * 1000L,
+                settings.imageFetchMaxBytes());
+        try {
+            // the pool, the lookup threads and the deadline timer go with the context
+            context.addService(new org.apache.camel.support.service.ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    client.close();
+                }
+            }, true, false);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot register the image fetch client's shutdown", e);
+        }
+        registry.bind("imageUrlGuard", new ImageUrlGuard());
+        registry.bind("imageFetchClient", client);
+        registry.bind("imageDownload", new ImageDownload(settings.imageFetchMaxBytes()));
     }
 
     /** Readiness (/observe/health): the port answers, the database answers and a key is usable. */

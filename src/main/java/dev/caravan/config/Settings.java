@@ -57,6 +57,8 @@ public final class Settings {
     private final int imageFetchMaxBytes;
     private final int imageFetchTimeoutSeconds;
     private final boolean imageFetchAllowPrivate;
+    private final int imageFetchMaxUrls;
+    private final List<String> openAiPassThroughExtraPaths;
     private final DatabaseType databaseType;
     private final String sqliteDatabase;
     private final String mysqlHost;
@@ -107,6 +109,10 @@ public final class Settings {
         imageFetchMaxBytes = r.integer("caravan.image-fetch-max-bytes", "IMAGE_FETCH_MAX_BYTES", 1024, Integer.MAX_VALUE);
         imageFetchTimeoutSeconds = r.integer("caravan.image-fetch-timeout-seconds", "IMAGE_FETCH_TIMEOUT_SECONDS", 1, 600);
         imageFetchAllowPrivate = r.bool("caravan.image-fetch-allow-private", "IMAGE_FETCH_ALLOW_PRIVATE");
+        imageFetchMaxUrls = r.integer("caravan.image-fetch-max-urls", "IMAGE_FETCH_MAX_URLS", 0, 1_000);
+        List<String> extraPaths = r.list("caravan.openai-pass-through-extra-paths", "OPENAI_PASS_THROUGH_EXTRA_PATHS");
+        openAiPassThroughExtraPaths = r.value("caravan.openai-pass-through-extra-paths",
+                "OPENAI_PASS_THROUGH_EXTRA_PATHS", raw -> parsePassThroughPaths(extraPaths));
         databaseType = r.value("caravan.database-type", "DATABASE_TYPE", DatabaseType::parse);
         sqliteDatabase = r.value("caravan.sqlite-database", "SQLITE_DATABASE", Settings::parseFileName);
         mysqlHost = r.string("caravan.mysql-host", "MYSQL_HOST");
@@ -173,10 +179,19 @@ public final class Settings {
     public int modelsCacheSeconds() { return modelsCacheSeconds; }
     /** The model /v1/images/generations uses when the client names none (empty: Google's default Imagen). */
     public String createImageModel() { return createImageModel; }
+    /** The most bytes of one fetched image URL. */
     public int imageFetchMaxBytes() { return imageFetchMaxBytes; }
+    /** The whole fetch of one image URL, from the name lookup to the last byte. */
     public int imageFetchTimeoutSeconds() { return imageFetchTimeoutSeconds; }
     /** Whether image URLs may point at loopback or private addresses (off: a client could probe the network). */
     public boolean imageFetchAllowPrivate() { return imageFetchAllowPrivate; }
+    /** The most http(s) image URLs one chat request may hold (0: none is fetched). */
+    public int imageFetchMaxUrls() { return imageFetchMaxUrls; }
+    /**
+     * Paths below /openai/v1/ that pass through besides chat/completions, embeddings and models, each with what is
+     * below it (e.g. "files"): endpoints whose objects every client of the pool shares.
+     */
+    public List<String> openAiPassThroughExtraPaths() { return openAiPassThroughExtraPaths; }
     public DatabaseType databaseType() { return databaseType; }
     /** The SQLite file (DATABASE_TYPE=sqlite), relative to the working directory unless absolute. */
     public String sqliteDatabase() { return sqliteDatabase; }
@@ -249,6 +264,20 @@ public final class Settings {
             budgets.put(e.getKey(), e.getValue().asInt());
         }
         return Collections.unmodifiableMap(budgets);
+    }
+
+    /**
+     * OPENAI_PASS_THROUGH_EXTRA_PATHS: a JSON array or comma list of paths below /openai/v1/ such as "files" or
+     * "images/generations"; segments of letters, digits, '.', '_' and '-', none starting with a dot.
+     */
+    private static List<String> parsePassThroughPaths(List<String> paths) {
+        for (String p : paths) {
+            String path = p.startsWith("/") ? p.substring(1) : p;
+            if (!path.matches("[A-Za-z0-9_-][A-Za-z0-9._-]*(/[A-Za-z0-9_-][A-Za-z0-9._-]*)*")) {
+                throw new IllegalArgumentException("expected paths below /openai/v1/ such as [\"files\", \"batches\"]");
+            }
+        }
+        return paths.stream().map(p -> p.startsWith("/") ? p.substring(1) : p).distinct().toList();
     }
 
     /** SQLITE_DATABASE: a file name; a JDBC URL or SQLite's options in it would change what is opened. */

@@ -38,6 +38,8 @@ class SettingsReadsEveryPropertyTest {
         p.setProperty("caravan.image-fetch-max-bytes", "4096");
         p.setProperty("caravan.image-fetch-timeout-seconds", "3");
         p.setProperty("caravan.image-fetch-allow-private", "true");
+        p.setProperty("caravan.image-fetch-max-urls", "3");
+        p.setProperty("caravan.openai-pass-through-extra-paths", "[\"files\", \"/batches\", \"images/generations\"]");
         p.setProperty("caravan.database-type", "mysql");
         p.setProperty("caravan.sqlite-database", "/var/lib/caravan/c.db");
         p.setProperty("caravan.mysql-host", "db.internal");
@@ -83,6 +85,8 @@ class SettingsReadsEveryPropertyTest {
         assertThat(s.imageFetchMaxBytes()).isEqualTo(4096);
         assertThat(s.imageFetchTimeoutSeconds()).isEqualTo(3);
         assertThat(s.imageFetchAllowPrivate()).isTrue();
+        assertThat(s.imageFetchMaxUrls()).isEqualTo(3);
+        assertThat(s.openAiPassThroughExtraPaths()).containsExactly("files", "batches", "images/generations");
         assertThat(s.databaseType()).isEqualTo(DatabaseType.MYSQL);
         assertThat(s.sqliteDatabase()).isEqualTo("/var/lib/caravan/c.db");
         assertThat(s.mysqlHost()).isEqualTo("db.internal");
@@ -128,6 +132,8 @@ class SettingsReadsEveryPropertyTest {
         assertThat(s.baseUrl()).hasToString("https://generativelanguage.googleapis.com/v1beta");
         assertThat(s.jolokiaEnabled()).as("no Jolokia unless asked for").isFalse();
         assertThat(s.jolokiaAllowOperations()).as("Jolokia stays read-only").isFalse();
+        assertThat(s.imageFetchMaxUrls()).isEqualTo(8);
+        assertThat(s.openAiPassThroughExtraPaths()).as("nothing shared passes unless asked for").isEmpty();
     }
 
     @Test

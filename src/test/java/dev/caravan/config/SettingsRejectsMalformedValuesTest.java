@@ -49,6 +49,10 @@ class SettingsRejectsMalformedValuesTest {
             "caravan.check-interval-hours        | CHECK_INTERVAL_HOURS      | 1.5",
             "caravan.test-model                  | TEST_MODEL                | models/../x",
             "caravan.create-image-model          | CREATE_IMAGE_MODEL        | imagen 4",
+            "caravan.image-fetch-max-urls        | IMAGE_FETCH_MAX_URLS      | -1",
+            "caravan.image-fetch-max-urls        | IMAGE_FETCH_MAX_URLS      | many",
+            "caravan.openai-pass-through-extra-paths | OPENAI_PASS_THROUGH_EXTRA_PATHS | ../v1beta/files",
+            "caravan.openai-pass-through-extra-paths | OPENAI_PASS_THROUGH_EXTRA_PATHS | files?x=1",
     })
     void namesTheVariableAndShowsTheValueWhenASettingIsMalformed(String property, String variable, String raw) {
         InvalidSettingException e = catchThrowableOfType(InvalidSettingException.class,

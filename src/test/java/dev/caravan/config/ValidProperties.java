@@ -41,6 +41,8 @@ final class ValidProperties {
         p.setProperty("caravan.image-fetch-max-bytes", "20971520");
         p.setProperty("caravan.image-fetch-timeout-seconds", "10");
         p.setProperty("caravan.image-fetch-allow-private", "false");
+        p.setProperty("caravan.image-fetch-max-urls", "8");
+        p.setProperty("caravan.openai-pass-through-extra-paths", "");
         p.setProperty("caravan.safety-settings", "");
         p.setProperty("caravan.proxies", "");
         p.setProperty("caravan.database-type", "sqlite");

@@ -97,9 +97,41 @@ final class ContentParts {
         try {
             return images.fetch(url).toPart();
         } catch (ImageFetchException e) {
-            throw new InvalidOpenAiRequest("Could not fetch the image at " + path + ".image_url.url: "
-                    + e.getMessage(), path + ".image_url.url");
+            // one message whatever went wrong: what answered where is not the client's to learn
+            throw new InvalidOpenAiRequest("The image at " + path + ".image_url.url " + ImageFetcher.NOT_FETCHED,
+                    path + ".image_url.url");
         }
+    }
+
+    /**
+     * Refuses a conversation with more http(s) image URLs than the fetcher takes in one request, before any is
+     * fetched: each fetch may take the whole time budget and the whole byte cap.
+     */
+    void requireFetchableImageCount(JsonNode messages) {
+        int max = images.maxPerRequest();
+        int urls = 0;
+        for (JsonNode message : messages) {
+            JsonNode content = Json.field(message, "content");
+            if (content == null || !content.isArray()) {
+                continue;
+            }
+            for (JsonNode part : content) {
+                if (isImageUrl(part) && ++urls > max) {
+                    throw new InvalidOpenAiRequest("messages hold more than " + max + " http(s) image URLs; send"
+                            + " the others as data URLs", "messages");
+                }
+            }
+        }
+    }
+
+    private static boolean isImageUrl(JsonNode part) {
+        if (!part.isObject() || !"image_url".equals(part.path("type").asText(null))) {
+            return false;
+        }
+        JsonNode imageUrl = part.get("image_url");
+        String url = imageUrl == null ? "" : imageUrl.isTextual() ? imageUrl.asText() : imageUrl.path("url").asText("");
+        String lower = url.toLowerCase(Locale.ROOT);
+        return lower.startsWith("http://") || lower.startsWith("https://");
     }
 
     private static ObjectNode audio(JsonNode part, String path) {

@@ -3,8 +3,9 @@ package dev.caravan.dialect.openai;
 import dev.caravan.errors.ClientError;
 
 /**
- * Why an {@link ImageFetcher} could not turn an image URL into bytes, in words fit for the client (timeout, too
- * large, refused address, not an image). Immutable; thread-safe.
+ * Why an image URL could not be turned into bytes (timeout, too large, refused address, not an image). Inside the
+ * fetch route the message says what happened, for the debug log; what reaches the client is only
+ * {@link ImageFetcher#NOT_FETCHED}. Immutable; thread-safe.
  */
 public final class ImageFetchException extends ClientError {
 
@@ -12,7 +13,7 @@ public final class ImageFetchException extends ClientError {
         this(message, null);
     }
 
-    /** A 400 about the image URLs of the messages; {@code cause} is for the log only. */
+    /** A 400 about the image URLs of the messages; {@code cause} is for the debug log only. */
     public ImageFetchException(String message, Throwable cause) {
         super(400, "INVALID_ARGUMENT", message, "messages", cause);
     }

@@ -1,26 +1,19 @@
 package dev.caravan.dialect.openai;
 
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
+import java.util.Locale;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
 /**
- * Checks an image URL from a chat message before the gateway fetches it: http(s) only, and never an address on
- * this machine or a private network (unless an operator allows it), so a client cannot make the gateway probe
- * what sits behind it. Sets the URL for the http endpoint that fetches it. Thread-safe.
+ * Checks the form of an image URL from a chat message before the gateway fetches it: an absolute http(s) URL with
+ * a host and no credentials. Which addresses the host may have is checked where the connection is made
+ * ({@link dev.caravan.imagefetch.ImageAddressResolver}), so that the address checked is the address connected to.
+ * Sets the URL for the http endpoint that fetches it, and nothing else of the client's request. Thread-safe.
  */
 public final class ImageUrlGuard implements Processor {
-
-    private final boolean allowPrivate;
-
-    public ImageUrlGuard(boolean allowPrivate) {
-        this.allowPrivate = allowPrivate;
-    }
 
     @Override
     public void process(Exchange exchange) {
@@ -28,48 +21,20 @@ public final class ImageUrlGuard implements Processor {
         String url = msg.getBody(String.class);
         URI uri;
         try {
-            uri = URI.create(url);
-        } catch (RuntimeException e) {
-            throw new ImageFetchException("Invalid image URL");
+            uri = new URI(url);
+        } catch (Exception e) {
+            throw new ImageFetchException("not a valid URL");
         }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-            throw new ImageFetchException("Image URLs must be http(s) or data: URLs");
+            throw new ImageFetchException("not an absolute http(s) URL with a host");
         }
-        if (!allowPrivate) {
-            refusePrivate(uri.getHost());
+        if (uri.getRawUserInfo() != null) {
+            throw new ImageFetchException("credentials in the URL");
         }
         msg.getHeaders().clear();
-        msg.setHeader(Exchange.HTTP_URI, url);
+        msg.setHeader(Exchange.HTTP_URI, uri.toASCIIString());
         msg.setHeader(Exchange.HTTP_METHOD, "GET");
         msg.setBody(null);
-    }
-
-    static void refusePrivate(String host) {
-        InetAddress[] addresses;
-        try {
-            addresses = InetAddress.getAllByName(host);
-        } catch (UnknownHostException e) {
-            throw new ImageFetchException("Cannot resolve the image host " + host);
-        }
-        for (InetAddress a : addresses) {
-            if (isPrivate(a)) {
-                throw new ImageFetchException("Image URLs on private or local addresses are refused");
-            }
-        }
-    }
-
-    static boolean isPrivate(InetAddress a) {
-        if (a.isLoopbackAddress() || a.isAnyLocalAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress()
-                || a.isMulticastAddress()) {
-            return true;
-        }
-        byte[] b = a.getAddress();
-        if (a instanceof Inet6Address) {
-            // unique local addresses fc00::/7
-            return (b[0] & 0xfe) == 0xfc;
-        }
-        // carrier-grade NAT 100.64.0.0/10
-        return (b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64;
     }
 }

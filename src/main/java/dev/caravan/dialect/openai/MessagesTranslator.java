@@ -46,6 +46,7 @@ final class MessagesTranslator {
         if (messages.isEmpty()) {
             throw new InvalidOpenAiRequest("messages must not be empty", "messages");
         }
+        parts.requireFetchableImageCount(messages);
         Turns turns = new Turns(model);
         for (int i = 0; i < messages.size(); i++) {
             turns.add(messages.get(i), "messages[" + i + "]");

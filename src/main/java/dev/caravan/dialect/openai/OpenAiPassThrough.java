@@ -17,8 +17,8 @@ import org.apache.camel.Processor;
 
 /**
  * {@code /openai/v1/…}: forwards to Google's own OpenAI-compatible surface ({@code {BASE_URL}/openai/…}) with the
- * client's body verbatim and a pool key as Bearer, through the same key pool and failover as every call.
- * Thread-safe.
+ * client's body verbatim and a pool key as Bearer, through the same key pool and failover as every call. Only what
+ * {@link PassThroughPaths} allows passes; the rest is a 404, as for a path Caravan does not serve. Thread-safe.
  */
 public final class OpenAiPassThrough implements Processor {
 
@@ -27,9 +27,11 @@ public final class OpenAiPassThrough implements Processor {
     private static final Pattern PATH = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*(/[A-Za-z0-9_-][A-Za-z0-9._-]*)*");
 
     private final ObjectMapper json;
+    private final PassThroughPaths allowed;
 
-    public OpenAiPassThrough(ObjectMapper json) {
+    public OpenAiPassThrough(ObjectMapper json, PassThroughPaths allowed) {
         this.json = json;
+        this.allowed = allowed;
     }
 
     @Override
@@ -37,10 +39,16 @@ public final class OpenAiPassThrough implements Processor {
         Message in = exchange.getMessage();
         String path = in.getHeader(Exchange.HTTP_PATH, String.class);
         if (path == null || !path.startsWith(PREFIX) || !PATH.matcher(path.substring(PREFIX.length())).matches()) {
-            throw new ClientError(404, "NOT_FOUND", "No such endpoint: " + path);
+            throw new ClientError(404, "NOT_FOUND", "No such endpoint");
         }
-        String upstreamPath = "/openai/" + path.substring(PREFIX.length());
-        if (IncomingRequest.method(in) == HttpMethod.GET) {
+        String below = path.substring(PREFIX.length());
+        HttpMethod method = IncomingRequest.method(in);
+        if (!allowed.allows(method.name(), below)) {
+            // as OpenAI words an unknown endpoint; the path matched the plain segments above, so it is safe to echo
+            throw new ClientError(404, "NOT_FOUND", "Invalid URL (" + method.name() + " " + path + ")");
+        }
+        String upstreamPath = "/openai/" + below;
+        if (method == HttpMethod.GET) {
             Upstream.call(in, null, "GET", upstreamPath, null);
             return;
         }

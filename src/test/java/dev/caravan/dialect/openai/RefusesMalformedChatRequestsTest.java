@@ -51,7 +51,7 @@ class RefusesMalformedChatRequestsTest {
                         "messages[0].content[0].image_url.url", "must be a data URL or an http(s) URL"),
                 arguments("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\","
                                 + "\"image_url\":{\"url\":\"https://gone.example/x.png\"}}]}]}",
-                        "messages[0].content[0].image_url.url", "Could not fetch the image"),
+                        "messages[0].content[0].image_url.url", "could not be fetched"),
                 arguments("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\","
                                 + "\"image_url\":{\"url\":\"data:;base64,AAAA\"}}]}]}",
                         "messages[0].content[0].image_url.url", "without a MIME type"),
