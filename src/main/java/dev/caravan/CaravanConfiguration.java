@@ -95,7 +95,9 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import dev.caravan.ops.CaravanHealthCheck;
+import dev.caravan.ops.ObserveInfo;
 import io.vertx.ext.web.handler.BodyHandler;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.support.TempDirHelper;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -288,13 +290,22 @@ public final class CaravanConfiguration implements CamelConfiguration {
 
     /**
      * Opens the main port once every route has started: the aliases and the edge's own answers go on the router
-     * first.
+     * first, Caravan's /observe/info on the management port.
      *
      * @return the port bound
      * @throws IllegalStateException when the port cannot be bound
      */
     public int serve(CamelContext context) {
         new HttpEdge(edgeAnswers).install(httpServer.router());
+        ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
+        if (management != null) {
+            VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
+                    VertxPlatformHttpRouter.getRouterNameFromPort(management.getPort()));
+            if (router != null) {
+                router.route(management.getInfoPath()).method(io.vertx.core.http.HttpMethod.GET)
+                        .handler(new ObserveInfo(context, new ObjectMapper()));
+            }
+        }
         return httpServer.open();
     }
 
