@@ -113,6 +113,32 @@ class ClosesConnectionsThatStallTest {
     }
 
     @Test
+    void keepsAPipelinedRequestWaitingBehindASlowAnswer() throws Exception {
+        List<String> events = IntStream.range(0, 2).mapToObj(i -> GoogleBodies.sseEvent("part " + i)).toList();
+        gateway.stub().answer(r -> r.path().endsWith(":streamGenerateContent")
+                ? new StubGemini.Paced("text/event-stream", events, List.of(Duration.ZERO, Duration.ofSeconds(6)), false)
+                : new StubGemini.Json(200, GoogleBodies.generateContent("second")));
+        String body = Gateway.prompt("think hard");
+        String head = " HTTP/1.1\r\nHost: 127.0.0.1\r\nx-goog-api-key: " + Gateway.TOKEN
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n";
+
+        try (RawHttp c = RawHttp.connect(gateway.caravan().port(), 20_000)) {
+            // both requests at once: the second waits, whole, behind a first answer that is silent for 6 s
+            c.send("POST /v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse" + head + body
+                    + "POST " + GEMINI + head + body);
+
+            RawHttp.Answer first = c.read();
+            RawHttp.Answer second = c.read();
+
+            assertThat(first.status()).isEqualTo(200);
+            assertThat(first.body()).isEqualTo(String.join("", events));
+            assertThat(second.status()).isEqualTo(200);
+            assertThat(second.body()).contains("second");
+        }
+        assertThat(gateway.stub().received()).hasSize(2);
+    }
+
+    @Test
     void servesAClientThatIsMerelySlowerThanUsual() throws Exception {
         String body = Gateway.prompt("hi");
         ScheduledExecutorService client = Executors.newSingleThreadScheduledExecutor();

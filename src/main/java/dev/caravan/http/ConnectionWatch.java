@@ -79,16 +79,17 @@ final class ConnectionWatch {
                 TimeUnit.NANOSECONDS);
     }
 
-    /** The moment this connection is too slow, or 0 while an answer is owed. */
+    /** The moment this connection is too slow, or 0 while an answer is owed and no body is arriving. */
     private long deadline() {
         if (readingBody) {
             return lastByte + readNanos;
         }
+        if (owed > 0) {
+            // a pipelined head may wait, undecoded, until this answer is out: its clock starts then
+            return 0;
+        }
         if (headStarted != 0) {
             return headStarted + headerNanos;
-        }
-        if (owed > 0) {
-            return 0;
         }
         return waitingSince + (fresh ? headerNanos : idleNanos);
     }
@@ -190,6 +191,9 @@ final class ConnectionWatch {
             }
             if (owed == 0) {
                 waitingSince = System.nanoTime();
+                if (headStarted != 0) {
+                    headStarted = waitingSince;
+                }
             }
         }
     }
