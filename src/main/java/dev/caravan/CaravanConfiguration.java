@@ -120,11 +120,12 @@ public final class CaravanConfiguration implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(CaravanConfiguration.class);
 
     /**
-     * Properties that a row of the settings table cannot override: the database's own (needed to read the table)
-     * and those Camel applies before the table can be read (the HTTP server's, the operators' route folder).
+     * Properties that a row of the settings table cannot override: the database's own (needed to read the table),
+     * those the HTTP server is built with once, and those Camel applies before the table can be read (the
+     * operators' route folder).
      */
     static final Set<String> START_ONLY = Set.of("caravan.port", "caravan.max-body-bytes",
-            // the HTTP server is built once, with these, before it serves anything
+            // the HTTP server is built with these once, before it serves anything
             "caravan.http-header-timeout-seconds", "caravan.http-read-timeout-seconds", "caravan.http-idle-timeout-seconds",
             "caravan.shutdown-timeout-seconds", "caravan.database-type",
             "caravan.sqlite-database", "caravan.mysql-host", "caravan.mysql-port", "caravan.mysql-user",
@@ -352,8 +353,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
 
     /** The admin page and its JSON API (routes/admin.camel.yaml); the access check, which the HTTP edge asks too. */
     private AdminAccess bindAdmin(CamelContext context, Registry registry, ObjectMapper json, LongSupplier clock,
-                           UpstreamErrorClassifier classifier, AdminCredential adminToken, LoginThrottle throttle,
-                           SecretRedactor redactor) {
+                                  UpstreamErrorClassifier classifier, AdminCredential adminToken, LoginThrottle throttle,
+                                  SecretRedactor redactor) {
         AdminSessions sessions = new AdminSessions(clock);
         registry.bind("adminErrors", new AdminErrors(json));
         registry.bind("adminFiles", new AdminFiles());
