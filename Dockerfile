@@ -21,7 +21,8 @@ USER caravan
 RUN AUTH_TOKEN=training SQLITE_DATABASE=/tmp/training.db sh -c \
       'java -XX:ArchiveClassesAtExit=/app/caravan.jsa -jar caravan.jar & pid=$!; sleep 15; kill $pid; wait $pid; true' \
     && rm -f /tmp/training.db*
-EXPOSE 8000 9876
+# The API; the management port (9876) listens on the container's loopback unless MANAGEMENT_HOST says otherwise
+EXPOSE 8000
 # UP only when the port is bound, the database answers and a key is usable
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD bash -c 'exec 3<>/dev/tcp/127.0.0.1/${MANAGEMENT_PORT:-9876} && printf "GET /observe/health HTTP/1.0\r\n\r\n" >&3 && grep -q UP <&3'

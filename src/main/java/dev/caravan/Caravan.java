@@ -3,7 +3,6 @@ package dev.caravan;
 import java.util.Properties;
 
 import dev.caravan.config.InvalidSettingException;
-import dev.caravan.http.HttpEdge;
 import dev.caravan.routes.BrokenRouteFileException;
 import dev.caravan.routes.CustomRoutesFolder;
 import dev.caravan.routes.RouteFiles;
@@ -169,12 +168,15 @@ public final class Caravan {
                 .map(Throwable.class::cast).orElse(failure);
     }
 
+    /** Every route has started: now, and not before, the main port opens. */
     private void announce(CamelContext context) {
         int port = configuration.settings().port();
-        boundPort = new HttpEdge().install(context, port);
-        if (boundPort <= 0) {
+        try {
+            boundPort = configuration.serve(context);
+        } catch (IllegalStateException e) {
             bindFailed = true;
-            LOG.error("Caravan could not listen on port {}: is another process using it? Set PORT to another port.", port);
+            LOG.error("Caravan could not listen on port {}: is another process using it? Set PORT to another port. ({})",
+                    port, e.getMessage());
             main.completed();
             return;
         }

@@ -53,6 +53,10 @@ import dev.caravan.dialect.openai.OpenAiToGemini;
 import dev.caravan.dialect.openai.ThoughtSignatures;
 import dev.caravan.dialect.GeminiRequest;
 import dev.caravan.http.ElasticWorkerPool;
+import dev.caravan.http.BodyLimits;
+import dev.caravan.http.CaravanHttpServer;
+import dev.caravan.http.DrainAtShutdown;
+import dev.caravan.http.EdgeAnswers;
 import dev.caravan.http.HttpEdge;
 import dev.caravan.http.CaravanHeaders;
 import dev.caravan.http.RequestArrival;
@@ -99,6 +103,10 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import dev.caravan.ops.CaravanHealthCheck;
+import dev.caravan.ops.ObserveInfo;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.support.TempDirHelper;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.CamelContext;
@@ -120,10 +128,14 @@ public final class CaravanConfiguration implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(CaravanConfiguration.class);
 
     /**
-     * Properties that a row of the settings table cannot override: the database's own (needed to read the table)
-     * and those Camel applies before the table can be read (the HTTP server's, the operators' route folder).
+     * Properties that a row of the settings table cannot override: the database's own (needed to read the table),
+     * those the HTTP server is built with once, and those Camel applies before the table can be read (the
+     * operators' route folder).
      */
-    static final Set<String> START_ONLY = Set.of("caravan.port", "caravan.max-body-bytes", "caravan.database-type",
+    static final Set<String> START_ONLY = Set.of("caravan.port", "caravan.max-body-bytes",
+            // the HTTP server is built with these once, before it serves anything
+            "caravan.http-header-timeout-seconds", "caravan.http-read-timeout-seconds", "caravan.http-idle-timeout-seconds",
+            "caravan.shutdown-timeout-seconds", "caravan.database-type",
             "caravan.sqlite-database", "caravan.mysql-host", "caravan.mysql-port", "caravan.mysql-user",
             "caravan.mysql-password", "caravan.mysql-database", "caravan.custom-routes-dir",
             // what the management server exposes is settled before the table is read, and a row must not open it
@@ -138,6 +150,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
     private KeyStateStore keyStateStore;
     private RequestLog requestLog;
     private RuntimeSettings runtime;
+    private CaravanHttpServer httpServer;
+    private EdgeAnswers edgeAnswers;
     private ApiKeyStore apiKeyStore;
     private KeyFingerprint fingerprints;
     private FingerprintMigration fingerprintMigration;
@@ -266,8 +280,63 @@ public final class CaravanConfiguration implements CamelConfiguration {
         });
         // one throttle for every place that takes the admin token, so no door guesses faster than another
         GuessThrottle adminThrottle = GuessThrottle.admin(clock);
-        bindAdmin(context, registry, json, clock, classifier, adminToken, adminThrottle, redactor);
+        AdminAccess adminAccess = bindAdmin(context, registry, json, clock, classifier, adminToken, adminThrottle, redactor);
         guardManagement(context, registry, adminToken, adminThrottle);
+        httpServer = createHttpServer(context, vertx, tokenVerifier, adminAccess);
+    }
+
+    /**
+     * The main port's server (camel.server.enabled = false: this one replaces Camel's), its router bound now for the
+     * routes to find; it listens once {@link #serve} is called. At the first sign of a stop it drains, before any
+     * route stops.
+     */
+    private CaravanHttpServer createHttpServer(CamelContext context, Vertx vertx, TokenVerifier tokens, AdminAccess admin) {
+        edgeAnswers = new EdgeAnswers(context);
+        BodyLimits bodies = new BodyLimits(bodyHandler(context, settings.maxBodyBytes()),
+                bodyHandler(context, BodyLimits.LOGIN_MAX_BODY_BYTES), tokens::isAllowed, admin::authenticated);
+        CaravanHttpServer server = new CaravanHttpServer(context, vertx, new CaravanHttpServer.Options(settings.port(),
+                java.time.Duration.ofSeconds(settings.httpHeaderTimeoutSeconds()),
+                java.time.Duration.ofSeconds(settings.httpReadTimeoutSeconds()),
+                java.time.Duration.ofSeconds(settings.httpIdleTimeoutSeconds())), edgeAnswers, bodies);
+        try {
+            context.addService(server, true, false);
+            context.getManagementStrategy().addEventNotifier(
+                    new DrainAtShutdown(server, java.time.Duration.ofSeconds(settings.shutdownTimeoutSeconds())));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot register the HTTP server", e);
+        }
+        return server;
+    }
+
+    /** A body handler as platform-http's own (uploads to a temporary folder, forms merged), with {@code limit}. */
+    private static BodyHandler bodyHandler(CamelContext context, long limit) {
+        return BodyHandler.create()
+                .setBodyLimit(limit)
+                .setUploadsDirectory(TempDirHelper.resolveTempDir(context, null, "${java.io.tmpdir}/camel/camel-tmp-#uuid#/"))
+                .setDeleteUploadedFilesOnEnd(true)
+                .setMergeFormAttributes(true)
+                .setPreallocateBodyBuffer(true);
+    }
+
+    /**
+     * Opens the main port once every route has started: the aliases and the edge's own answers go on the router
+     * first, Caravan's /observe/info on the management port.
+     *
+     * @return the port bound
+     * @throws IllegalStateException when the port cannot be bound
+     */
+    public int serve(CamelContext context) {
+        new HttpEdge(edgeAnswers).install(httpServer.router());
+        ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
+        if (management != null) {
+            VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
+                    VertxPlatformHttpRouter.getRouterNameFromPort(management.getPort()));
+            if (router != null) {
+                router.route(management.getInfoPath()).method(io.vertx.core.http.HttpMethod.GET)
+                        .handler(new ObserveInfo(context, new ObjectMapper()));
+            }
+        }
+        return httpServer.open();
     }
 
     /**
@@ -311,21 +380,23 @@ public final class CaravanConfiguration implements CamelConfiguration {
         }
     }
 
-    /** The admin page and its JSON API (routes/admin.camel.yaml). */
-    private void bindAdmin(CamelContext context, Registry registry, ObjectMapper json, LongSupplier clock,
-                           UpstreamErrorClassifier classifier, AdminCredential adminToken, GuessThrottle throttle,
-                           SecretRedactor redactor) {
+    /** The admin page and its JSON API (routes/admin.camel.yaml); the access check, which the HTTP edge asks too. */
+    private AdminAccess bindAdmin(CamelContext context, Registry registry, ObjectMapper json, LongSupplier clock,
+                                  UpstreamErrorClassifier classifier, AdminCredential adminToken, GuessThrottle throttle,
+                                  SecretRedactor redactor) {
         AdminSessions sessions = new AdminSessions(clock);
         registry.bind("adminErrors", new AdminErrors(json));
         registry.bind("adminFiles", new AdminFiles());
         registry.bind("adminMethods", new AdminMethods());
-        registry.bind("adminAccess", new AdminAccess(sessions, throttle, adminToken, json));
+        AdminAccess access = new AdminAccess(sessions, throttle, adminToken, json);
+        registry.bind("adminAccess", access);
         registry.bind("adminDashboard", new AdminDashboard(dataSource, pool, requestLog, json, clock));
         registry.bind("adminKeys", new AdminKeys(pool, apiKeyStore, new KeyExtractor(), json, clock));
         registry.bind("adminKeyCheck", new AdminKeyCheck(pool, classifier, json, clock));
         registry.bind("adminSettings", new AdminSettings(runtime, settingsStore, environmentProperties,
                 effectiveProperties, context.getPropertiesComponent(), sessions, json, fingerprints));
         registry.bind("adminLogs", new AdminLogs(dataSource, redactor, json));
+        return access;
     }
 
     /** The client tokens and the admin token: every secret a text could echo. */

@@ -63,6 +63,19 @@ public final class AdminAccess implements Processor {
         exchange.setProperty(SESSION, s);
     }
 
+    /**
+     * Whether a request carries the admin token as {@code Authorization: Bearer} or the cookie of a live session;
+     * nothing is counted or refused here (the HTTP edge asks, to know whether to read a body at all; {@link #process}
+     * decides and throttles).
+     */
+    public boolean authenticated(HttpServerRequest req) {
+        String bearer = bearer(req.getHeader("Authorization"));
+        if (bearer != null) {
+            return credential.matches(bearer);
+        }
+        return sessions.find(cookie(req.getHeader("Cookie"))) != null;
+    }
+
     /** {@code POST /admin/api/login} with {@code {"token": AUTH_TOKEN}}: starts a session. */
     public void login(Exchange exchange) throws Exception {
         HttpServerRequest req = request(exchange);

@@ -43,6 +43,10 @@ public final class Settings {
     private final long maxBodyBytes;
     private final int workerPoolSize;
     private final int upstreamPoolSize;
+    private final int httpHeaderTimeoutSeconds;
+    private final int httpReadTimeoutSeconds;
+    private final int httpIdleTimeoutSeconds;
+    private final int shutdownTimeoutSeconds;
     private final int throttleCooldownSeconds;
     private final int unavailableModelHours;
     private final List<String> searchModels;
@@ -93,6 +97,10 @@ public final class Settings {
         maxBodyBytes = r.integer("caravan.max-body-bytes", "MAX_BODY_SIZE", 1024, Integer.MAX_VALUE);
         workerPoolSize = r.integer("caravan.worker-pool-size", "WORKER_POOL_SIZE", 4, 100_000);
         upstreamPoolSize = r.integer("caravan.upstream-pool-size", "UPSTREAM_POOL_SIZE", 1, 100_000);
+        httpHeaderTimeoutSeconds = r.integer("caravan.http-header-timeout-seconds", "HTTP_HEADER_TIMEOUT_SECONDS", 1, 3_600);
+        httpReadTimeoutSeconds = r.integer("caravan.http-read-timeout-seconds", "HTTP_READ_TIMEOUT_SECONDS", 1, 3_600);
+        httpIdleTimeoutSeconds = r.integer("caravan.http-idle-timeout-seconds", "HTTP_IDLE_TIMEOUT_SECONDS", 1, 86_400);
+        shutdownTimeoutSeconds = r.integer("caravan.shutdown-timeout-seconds", "SHUTDOWN_TIMEOUT_SECONDS", 0, 3_600);
         throttleCooldownSeconds = r.integer("caravan.throttle-cooldown-seconds", "THROTTLE_COOLDOWN_SECONDS", 0, 10);
         unavailableModelHours = r.integer("caravan.unavailable-model-hours", "UNAVAILABLE_MODEL_HOURS", 1, 24 * 365);
         searchModels = r.list("caravan.search-models", "SEARCH_MODELS");
@@ -162,6 +170,14 @@ public final class Settings {
     public long maxBodyBytes() { return maxBodyBytes; }
     public int workerPoolSize() { return workerPoolSize; }
     public int upstreamPoolSize() { return upstreamPoolSize; }
+    /** Seconds a client has to send a whole request head, from its first byte (or from connecting). */
+    public int httpHeaderTimeoutSeconds() { return httpHeaderTimeoutSeconds; }
+    /** The longest silence while a request body arrives. */
+    public int httpReadTimeoutSeconds() { return httpReadTimeoutSeconds; }
+    /** How long a kept-alive connection may wait for its next request; never counted while an answer is written. */
+    public int httpIdleTimeoutSeconds() { return httpIdleTimeoutSeconds; }
+    /** Seconds a shutdown lets the requests in flight finish before it cuts them. */
+    public int shutdownTimeoutSeconds() { return shutdownTimeoutSeconds; }
     public int throttleCooldownSeconds() { return throttleCooldownSeconds; }
     public int unavailableModelHours() { return unavailableModelHours; }
     public List<String> searchModels() { return searchModels; }

@@ -26,6 +26,10 @@ class SettingsReadsEveryPropertyTest {
         p.setProperty("caravan.max-body-bytes", "2048");
         p.setProperty("caravan.worker-pool-size", "64");
         p.setProperty("caravan.upstream-pool-size", "32");
+        p.setProperty("caravan.http-header-timeout-seconds", "7");
+        p.setProperty("caravan.http-read-timeout-seconds", "8");
+        p.setProperty("caravan.http-idle-timeout-seconds", "9");
+        p.setProperty("caravan.shutdown-timeout-seconds", "11");
         p.setProperty("caravan.throttle-cooldown-seconds", "2");
         p.setProperty("caravan.unavailable-model-hours", "48");
         p.setProperty("caravan.search-models", "[\"gemini-2.5-pro\"]");
@@ -71,6 +75,10 @@ class SettingsReadsEveryPropertyTest {
         assertThat(s.maxBodyBytes()).isEqualTo(2048);
         assertThat(s.workerPoolSize()).isEqualTo(64);
         assertThat(s.upstreamPoolSize()).isEqualTo(32);
+        assertThat(s.httpHeaderTimeoutSeconds()).isEqualTo(7);
+        assertThat(s.httpReadTimeoutSeconds()).isEqualTo(8);
+        assertThat(s.httpIdleTimeoutSeconds()).isEqualTo(9);
+        assertThat(s.shutdownTimeoutSeconds()).isEqualTo(11);
         assertThat(s.throttleCooldownSeconds()).isEqualTo(2);
         assertThat(s.unavailableModelHours()).isEqualTo(48);
         assertThat(s.searchModels()).containsExactly("gemini-2.5-pro");

@@ -29,6 +29,10 @@ final class ValidProperties {
         p.setProperty("caravan.max-body-bytes", "20971520");
         p.setProperty("caravan.worker-pool-size", "1024");
         p.setProperty("caravan.upstream-pool-size", "512");
+        p.setProperty("caravan.http-header-timeout-seconds", "20");
+        p.setProperty("caravan.http-read-timeout-seconds", "60");
+        p.setProperty("caravan.http-idle-timeout-seconds", "120");
+        p.setProperty("caravan.shutdown-timeout-seconds", "20");
         p.setProperty("caravan.throttle-cooldown-seconds", "5");
         p.setProperty("caravan.unavailable-model-hours", "24");
         p.setProperty("caravan.search-models", "[\"gemini-2.5-flash\"]");

@@ -191,10 +191,15 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
 
     /** Starts the gateway again on the same database and settings (on a new port), as after a restart. */
     public void restart() throws Exception {
+        restartOn(freePort());
+    }
+
+    /** Starts the gateway again on the same database and settings, on {@code port} (a test may dial it meanwhile). */
+    public void restartOn(int port) throws Exception {
         stop();
         Properties p = new Properties();
         p.putAll(properties);
-        p.setProperty("caravan.port", String.valueOf(freePort()));
+        p.setProperty("caravan.port", String.valueOf(port));
         properties = p;
         caravan = new Caravan(p).start();
     }

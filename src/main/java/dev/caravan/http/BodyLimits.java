@@ -1,0 +1,111 @@
+package dev.caravan.http;
+
+import java.util.function.Predicate;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * How much of a request body the main port reads, decided from the request's head before a byte of the body is
+ * buffered. MAX_BODY_SIZE exists for generateContent calls with large inline images; a client that has not shown a
+ * valid credential gets none of it:
+ * <ul>
+ *   <li>the API ({@code /v1beta/}, {@code /v1/}, {@code /openai/}): with a valid client token in its headers or
+ *       query, up to MAX_BODY_SIZE; without one, the body is not read at all: the route answers 401 from the head
+ *       alone (through the same token check, throttle and log row as any 401) and the connection is closed;</li>
+ *   <li>the admin login: {@value #LOGIN_MAX_BODY_BYTES} bytes, far more than {@code {"token": "..."}} needs;</li>
+ *   <li>the rest of the admin API: up to MAX_BODY_SIZE with the admin token or a session, otherwise not read;</li>
+ *   <li>any other path (the operators' own routes): up to MAX_BODY_SIZE, as before.</li>
+ * </ul>
+ * It takes the place of platform-http's body handler on every route. Thread-safe.
+ */
+public final class BodyLimits implements Handler<RoutingContext> {
+
+    /** The admin login's whole body is one token in JSON. */
+    public static final int LOGIN_MAX_BODY_BYTES = 16 * 1024;
+    static final String LOGIN_PATH = "/admin/api/login";
+
+    private final BodyHandler full;
+    private final BodyHandler login;
+    private final Predicate<String> clientToken;
+    private final Predicate<HttpServerRequest> admin;
+
+    /**
+     * @param full        platform-http's body handler with MAX_BODY_SIZE (Camel's settings for uploads and forms)
+     * @param login       the same with the login's limit
+     * @param clientToken whether a token is an allowed client token (as the routes' token check decides)
+     * @param admin       whether a request carries the admin token or an admin session
+     */
+    public BodyLimits(BodyHandler full, BodyHandler login, Predicate<String> clientToken,
+                      Predicate<HttpServerRequest> admin) {
+        this.full = full;
+        this.login = login;
+        this.clientToken = clientToken;
+        this.admin = admin;
+    }
+
+    @Override
+    public void handle(RoutingContext rc) {
+        HttpServerRequest req = rc.request();
+        String path = req.path() == null ? "" : req.path();
+        if (!hasBody(req) || !guarded(path)) {
+            read(full, rc);
+        } else if (path.equals(LOGIN_PATH)) {
+            read(login, rc);
+        } else if (path.startsWith("/admin") ? admin.test(req) : clientToken.test(presentedToken(req))) {
+            read(full, rc);
+        } else {
+            leaveUnread(rc);
+        }
+    }
+
+    private static void read(BodyHandler handler, RoutingContext rc) {
+        // the router paused the request so that no byte is lost before a body handler listens
+        rc.request().resume();
+        handler.handle(rc);
+    }
+
+    /**
+     * The route runs with no body and answers from the head; the body's bytes stay unread in the socket, so the
+     * connection ends with the answer.
+     */
+    private static void leaveUnread(RoutingContext rc) {
+        rc.addHeadersEndHandler(v -> rc.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE));
+        rc.addEndHandler(done -> rc.request().connection().close());
+        rc.next();
+    }
+
+    /** Paths where every route needs a credential: the API surfaces and the admin page with its API. */
+    static boolean guarded(String path) {
+        return path.startsWith("/v1beta/") || path.startsWith("/v1/") || path.startsWith("/openai/")
+                || path.equals("/admin") || path.startsWith("/admin/");
+    }
+
+    private static boolean hasBody(HttpServerRequest req) {
+        String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null) {
+            return !length.trim().equals("0");
+        }
+        return req.headers().contains(HttpHeaders.TRANSFER_ENCODING);
+    }
+
+    /**
+     * The client token from every place the routes' token check reads it ({@code x-goog-api-key},
+     * {@code Authorization: Bearer}, {@code ?key=}); when it reads fewer, a request this lets through is still
+     * refused there, only after its body was read.
+     */
+    static String presentedToken(HttpServerRequest req) {
+        String t = req.getHeader("x-goog-api-key");
+        if (t != null && !t.isBlank()) {
+            return t;
+        }
+        String auth = req.getHeader(HttpHeaders.AUTHORIZATION);
+        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) && !auth.substring(7).isBlank()) {
+            return auth.substring(7).trim();
+        }
+        return req.getParam("key");
+    }
+}
