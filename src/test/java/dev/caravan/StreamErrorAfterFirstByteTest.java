@@ -89,7 +89,8 @@ class StreamErrorAfterFirstByteTest {
         Duration silence = Duration.ofNanos(errorAt - firstEventAt);
         System.out.printf("StreamErrorAfterFirstByteTest: error event %d ms after the last event (TIME_OUT 1 s)%n",
                 silence.toMillis());
-        assertThat(silence).isBetween(Duration.ofMillis(900), Duration.ofMillis(2000));
+        // TIME_OUT is the contract: not before it, and well before the stub's next event at 3 s
+        assertThat(silence).isBetween(Duration.ofMillis(900), Duration.ofMillis(2_500));
         assertStruckOnceAndNotRetried(body);
     }
 

@@ -49,7 +49,7 @@ public final class StubGemini implements AutoCloseable {
     }
 
     /** What the stub answers. */
-    public sealed interface Reply permits Json, Sse, Paced, Hang, Close {
+    public sealed interface Reply permits Json, Sse, Paced, Gated, Hang, Close {
     }
 
     /** A whole JSON answer. */
@@ -68,6 +68,33 @@ public final class StubGemini implements AutoCloseable {
         public Paced {
             if (chunks.size() != gaps.size()) {
                 throw new IllegalArgumentException("one gap per chunk");
+            }
+        }
+    }
+
+    /**
+     * A stream in step with the test: the first chunk goes at once, each later one only when the test opens the
+     * {@link Gate} again (typically once its client holds the chunk before). So a test proves that a chunk reached
+     * the client before Google sent the next one without measuring any time. A gate left shut for 10 s ends the
+     * stream with a cut connection, which the test then sees as a broken answer.
+     */
+    public record Gated(String contentType, List<String> chunks, Gate gate) implements Reply {
+    }
+
+    /** Lets a {@link Gated} stream send its next chunk; one {@link #open} per chunk. Thread-safe. */
+    public static final class Gate {
+        private final java.util.concurrent.Semaphore permits = new java.util.concurrent.Semaphore(0);
+
+        public void open() {
+            permits.release();
+        }
+
+        boolean awaitOpen() {
+            try {
+                return permits.tryAcquire(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
             }
         }
     }
@@ -174,6 +201,8 @@ public final class StubGemini implements AutoCloseable {
             stream(ex, s.contentType(), s.chunks(), Collections.nCopies(s.chunks().size(), s.gap()), s.cutAfter());
         } else if (reply instanceof Paced p) {
             stream(ex, p.contentType(), p.chunks(), p.gaps(), p.cutAfter());
+        } else if (reply instanceof Gated g) {
+            gated(ex, g);
         } else if (reply instanceof Hang) {
             // no answer: the gateway's timeout has to end this
             pause(Duration.ofSeconds(30));
@@ -196,6 +225,22 @@ public final class StubGemini implements AutoCloseable {
         if (cutAfter) {
             // a broken stream: the socket closes without the final chunk
             throw new CutConnection();
+        }
+        out.close();
+    }
+
+    private void gated(HttpExchange ex, Gated g) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", g.contentType());
+        ex.sendResponseHeaders(200, 0);
+        OutputStream out = ex.getResponseBody();
+        for (int i = 0; i < g.chunks().size(); i++) {
+            if (i > 0 && !g.gate().awaitOpen()) {
+                // the test never saw the chunk before: the stream ends broken, and the test fails on it
+                throw new CutConnection();
+            }
+            out.write(g.chunks().get(i).getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            sentAtNanos.add(System.nanoTime());
         }
         out.close();
     }
