@@ -108,7 +108,8 @@ public final class KeyStateStore implements KeyStateListener, AutoCloseable {
                     del.setString(1, k.fingerprint());
                     del.addBatch();
                     Map<String, ApiKey.Cooldown> cooldowns = live(k.cooldowns(), now);
-                    if (plain(k, cooldowns)) {
+                    // a key deleted since it was marked dirty keeps no row (the delete already dropped it)
+                    if (k.removed() || plain(k, cooldowns)) {
                         continue;
                     }
                     Evidence ev = k.evidence();
