@@ -49,7 +49,7 @@ public final class StubGemini implements AutoCloseable {
     }
 
     /** What the stub answers. */
-    public sealed interface Reply permits Json, Sse, Paced, Gated, Hang, Close {
+    public sealed interface Reply permits Json, Sse, Paced, Gated, Hang, Close, Reset {
     }
 
     /** A whole JSON answer. */
@@ -107,6 +107,20 @@ public final class StubGemini implements AutoCloseable {
     public record Close() implements Reply {
     }
 
+    /**
+     * Answers like {@code reply}, but the connection is reset (a TCP RST, as a crashed or cut-off server sends) right
+     * after the bytes of {@code after} went out on the wire, e.g. halfway through a JSON body or after a stream's
+     * second event. The reset needs the socket itself, so it works only for requests that came through
+     * {@link #resettableBaseUrl()}.
+     */
+    public record Reset(Reply reply, String after) implements Reply {
+        public Reset {
+            if (reply instanceof Reset) {
+                throw new IllegalArgumentException("one reset per answer");
+            }
+        }
+    }
+
     private final HttpServer server;
     private final ExecutorService pool = Executors.newCachedThreadPool();
     private final List<Received> received = new CopyOnWriteArrayList<>();
@@ -114,6 +128,7 @@ public final class StubGemini implements AutoCloseable {
     private final List<Long> sentAtNanos = new CopyOnWriteArrayList<>();
     private volatile Function<Received, Reply> fallback = r -> new Json(200, GoogleBodies.generateContent("hello"));
     private volatile CountDownLatch clientClosed = new CountDownLatch(1);
+    private ResettingRelay relay;
 
     public StubGemini() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
@@ -125,6 +140,21 @@ public final class StubGemini implements AutoCloseable {
     /** The base URL to give Caravan as BASE_URL. */
     public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1beta";
+    }
+
+    /**
+     * The base URL through a TCP relay in front of the stub (its own port on 127.0.0.1), which can reset a connection
+     * mid-answer for a {@link Reset} reply; otherwise it passes every byte on as it comes. Started on first use.
+     */
+    public synchronized String resettableBaseUrl() {
+        if (relay == null) {
+            try {
+                relay = new ResettingRelay(server.getAddress().getPort());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return "http://127.0.0.1:" + relay.port() + "/v1beta";
     }
 
     /** Answers every request that no per-key script takes. */
@@ -203,6 +233,12 @@ public final class StubGemini implements AutoCloseable {
             stream(ex, p.contentType(), p.chunks(), p.gaps(), p.cutAfter());
         } else if (reply instanceof Gated g) {
             gated(ex, g);
+        } else if (reply instanceof Reset reset) {
+            ResettingRelay r = relay;
+            if (r == null || !r.cutAfter(ex.getRemoteAddress().getPort(), reset.after().getBytes(StandardCharsets.UTF_8))) {
+                throw new IllegalStateException("a Reset reply needs the request to come through resettableBaseUrl()");
+            }
+            write(ex, reset.reply());
         } else if (reply instanceof Hang) {
             // no answer: the gateway's timeout has to end this
             pause(Duration.ofSeconds(30));
@@ -263,6 +299,10 @@ public final class StubGemini implements AutoCloseable {
 
     @Override
     public void close() {
+        ResettingRelay r = relay;
+        if (r != null) {
+            r.close();
+        }
         server.stop(0);
         pool.shutdownNow();
     }
