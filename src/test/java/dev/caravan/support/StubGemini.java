@@ -121,6 +121,12 @@ public final class StubGemini implements AutoCloseable {
         }
     }
 
+    static {
+        // read once, when the JDK's HTTP server is first used: without it each answer's body waits about 40 ms for
+        // the gateway's delayed ACK of its head (pom.xml sets it too, for the servers other tests start first)
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private final HttpServer server;
     private final ExecutorService pool = Executors.newCachedThreadPool();
     private final List<Received> received = new CopyOnWriteArrayList<>();
