@@ -33,6 +33,7 @@ public final class Settings {
     private final int timeoutSeconds;
     private final long maxBodyBytes;
     private final int workerPoolSize;
+    private final int requestLogQueueSize;
     private final int upstreamPoolSize;
     private final int throttleCooldownSeconds;
     private final int unavailableModelHours;
@@ -75,6 +76,7 @@ public final class Settings {
         timeoutSeconds = r.integer("caravan.time-out", "TIME_OUT", 1, 86_400);
         maxBodyBytes = r.integer("caravan.max-body-bytes", "MAX_BODY_SIZE", 1024, Integer.MAX_VALUE);
         workerPoolSize = r.integer("caravan.worker-pool-size", "WORKER_POOL_SIZE", 4, 100_000);
+        requestLogQueueSize = r.integer("caravan.request-log-queue-size", "REQUEST_LOG_QUEUE_SIZE", 10, 10_000_000);
         upstreamPoolSize = r.integer("caravan.upstream-pool-size", "UPSTREAM_POOL_SIZE", 1, 100_000);
         throttleCooldownSeconds = r.integer("caravan.throttle-cooldown-seconds", "THROTTLE_COOLDOWN_SECONDS", 0, 10);
         unavailableModelHours = r.integer("caravan.unavailable-model-hours", "UNAVAILABLE_MODEL_HOURS", 1, 24 * 365);
@@ -134,6 +136,8 @@ public final class Settings {
     public int timeoutSeconds() { return timeoutSeconds; }
     public long maxBodyBytes() { return maxBodyBytes; }
     public int workerPoolSize() { return workerPoolSize; }
+    /** Request-log rows held in memory while the database is slow or away; beyond them rows are dropped and counted. */
+    public int requestLogQueueSize() { return requestLogQueueSize; }
     public int upstreamPoolSize() { return upstreamPoolSize; }
     public int throttleCooldownSeconds() { return throttleCooldownSeconds; }
     public int unavailableModelHours() { return unavailableModelHours; }

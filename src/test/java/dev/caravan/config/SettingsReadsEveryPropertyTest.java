@@ -23,6 +23,7 @@ class SettingsReadsEveryPropertyTest {
         p.setProperty("caravan.time-out", "120");
         p.setProperty("caravan.max-body-bytes", "2048");
         p.setProperty("caravan.worker-pool-size", "64");
+        p.setProperty("caravan.request-log-queue-size", "500");
         p.setProperty("caravan.upstream-pool-size", "32");
         p.setProperty("caravan.throttle-cooldown-seconds", "2");
         p.setProperty("caravan.unavailable-model-hours", "48");
@@ -64,6 +65,7 @@ class SettingsReadsEveryPropertyTest {
         assertThat(s.timeoutSeconds()).isEqualTo(120);
         assertThat(s.maxBodyBytes()).isEqualTo(2048);
         assertThat(s.workerPoolSize()).isEqualTo(64);
+        assertThat(s.requestLogQueueSize()).isEqualTo(500);
         assertThat(s.upstreamPoolSize()).isEqualTo(32);
         assertThat(s.throttleCooldownSeconds()).isEqualTo(2);
         assertThat(s.unavailableModelHours()).isEqualTo(48);

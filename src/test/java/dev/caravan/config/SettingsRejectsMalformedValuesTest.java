@@ -27,6 +27,8 @@ class SettingsRejectsMalformedValuesTest {
             "caravan.time-out                    | TIME_OUT                  | ten",
             "caravan.max-body-bytes              | MAX_BODY_SIZE             | 100",
             "caravan.worker-pool-size            | WORKER_POOL_SIZE          | 2",
+            "caravan.request-log-queue-size      | REQUEST_LOG_QUEUE_SIZE    | 5",
+            "caravan.request-log-queue-size      | REQUEST_LOG_QUEUE_SIZE    | many",
             "caravan.upstream-pool-size          | UPSTREAM_POOL_SIZE        | 0",
             "caravan.throttle-cooldown-seconds   | THROTTLE_COOLDOWN_SECONDS | 11",
             "caravan.unavailable-model-hours     | UNAVAILABLE_MODEL_HOURS   | 0",
