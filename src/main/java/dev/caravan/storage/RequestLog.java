@@ -202,7 +202,7 @@ public final class RequestLog implements org.apache.camel.Processor {
 
     /** Tries of one batch once Caravan is stopping, counted in this exchange property. */
     private static final String STOPPING_TRIES = "caravanLogStoppingTries";
-    static final int TRIES_WHILE_STOPPING = 5;
+    static final int TRIES_WHILE_STOPPING = 2;
 
     /** A batch could not be written even after retries: its rows are counted as dropped. */
     public void batchFailed(Exchange exchange) {
@@ -223,6 +223,11 @@ public final class RequestLog implements org.apache.camel.Processor {
         }
         warnedFailed.set(false);
         warnedFull.set(false);
+    }
+
+    /** Whether a batch the database refused is being tried again now. */
+    public boolean retrying() {
+        return warnedRetrying.get();
     }
 
     /** Rows dropped since start (queue full, or the database refused them after retries). */
