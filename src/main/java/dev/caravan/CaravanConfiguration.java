@@ -442,6 +442,17 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("requestLogHasRows", RequestLog.HAS_ROWS);
         registry.bind("requestLogStamp", new RequestLogStamp());
         registry.bind("requestLogBatch", new GroupedBodyAggregationStrategy());
+        // the thread that writes the request log's batches. While it retries a batch the database refuses, one more
+        // batch may wait for it, and the next runs on the thread that completed it (the queue's consumer), which then
+        // takes no more rows: the queue fills and drops, so what an outage holds in memory stays bounded (Camel's own
+        // aggregator thread would queue finished batches without limit)
+        java.util.concurrent.ThreadPoolExecutor logWriter = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0,
+                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(1), r -> {
+                    Thread t = new Thread(r, "caravan-request-log");
+                    t.setDaemon(true);
+                    return t;
+                }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
+        registry.bind("requestLogWriter", logWriter);
         registry.bind("logRetention", new LogRetention(runtime::current, clock));
         registry.bind("recheckSchedule", new RecheckSchedule(() -> runtime.current().checkIntervalHours(), clock));
         registry.bind("keyRecheck", new KeyRecheck(pool, classifier, clock));
@@ -455,6 +466,12 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 @Override
                 protected void doStop() {
                     migration.close();
+                    logWriter.shutdown();
+                    try {
+                        logWriter.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                     keys.close();
                     ds.close();
                 }

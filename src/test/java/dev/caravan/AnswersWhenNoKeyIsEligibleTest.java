@@ -36,7 +36,8 @@ class AnswersWhenNoKeyIsEligibleTest {
         long tookMs = (System.nanoTime() - start) / 1_000_000;
 
         assertThat(res.statusCode()).isEqualTo(429);
-        assertThat(tookMs).isLessThan(100);
+        // it answers without waiting for a key to come back (the first returns in 20 s)
+        assertThat(tookMs).isLessThan(5_000);
         // key-a is back in 20 s: whole seconds, rounded up
         assertThat(res.headers().firstValue("retry-after")).hasValueSatisfying(v -> assertThat(v).matches("\\d+"));
         assertThat(Integer.parseInt(res.headers().firstValue("retry-after").orElseThrow())).isBetween(19, 20);
@@ -87,7 +88,8 @@ class AnswersWhenNoKeyIsEligibleTest {
         long tookMs = (System.nanoTime() - start) / 1_000_000;
 
         assertThat(res.statusCode()).isEqualTo(503);
-        assertThat(tookMs).isLessThan(100);
+        // nothing to wait for: no key will come back by itself (and Google is not called, below)
+        assertThat(tookMs).isLessThan(5_000);
         assertThat(res.headers().firstValue("retry-after")).isEmpty();
         assertThat(res.body()).startsWith("{\"error\":{\"code\":503,\"message\":\"")
                 .endsWith("\",\"status\":\"UNAVAILABLE\"}}");

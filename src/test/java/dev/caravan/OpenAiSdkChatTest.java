@@ -85,9 +85,10 @@ class OpenAiSdkChatTest {
 
     @Test
     void sdkStreamYieldsEachChunkWhileGoogleIsStillSending() throws Exception {
-        gateway.stub().answer(r -> new StubGemini.Sse("text/event-stream", List.of(
-                event("one", null, null), event("two", null, null), event("three", "STOP", null)),
-                Duration.ofMillis(200), false));
+        // "Google" sends each event only once the SDK has yielded the text of the one before
+        StubGemini.Gate gate = new StubGemini.Gate();
+        gateway.stub().answer(r -> new StubGemini.Gated("text/event-stream", List.of(
+                event("one", null, null), event("two", null, null), event("three", "STOP", null)), gate));
 
         List<String> texts = new ArrayList<>();
         List<Long> arrivals = new ArrayList<>();
@@ -101,6 +102,7 @@ class OpenAiSdkChatTest {
                 chunk.choices().stream().flatMap(c -> c.delta().content().stream()).forEach(text -> {
                     texts.add(text);
                     arrivals.add(System.nanoTime());
+                    gate.open();
                 });
             }
         }
@@ -108,8 +110,8 @@ class OpenAiSdkChatTest {
         assertThat(texts).containsExactly("one", "two", "three");
         List<Long> sent = gateway.stub().sentAtNanos();
         assertThat(sent).hasSize(3);
-        // the SDK held "one" while Google had yet to send "three" 400 ms later: nothing was buffered on the way
-        assertThat(Duration.ofNanos(sent.get(2) - arrivals.get(0))).isGreaterThan(Duration.ofMillis(200));
+        // the SDK held each text before Google sent the next event: nothing was buffered on the way
+        assertThat(arrivals.get(0)).isLessThan(sent.get(1));
         assertThat(arrivals.get(1)).isLessThan(sent.get(2));
         ChatCompletionChunk last = chunks.get(chunks.size() - 1);
         assertThat(last.choices()).singleElement().satisfies(c ->

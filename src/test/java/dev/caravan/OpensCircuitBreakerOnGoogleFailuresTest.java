@@ -55,7 +55,8 @@ class OpensCircuitBreakerOnGoogleFailuresTest {
 
         String message = assertGoogleError(res, 503, "UNAVAILABLE");
         assertThat(message).containsIgnoringCase("circuit breaker");
-        assertThat(tookMs).isLessThan(100);
+        // no wait for Google (TIME_OUT is 300 s here): the breaker answers by itself
+        assertThat(tookMs).isLessThan(5_000);
         assertThat(gateway.stub().received()).isEmpty();
         // Google failing as a whole is no key's fault
         assertThat(gateway.key("key-a").strikes()).isEqualTo(1);

@@ -2,7 +2,6 @@ package dev.caravan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -13,23 +12,25 @@ import dev.caravan.support.StubGemini;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** DESIGN §4: the client sees each SSE event when Google sends it, not when the stream ends. */
+/**
+ * DESIGN §4: the client sees each SSE event when Google sends it, not when the stream ends. "Google" sends each
+ * event only once the client holds the one before, so a relay that held anything back would starve the stream
+ * (the stub then cuts it). How fast an event goes through is measured in bench/, not here.
+ */
 class RelaysSseEventByEventTest {
-
-    /** The product requirement: an event reaches the client within this much of Google flushing it. */
-    private static final Duration MAX_ADDED_LATENCY = Duration.ofMillis(100);
 
     @RegisterExtension
     static final Gateway gateway = Gateway.withKeys("pool-key-a", "pool-key-b");
 
     @Test
-    void eachEventReachesTheClientWithin100MsOfGoogleFlushingItAndUnchanged() throws Exception {
-        warmUp();
+    void eachEventReachesTheClientBeforeGoogleSendsTheNextAndUnchanged() throws Exception {
         List<String> events = IntStream.range(0, 5).mapToObj(i -> GoogleBodies.sseEvent("part " + i)).toList();
-        gateway.stub().answer(r -> new StubGemini.Sse("text/event-stream", events, Duration.ofMillis(300), false));
+        StubGemini.Gate gate = new StubGemini.Gate();
+        gateway.stub().answer(r -> new StubGemini.Gated("text/event-stream", events, gate));
         String body = Gateway.prompt("count to five");
 
-        Arrivals.Streamed res = Arrivals.post(gateway, "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse", body);
+        Arrivals.Streamed res = Arrivals.post(gateway, "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse", body,
+                Arrivals.openAsEachArrives(events, gate));
         Arrivals got = res.body();
 
         assertThat(res.status()).isEqualTo(200);
@@ -39,11 +40,12 @@ class RelaysSseEventByEventTest {
         List<Long> arrived = got.nanosWhenEachHeld(events);
         assertThat(sent).hasSize(events.size());
         for (int i = 0; i < events.size(); i++) {
-            long latency = arrived.get(i) - sent.get(i);
             System.out.printf("RelaysSseEventByEventTest: event %d reached the client %.1f ms after the stub flushed it%n",
-                    i, latency / 1e6);
-            assertThat(latency).as("event %d: nanoseconds from the stub's flush to the client", i)
-                    .isLessThanOrEqualTo(MAX_ADDED_LATENCY.toNanos());
+                    i, (arrived.get(i) - sent.get(i)) / 1e6);
+            if (i + 1 < events.size()) {
+                assertThat(arrived.get(i)).as("event %d held before Google sent event %d", i, i + 1)
+                        .isLessThan(sent.get(i + 1));
+            }
         }
 
         StubGemini.Received up = gateway.stub().received().get(0);
@@ -53,16 +55,5 @@ class RelaysSseEventByEventTest {
         assertThat(up.query()).isEqualTo("alt=sse");
         assertThat(up.key()).isIn("pool-key-a", "pool-key-b");
         assertThat(up.bodyText()).isEqualTo(body);
-    }
-
-    /**
-     * One short stream through the same path first, so the measurement is the relay's and not the first-use class
-     * loading and JIT of a freshly booted gateway and client (a production gateway is warm).
-     */
-    private static void warmUp() throws Exception {
-        gateway.stub().answer(r -> new StubGemini.Sse("text/event-stream", List.of("data: {}\r\n\r\n"), Duration.ZERO, false));
-        Arrivals.Streamed warm = Arrivals.post(gateway, "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse", Gateway.prompt("warm up"));
-        assertThat(warm.status()).isEqualTo(200);
-        gateway.stub().reset();
     }
 }

@@ -53,8 +53,9 @@ class RequestLogNeverSlowsRequestsTest {
             st.execute("ROLLBACK");
         }
 
-        // far below SQLite's busy timeout (5 s), which a request waiting for its insert would have hit
-        assertThat(slowest).as("slowest request while the database was locked, ms").isLessThan(1_000);
+        // half SQLite's busy timeout (5 s), which a request waiting for its insert would have hit (the lock is held
+        // until every request returned)
+        assertThat(slowest).as("slowest request while the database was locked, ms").isLessThan(2_500);
         await().atMost(Duration.ofSeconds(20)).until(() -> Rows.count(db, "request_log") == 5 + n);
         assertThat(gateway.caravan().configuration().requestLog().droppedRows()).isZero();
     }

@@ -25,9 +25,13 @@ class StreamErrorAfterFirstByteTest {
     private static final String ARRAY_PATH = "/v1beta/models/gemini-2.5-flash:streamGenerateContent";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** TIME_OUT of one second: for streams, the longest silence allowed between two events. */
+    /**
+     * TIME_OUT of one second: for streams, the longest silence allowed between two events. Google's traffic goes
+     * through the stub's relay, which can also reset a connection mid-stream.
+     */
     @RegisterExtension
-    static final Gateway gateway = Gateway.withKeys("pool-key-a", "pool-key-b").set("caravan.time-out", "1");
+    static final Gateway gateway = Gateway.withKeys("pool-key-a", "pool-key-b").set("caravan.time-out", "1")
+            .setFromStub("caravan.base-url", StubGemini::resettableBaseUrl);
 
     @Test
     void brokenSseStreamEndsWithGoogleErrorEventAndIsNotRetried() throws Exception {
@@ -45,6 +49,26 @@ class StreamErrorAfterFirstByteTest {
         assertThat(error.path("code").asInt()).isEqualTo(502);
         assertThat(error.path("status").asText()).isEqualTo("UNAVAILABLE");
         assertThat(error.path("message").asText()).isNotBlank();
+        assertStruckOnceAndNotRetried(body);
+    }
+
+    @Test
+    void sseStreamResetAfterItsSecondEventEndsWithGoogleErrorEventAndIsNotRetried() throws Exception {
+        List<String> events = List.of(GoogleBodies.sseEvent("first"), GoogleBodies.sseEvent("second"),
+                GoogleBodies.sseEvent("never sent"));
+        // a TCP reset, as a crashed server or a cut line sends, right after the second event
+        gateway.stub().answer(r -> new StubGemini.Reset(
+                new StubGemini.Sse("text/event-stream", events, Duration.ofMillis(50), false), events.get(1)));
+        String body = Gateway.prompt("stream please");
+
+        Arrivals.Streamed res = Arrivals.post(gateway, SSE_PATH, body);
+
+        assertThat(res.status()).isEqualTo(200);
+        String prefix = events.get(0) + events.get(1);
+        assertThat(res.text()).startsWith(prefix).doesNotContain("never sent");
+        JsonNode error = errorEvent(res.text().substring(prefix.length()));
+        assertThat(error.path("code").asInt()).isEqualTo(502);
+        assertThat(error.path("status").asText()).isEqualTo("UNAVAILABLE");
         assertStruckOnceAndNotRetried(body);
     }
 
@@ -84,12 +108,14 @@ class StreamErrorAfterFirstByteTest {
         JsonNode error = errorEvent(res.text().substring(events.get(0).length()));
         assertThat(error.path("code").asInt()).isEqualTo(504);
         assertThat(error.path("status").asText()).isEqualTo("DEADLINE_EXCEEDED");
-        long firstEventAt = res.body().nanosWhenHeld(events.get(0).length());
+        // from Google's flush of its last event: the gateway cannot have heard it any earlier
+        long firstEventSent = gateway.stub().sentAtNanos().get(0);
         long errorAt = res.body().nanosWhenHeld(res.text().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
-        Duration silence = Duration.ofNanos(errorAt - firstEventAt);
-        System.out.printf("StreamErrorAfterFirstByteTest: error event %d ms after the last event (TIME_OUT 1 s)%n",
+        Duration silence = Duration.ofNanos(errorAt - firstEventSent);
+        System.out.printf("StreamErrorAfterFirstByteTest: error event %d ms after Google's last event (TIME_OUT 1 s)%n",
                 silence.toMillis());
-        assertThat(silence).isBetween(Duration.ofMillis(900), Duration.ofMillis(2000));
+        // TIME_OUT is the contract: not before it, and well before the stub's next event at 3 s
+        assertThat(silence).isBetween(Duration.ofMillis(990), Duration.ofMillis(2_500));
         assertStruckOnceAndNotRetried(body);
     }
 

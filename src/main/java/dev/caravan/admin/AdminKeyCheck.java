@@ -62,8 +62,8 @@ public final class AdminKeyCheck {
             if (key.manuallyDisabled()) {
                 outcome = "valid; still disabled by an operator";
             } else if (key.state() != KeyState.ACTIVE) {
-                pool.reset(key);
-                outcome = "valid; back in rotation";
+                // recover, not reset: an operator's disable that came meanwhile stands
+                outcome = pool.recover(key) ? "valid; back in rotation" : "valid; still disabled by an operator";
             } else {
                 outcome = "valid";
             }

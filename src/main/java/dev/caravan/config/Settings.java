@@ -42,6 +42,7 @@ public final class Settings {
     private final int timeoutSeconds;
     private final long maxBodyBytes;
     private final int workerPoolSize;
+    private final int requestLogQueueSize;
     private final int upstreamPoolSize;
     private final int httpHeaderTimeoutSeconds;
     private final int httpReadTimeoutSeconds;
@@ -96,6 +97,7 @@ public final class Settings {
         timeoutSeconds = r.integer("caravan.time-out", "TIME_OUT", 1, 86_400);
         maxBodyBytes = r.integer("caravan.max-body-bytes", "MAX_BODY_SIZE", 1024, Integer.MAX_VALUE);
         workerPoolSize = r.integer("caravan.worker-pool-size", "WORKER_POOL_SIZE", 4, 100_000);
+        requestLogQueueSize = r.integer("caravan.request-log-queue-size", "REQUEST_LOG_QUEUE_SIZE", 10, 10_000_000);
         upstreamPoolSize = r.integer("caravan.upstream-pool-size", "UPSTREAM_POOL_SIZE", 1, 100_000);
         httpHeaderTimeoutSeconds = r.integer("caravan.http-header-timeout-seconds", "HTTP_HEADER_TIMEOUT_SECONDS", 1, 3_600);
         httpReadTimeoutSeconds = r.integer("caravan.http-read-timeout-seconds", "HTTP_READ_TIMEOUT_SECONDS", 1, 3_600);
@@ -169,6 +171,8 @@ public final class Settings {
     public int timeoutSeconds() { return timeoutSeconds; }
     public long maxBodyBytes() { return maxBodyBytes; }
     public int workerPoolSize() { return workerPoolSize; }
+    /** Request-log rows held in memory while the database is slow or away; beyond them rows are dropped and counted. */
+    public int requestLogQueueSize() { return requestLogQueueSize; }
     public int upstreamPoolSize() { return upstreamPoolSize; }
     /** Seconds a client has to send a whole request head, from its first byte (or from connecting). */
     public int httpHeaderTimeoutSeconds() { return httpHeaderTimeoutSeconds; }

@@ -92,8 +92,13 @@ public final class GeneratedImages implements Predicate, Expression, Processor {
         if (!Upstream.answeredWell(in)) {
             return List.of();
         }
-        byte[] body = in.getBody(byte[].class);
-        if (body == null || !hasImage(body)) {
+        // the search reads the answer where it lies; only an answer with images is copied and parsed
+        Object raw = in.getBody();
+        if (raw instanceof Buffer buffer ? !hasImage(buffer) : raw == null) {
+            return List.of();
+        }
+        byte[] body = Upstream.bodyBytes(in);
+        if (body == null || !hasImage(Buffer.buffer(body))) {
             return List.of();
         }
         State state;
@@ -200,24 +205,30 @@ public final class GeneratedImages implements Predicate, Expression, Processor {
         exchange.getMessage().setBody(Buffer.buffer(json.writeValueAsBytes(state.answer)));
     }
 
-    private static boolean hasImage(byte[] body) {
+    private static boolean hasImage(Buffer body) {
+        io.netty.buffer.ByteBuf buf = body.getByteBuf();
         for (byte[] marker : MARKERS) {
-            if (indexOf(body, marker) >= 0) {
+            if (indexOf(buf, marker) >= 0) {
                 return true;
             }
         }
         return false;
     }
 
-    private static int indexOf(byte[] data, byte[] marker) {
-        outer:
-        for (int i = 0; i <= data.length - marker.length; i++) {
-            for (int j = 0; j < marker.length; j++) {
-                if (data[i + j] != marker[j]) {
-                    continue outer;
-                }
+    private static int indexOf(io.netty.buffer.ByteBuf data, byte[] marker) {
+        int from = data.readerIndex();
+        int to = data.writerIndex() - marker.length;
+        for (int i = from; i <= to; i = data.indexOf(i + 1, to + 1, marker[0])) {
+            if (i < 0) {
+                return -1;
             }
-            return i;
+            boolean same = true;
+            for (int j = 1; j < marker.length && same; j++) {
+                same = data.getByte(i + j) == marker[j];
+            }
+            if (same && data.getByte(i) == marker[0]) {
+                return i;
+            }
         }
         return -1;
     }

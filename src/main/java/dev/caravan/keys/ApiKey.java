@@ -7,8 +7,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One pooled Google API key and its health: a pool-wide state with its evidence, strikes towards MAX_FAILURES,
- * and cool-downs per model. Fields are volatile or concurrent so that picks read them without locks; state
- * changes are rare and may race harmlessly (the last writer's evidence wins).
+ * and cool-downs per model. Fields are volatile or concurrent so that picks read them without locks. Changes of
+ * health hold the key's lock (they are rare next to picks, and uncontended but for one key's own requests), so that
+ * a change is whole when the next one starts: a reset that races the strike reaching MAX_FAILURES never leaves the
+ * key disabled, and a verdict that arrives after an operator disabled the key, or after the key left the pool,
+ * changes nothing.
  */
 public final class ApiKey {
 
@@ -33,6 +36,8 @@ public final class ApiKey {
     private volatile Evidence evidence;
     private volatile long lastUsedMillis;
     private volatile boolean manual;
+    /** Set once the key left the pool: no pick hands it out and no late verdict changes (or saves) it again. */
+    private volatile boolean removed;
     /** Attempts made with the key on Google's day {@link #usageDay} (Pacific), per model ("" when none). */
     private final Map<String, AtomicLong> usage = new ConcurrentHashMap<>();
     private volatile long usageDay;
@@ -77,6 +82,16 @@ public final class ApiKey {
         return strikes.get();
     }
 
+    /** Whether an operator deleted the key from the pool; its saved health is not to be written again. */
+    public boolean removed() {
+        return removed;
+    }
+
+    /** Whether a pick may hand the key out (cool-downs per model aside). */
+    boolean inRotation() {
+        return state == KeyState.ACTIVE && !removed;
+    }
+
     public long lastUsedMillis() {
         return lastUsedMillis;
     }
@@ -96,13 +111,18 @@ public final class ApiKey {
         return c == null ? 0L : c.untilMillis();
     }
 
-    void coolDown(String model, long untilMillis, Verdict.Kind kind, Evidence ev) {
+    /** @return whether it was recorded: not while an operator keeps the key out (their evidence stays), nor once removed */
+    synchronized boolean coolDown(String model, long untilMillis, Verdict.Kind kind, Evidence ev) {
+        if (manual || removed) {
+            return false;
+        }
         String m = model == null ? "" : model;
         if (cooldowns.size() >= MAX_COOLDOWN_MODELS && !cooldowns.containsKey(m)) {
             makeRoomForCooldown(ev == null ? System.currentTimeMillis() : ev.atMillis());
         }
         cooldowns.put(m, new Cooldown(untilMillis, kind, ev));
         evidence = ev;
+        return true;
     }
 
     /** Drops ended cool-downs, and if the map is still full the one that ends soonest (rare: many models at once). */
@@ -124,21 +144,56 @@ public final class ApiKey {
         }
     }
 
-    void setState(KeyState newState, Evidence ev) {
+    /**
+     * Google's verdict on the key itself (invalid, suspended, disabled).
+     *
+     * @return whether it was recorded: an operator's disable wins over it, and a removed key takes none
+     */
+    synchronized boolean judge(KeyState newState, Evidence ev) {
+        if (manual || removed) {
+            return false;
+        }
         state = newState;
         evidence = ev;
-        manual = false;
+        return true;
     }
 
-    void disableByOperator(Evidence ev) {
+    /**
+     * One more strike; the one that reaches {@code maxFailures} takes a key in rotation out (a key that Google
+     * already declared invalid or suspended keeps that state and its evidence).
+     *
+     * @return whether it was recorded (not while an operator keeps the key out, nor once removed)
+     */
+    synchronized boolean strike(int maxFailures, Evidence ev) {
+        if (manual || removed) {
+            return false;
+        }
+        if (strikes.incrementAndGet() >= maxFailures && state == KeyState.ACTIVE) {
+            state = KeyState.DISABLED;
+            evidence = ev;
+        }
+        return true;
+    }
+
+    /** @return false when the key was removed */
+    synchronized boolean disableByOperator(Evidence ev) {
+        if (removed) {
+            return false;
+        }
         state = KeyState.DISABLED;
         evidence = ev;
         manual = true;
+        return true;
+    }
+
+    /** Marks the key as gone from the pool, before the pool stops listing it. */
+    synchronized void markRemoved() {
+        removed = true;
     }
 
     /** Puts back what was saved before a restart; cool-downs that ended meanwhile are left out. */
-    void restore(KeyState savedState, Evidence ev, int savedStrikes, boolean savedManual, Map<String, Cooldown> saved,
-                 long nowMillis) {
+    synchronized void restore(KeyState savedState, Evidence ev, int savedStrikes, boolean savedManual,
+                              Map<String, Cooldown> saved, long nowMillis) {
         state = savedState;
         evidence = ev;
         manual = savedManual;
@@ -151,26 +206,42 @@ public final class ApiKey {
         });
     }
 
-    int strike() {
-        return strikes.incrementAndGet();
-    }
-
-    /** @return whether there were strikes to clear */
+    /**
+     * A success: no lock, it is the hot path. Racing a strike it may clear the strike that disabled the key, as if
+     * it came just after it; the key stays disabled either way.
+     *
+     * @return whether there were strikes to clear
+     */
     boolean clearStrikes() {
         // a read before the write keeps the hot path from dirtying a shared cache line on every success
-        if (strikes.get() != 0) {
+        if (strikes.get() != 0 && !removed) {
             strikes.set(0);
             return true;
         }
         return false;
     }
 
-    void reset() {
+    /** @return false when the key was removed */
+    synchronized boolean reset() {
+        if (removed) {
+            return false;
+        }
         strikes.set(0);
         cooldowns.clear();
         state = KeyState.ACTIVE;
         evidence = null;
         manual = false;
+        return true;
+    }
+
+    /**
+     * A re-check found the key working: back into rotation like {@link #reset}, unless an operator disabled it
+     * meanwhile (only an operator puts back what an operator took out) or it was removed.
+     *
+     * @return whether it went back
+     */
+    synchronized boolean recover() {
+        return !manual && reset();
     }
 
     void touch(long nowMillis) {
@@ -208,9 +279,9 @@ public final class ApiKey {
         return out;
     }
 
-    /** Clears an operator's disable; @return whether the key was disabled by an operator */
-    boolean enableByOperator(Evidence ev) {
-        if (!manual) {
+    /** Clears an operator's disable; @return whether the key was disabled by an operator (and is still in the pool) */
+    synchronized boolean enableByOperator(Evidence ev) {
+        if (!manual || removed) {
             return false;
         }
         strikes.set(0);

@@ -148,7 +148,7 @@ public final class KeyRoundRobin implements Processor {
     }
 
     private static boolean eligible(ApiKey k, String model, long now, TriedKeys tried) {
-        return k.state() == KeyState.ACTIVE && k.cooldownUntil(model) <= now && (tried == null || !tried.contains(k));
+        return k.inRotation() && k.cooldownUntil(model) <= now && (tried == null || !tried.contains(k));
     }
 
     /**
@@ -171,7 +171,11 @@ public final class KeyRoundRobin implements Processor {
         return best;
     }
 
-    /** Applies what an attempt meant for its key (DESIGN §3). */
+    /**
+     * Applies what an attempt meant for its key (DESIGN §3). A verdict that arrives after an operator disabled the
+     * key, or after the key was removed, changes nothing: the request was sent before, and the operator's word is
+     * the later one.
+     */
     public void record(ApiKey key, String model, Verdict verdict) {
         switch (verdict.kind()) {
             case SUCCESS -> {
@@ -182,21 +186,22 @@ public final class KeyRoundRobin implements Processor {
             }
             case QUOTA_COOLDOWN, MODEL_UNAVAILABLE, THROTTLED -> {
                 long before = key.cooldownUntil(model);
-                key.coolDown(model, verdict.untilMillis(), verdict.kind(), verdict.evidence());
-                if (verdict.untilMillis() < before) {
-                    // the last verdict wins, and a shorter pause may end an exhaustion the hints remember
-                    version.incrementAndGet();
+                if (key.coolDown(model, verdict.untilMillis(), verdict.kind(), verdict.evidence())) {
+                    if (verdict.untilMillis() < before) {
+                        // the last verdict wins, and a shorter pause may end an exhaustion the hints remember
+                        version.incrementAndGet();
+                    }
+                    listener.changed(key);
                 }
-                listener.changed(key);
             }
             case KEY_INVALID -> changeState(key, KeyState.INVALID, verdict.evidence());
             case KEY_SUSPENDED -> changeState(key, KeyState.SUSPENDED, verdict.evidence());
             case KEY_DISABLED -> changeState(key, KeyState.DISABLED, verdict.evidence());
             case UPSTREAM_FAILURE, STREAM_BROKEN -> {
-                if (key.strike() >= maxFailures) {
-                    key.setState(KeyState.DISABLED, verdict.evidence());
+                // the strike and the disable it may bring are one step: a reset cannot fall between them
+                if (key.strike(maxFailures, verdict.evidence())) {
+                    listener.changed(key);
                 }
-                listener.changed(key);
             }
             case CLIENT_ERROR, CLIENT_GONE, BREAKER_OPEN, NOT_SENT -> {
                 // the key did nothing wrong
@@ -205,8 +210,9 @@ public final class KeyRoundRobin implements Processor {
     }
 
     private void changeState(ApiKey key, KeyState state, Evidence evidence) {
-        key.setState(state, evidence);
-        listener.changed(key);
+        if (key.judge(state, evidence)) {
+            listener.changed(key);
+        }
     }
 
     /**
@@ -246,17 +252,34 @@ public final class KeyRoundRobin implements Processor {
         }
     }
 
-    /** Puts a key back into rotation: clears state, strikes and cool-downs. */
+    /** Puts a key back into rotation: clears state, strikes and cool-downs (a removed key stays removed). */
     public void reset(ApiKey key) {
-        key.reset();
+        if (key.reset()) {
+            version.incrementAndGet();
+            listener.changed(key);
+        }
+    }
+
+    /**
+     * Puts back a key that Google's answers took out of rotation, now that a re-check found it working, unless an
+     * operator disabled it meanwhile (only an operator puts back what an operator took out).
+     *
+     * @return whether the key went back into rotation
+     */
+    public boolean recover(ApiKey key) {
+        if (!key.recover()) {
+            return false;
+        }
         version.incrementAndGet();
         listener.changed(key);
+        return true;
     }
 
     /** Takes a key out of rotation by an operator's choice; only an operator (or {@link #reset}) puts it back. */
     public void disable(ApiKey key, Evidence evidence) {
-        key.disableByOperator(evidence);
-        listener.changed(key);
+        if (key.disableByOperator(evidence)) {
+            listener.changed(key);
+        }
     }
 
     /**
@@ -303,8 +326,9 @@ public final class KeyRoundRobin implements Processor {
     }
 
     /**
-     * Takes keys out of the pool for good (copy-on-write, like {@link #add}); a pick in flight may still return one
-     * of them once. Returns the ones that were in the pool.
+     * Takes keys out of the pool for good (copy-on-write, like {@link #add}). Each is marked removed first, so that
+     * a pick that starts after this returns never hands one out, and a verdict on one that arrives later changes and
+     * saves nothing. Returns the ones that were in the pool.
      */
     public synchronized List<ApiKey> remove(Collection<ApiKey> gone) {
         Set<ApiKey> out = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
@@ -313,6 +337,7 @@ public final class KeyRoundRobin implements Processor {
         List<ApiKey> removed = new ArrayList<>();
         for (ApiKey k : keys) {
             if (out.contains(k)) {
+                k.markRemoved();
                 removed.add(k);
             } else {
                 kept.add(k);

@@ -11,8 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
@@ -39,18 +38,24 @@ import org.slf4j.LoggerFactory;
  * <p>Writes are behind: {@link #changed} (called by the pool, possibly on an event loop) only marks the key dirty
  * and wakes one writer thread, which saves a snapshot of every dirty key in one transaction. Many changes of one
  * key between two writes cost one write. A key back to plain health (active, no strikes, no cool-down) has its row
- * deleted. Thread-safe.
+ * deleted. When the database cannot take a write, the keys stay dirty and the writer tries again every
+ * {@value #RETRY_SECONDS} seconds until it can, so a change made while the database was away is saved once it is
+ * back, without waiting for another change. Thread-safe.
  */
 public final class KeyStateStore implements KeyStateListener, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeyStateStore.class);
+    /** Seconds between two tries to save key state while the database refuses it. */
+    static final int RETRY_SECONDS = 5;
 
     private final DataSource ds;
     private final ObjectMapper json;
     private final LongSupplier clock;
     private final Map<String, ApiKey> dirty = new ConcurrentHashMap<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+    /** Whether the last write failed: the first failure of an outage is a warning, the next ones are not. */
+    private volatile boolean failing;
+    private final ScheduledThreadPoolExecutor writer = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "caravan-key-state");
         t.setDaemon(true);
         return t;
@@ -60,6 +65,8 @@ public final class KeyStateStore implements KeyStateListener, AutoCloseable {
         this.ds = ds;
         this.json = json;
         this.clock = clock;
+        // at close, a retry still waiting is dropped: close() writes what is dirty itself
+        writer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
     @Override
@@ -87,12 +94,34 @@ public final class KeyStateStore implements KeyStateListener, AutoCloseable {
         }
         try {
             write(batch);
+            if (failing) {
+                failing = false;
+                LOG.info("Saved the state of {} key(s) again: the database is back", batch.size());
+            }
         } catch (SQLException | RuntimeException e) {
-            // kept dirty: the next change (or the flush at shutdown) tries again
+            // kept dirty, and tried again in a while (or by the next change, or the flush at shutdown)
             for (ApiKey k : batch) {
                 dirty.putIfAbsent(k.fingerprint(), k);
             }
-            LOG.warn("Cannot save the state of {} key(s); will retry on the next change: {}", batch.size(), e.getMessage());
+            if (!failing) {
+                failing = true;
+                LOG.warn("Cannot save the state of {} key(s); trying again every {} s until the database takes it: {}",
+                        batch.size(), RETRY_SECONDS, e.getMessage());
+            } else {
+                LOG.debug("Still cannot save the state of {} key(s): {}", batch.size(), e.getMessage());
+            }
+            retryLater();
+        }
+    }
+
+    private void retryLater() {
+        if (scheduled.compareAndSet(false, true)) {
+            try {
+                writer.schedule(this::flush, RETRY_SECONDS, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                // closing: close() flushes itself
+                scheduled.set(false);
+            }
         }
     }
 
@@ -108,7 +137,8 @@ public final class KeyStateStore implements KeyStateListener, AutoCloseable {
                     del.setString(1, k.fingerprint());
                     del.addBatch();
                     Map<String, ApiKey.Cooldown> cooldowns = live(k.cooldowns(), now);
-                    if (plain(k, cooldowns)) {
+                    // a key deleted since it was marked dirty keeps no row (the delete already dropped it)
+                    if (k.removed() || plain(k, cooldowns)) {
                         continue;
                     }
                     Evidence ev = k.evidence();

@@ -56,6 +56,7 @@ public final class RequestLog implements org.apache.camel.Processor {
     private final LongAdder dropped = new LongAdder();
     private final AtomicBoolean warnedFull = new AtomicBoolean();
     private final AtomicBoolean warnedFailed = new AtomicBoolean();
+    private final AtomicBoolean warnedRetrying = new AtomicBoolean();
 
     private CaravanMetrics metrics;
 
@@ -248,6 +249,33 @@ public final class RequestLog implements org.apache.camel.Processor {
         }
     }
 
+    /**
+     * Whether to try a batch the database refused once more (the request-log route's retry condition): always while
+     * Caravan runs, so that rows wait for a database that is away rather than being dropped (the queue in front
+     * bounds how many wait); once Caravan is stopping, {@value #TRIES_WHILE_STOPPING} more tries, so that a stop
+     * never waits on a database that does not come back. The first refusal of an outage is logged.
+     */
+    public boolean keepRetrying(Exchange exchange) {
+        if (warnedRetrying.compareAndSet(false, true)) {
+            Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+            if (cause == null) {
+                cause = exchange.getException();
+            }
+            LOG.warn("Cannot write request log rows to the database; holding them in memory and trying again until it "
+                    + "takes them: {}", cause == null ? "unknown error" : cause.getMessage());
+        }
+        if (exchange.getContext().getStatus().isStarted()) {
+            return true;
+        }
+        int tries = exchange.getProperty(STOPPING_TRIES, 0, Integer.class);
+        exchange.setProperty(STOPPING_TRIES, tries + 1);
+        return tries < TRIES_WHILE_STOPPING;
+    }
+
+    /** Tries of one batch once Caravan is stopping, counted in this exchange property. */
+    private static final String STOPPING_TRIES = "caravanLogStoppingTries";
+    static final int TRIES_WHILE_STOPPING = 2;
+
     /** A batch could not be written even after retries: its rows are counted as dropped. */
     public void batchFailed(Exchange exchange) {
         Object body = exchange.getMessage().getBody();
@@ -262,8 +290,16 @@ public final class RequestLog implements org.apache.camel.Processor {
 
     /** A batch was written: a later problem is worth a new warning. */
     public void batchWritten() {
+        if (warnedRetrying.compareAndSet(true, false)) {
+            LOG.info("Writing request log rows to the database again");
+        }
         warnedFailed.set(false);
         warnedFull.set(false);
+    }
+
+    /** Whether a batch the database refused is being tried again now. */
+    public boolean retrying() {
+        return warnedRetrying.get();
     }
 
     /** Rows dropped since start (queue full, or the database refused them after retries). */

@@ -68,9 +68,11 @@ public final class KeyRecheck {
         tally(exchange).checked.incrementAndGet();
         if (answer.ok()) {
             KeyState was = key.state();
-            pool.reset(key);
-            tally(exchange).back.incrementAndGet();
-            LOG.info("Key {} is back in rotation: it was {} and now answers {}", key.fingerprint(), was, status);
+            // an operator may have disabled (or deleted) the key since it was found due: their word stands
+            if (pool.recover(key)) {
+                tally(exchange).back.incrementAndGet();
+                LOG.info("Key {} is back in rotation: it was {} and now answers {}", key.fingerprint(), was, status);
+            }
             return;
         }
         Verdict v = classifier.classify(status, body, clock.getAsLong());

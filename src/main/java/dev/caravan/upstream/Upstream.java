@@ -57,6 +57,24 @@ public final class Upstream {
         }
     }
 
+    /**
+     * The answer's bytes. Google's answers are Vert.x buffers, read here directly: Camel has no Buffer-to-byte[]
+     * converter of its own, and its fallback search costs more than the copy.
+     */
+    public static byte[] bodyBytes(Message out) {
+        Object body = out.getBody();
+        if (body instanceof io.vertx.core.buffer.Buffer b) {
+            return b.getBytes();
+        }
+        if (body instanceof byte[] b) {
+            return b;
+        }
+        if (body instanceof String s) {
+            return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return body == null ? null : out.getBody(byte[].class);
+    }
+
     /** True when the call ended with Google's own 2xx answer in the body (not a relayed stream, not an error). */
     public static boolean answeredWell(Message out) {
         Integer status = out.getHeader(org.apache.camel.Exchange.HTTP_RESPONSE_CODE, Integer.class);

@@ -25,6 +25,7 @@ class SettingsReadsEveryPropertyTest {
         p.setProperty("caravan.time-out", "120");
         p.setProperty("caravan.max-body-bytes", "2048");
         p.setProperty("caravan.worker-pool-size", "64");
+        p.setProperty("caravan.request-log-queue-size", "500");
         p.setProperty("caravan.upstream-pool-size", "32");
         p.setProperty("caravan.http-header-timeout-seconds", "7");
         p.setProperty("caravan.http-read-timeout-seconds", "8");
@@ -74,6 +75,7 @@ class SettingsReadsEveryPropertyTest {
         assertThat(s.timeoutSeconds()).isEqualTo(120);
         assertThat(s.maxBodyBytes()).isEqualTo(2048);
         assertThat(s.workerPoolSize()).isEqualTo(64);
+        assertThat(s.requestLogQueueSize()).isEqualTo(500);
         assertThat(s.upstreamPoolSize()).isEqualTo(32);
         assertThat(s.httpHeaderTimeoutSeconds()).isEqualTo(7);
         assertThat(s.httpReadTimeoutSeconds()).isEqualTo(8);

@@ -29,6 +29,8 @@ class SettingsRejectsMalformedValuesTest {
             "caravan.time-out                    | TIME_OUT                  | ten",
             "caravan.max-body-bytes              | MAX_BODY_SIZE             | 100",
             "caravan.worker-pool-size            | WORKER_POOL_SIZE          | 2",
+            "caravan.request-log-queue-size      | REQUEST_LOG_QUEUE_SIZE    | 5",
+            "caravan.request-log-queue-size      | REQUEST_LOG_QUEUE_SIZE    | many",
             "caravan.upstream-pool-size          | UPSTREAM_POOL_SIZE        | 0",
             "caravan.http-header-timeout-seconds | HTTP_HEADER_TIMEOUT_SECONDS | 0",
             "caravan.http-read-timeout-seconds   | HTTP_READ_TIMEOUT_SECONDS | 1m",

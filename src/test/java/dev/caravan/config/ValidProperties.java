@@ -28,6 +28,7 @@ final class ValidProperties {
         p.setProperty("caravan.time-out", "300");
         p.setProperty("caravan.max-body-bytes", "20971520");
         p.setProperty("caravan.worker-pool-size", "1024");
+        p.setProperty("caravan.request-log-queue-size", "20000");
         p.setProperty("caravan.upstream-pool-size", "512");
         p.setProperty("caravan.http-header-timeout-seconds", "20");
         p.setProperty("caravan.http-read-timeout-seconds", "60");

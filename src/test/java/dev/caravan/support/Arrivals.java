@@ -39,6 +39,15 @@ public final class Arrivals {
 
     /** POSTs JSON to the gateway with the client token and reads the answer as it streams in. */
     public static Streamed post(Gateway gateway, String path, String json) throws IOException, InterruptedException {
+        return post(gateway, path, json, text -> { });
+    }
+
+    /**
+     * POSTs JSON like {@link #post(Gateway, String, String)} and hands the text received so far to {@code afterEachRead}
+     * after every read, e.g. to open a {@link StubGemini.Gate} once a chunk is held.
+     */
+    public static Streamed post(Gateway gateway, String path, String json, java.util.function.Consumer<String> afterEachRead)
+            throws IOException, InterruptedException {
         HttpResponse<InputStream> res = gateway.http().send(HttpRequest.newBuilder(URI.create(gateway.url(path)))
                 .header("x-goog-api-key", Gateway.TOKEN)
                 .header("content-type", "application/json")
@@ -46,13 +55,30 @@ public final class Arrivals {
                 .POST(HttpRequest.BodyPublishers.ofString(json))
                 .build(), HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream in = res.body()) {
-            return new Streamed(res.statusCode(), res.headers(), readAll(in));
+            return new Streamed(res.statusCode(), res.headers(), readUntil(in, text -> {
+                afterEachRead.accept(text);
+                return false;
+            }));
         }
     }
 
     /** Reads {@code in} to its end. */
     public static Arrivals readAll(InputStream in) throws IOException {
         return readUntil(in, text -> false);
+    }
+
+    /**
+     * Opens {@code gate} once for each of {@code chunks} but the last as soon as the text received holds it whole:
+     * the {@code afterEachRead} of a {@link StubGemini.Gated} stream relayed unchanged.
+     */
+    public static java.util.function.Consumer<String> openAsEachArrives(List<String> chunks, StubGemini.Gate gate) {
+        int[] opened = {0};
+        return text -> {
+            while (opened[0] < chunks.size() - 1 && text.startsWith(String.join("", chunks.subList(0, opened[0] + 1)))) {
+                opened[0]++;
+                gate.open();
+            }
+        };
     }
 
     /** Reads {@code in} until {@code enough} holds for the text received so far, or the stream ends. */

@@ -49,7 +49,7 @@ public final class StubGemini implements AutoCloseable {
     }
 
     /** What the stub answers. */
-    public sealed interface Reply permits Json, Sse, Paced, Hang, Close {
+    public sealed interface Reply permits Json, Sse, Paced, Gated, Hang, Close, Reset {
     }
 
     /** A whole JSON answer. */
@@ -72,12 +72,59 @@ public final class StubGemini implements AutoCloseable {
         }
     }
 
+    /**
+     * A stream in step with the test: the first chunk goes at once, each later one only when the test opens the
+     * {@link Gate} again (typically once its client holds the chunk before). So a test proves that a chunk reached
+     * the client before Google sent the next one without measuring any time. A gate left shut for 10 s ends the
+     * stream with a cut connection, which the test then sees as a broken answer.
+     */
+    public record Gated(String contentType, List<String> chunks, Gate gate) implements Reply {
+    }
+
+    /** Lets a {@link Gated} stream send its next chunk; one {@link #open} per chunk. Thread-safe. */
+    public static final class Gate {
+        private final java.util.concurrent.Semaphore permits = new java.util.concurrent.Semaphore(0);
+
+        public void open() {
+            permits.release();
+        }
+
+        boolean awaitOpen() {
+            try {
+                return permits.tryAcquire(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
     /** No answer at all, until the client gives up (for timeouts). */
     public record Hang() implements Reply {
     }
 
     /** The connection is closed without an answer. */
     public record Close() implements Reply {
+    }
+
+    /**
+     * Answers like {@code reply}, but the connection is reset (a TCP RST, as a crashed or cut-off server sends) right
+     * after the bytes of {@code after} went out on the wire, e.g. halfway through a JSON body or after a stream's
+     * second event. The reset needs the socket itself, so it works only for requests that came through
+     * {@link #resettableBaseUrl()}.
+     */
+    public record Reset(Reply reply, String after) implements Reply {
+        public Reset {
+            if (reply instanceof Reset) {
+                throw new IllegalArgumentException("one reset per answer");
+            }
+        }
+    }
+
+    static {
+        // read once, when the JDK's HTTP server is first used: without it each answer's body waits about 40 ms for
+        // the gateway's delayed ACK of its head (pom.xml sets it too, for the servers other tests start first)
+        System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
     private final HttpServer server;
@@ -87,6 +134,7 @@ public final class StubGemini implements AutoCloseable {
     private final List<Long> sentAtNanos = new CopyOnWriteArrayList<>();
     private volatile Function<Received, Reply> fallback = r -> new Json(200, GoogleBodies.generateContent("hello"));
     private volatile CountDownLatch clientClosed = new CountDownLatch(1);
+    private ResettingRelay relay;
 
     public StubGemini() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
@@ -98,6 +146,21 @@ public final class StubGemini implements AutoCloseable {
     /** The base URL to give Caravan as BASE_URL. */
     public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1beta";
+    }
+
+    /**
+     * The base URL through a TCP relay in front of the stub (its own port on 127.0.0.1), which can reset a connection
+     * mid-answer for a {@link Reset} reply; otherwise it passes every byte on as it comes. Started on first use.
+     */
+    public synchronized String resettableBaseUrl() {
+        if (relay == null) {
+            try {
+                relay = new ResettingRelay(server.getAddress().getPort());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return "http://127.0.0.1:" + relay.port() + "/v1beta";
     }
 
     /** Answers every request that no per-key script takes. */
@@ -174,6 +237,14 @@ public final class StubGemini implements AutoCloseable {
             stream(ex, s.contentType(), s.chunks(), Collections.nCopies(s.chunks().size(), s.gap()), s.cutAfter());
         } else if (reply instanceof Paced p) {
             stream(ex, p.contentType(), p.chunks(), p.gaps(), p.cutAfter());
+        } else if (reply instanceof Gated g) {
+            gated(ex, g);
+        } else if (reply instanceof Reset reset) {
+            ResettingRelay r = relay;
+            if (r == null || !r.cutAfter(ex.getRemoteAddress().getPort(), reset.after().getBytes(StandardCharsets.UTF_8))) {
+                throw new IllegalStateException("a Reset reply needs the request to come through resettableBaseUrl()");
+            }
+            write(ex, reset.reply());
         } else if (reply instanceof Hang) {
             // no answer: the gateway's timeout has to end this
             pause(Duration.ofSeconds(30));
@@ -200,6 +271,22 @@ public final class StubGemini implements AutoCloseable {
         out.close();
     }
 
+    private void gated(HttpExchange ex, Gated g) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", g.contentType());
+        ex.sendResponseHeaders(200, 0);
+        OutputStream out = ex.getResponseBody();
+        for (int i = 0; i < g.chunks().size(); i++) {
+            if (i > 0 && !g.gate().awaitOpen()) {
+                // the test never saw the chunk before: the stream ends broken, and the test fails on it
+                throw new CutConnection();
+            }
+            out.write(g.chunks().get(i).getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            sentAtNanos.add(System.nanoTime());
+        }
+        out.close();
+    }
+
     /** Thrown to make the JDK server drop the connection mid-answer. */
     private static final class CutConnection extends RuntimeException {
     }
@@ -218,6 +305,10 @@ public final class StubGemini implements AutoCloseable {
 
     @Override
     public void close() {
+        ResettingRelay r = relay;
+        if (r != null) {
+            r.close();
+        }
         server.stop(0);
         pool.shutdownNow();
     }

@@ -25,7 +25,7 @@ public final class OpenAiErrorReply implements Processor {
         if (status == null || status < 400 || Upstream.RELAYED.equals(msg.getHeader(Upstream.OUTCOME))) {
             return;
         }
-        byte[] google = msg.getBody(byte[].class);
+        byte[] google = Upstream.bodyBytes(msg);
         msg.setBody(google == null || google.length == 0
                 ? OpenAiErrorBody.json(status, "Google answered HTTP " + status)
                 : dialect.fromGoogle(status, google));

@@ -18,6 +18,6 @@ final class OpenAiReplies {
 
     /** Google's whole answer as bytes. */
     static byte[] bytes(Message out) {
-        return out.getBody(byte[].class);
+        return Upstream.bodyBytes(out);
     }
 }
