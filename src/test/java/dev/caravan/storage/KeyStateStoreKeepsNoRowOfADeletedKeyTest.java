@@ -61,7 +61,7 @@ class KeyStateStoreKeepsNoRowOfADeletedKeyTest {
 
         // the order of an operator's delete: out of the pool, then its rows dropped
         pool.remove(List.of(deleted));
-        new ApiKeyStore(ds, () -> now).deleted(List.of(deleted.fingerprint()));
+        new ApiKeyStore(ds, () -> now, pool.fingerprints()).deleted(List.of(deleted.fingerprint()));
         // a change the writer had not saved yet when the delete came
         store.changed(deleted);
         store.changed(kept);
