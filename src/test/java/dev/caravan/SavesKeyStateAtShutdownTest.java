@@ -32,6 +32,8 @@ class SavesKeyStateAtShutdownTest {
     @Test
     void aKeyDeclaredInvalidJustBeforeTheStopIsStillInvalidAfterTheRestart() throws Exception {
         Rows.Db db = gateway::openDatabase;
+        // the installation's fingerprint of the key, read while the gateway runs
+        String keyA = gateway.fingerprint("key-a");
         gateway.stub().answerFor("key-a", r -> new StubGemini.Json(400, GoogleBodies.keyInvalid()));
         CompletableFuture<Void> stopped;
         try (Connection lock = gateway.openDatabase(); Statement st = lock.createStatement()) {
@@ -58,7 +60,7 @@ class SavesKeyStateAtShutdownTest {
         }
         stopped.get(60, TimeUnit.SECONDS);
 
-        assertThat(Rows.query(db, "SELECT state FROM key_state WHERE key_fingerprint = ?", gateway.fingerprint("key-a")))
+        assertThat(Rows.query(db, "SELECT state FROM key_state WHERE key_fingerprint = ?", keyA))
                 .singleElement().satisfies(row -> assertThat(row).containsEntry("state", "INVALID"));
         gateway.restart();
         assertThat(gateway.key("key-a").state()).isEqualTo(KeyState.INVALID);
