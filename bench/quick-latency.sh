@@ -39,7 +39,7 @@ wrk.body = '{"contents":[{"role":"user","parts":[{"text":"Write one sentence abo
 LUA
 
 start=$(date +%s%N)
-API_KEYS='["bench-key-1","bench-key-2","bench-key-3"]' ALLOWED_TOKENS='["bench-token"]' AUTH_TOKEN=bench-admin \
+API_KEYS='["bench-key-1","bench-key-2","bench-key-3"]' ALLOWED_TOKENS='["bench-token"]' AUTH_TOKEN=bench-admin-token-1234 \
   PORT=$gw_port BASE_URL="http://127.0.0.1:$up_port/v1beta" LOG_LEVEL=WARN \
   java -jar target/caravan.jar > "$work/caravan.log" 2>&1 &
 gw_pid=$!

@@ -95,7 +95,7 @@ $GW_CPU nginx -p "$work/proxy" -c proxy.conf
 native="http://127.0.0.1:$GW/v1beta/models/gemini-2.5-flash:generateContent"
 caravan_env() {
   exec env API_KEYS='["bench-key-1","bench-key-2","bench-key-3","bench-key-4"]' ALLOWED_TOKENS="[\"$TOKEN\"]" \
-    AUTH_TOKEN=bench-admin SQLITE_DATABASE="$work/bench.db" MANAGEMENT_PORT=18189 PORT=$GW \
+    AUTH_TOKEN=bench-admin-token-1234 SQLITE_DATABASE="$work/bench.db" MANAGEMENT_PORT=18189 PORT=$GW \
     BASE_URL="http://127.0.0.1:$UP/v1beta" LOG_LEVEL=WARN MAX_RETRIES=1 "$@"
 }
 wait_served() {
