@@ -152,55 +152,48 @@ public final class FingerprintMigration implements AutoCloseable {
     }
 
     private long rekeyRequestLog(Map<String, String> known) throws SQLException {
-        long after = 0;
-        long rows = 0;
-        while (!stopped) {
-            List<Object[]> batch = new ArrayList<>();
-            try (Connection c = ds.getConnection();
-                 PreparedStatement ps = c.prepareStatement("SELECT id, client_fingerprint, attempts FROM request_log "
-                         + "WHERE id > ? AND (LENGTH(client_fingerprint) = ? OR attempts LIKE ?) ORDER BY id LIMIT " + BATCH)) {
-                ps.setLong(1, after);
-                ps.setInt(2, KeyFingerprint.LEGACY_HEX_DIGITS);
-                ps.setString(3, LEGACY_ATTEMPT);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        batch.add(new Object[] {rs.getLong(1), rs.getString(2), rs.getString(3)});
-                    }
-                }
-            }
-            if (batch.isEmpty()) {
-                return rows;
-            }
-            Transactions.run(ds, c -> {
-                try (PreparedStatement up = c.prepareStatement(
-                        "UPDATE request_log SET client_fingerprint = ?, attempts = ? WHERE id = ?")) {
-                    for (Object[] r : batch) {
-                        up.setString(1, current((String) r[1], known));
-                        up.setString(2, attempts((String) r[2], known));
-                        up.setLong(3, (Long) r[0]);
-                        up.addBatch();
-                    }
-                    up.executeBatch();
-                }
-            });
-            rows += batch.size();
-            after = (Long) batch.get(batch.size() - 1)[0];
-        }
-        return rows;
+        return rekeyLog("SELECT id, client_fingerprint, attempts FROM request_log "
+                        + "WHERE id > ? AND (LENGTH(client_fingerprint) = ? OR attempts LIKE ?) ORDER BY id LIMIT " + BATCH,
+                ps -> {
+                    ps.setInt(2, KeyFingerprint.LEGACY_HEX_DIGITS);
+                    ps.setString(3, LEGACY_ATTEMPT);
+                },
+                "UPDATE request_log SET client_fingerprint = ?, attempts = ? WHERE id = ?",
+                attempts -> attempts(attempts, known), known);
     }
 
     private long rekeyErrorLog(Map<String, String> known) throws SQLException {
+        return rekeyLog("SELECT id, client_fingerprint, key_fingerprint FROM error_log "
+                        + "WHERE id > ? AND (LENGTH(client_fingerprint) = ? OR LENGTH(key_fingerprint) = ?) ORDER BY id LIMIT "
+                        + BATCH,
+                ps -> {
+                    ps.setInt(2, KeyFingerprint.LEGACY_HEX_DIGITS);
+                    ps.setInt(3, KeyFingerprint.LEGACY_HEX_DIGITS);
+                },
+                "UPDATE error_log SET client_fingerprint = ?, key_fingerprint = ? WHERE id = ?",
+                fingerprint -> current(fingerprint, known), known);
+    }
+
+    /** Binds the legacy-value parameters of a paged select (its first parameter is the last id seen). */
+    @FunctionalInterface
+    private interface LegacyParameters {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    /**
+     * Re-keys one log table page by page: {@code select} yields (id, client fingerprint, a second column) for rows
+     * still holding legacy values after the last id seen; {@code update} writes the client fingerprint re-keyed and
+     * the second column through {@code second}.
+     */
+    private long rekeyLog(String select, LegacyParameters legacy, String update,
+                          java.util.function.UnaryOperator<String> second, Map<String, String> known) throws SQLException {
         long after = 0;
         long rows = 0;
         while (!stopped) {
             List<Object[]> batch = new ArrayList<>();
-            try (Connection c = ds.getConnection();
-                 PreparedStatement ps = c.prepareStatement("SELECT id, client_fingerprint, key_fingerprint FROM error_log "
-                         + "WHERE id > ? AND (LENGTH(client_fingerprint) = ? OR LENGTH(key_fingerprint) = ?) ORDER BY id LIMIT "
-                         + BATCH)) {
+            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(select)) {
                 ps.setLong(1, after);
-                ps.setInt(2, KeyFingerprint.LEGACY_HEX_DIGITS);
-                ps.setInt(3, KeyFingerprint.LEGACY_HEX_DIGITS);
+                legacy.bind(ps);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         batch.add(new Object[] {rs.getLong(1), rs.getString(2), rs.getString(3)});
@@ -211,11 +204,10 @@ public final class FingerprintMigration implements AutoCloseable {
                 return rows;
             }
             Transactions.run(ds, c -> {
-                try (PreparedStatement up = c.prepareStatement(
-                        "UPDATE error_log SET client_fingerprint = ?, key_fingerprint = ? WHERE id = ?")) {
+                try (PreparedStatement up = c.prepareStatement(update)) {
                     for (Object[] r : batch) {
                         up.setString(1, current((String) r[1], known));
-                        up.setString(2, current((String) r[2], known));
+                        up.setString(2, second.apply((String) r[2]));
                         up.setLong(3, (Long) r[0]);
                         up.addBatch();
                     }
