@@ -64,13 +64,20 @@ class FinishesInFlightRequestsAtShutdownTest {
         assertThat(res.status()).isEqualTo(200);
         assertThat(res.cut()).isFalse();
         assertThat(res.text()).isEqualTo(String.join("", events));
-        assertThat(duringStop).isNotEmpty().allMatch(a -> a.equals("503 gemini Retry-After") || a.equals("refused"),
+        // a request that reached the gateway before the stop began is served as usual (the stop runs on another
+        // thread, so a first one may win that race under load); once the gate has closed, nothing is served any more
+        int served = 0;
+        while (served < duringStop.size() && duringStop.get(served).startsWith("200 ")) {
+            served++;
+        }
+        List<String> afterGate = duringStop.subList(served, duringStop.size());
+        assertThat(afterGate).isNotEmpty().allMatch(a -> a.equals("503 gemini Retry-After") || a.equals("refused"),
                 "503 with Retry-After in Google's envelope, or a refused connection");
         // the stream's row and those of the 503s reached the database before the stop returned
         List<Map<String, Object>> rows = Rows.query(db, "SELECT status, streamed FROM request_log ORDER BY request_at_ms");
         assertThat(rows).hasSizeGreaterThan((int) before);
         assertThat(rows).anySatisfy(r -> assertThat(((Number) r.get("status")).intValue()).isEqualTo(200));
-        assertThat(gateway.stub().received()).hasSize(1);
+        assertThat(gateway.stub().received()).hasSize(1 + served);
     }
 
     @Test
