@@ -3,7 +3,6 @@ package dev.caravan.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -12,14 +11,14 @@ import java.time.Duration;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.caravan.config.DatabaseType;
 import dev.caravan.keys.ApiKey;
 import dev.caravan.keys.Evidence;
 import dev.caravan.keys.KeyRoundRobin;
 import dev.caravan.keys.Verdict;
-import org.junit.jupiter.api.AfterEach;
+import dev.caravan.support.ScratchSqlite;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteDataSource;
 
 /**
@@ -28,23 +27,14 @@ import org.sqlite.SQLiteDataSource;
  */
 class KeyStateStoreKeepsNoRowOfADeletedKeyTest {
 
-    private Path folder;
+    @TempDir
+    Path folder;
     private SQLiteDataSource ds;
     private final long now = 1_700_000_000_000L;
 
     @BeforeEach
-    void database() throws Exception {
-        folder = Files.createTempDirectory("caravan-keystore-");
-        ds = new SQLiteDataSource();
-        ds.setUrl("jdbc:sqlite:" + folder.resolve("c.db"));
-        Database.migrate(ds, DatabaseType.SQLITE);
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        try (var files = Files.walk(folder)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        }
+    void database() {
+        ds = ScratchSqlite.migrated(folder);
     }
 
     @Test
