@@ -92,15 +92,12 @@ public final class GeneratedImages implements Predicate, Expression, Processor {
         if (!Upstream.answeredWell(in)) {
             return List.of();
         }
-        // the search reads the answer where it lies; only an answer with images is copied and parsed
-        Object raw = in.getBody();
-        if (raw instanceof Buffer buffer ? !hasImage(buffer) : raw == null) {
+        // the search reads Google's buffer where it lies; only an answer with images is copied and parsed
+        Buffer answer = in.getBody() instanceof Buffer b ? b : bufferOf(Upstream.bodyBytes(in));
+        if (answer == null || !hasImage(answer)) {
             return List.of();
         }
-        byte[] body = Upstream.bodyBytes(in);
-        if (body == null || !hasImage(Buffer.buffer(body))) {
-            return List.of();
-        }
+        byte[] body = answer.getBytes();
         State state;
         try {
             state = new State(json.readTree(body));
@@ -215,22 +212,27 @@ public final class GeneratedImages implements Predicate, Expression, Processor {
         return false;
     }
 
+    /** Where {@code marker} starts in the readable bytes of {@code data}, or -1. */
     private static int indexOf(io.netty.buffer.ByteBuf data, byte[] marker) {
-        int from = data.readerIndex();
-        int to = data.writerIndex() - marker.length;
-        for (int i = from; i <= to; i = data.indexOf(i + 1, to + 1, marker[0])) {
+        int last = data.writerIndex() - marker.length;
+        for (int i = data.readerIndex(); i <= last; i++) {
+            i = data.indexOf(i, last + 1, marker[0]);
             if (i < 0) {
                 return -1;
             }
-            boolean same = true;
-            for (int j = 1; j < marker.length && same; j++) {
-                same = data.getByte(i + j) == marker[j];
+            int j = 1;
+            while (j < marker.length && data.getByte(i + j) == marker[j]) {
+                j++;
             }
-            if (same && data.getByte(i) == marker[0]) {
+            if (j == marker.length) {
                 return i;
             }
         }
         return -1;
+    }
+
+    private static Buffer bufferOf(byte[] bytes) {
+        return bytes == null ? null : Buffer.buffer(bytes);
     }
 
     private static String text(JsonNode node, String name, String snake) {
