@@ -14,13 +14,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 5, re-check (routes/maintenance.camel.yaml): every CHECK_INTERVAL_HOURS the keys out of rotation are asked
- * for one model (GET /models?pageSize=1, which spends no generation quota); those that answer 200 go back into
+ * about TEST_MODEL (GET /models/{TEST_MODEL}, which spends no generation quota); those that answer 200 go back into
  * rotation, the others keep their state with fresh evidence. An operator's disable is never undone by it.
  */
 class ReChecksKeysOutOfRotationTest {
 
     @RegisterExtension
-    static final Gateway gateway = Gateway.withKeys("key-healed", "key-dead", "key-manual", "key-good");
+    static final Gateway gateway = Gateway.withKeys("key-healed", "key-dead", "key-manual", "key-good")
+            .set("caravan.test-model", "gemini-2.0-flash");
 
     private static final String FLASH = "/v1beta/models/gemini-2.5-flash:generateContent";
 
@@ -38,7 +39,7 @@ class ReChecksKeysOutOfRotationTest {
         stub.reset();
         // Google lifted the suspension; the dead key is still dead
         stub.answerFor("key-dead", r -> new StubGemini.Json(400, GoogleBodies.keyInvalid()));
-        stub.answer(r -> new StubGemini.Json(200, "{\"models\":[{\"name\":\"models/gemini-2.5-flash\"}],\"nextPageToken\":\"x\"}"));
+        stub.answer(r -> new StubGemini.Json(200, "{\"name\":\"models/gemini-2.0-flash\"}"));
 
         gateway.caravan().context().createProducerTemplate().sendBody("direct:maintenance-recheck-keys", null);
 
@@ -51,8 +52,8 @@ class ReChecksKeysOutOfRotationTest {
         assertThat(calls).extracting(StubGemini.Received::key).containsExactlyInAnyOrder("key-healed", "key-dead");
         assertThat(calls).allSatisfy(r -> {
             assertThat(r.method()).isEqualTo("GET");
-            assertThat(r.path()).isEqualTo("/v1beta/models");
-            assertThat(r.query()).isEqualTo("pageSize=1");
+            assertThat(r.path()).as("TEST_MODEL's entry").isEqualTo("/v1beta/models/gemini-2.0-flash");
+            assertThat(r.query()).isNullOrEmpty();
             assertThat(r.headers()).doesNotContainKeys("authorization", "x-goog-api-client");
         });
 

@@ -79,6 +79,14 @@ public final class Settings {
     private final String testModel;
     private final boolean jolokiaEnabled;
     private final boolean jolokiaAllowOperations;
+    // --- gemini-balance parity: tool flags, custom headers, proxy choice (issue 12) ---
+    private final Map<String, String> customHeaders;
+    private final boolean toolsCodeExecutionEnabled;
+    private final boolean urlContextEnabled;
+    private final List<String> urlContextModels;
+    private final boolean showSearchLink;
+    private final boolean showThinkingProcess;
+    private final boolean proxiesUseConsistencyHashByApiKey;
 
     private Settings(Reader r) {
         port = r.integer("caravan.port", "PORT", 0, 65535);
@@ -140,10 +148,20 @@ public final class Settings {
         autoDeleteRequestLogsDays = r.integer("caravan.auto-delete-request-logs-days", "AUTO_DELETE_REQUEST_LOGS_DAYS", 1, 36_500);
         autoDeleteErrorLogsEnabled = r.bool("caravan.auto-delete-error-logs-enabled", "AUTO_DELETE_ERROR_LOGS_ENABLED");
         autoDeleteErrorLogsDays = r.integer("caravan.auto-delete-error-logs-days", "AUTO_DELETE_ERROR_LOGS_DAYS", 1, 36_500);
-        checkIntervalHours = r.integer("caravan.check-interval-hours", "CHECK_INTERVAL_HOURS", 1, 24 * 365);
+        // 0 turns the scheduled re-check off, as in gemini-balance
+        checkIntervalHours = r.integer("caravan.check-interval-hours", "CHECK_INTERVAL_HOURS", 0, 24 * 365);
         testModel = r.value("caravan.test-model", "TEST_MODEL", Settings::parseModel);
         jolokiaEnabled = r.bool("caravan.jolokia-enabled", "JOLOKIA_ENABLED");
         jolokiaAllowOperations = r.bool("caravan.jolokia-allow-operations", "JOLOKIA_ALLOW_OPERATIONS");
+        // --- gemini-balance parity: tool flags, custom headers, proxy choice (issue 12) ---
+        customHeaders = r.secretValue("caravan.custom-headers", "CUSTOM_HEADERS", Settings::parseCustomHeaders);
+        toolsCodeExecutionEnabled = r.bool("caravan.tools-code-execution-enabled", "TOOLS_CODE_EXECUTION_ENABLED");
+        urlContextEnabled = r.bool("caravan.url-context-enabled", "URL_CONTEXT_ENABLED");
+        urlContextModels = r.list("caravan.url-context-models", "URL_CONTEXT_MODELS");
+        showSearchLink = r.boolDefaultTrue("caravan.show-search-link", "SHOW_SEARCH_LINK");
+        showThinkingProcess = r.boolDefaultTrue("caravan.show-thinking-process", "SHOW_THINKING_PROCESS");
+        proxiesUseConsistencyHashByApiKey = r.boolDefaultTrue("caravan.proxies-use-consistency-hash-by-api-key",
+                "PROXIES_USE_CONSISTENCY_HASH_BY_API_KEY");
     }
 
     /**
@@ -213,7 +231,10 @@ public final class Settings {
      */
     public List<String> openAiPassThroughExtraPaths() { return openAiPassThroughExtraPaths; }
     public DatabaseType databaseType() { return databaseType; }
-    /** The SQLite file (DATABASE_TYPE=sqlite), relative to the working directory unless absolute. */
+    /**
+     * The SQLite file (DATABASE_TYPE=sqlite): a bare file name lies in {@code data/} (where gemini-balance keeps it, and
+     * the Docker volume is), a path is relative to the working directory unless absolute.
+     */
     public String sqliteDatabase() { return sqliteDatabase; }
     public String mysqlHost() { return mysqlHost; }
     public int mysqlPort() { return mysqlPort; }
@@ -225,7 +246,7 @@ public final class Settings {
     public int autoDeleteRequestLogsDays() { return autoDeleteRequestLogsDays; }
     public boolean autoDeleteErrorLogsEnabled() { return autoDeleteErrorLogsEnabled; }
     public int autoDeleteErrorLogsDays() { return autoDeleteErrorLogsDays; }
-    /** Hours between two re-checks of the keys that are out of rotation. */
+    /** Hours between two re-checks of the keys that are out of rotation; 0: no scheduled re-check. */
     public int checkIntervalHours() { return checkIntervalHours; }
     /** The model an operator's key test generates with (the scheduled re-check spends no quota and uses none). */
     public String testModel() { return testModel; }
@@ -233,6 +254,21 @@ public final class Settings {
     public boolean jolokiaEnabled() { return jolokiaEnabled; }
     /** Whether Jolokia clients may run MBean operations and change attributes, not only read (JOLOKIA_ALLOW_OPERATIONS). */
     public boolean jolokiaAllowOperations() { return jolokiaAllowOperations; }
+
+    // --- gemini-balance parity: tool flags, custom headers, proxy choice (issue 12) ---
+    /** CUSTOM_HEADERS: extra headers sent to Google on every call (as the contract's Caravan-Upstream-* headers). */
+    public Map<String, String> customHeaders() { return customHeaders; }
+    /** Whether requests that name no tools get Google's code execution tool (TOOLS_CODE_EXECUTION_ENABLED). */
+    public boolean toolsCodeExecutionEnabled() { return toolsCodeExecutionEnabled; }
+    /** Whether requests to URL_CONTEXT_MODELS get Google's URL context tool (URL_CONTEXT_ENABLED). */
+    public boolean urlContextEnabled() { return urlContextEnabled; }
+    public List<String> urlContextModels() { return urlContextModels; }
+    /** Whether OpenAI answers of grounded requests end with their sources as links (SHOW_SEARCH_LINK). */
+    public boolean showSearchLink() { return showSearchLink; }
+    /** Whether OpenAI clients get the model's thought summaries as reasoning_content (SHOW_THINKING_PROCESS). */
+    public boolean showThinkingProcess() { return showThinkingProcess; }
+    /** Whether each key always goes through the same proxy (else a proxy is drawn for every attempt). */
+    public boolean proxiesUseConsistencyHashByApiKey() { return proxiesUseConsistencyHashByApiKey; }
 
     /** Why an AUTH_TOKEN is refused when it is too short; the admin page shows the same words. */
     public static String authTokenTooShort() {
@@ -260,6 +296,50 @@ public final class Settings {
             }
         }
         return node;
+    }
+
+    /** Header names the gateway alone sets towards Google: credentials and the connection's own. */
+    private static final java.util.Set<String> NOT_CUSTOM = java.util.Set.of("x-goog-api-key", "authorization", "host",
+            "content-length", "transfer-encoding", "connection", "content-type", "upgrade", "te", "trailer",
+            "proxy-authorization", "keep-alive", "cookie");
+
+    /**
+     * CUSTOM_HEADERS: a JSON object of header name → value, as gemini-balance reads it ({"X-Team": "ops"}); single
+     * quotes as its settings table wrote them are accepted. Names the gateway sets itself, CR/LF and values over 8 KB
+     * are refused here rather than on every request.
+     */
+    private static Map<String, String> parseCustomHeaders(String raw) {
+        if (raw.isEmpty() || raw.equals("{}")) {
+            return Map.of();
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(raw.startsWith("{'") ? raw.replace('\'', '"') : raw);
+        } catch (Exception e) {
+            node = null;
+        }
+        if (node == null || !node.isObject()) {
+            // the value may hold a secret (an auth header for a relay): never echo it
+            throw new IllegalArgumentException("expected a JSON object such as {\"X-Team\": \"ops\"}");
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            String name = e.getKey();
+            if (!name.matches("[A-Za-z0-9-]{1,64}") || NOT_CUSTOM.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                throw new IllegalArgumentException("the header name " + (name.matches("[A-Za-z0-9-]{1,64}") ? name : "#"
+                        + headers.size()) + " cannot be set: letters, digits and '-', and not one the gateway sets itself");
+            }
+            JsonNode v = e.getValue();
+            if (!v.isValueNode() || v.isNull()) {
+                throw new IllegalArgumentException("the value of " + name + " must be a string");
+            }
+            String value = v.asText();
+            if (value.length() > 8192 || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+                throw new IllegalArgumentException("the value of " + name + " must be one line of at most 8192 characters");
+            }
+            headers.put(name, value);
+        }
+        return Collections.unmodifiableMap(headers);
     }
 
     /** THINKING_BUDGET_MAP: a JSON object of model → token budget, e.g. {"gemini-2.5-flash": 2048}. */
@@ -308,7 +388,8 @@ public final class Settings {
         if (raw.contains("?") || raw.startsWith("jdbc:") || raw.startsWith("file:") || raw.equals(":memory:")) {
             throw new IllegalArgumentException("expected a plain file name such as data/caravan.db, not a URL");
         }
-        return raw;
+        // gemini-balance's SQLITE_DATABASE=default_db means data/default_db
+        return raw.indexOf('/') < 0 && raw.indexOf('\\') < 0 ? "data/" + raw : raw;
     }
 
     /** MYSQL_DATABASE: a plain identifier, since it becomes part of the JDBC URL. */
@@ -362,6 +443,16 @@ public final class Settings {
             }
         }
 
+        /** As {@link #value}, for a value that may hold a secret: the message names the variable, never the value. */
+        <T> T secretValue(String property, String variable, Function<String, T> parser) {
+            String raw = string(property, variable);
+            try {
+                return parser.apply(raw);
+            } catch (RuntimeException e) {
+                throw new InvalidSettingException(variable, property, null, e.getMessage());
+            }
+        }
+
         /** Fails naming the variable when a setting that another one makes necessary is empty. */
         void require(String property, String variable, String value, String problem) {
             if (value.isEmpty()) {
@@ -371,14 +462,21 @@ public final class Settings {
 
         boolean bool(String property, String variable) {
             return value(property, variable, raw -> {
-                if (raw.isEmpty() || raw.equalsIgnoreCase("false")) {
+                // gemini-balance's .env reads booleans as pydantic does: True, 1, yes and on count as true
+                String v = raw.toLowerCase(java.util.Locale.ROOT);
+                if (v.isEmpty() || v.equals("false") || v.equals("0") || v.equals("no") || v.equals("off")) {
                     return false;
                 }
-                if (raw.equalsIgnoreCase("true")) {
+                if (v.equals("true") || v.equals("1") || v.equals("yes") || v.equals("on")) {
                     return true;
                 }
                 throw new IllegalArgumentException("expected true or false");
             });
+        }
+
+        /** A flag whose default is on (gemini-balance's defaults for SHOW_* and the proxy hash): empty means true. */
+        boolean boolDefaultTrue(String property, String variable) {
+            return string(property, variable).isEmpty() || bool(property, variable);
         }
 
         int integer(String property, String variable, int min, int max) {

@@ -166,8 +166,8 @@ class AdminManagesKeysTest {
         assertThat(gateway.stub().keysSeen()).contains(KEY_A, KEY_B, KEY_C);
         assertThat(gateway.stub().received()).allSatisfy(r -> {
             assertThat(r.method()).isEqualTo("GET");
-            assertThat(r.path()).isEqualTo("/v1beta/models");
-            assertThat(r.query()).isEqualTo("pageSize=1");
+            assertThat(r.path()).as("TEST_MODEL's entry").isEqualTo("/v1beta/models/gemini-2.5-flash-lite");
+            assertThat(r.query()).isNullOrEmpty();
         });
         record(res);
         assertNoSecrets();

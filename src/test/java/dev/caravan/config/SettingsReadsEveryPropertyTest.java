@@ -60,6 +60,13 @@ class SettingsReadsEveryPropertyTest {
         p.setProperty("caravan.test-model", "gemini-2.5-flash-lite");
         p.setProperty("caravan.jolokia-enabled", "true");
         p.setProperty("caravan.jolokia-allow-operations", "true");
+        p.setProperty("caravan.custom-headers", "{\"X-Team\": \"ops\", \"X-Trace\": 7}");
+        p.setProperty("caravan.tools-code-execution-enabled", "True");
+        p.setProperty("caravan.url-context-enabled", "1");
+        p.setProperty("caravan.url-context-models", "gemini-2.5-pro");
+        p.setProperty("caravan.show-search-link", "false");
+        p.setProperty("caravan.show-thinking-process", "off");
+        p.setProperty("caravan.proxies-use-consistency-hash-by-api-key", "false");
 
         Settings s = Settings.from(p);
 
@@ -112,6 +119,33 @@ class SettingsReadsEveryPropertyTest {
         assertThat(s.testModel()).isEqualTo("gemini-2.5-flash-lite");
         assertThat(s.jolokiaEnabled()).isTrue();
         assertThat(s.jolokiaAllowOperations()).isTrue();
+        assertThat(s.customHeaders()).containsExactly(
+                org.assertj.core.api.Assertions.entry("X-Team", "ops"), org.assertj.core.api.Assertions.entry("X-Trace", "7"));
+        assertThat(s.toolsCodeExecutionEnabled()).as("gemini-balance's .env writes True").isTrue();
+        assertThat(s.urlContextEnabled()).isTrue();
+        assertThat(s.urlContextModels()).containsExactly("gemini-2.5-pro");
+        assertThat(s.showSearchLink()).isFalse();
+        assertThat(s.showThinkingProcess()).isFalse();
+        assertThat(s.proxiesUseConsistencyHashByApiKey()).isFalse();
+    }
+
+    @Test
+    void readsGeminiBalanceValuesAsItMeantThem() {
+        Properties p = ValidProperties.with("caravan.sqlite-database", "default_db");
+        p.setProperty("caravan.check-interval-hours", "0");
+        p.setProperty("caravan.custom-headers", "{'X-Team': 'ops'}");
+        p.setProperty("caravan.show-search-link", "");
+        p.setProperty("caravan.show-thinking-process", "");
+
+        Settings s = Settings.from(p);
+
+        assertThat(s.sqliteDatabase()).as("a bare name lies in data/, as gemini-balance keeps it").isEqualTo("data/default_db");
+        assertThat(s.checkIntervalHours()).as("0 is gemini-balance's off").isZero();
+        assertThat(s.customHeaders()).as("as its settings table wrote dicts").containsEntry("X-Team", "ops");
+        assertThat(s.showSearchLink()).as("on unless turned off").isTrue();
+        assertThat(s.showThinkingProcess()).isTrue();
+        assertThat(Settings.from(ValidProperties.with("caravan.sqlite-database", "db/c.db")).sqliteDatabase())
+                .as("a path is taken as written").isEqualTo("db/c.db");
     }
 
     @Test

@@ -47,11 +47,11 @@ class SettingsRejectsMalformedValuesTest {
             "caravan.mysql-port                  | MYSQL_PORT                | 0",
             "caravan.mysql-port                  | MYSQL_PORT                | db",
             "caravan.mysql-database              | MYSQL_DATABASE            | caravan;drop",
-            "caravan.auto-delete-request-logs-enabled | AUTO_DELETE_REQUEST_LOGS_ENABLED | yes",
+            "caravan.auto-delete-request-logs-enabled | AUTO_DELETE_REQUEST_LOGS_ENABLED | maybe",
             "caravan.auto-delete-request-logs-days    | AUTO_DELETE_REQUEST_LOGS_DAYS    | 0",
-            "caravan.auto-delete-error-logs-enabled   | AUTO_DELETE_ERROR_LOGS_ENABLED   | 1",
+            "caravan.auto-delete-error-logs-enabled   | AUTO_DELETE_ERROR_LOGS_ENABLED   | 2",
             "caravan.auto-delete-error-logs-days      | AUTO_DELETE_ERROR_LOGS_DAYS      | week",
-            "caravan.check-interval-hours        | CHECK_INTERVAL_HOURS      | 0",
+            "caravan.check-interval-hours        | CHECK_INTERVAL_HOURS      | -1",
             "caravan.check-interval-hours        | CHECK_INTERVAL_HOURS      | 1.5",
             "caravan.test-model                  | TEST_MODEL                | models/../x",
             "caravan.create-image-model          | CREATE_IMAGE_MODEL        | imagen 4",
@@ -59,6 +59,8 @@ class SettingsRejectsMalformedValuesTest {
             "caravan.image-fetch-max-urls        | IMAGE_FETCH_MAX_URLS      | many",
             "caravan.openai-pass-through-extra-paths | OPENAI_PASS_THROUGH_EXTRA_PATHS | ../v1beta/files",
             "caravan.openai-pass-through-extra-paths | OPENAI_PASS_THROUGH_EXTRA_PATHS | files?x=1",
+            "caravan.tools-code-execution-enabled | TOOLS_CODE_EXECUTION_ENABLED | sometimes",
+            "caravan.show-search-link            | SHOW_SEARCH_LINK          | maybe",
     })
     void namesTheVariableAndShowsTheValueWhenASettingIsMalformed(String property, String variable, String raw) {
         InvalidSettingException e = catchThrowableOfType(InvalidSettingException.class,
@@ -79,6 +81,11 @@ class SettingsRejectsMalformedValuesTest {
             "caravan.api-keys       | API_KEYS       | [[\"AIzaSyLeakMe0000000000000000000000000\"]]",
             "caravan.allowed-tokens | ALLOWED_TOKENS | [\"client-token-leak-me\", {}]",
             "caravan.allowed-tokens | ALLOWED_TOKENS | [\"client-token-leak-me\",",
+            "caravan.custom-headers | CUSTOM_HEADERS | [\"X-Relay-Auth: leak-me\"]",
+            "caravan.custom-headers | CUSTOM_HEADERS | {\"Authorization\": \"Bearer leak-me\"}",
+            "caravan.custom-headers | CUSTOM_HEADERS | {\"X-Relay-Auth\": {\"x\": \"leak-me\"}}",
+            "caravan.custom-headers | CUSTOM_HEADERS | {\"X-Relay-Auth\": \"leak-me\\r\\nX-Other: 1\"}",
+            "caravan.custom-headers | CUSTOM_HEADERS | {\"X Relay\": \"leak-me\"}",
     })
     void namesTheVariableWithoutEchoingItWhenASecretListIsMalformed(String property, String variable, String raw) {
         InvalidSettingException e = catchThrowableOfType(InvalidSettingException.class,

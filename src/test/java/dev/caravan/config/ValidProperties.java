@@ -65,6 +65,13 @@ final class ValidProperties {
         p.setProperty("caravan.test-model", "gemini-2.5-flash");
         p.setProperty("caravan.jolokia-enabled", "false");
         p.setProperty("caravan.jolokia-allow-operations", "false");
+        p.setProperty("caravan.custom-headers", "");
+        p.setProperty("caravan.tools-code-execution-enabled", "false");
+        p.setProperty("caravan.url-context-enabled", "false");
+        p.setProperty("caravan.url-context-models", "[\"gemini-2.5-flash\"]");
+        p.setProperty("caravan.show-search-link", "true");
+        p.setProperty("caravan.show-thinking-process", "true");
+        p.setProperty("caravan.proxies-use-consistency-hash-by-api-key", "true");
         return p;
     }
 }

@@ -1,0 +1,130 @@
+package dev.caravan.config;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every environment variable gemini-balance reads (its configuration reference), each either honoured by Caravan or
+ * deliberately not implemented with the reason, so that an operator who brings their {@code .env} is never left
+ * guessing: start-up names, in one warning line, each variable that is set but has no effect here. The README's
+ * configuration table lists the same names. Immutable; thread-safe.
+ */
+public final class GeminiBalanceVariables {
+
+    /** What Caravan does with a variable. */
+    public enum Status {
+        /** Read, with gemini-balance's meaning (README says where Caravan's default or behaviour differs). */
+        HONOURED,
+        /** Not implemented on purpose; setting it changes nothing, and start-up says so. */
+        NOT_IMPLEMENTED
+    }
+
+    /** One variable: its status and, for one not implemented, why. */
+    public record Variable(String name, Status status, String reason) {
+    }
+
+    private static final Map<String, Variable> ALL = build();
+
+    private GeminiBalanceVariables() {
+    }
+
+    private static Map<String, Variable> build() {
+        Map<String, Variable> m = new LinkedHashMap<>();
+        honoured(m, "DATABASE_TYPE", "SQLITE_DATABASE", "MYSQL_HOST", "MYSQL_PORT", "MYSQL_USER", "MYSQL_PASSWORD",
+                "MYSQL_DATABASE");
+        notImplemented(m, "MYSQL_SOCKET", "Caravan connects to MySQL over TCP (MYSQL_HOST, MYSQL_PORT): its driver has no"
+                + " Unix-socket transport");
+        honoured(m, "API_KEYS", "ALLOWED_TOKENS", "AUTH_TOKEN", "VERTEX_API_KEYS", "VERTEX_EXPRESS_BASE_URL", "BASE_URL",
+                "CUSTOM_HEADERS", "MAX_FAILURES", "MAX_RETRIES", "TIME_OUT", "TEST_MODEL", "CHECK_INTERVAL_HOURS");
+        notImplemented(m, "TIMEZONE", "Caravan's schedules run at intervals, not at clock times, and it stores instants;"
+                + " the JVM takes its zone for log lines from TZ");
+        honoured(m, "PROXIES", "PROXIES_USE_CONSISTENCY_HASH_BY_API_KEY");
+        notImplemented(m, "URL_NORMALIZATION_ENABLED", "Caravan answers the exact paths (and gemini-balance's /gemini and"
+                + " /hf aliases) and names an unknown path in its 404, rather than guessing which paid call was meant");
+        honoured(m, "SEARCH_MODELS", "IMAGE_MODELS", "FILTERED_MODELS", "TOOLS_CODE_EXECUTION_ENABLED",
+                "URL_CONTEXT_ENABLED", "URL_CONTEXT_MODELS", "SHOW_SEARCH_LINK", "SHOW_THINKING_PROCESS",
+                "THINKING_MODELS", "THINKING_BUDGET_MAP", "SAFETY_SETTINGS", "TTS_MODEL", "TTS_VOICE_NAME", "TTS_SPEED",
+                "PAID_KEY", "CREATE_IMAGE_MODEL", "UPLOAD_PROVIDER", "SMMS_SECRET_TOKEN", "PICGO_API_KEY", "PICGO_API_URL",
+                "CLOUDFLARE_IMGBED_URL", "CLOUDFLARE_IMGBED_AUTH_CODE", "CLOUDFLARE_IMGBED_UPLOAD_FOLDER", "OSS_ENDPOINT",
+                "OSS_ENDPOINT_INNER", "OSS_ACCESS_KEY", "OSS_ACCESS_KEY_SECRET", "OSS_BUCKET_NAME", "OSS_REGION");
+        String optimizer = "Caravan relays each of Google's events the moment it arrives; re-cutting text into"
+                + " characters with pauses only delays answers, and clients animate text themselves";
+        notImplemented(m, "STREAM_OPTIMIZER_ENABLED", optimizer);
+        notImplemented(m, "STREAM_MIN_DELAY", optimizer);
+        notImplemented(m, "STREAM_MAX_DELAY", optimizer);
+        notImplemented(m, "STREAM_SHORT_TEXT_THRESHOLD", optimizer);
+        notImplemented(m, "STREAM_LONG_TEXT_THRESHOLD", optimizer);
+        notImplemented(m, "STREAM_CHUNK_SIZE", optimizer);
+        honoured(m, "FAKE_STREAM_ENABLED", "FAKE_STREAM_EMPTY_DATA_INTERVAL_SECONDS", "LOG_LEVEL",
+                "ERROR_LOG_RECORD_REQUEST_BODY", "AUTO_DELETE_ERROR_LOGS_ENABLED", "AUTO_DELETE_ERROR_LOGS_DAYS",
+                "AUTO_DELETE_REQUEST_LOGS_ENABLED", "AUTO_DELETE_REQUEST_LOGS_DAYS", "FILES_CLEANUP_ENABLED",
+                "FILES_CLEANUP_INTERVAL_HOURS", "FILES_USER_ISOLATION_ENABLED", "ADMIN_SESSION_EXPIRE");
+        String github = "Caravan does not call GitHub to look for new releases: a gateway holding API keys makes no"
+                + " calls of its own to third parties";
+        notImplemented(m, "GITHUB_REPO_OWNER", github);
+        notImplemented(m, "GITHUB_REPO_NAME", github);
+        notImplemented(m, "ENABLE_TTS", "unused by gemini-balance too; speech is served when TTS_MODEL names a model");
+        return Collections.unmodifiableMap(m);
+    }
+
+    private static void honoured(Map<String, Variable> m, String... names) {
+        for (String n : names) {
+            m.put(n, new Variable(n, Status.HONOURED, null));
+        }
+    }
+
+    private static void notImplemented(Map<String, Variable> m, String name, String reason) {
+        m.put(name, new Variable(name, Status.NOT_IMPLEMENTED, reason));
+    }
+
+    /** Every variable, in the order of gemini-balance's reference. */
+    public static List<Variable> all() {
+        return List.copyOf(ALL.values());
+    }
+
+    /** The variable of that name, or null when gemini-balance has none. */
+    public static Variable get(String name) {
+        return ALL.get(name);
+    }
+
+    /**
+     * The variables set (to anything but blank) in {@code environment} that Caravan does not implement, in the
+     * reference's order.
+     */
+    public static List<Variable> setButNotImplemented(Map<String, String> environment) {
+        List<Variable> out = new ArrayList<>();
+        for (Variable v : ALL.values()) {
+            String value = environment.get(v.name());
+            if (v.status() == Status.NOT_IMPLEMENTED && value != null && !value.isBlank()) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The one start-up warning about them (names and reasons, never values), or null when there is nothing to say.
+     */
+    public static String warning(Map<String, String> environment) {
+        List<Variable> ignored = setButNotImplemented(environment);
+        if (ignored.isEmpty()) {
+            return null;
+        }
+        Map<String, List<String>> byReason = new LinkedHashMap<>();
+        for (Variable v : ignored) {
+            byReason.computeIfAbsent(v.reason(), r -> new ArrayList<>()).add(v.name());
+        }
+        StringBuilder line = new StringBuilder("gemini-balance settings that Caravan does not implement are set and have"
+                + " no effect (README \"Configuration\"): ");
+        boolean first = true;
+        for (Map.Entry<String, List<String>> e : byReason.entrySet()) {
+            line.append(first ? "" : "; ").append(String.join(", ", e.getValue())).append(" (").append(e.getKey())
+                    .append(')');
+            first = false;
+        }
+        return line.toString();
+    }
+}
