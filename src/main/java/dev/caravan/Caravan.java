@@ -34,6 +34,16 @@ public final class Caravan {
 
     /** @param overrides properties that win over application.properties and the environment (tests use them) */
     public Caravan(Properties overrides) {
+        this(overrides, null);
+    }
+
+    /**
+     * @param overrides   properties that win over application.properties and the environment (tests use them)
+     * @param environment the environment variables that {@code {{env:NAME:default}}} reads, instead of the process's
+     *                    own (a test feeds an operator's .env this way); null: the process's environment
+     */
+    public Caravan(Properties overrides, java.util.Map<String, String> environment) {
+        java.util.Map<String, String> env = environment != null ? java.util.Map.copyOf(environment) : System.getenv();
         main = new Main() {
             // Main.run() logs a failed start and returns; keep the failure so that start-up can name its cause
             @Override
@@ -69,6 +79,14 @@ public final class Caravan {
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeConfigure(BaseMainSupport m) {
+                if (environment != null) {
+                    m.getCamelContext().getPropertiesComponent().addPropertiesFunction(new EnvironmentFunction(env));
+                }
+                // gemini-balance variables that are set but mean nothing here: said once, by name, never by value
+                String ignored = dev.caravan.config.GeminiBalanceVariables.warning(env);
+                if (ignored != null) {
+                    LOG.warn(ignored);
+                }
                 // before Camel scans camel.main.routes-include-pattern, which names this folder
                 CustomRoutesFolder.of(m.getCamelContext().getPropertiesComponent()
                         .resolveProperty(CustomRoutesFolder.PROPERTY).orElse(null)).prepare();
@@ -183,5 +201,31 @@ public final class Caravan {
         configuration.registerHealth(context, () -> boundPort);
         LOG.info("Caravan listening on port {} with {} API keys ({} usable)", boundPort,
                 configuration.pool().size(), configuration.pool().usable());
+    }
+
+    /** {@code {{env:NAME:default}}} read from a given map instead of the process's environment. */
+    private static final class EnvironmentFunction implements org.apache.camel.spi.PropertiesFunction {
+        private final java.util.Map<String, String> env;
+
+        EnvironmentFunction(java.util.Map<String, String> env) {
+            this.env = env;
+        }
+
+        @Override
+        public String getName() {
+            return "env";
+        }
+
+        @Override
+        public String apply(String remainder) {
+            int colon = remainder.indexOf(':');
+            String name = colon < 0 ? remainder : remainder.substring(0, colon);
+            String value = env.get(name);
+            if (value == null) {
+                // Camel's own function also takes the upper-case name with '_' for '-' and '.'
+                value = env.get(name.toUpperCase(java.util.Locale.ROOT).replace('-', '_').replace('.', '_'));
+            }
+            return value != null ? value : colon < 0 ? null : remainder.substring(colon + 1);
+        }
     }
 }

@@ -31,7 +31,12 @@ import dev.caravan.storage.ApiKeyStore;
 import dev.caravan.config.Settings;
 import dev.caravan.dialect.DialectErrors;
 import dev.caravan.dialect.ErrorDialect;
+import dev.caravan.dialect.GeminiModelFeatures;
+import dev.caravan.dialect.GeminiModelList;
 import dev.caravan.dialect.openai.CamelImageFetcher;
+import dev.caravan.dialect.openai.ChatFeatures;
+import dev.caravan.ops.MainPortHealth;
+import dev.caravan.upstream.CustomHeaders;
 import dev.caravan.dialect.openai.GeminiToOpenAi;
 import dev.caravan.dialect.openai.ImageDownload;
 import dev.caravan.dialect.openai.ImageFetcher;
@@ -263,6 +268,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 knownModels));
         registry.bind("upstreamReply", new UpstreamReply(pool));
         OpenAiModelList modelList = bindOpenAi(context, registry, json, clock);
+        bindGeminiBalanceParity(registry, json);
 
         // an operator's saved settings reach the beans that keep their own copy
         runtime.onChange(s -> {
@@ -533,14 +539,31 @@ public final class CaravanConfiguration implements CamelConfiguration {
         return merged;
     }
 
+    // --- gemini-balance parity: custom headers, tools, native model suffixes, /health (issue 12) ---
+
+    /** The tool and answer switches in force (TOOLS_CODE_EXECUTION_ENABLED, URL_CONTEXT_*, SHOW_*). */
+    private ChatFeatures chatFeatures() {
+        Settings s = runtime.current();
+        return new ChatFeatures(s.toolsCodeExecutionEnabled(), s.urlContextEnabled(), s.urlContextModels(),
+                s.showThinkingProcess(), s.showSearchLink());
+    }
+
+    /** CUSTOM_HEADERS in the upstream route, the native surface's model suffixes and model list, GET /health. */
+    private void bindGeminiBalanceParity(Registry registry, ObjectMapper json) {
+        registry.bind("customHeaders", new CustomHeaders(() -> runtime.current().customHeaders()));
+        registry.bind("geminiModelFeatures", new GeminiModelFeatures(json, aliases::get, this::chatFeatures));
+        registry.bind("geminiModelList", new GeminiModelList(json, aliases::get));
+        registry.bind("mainPortHealth", new MainPortHealth());
+    }
+
     /** The OpenAI-compatible surface: translation beans around the same upstream call and key pool. */
     private OpenAiModelList bindOpenAi(CamelContext context, Registry registry, ObjectMapper json, LongSupplier clock) {
         aliases.set(aliasesOf(settings));
         ThoughtSignatures signatures = new ThoughtSignatures();
         ImageFetcher images = new CamelImageFetcher(context.createProducerTemplate(), "direct:openai-fetch-image",
                 settings.imageFetchMaxUrls());
-        OpenAiToGemini toGemini = new OpenAiToGemini(json, aliases::get, images, signatures);
-        GeminiToOpenAi fromGemini = new GeminiToOpenAi(json, signatures);
+        OpenAiToGemini toGemini = new OpenAiToGemini(json, aliases::get, this::chatFeatures, images, signatures);
+        GeminiToOpenAi fromGemini = new GeminiToOpenAi(json, signatures, this::chatFeatures);
         OpenAiErrorDialect dialect = new OpenAiErrorDialect(json);
 
         registry.bind("openAiErrors", new DialectErrors(dialect));
@@ -658,7 +681,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
     /** PROXIES, checked at start: a bad entry stops it, naming the variable and the entry's position. */
     private UpstreamProxies proxies() {
         try {
-            return UpstreamProxies.of(settings.proxies());
+            return UpstreamProxies.of(settings.proxies()).byKey(settings.proxiesUseConsistencyHashByApiKey());
         } catch (IllegalArgumentException e) {
             InvalidSettingException invalid = new InvalidSettingException("PROXIES", "caravan.proxies", null, e.getMessage());
             failure = invalid;

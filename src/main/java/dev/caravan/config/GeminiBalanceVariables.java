@@ -22,8 +22,31 @@ public final class GeminiBalanceVariables {
         NOT_IMPLEMENTED
     }
 
-    /** One variable: its status and, for one not implemented, why. */
-    public record Variable(String name, Status status, String reason) {
+    /**
+     * One variable: its status and, for one not implemented, why.
+     *
+     * @param onlyWith for a setting that only matters while a switch is on (STREAM_MIN_DELAY and
+     *                 STREAM_OPTIMIZER_ENABLED), that switch; else null
+     */
+    public record Variable(String name, Status status, String reason, String onlyWith) {
+
+        /** Whether {@code value} turns a switch on, as gemini-balance reads booleans (True, 1, yes, on). */
+        static boolean on(String value) {
+            String v = value == null ? "" : value.trim().toLowerCase(java.util.Locale.ROOT);
+            return v.equals("true") || v.equals("1") || v.equals("yes") || v.equals("on");
+        }
+
+        /** Whether this value changes what gemini-balance would do: a switch set off, like its default, does not. */
+        boolean matters(String value, Map<String, String> environment) {
+            if (value == null || value.isBlank()) {
+                return false;
+            }
+            if (onlyWith != null) {
+                return on(environment.get(onlyWith));
+            }
+            String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+            return !(v.equals("false") || v.equals("0") || v.equals("no") || v.equals("off"));
+        }
     }
 
     private static final Map<String, Variable> ALL = build();
@@ -53,11 +76,11 @@ public final class GeminiBalanceVariables {
         String optimizer = "Caravan relays each of Google's events the moment it arrives; re-cutting text into"
                 + " characters with pauses only delays answers, and clients animate text themselves";
         notImplemented(m, "STREAM_OPTIMIZER_ENABLED", optimizer);
-        notImplemented(m, "STREAM_MIN_DELAY", optimizer);
-        notImplemented(m, "STREAM_MAX_DELAY", optimizer);
-        notImplemented(m, "STREAM_SHORT_TEXT_THRESHOLD", optimizer);
-        notImplemented(m, "STREAM_LONG_TEXT_THRESHOLD", optimizer);
-        notImplemented(m, "STREAM_CHUNK_SIZE", optimizer);
+        notImplemented(m, "STREAM_MIN_DELAY", optimizer, "STREAM_OPTIMIZER_ENABLED");
+        notImplemented(m, "STREAM_MAX_DELAY", optimizer, "STREAM_OPTIMIZER_ENABLED");
+        notImplemented(m, "STREAM_SHORT_TEXT_THRESHOLD", optimizer, "STREAM_OPTIMIZER_ENABLED");
+        notImplemented(m, "STREAM_LONG_TEXT_THRESHOLD", optimizer, "STREAM_OPTIMIZER_ENABLED");
+        notImplemented(m, "STREAM_CHUNK_SIZE", optimizer, "STREAM_OPTIMIZER_ENABLED");
         honoured(m, "FAKE_STREAM_ENABLED", "FAKE_STREAM_EMPTY_DATA_INTERVAL_SECONDS", "LOG_LEVEL",
                 "ERROR_LOG_RECORD_REQUEST_BODY", "AUTO_DELETE_ERROR_LOGS_ENABLED", "AUTO_DELETE_ERROR_LOGS_DAYS",
                 "AUTO_DELETE_REQUEST_LOGS_ENABLED", "AUTO_DELETE_REQUEST_LOGS_DAYS", "FILES_CLEANUP_ENABLED",
@@ -67,17 +90,23 @@ public final class GeminiBalanceVariables {
         notImplemented(m, "GITHUB_REPO_OWNER", github);
         notImplemented(m, "GITHUB_REPO_NAME", github);
         notImplemented(m, "ENABLE_TTS", "unused by gemini-balance too; speech is served when TTS_MODEL names a model");
+        // Docker's TZ: the JVM's own zone, for the timestamps of log lines
+        honoured(m, "TZ");
         return Collections.unmodifiableMap(m);
     }
 
     private static void honoured(Map<String, Variable> m, String... names) {
         for (String n : names) {
-            m.put(n, new Variable(n, Status.HONOURED, null));
+            m.put(n, new Variable(n, Status.HONOURED, null, null));
         }
     }
 
     private static void notImplemented(Map<String, Variable> m, String name, String reason) {
-        m.put(name, new Variable(name, Status.NOT_IMPLEMENTED, reason));
+        m.put(name, new Variable(name, Status.NOT_IMPLEMENTED, reason, null));
+    }
+
+    private static void notImplemented(Map<String, Variable> m, String name, String reason, String onlyWith) {
+        m.put(name, new Variable(name, Status.NOT_IMPLEMENTED, reason, onlyWith));
     }
 
     /** Every variable, in the order of gemini-balance's reference. */
@@ -91,14 +120,14 @@ public final class GeminiBalanceVariables {
     }
 
     /**
-     * The variables set (to anything but blank) in {@code environment} that Caravan does not implement, in the
-     * reference's order.
+     * The variables set in {@code environment} that Caravan does not implement, in the reference's order; a switch
+     * set off (as gemini-balance's default has it, and as Caravan behaves) and a setting of a switch that is off are
+     * left out, since ignoring them changes nothing.
      */
     public static List<Variable> setButNotImplemented(Map<String, String> environment) {
         List<Variable> out = new ArrayList<>();
         for (Variable v : ALL.values()) {
-            String value = environment.get(v.name());
-            if (v.status() == Status.NOT_IMPLEMENTED && value != null && !value.isBlank()) {
+            if (v.status() == Status.NOT_IMPLEMENTED && v.matters(environment.get(v.name()), environment)) {
                 out.add(v);
             }
         }

@@ -11,14 +11,22 @@ import io.vertx.core.net.ProxyType;
  * PROXIES (gemini-balance's name): outbound proxies for the calls to Google on the data plane (GeminiCall). Each
  * key's calls always go through the same proxy (chosen by a hash of the key), so Google sees one key coming from one
  * address, as gemini-balance's consistent-hash option does; the control plane (the scheduled key re-check, the admin
- * page's key test, image-URL fetches) goes direct. Immutable; thread-safe.
+ * page's key test, image-URL fetches) goes direct. With PROXIES_USE_CONSISTENCY_HASH_BY_API_KEY=false a proxy is drawn
+ * at random for every attempt instead. Immutable; thread-safe.
  */
 public final class UpstreamProxies {
 
     private final List<ProxyOptions> proxies;
+    private final boolean byKey;
 
-    private UpstreamProxies(List<ProxyOptions> proxies) {
+    private UpstreamProxies(List<ProxyOptions> proxies, boolean byKey) {
         this.proxies = List.copyOf(proxies);
+        this.byKey = byKey;
+    }
+
+    /** The same proxies, each attempt through one drawn at random (false) or each key through its own (true). */
+    public UpstreamProxies byKey(boolean byKey) {
+        return new UpstreamProxies(proxies, byKey);
     }
 
     /**
@@ -30,7 +38,7 @@ public final class UpstreamProxies {
         for (int i = 0; i < urls.size(); i++) {
             list.add(parse(urls.get(i), i + 1));
         }
-        return new UpstreamProxies(list);
+        return new UpstreamProxies(list, true);
     }
 
     private static ProxyOptions parse(String url, int position) {
@@ -66,6 +74,9 @@ public final class UpstreamProxies {
     public ProxyOptions forKey(String key) {
         if (proxies.isEmpty() || key == null) {
             return null;
+        }
+        if (!byKey) {
+            return proxies.get(java.util.concurrent.ThreadLocalRandom.current().nextInt(proxies.size()));
         }
         return proxies.get(Math.floorMod(key.hashCode(), proxies.size()));
     }

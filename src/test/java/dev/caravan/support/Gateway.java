@@ -40,6 +40,8 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
     public static final String ADMIN_TOKEN = "admin-token-for-tests-1";
 
     private final List<String> keys;
+    /** The environment Caravan reads instead of the process's, or null; then keys and tokens come from it too. */
+    private Map<String, String> environment;
     private final Map<String, String> overrides = new LinkedHashMap<>();
     private final Map<String, String> customRoutes = new LinkedHashMap<>();
     private final Map<String, java.util.function.Function<StubGemini, String>> fromStub = new LinkedHashMap<>();
@@ -60,6 +62,16 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
 
     public static Gateway withKeys(String... keys) {
         return new Gateway(List.of(keys));
+    }
+
+    /**
+     * A gateway that reads {@code environment} as its environment variables (an operator's .env), keys, client tokens
+     * and the admin token included; the test still points it at the stub, a free port and its own database.
+     */
+    public static Gateway withEnvironment(Map<String, String> environment) {
+        Gateway g = new Gateway(List.of());
+        g.environment = new LinkedHashMap<>(environment);
+        return g;
     }
 
     /** A circuit breaker that opens after 2 failures in a window of 4 calls and stays open for the class (60 s). */
@@ -138,9 +150,11 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
         Properties p = new Properties();
         p.setProperty("caravan.port", String.valueOf(freePort()));
         p.setProperty("caravan.base-url", stub.baseUrl());
-        p.setProperty("caravan.api-keys", String.join(",", keys));
-        p.setProperty("caravan.allowed-tokens", "[\"" + TOKEN + "\"]");
-        p.setProperty("caravan.auth-token", ADMIN_TOKEN);
+        if (environment == null) {
+            p.setProperty("caravan.api-keys", String.join(",", keys));
+            p.setProperty("caravan.allowed-tokens", "[\"" + TOKEN + "\"]");
+            p.setProperty("caravan.auth-token", ADMIN_TOKEN);
+        }
         p.setProperty("caravan.worker-pool-size", "64");
         managementPort = freePort();
         p.setProperty("camel.management.port", String.valueOf(managementPort));
@@ -162,7 +176,7 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
             Files.createDirectories(db.getParent());
             preparation.prepare(db);
         }
-        caravan = new Caravan(p).start();
+        caravan = new Caravan(p, environment).start();
     }
 
 
@@ -201,7 +215,7 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
         p.putAll(properties);
         p.setProperty("caravan.port", String.valueOf(port));
         properties = p;
-        caravan = new Caravan(p).start();
+        caravan = new Caravan(p, environment).start();
     }
 
     /** The operators' own route folder this gateway loads (caravan.custom-routes-dir). */

@@ -13,7 +13,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * Renders the Gemini parts of one choice into OpenAI message pieces: text joined into {@code content}, inline
  * images as markdown data-URL images in {@code content}, thoughts into {@code reasoning_content}, function calls into
  * {@code tool_calls} (their thought signatures carried in {@code extra_content.google.thought_signature} and
- * remembered in {@link ThoughtSignatures}), and grounding sources as a markdown list of links. It keeps what it saw
+ * remembered in {@link ThoughtSignatures}), code that Google's code execution ran and its result as markdown code
+ * blocks, and grounding sources as a markdown list of links; thoughts and sources only where the operator shows them
+ * ({@link ChatFeatures}). It keeps what it saw
  * so that a stream rendered event by event reads like the whole answer rendered at once. One per choice; not
  * thread-safe.
  */
@@ -24,11 +26,17 @@ final class ChoiceRenderer {
     private final String completionId;
     private final int choice;
     private final ThoughtSignatures signatures;
+    private final ChatFeatures features;
     private boolean anyContent;
     private boolean lastWasImage;
     private int toolCalls;
 
     ChoiceRenderer(String completionId, int choice, ThoughtSignatures signatures) {
+        this(completionId, choice, signatures, ChatFeatures.DEFAULTS);
+    }
+
+    ChoiceRenderer(String completionId, int choice, ThoughtSignatures signatures, ChatFeatures features) {
+        this.features = features;
         this.completionId = completionId;
         this.choice = choice;
         this.signatures = signatures;
@@ -51,11 +59,28 @@ final class ChoiceRenderer {
                 if (part.hasNonNull("functionCall")) {
                     calls.add(toolCall(part));
                 } else if (text != null && text.isTextual() && part.path("thought").asBoolean(false)) {
-                    reasoning.append(text.asText());
+                    // SHOW_THINKING_PROCESS off: thoughts are dropped, never mixed into the answer
+                    if (features.showThinking()) {
+                        reasoning.append(text.asText());
+                    }
                 } else if (text != null && text.isTextual()) {
                     appendText(content, text.asText());
                 } else if (part.hasNonNull("inlineData")) {
                     appendImage(content, part.get("inlineData"));
+                } else if (part.hasNonNull("executableCode")) {
+                    JsonNode code = part.get("executableCode");
+                    String language = Json.nestedText(code, "language");
+                    appendBlock(content, language == null ? "" : language.toLowerCase(java.util.Locale.ROOT),
+                            Json.nestedText(code, "code"));
+                } else if (part.hasNonNull("codeExecutionResult")) {
+                    JsonNode result = part.get("codeExecutionResult");
+                    String outcome = Json.nestedText(result, "outcome");
+                    String output = Json.nestedText(result, "output");
+                    if (outcome != null && !outcome.equals("OUTCOME_OK")) {
+                        // a failed or timed-out run says so above what it printed
+                        output = outcome + (output == null || output.isEmpty() ? "" : "\n" + output);
+                    }
+                    appendBlock(content, "", output);
                 } else if (part.hasNonNull("fileData")) {
                     // an image a route hosted (GeneratedImages): a link instead of the bytes
                     appendLink(content, Json.nestedText(part.get("fileData"), "fileUri"));
@@ -67,6 +92,9 @@ final class ChoiceRenderer {
 
     /** The grounding sources as a markdown list of titled links, or an empty string when there are none. */
     String sources(JsonNode groundingMetadata) {
+        if (!features.showSearchLinks()) {
+            return "";
+        }
         Map<String, String> titles = new LinkedHashMap<>();
         JsonNode chunks = Json.field(groundingMetadata, "groundingChunks");
         if (chunks != null) {
@@ -100,6 +128,28 @@ final class ChoiceRenderer {
         }
         content.append(text);
         anyContent = true;
+        lastWasImage = false;
+    }
+
+    /** Code or output as a fenced markdown block on lines of its own, with a fence longer than any inside it. */
+    private void appendBlock(StringBuilder content, String language, String body) {
+        if (body == null) {
+            return;
+        }
+        String fence = "```";
+        while (body.contains(fence)) {
+            fence += "`";
+        }
+        if (anyContent) {
+            content.append("\n\n");
+        }
+        content.append(fence).append(language).append('\n').append(body);
+        if (!body.endsWith("\n")) {
+            content.append('\n');
+        }
+        content.append(fence).append("\n\n");
+        // the text that follows starts on a line of its own
+        anyContent = false;
         lastWasImage = false;
     }
 

@@ -19,6 +19,7 @@ public final class GeminiToOpenAi {
     private final ThoughtSignatures signatures;
     private final Clock clock;
     private final Supplier<String> ids;
+    private final Supplier<ChatFeatures> features;
 
     /** With the system clock and random completion ids. */
     public GeminiToOpenAi(ObjectMapper json, ThoughtSignatures signatures) {
@@ -30,6 +31,18 @@ public final class GeminiToOpenAi {
      * @param ids   gives the part of each completion id after {@code chatcmpl-}; must be safe to call concurrently
      */
     public GeminiToOpenAi(ObjectMapper json, ThoughtSignatures signatures, Clock clock, Supplier<String> ids) {
+        this(json, signatures, clock, ids, () -> ChatFeatures.DEFAULTS);
+    }
+
+    /** With the system clock, random completion ids and the operator's answer switches, read for each answer. */
+    public GeminiToOpenAi(ObjectMapper json, ThoughtSignatures signatures, Supplier<ChatFeatures> features) {
+        this(json, signatures, Clock.systemUTC(), () -> UUID.randomUUID().toString().replace("-", ""), features);
+    }
+
+    /** @param features whether thoughts and search sources are shown, read for each answer */
+    public GeminiToOpenAi(ObjectMapper json, ThoughtSignatures signatures, Clock clock, Supplier<String> ids,
+                          Supplier<ChatFeatures> features) {
+        this.features = features;
         this.json = json;
         this.signatures = signatures;
         this.clock = clock;
@@ -66,12 +79,12 @@ public final class GeminiToOpenAi {
     /** A translator for one streamed completion; see {@link OpenAiStreamTranslator}. */
     public OpenAiStreamTranslator stream(String requestedModel, boolean includeUsage) {
         return new OpenAiStreamTranslator(json, signatures, requestedModel, includeUsage, "chatcmpl-" + ids.get(),
-                clock.instant().getEpochSecond());
+                clock.instant().getEpochSecond(), features.get());
     }
 
     private ObjectNode choice(String id, int position, JsonNode candidate) {
         int index = candidate.path("index").asInt(position);
-        ChoiceRenderer renderer = new ChoiceRenderer(id, index, signatures);
+        ChoiceRenderer renderer = new ChoiceRenderer(id, index, signatures, features.get());
         ChoiceRenderer.Rendered r = renderer.render(candidate.path("content").get("parts"));
         String content = r.content() + renderer.sources(Json.field(candidate, "groundingMetadata"));
         ObjectNode message = json.createObjectNode().put("role", "assistant");

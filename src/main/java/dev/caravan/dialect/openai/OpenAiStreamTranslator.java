@@ -45,6 +45,13 @@ public final class OpenAiStreamTranslator {
      */
     public OpenAiStreamTranslator(ObjectMapper json, ThoughtSignatures signatures, String model, boolean includeUsage,
                                   String id, long created) {
+        this(json, signatures, model, includeUsage, id, created, ChatFeatures.DEFAULTS);
+    }
+
+    /** @param features whether thoughts and search sources are shown (read once: one stream, one setting) */
+    public OpenAiStreamTranslator(ObjectMapper json, ThoughtSignatures signatures, String model, boolean includeUsage,
+                                  String id, long created, ChatFeatures features) {
+        this.features = features;
         this.json = json;
         this.signatures = signatures;
         this.model = model;
@@ -52,6 +59,8 @@ public final class OpenAiStreamTranslator {
         this.id = id;
         this.created = created;
     }
+
+    private final ChatFeatures features;
 
     /** What is known of one choice so far. */
     private final class Choice {
@@ -61,7 +70,7 @@ public final class OpenAiStreamTranslator {
         JsonNode grounding;
 
         Choice(int index) {
-            renderer = new ChoiceRenderer(id, index, signatures);
+            renderer = new ChoiceRenderer(id, index, signatures, features);
         }
     }
 

@@ -19,6 +19,7 @@ public final class OpenAiToGemini {
     private final MessagesTranslator messages;
     private final ToolsTranslator tools;
     private final GenerationConfigTranslator generation;
+    private final java.util.function.Supplier<ChatFeatures> features;
 
     public OpenAiToGemini(ObjectMapper json, ModelAliases aliases, ImageFetcher images, ThoughtSignatures signatures) {
         this(json, () -> aliases, images, signatures);
@@ -27,12 +28,20 @@ public final class OpenAiToGemini {
     /** @param aliases read at each request, so an operator's new model lists apply at once */
     public OpenAiToGemini(ObjectMapper json, java.util.function.Supplier<ModelAliases> aliases, ImageFetcher images,
                           ThoughtSignatures signatures) {
+        this(json, aliases, () -> ChatFeatures.DEFAULTS, images, signatures);
+    }
+
+    /** @param features the automatic tools and thought switch, read at each request */
+    public OpenAiToGemini(ObjectMapper json, java.util.function.Supplier<ModelAliases> aliases,
+                          java.util.function.Supplier<ChatFeatures> features, ImageFetcher images,
+                          ThoughtSignatures signatures) {
         this.json = json;
         this.aliases = aliases;
+        this.features = features;
         JsonSchemaCleaner schemas = new JsonSchemaCleaner();
         this.messages = new MessagesTranslator(json, new ContentParts(images), signatures);
         this.tools = new ToolsTranslator(schemas);
-        this.generation = new GenerationConfigTranslator(schemas, new ThinkingConfigs(aliases));
+        this.generation = new GenerationConfigTranslator(schemas, new ThinkingConfigs(aliases, features));
     }
 
     /** Parses and translates a request body; text that is not a JSON object is refused. */
@@ -63,6 +72,8 @@ public final class OpenAiToGemini {
         setIfPresent(body, "tools", geminiTools);
         setIfPresent(body, "toolConfig", tools.toolConfig(Json.field(request, "tool_choice")));
         setIfPresent(body, "generationConfig", generation.generationConfig(request, alias));
+        // TOOLS_CODE_EXECUTION_ENABLED, URL_CONTEXT_ENABLED: Google's built-in tools where the client named none
+        features.get().addTools(body, alias.model(), alias.feature());
         return new GeminiChatRequest(requested, alias.model(), flag(request, "stream"),
                 flag(Json.field(request, "stream_options"), "include_usage"), body);
     }

@@ -12,7 +12,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * models (ids starting {@code gemini-3}), which Google recommends over budgets there, and a budget elsewhere, with
  * the budgets of Google's own OpenAI surface (1024 / 1024 / 8192 / 24576). Levels a model family does not accept are
  * moved to the nearest one it does: Gemini 3 Pro takes only {@code low} and {@code high}. Any effort but
- * {@code none} also asks for thought summaries, so that the client gets {@code reasoning_content}. Thread-safe.
+ * {@code none} also asks for thought summaries, so that the client gets {@code reasoning_content}, and so does a
+ * budget from the map (gemini-balance's SHOW_THINKING_PROCESS), unless the operator turned thoughts off. Thread-safe.
  */
 final class ThinkingConfigs {
 
@@ -24,9 +25,11 @@ final class ThinkingConfigs {
             "none", "minimal", "minimal", "minimal", "low", "low", "medium", "medium", "high", "high");
 
     private final java.util.function.Supplier<ModelAliases> aliases;
+    private final java.util.function.Supplier<ChatFeatures> features;
 
-    ThinkingConfigs(java.util.function.Supplier<ModelAliases> aliases) {
+    ThinkingConfigs(java.util.function.Supplier<ModelAliases> aliases, java.util.function.Supplier<ChatFeatures> features) {
         this.aliases = aliases;
+        this.features = features;
     }
 
     /** The thinking config to send, or null to leave the model's default. */
@@ -35,14 +38,22 @@ final class ThinkingConfigs {
         if (alias.is(ModelAlias.Feature.NON_THINKING)) {
             return budget(lowestBudget(model));
         }
+        boolean show = features.get().showThinking();
         if (effort != null) {
-            return fromEffort(effort, model);
+            return fromEffort(effort, model, show);
         }
         Integer configured = aliases.get().thinkingBudget(model);
-        return configured == null ? null : budget(configured);
+        if (configured == null) {
+            return null;
+        }
+        ObjectNode config = budget(configured);
+        if (show && configured != 0) {
+            config.put("includeThoughts", true);
+        }
+        return config;
     }
 
-    private static ObjectNode fromEffort(String effort, String model) {
+    private static ObjectNode fromEffort(String effort, String model, boolean show) {
         if (!FLASH_LEVELS.containsKey(effort)) {
             throw new InvalidOpenAiRequest(
                     "reasoning_effort '" + effort + "' is not one of none, minimal, low, medium, high",
@@ -55,13 +66,13 @@ final class ThinkingConfigs {
         } else {
             config = budget(effort.equals("none") ? lowestBudget(model) : BUDGETS.get(effort));
         }
-        if (!effort.equals("none")) {
+        if (show && !effort.equals("none")) {
             config.put("includeThoughts", true);
         }
         return config;
     }
 
-    private static int lowestBudget(String model) {
+    static int lowestBudget(String model) {
         return isPro(model) ? 128 : 0;
     }
 
