@@ -44,7 +44,10 @@ public final class GeminiModelList {
             return;
         }
         if (list) {
-            list(object);
+            if (!list(object)) {
+                // nothing filtered, nothing derived: Google's bytes as they came
+                return;
+            }
         } else {
             rename(object, requested, suffixOf(requested));
         }
@@ -52,10 +55,11 @@ public final class GeminiModelList {
         out.removeHeader(Exchange.CONTENT_LENGTH);
     }
 
-    private void list(ObjectNode body) {
+    /** @return whether the list changed */
+    private boolean list(ObjectNode body) {
         JsonNode models = body.get("models");
         if (!(models instanceof ArrayNode array)) {
-            return;
+            return false;
         }
         ModelAliases a = aliases.get();
         ArrayNode kept = json.createArrayNode();
@@ -72,8 +76,12 @@ public final class GeminiModelList {
                 derive(derived, entry, id, a.thinkingModels(), "-non-thinking", " without thinking");
             }
         }
+        if (kept.size() == array.size() && derived.isEmpty()) {
+            return false;
+        }
         kept.addAll(derived);
         body.set("models", kept);
+        return true;
     }
 
     private static void derive(ArrayNode derived, ObjectNode base, String id, List<String> bases, String suffix,

@@ -39,9 +39,9 @@ class MapsReasoningEffortTest {
                 arguments("gemini-3-flash-preview", "low", "{\"thinkingLevel\":\"low\",\"includeThoughts\":true}"),
                 arguments("gemini-3-flash-preview", "medium", "{\"thinkingLevel\":\"medium\",\"includeThoughts\":true}"),
                 arguments("gemini-3-flash-preview", "high", "{\"thinkingLevel\":\"high\",\"includeThoughts\":true}"),
-                // THINKING_BUDGET_MAP only when the client said nothing
-                arguments("gemini-2.5-flash", null, "{\"thinkingBudget\":2048}"),
-                arguments("gemini-3-flash-preview", null, "{\"thinkingBudget\":-1}"),
+                // THINKING_BUDGET_MAP only when the client said nothing; thoughts shown (SHOW_THINKING_PROCESS)
+                arguments("gemini-2.5-flash", null, "{\"thinkingBudget\":2048,\"includeThoughts\":true}"),
+                arguments("gemini-3-flash-preview", null, "{\"thinkingBudget\":-1,\"includeThoughts\":true}"),
                 arguments("gemini-2.5-flash", "high", "{\"thinkingBudget\":24576,\"includeThoughts\":true}"),
                 arguments("gemini-2.5-pro", null, null),
                 // -non-thinking is the model the client chose: it wins over reasoning_effort
