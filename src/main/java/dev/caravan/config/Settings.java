@@ -79,6 +79,12 @@ public final class Settings {
     private final String testModel;
     private final boolean jolokiaEnabled;
     private final boolean jolokiaAllowOperations;
+    // --- Vertex Express and speech ---
+    private final List<String> vertexApiKeys;
+    private final URI vertexExpressBaseUrl;
+    private final String ttsModel;
+    private final String ttsVoiceName;
+    private final String ttsSpeed;
 
     private Settings(Reader r) {
         port = r.integer("caravan.port", "PORT", 0, 65535);
@@ -144,6 +150,13 @@ public final class Settings {
         testModel = r.value("caravan.test-model", "TEST_MODEL", Settings::parseModel);
         jolokiaEnabled = r.bool("caravan.jolokia-enabled", "JOLOKIA_ENABLED");
         jolokiaAllowOperations = r.bool("caravan.jolokia-allow-operations", "JOLOKIA_ALLOW_OPERATIONS");
+        // --- Vertex Express and speech ---
+        vertexApiKeys = r.list("caravan.vertex-api-keys", "VERTEX_API_KEYS");
+        vertexExpressBaseUrl = r.value("caravan.vertex-express-base-url", "VERTEX_EXPRESS_BASE_URL", Settings::parseBaseUrl);
+        // these three go into Google's URL or into every speech prompt: checked as a client's would be
+        ttsModel = r.value("caravan.tts-model", "TTS_MODEL", Settings::parseModel);
+        ttsVoiceName = r.value("caravan.tts-voice-name", "TTS_VOICE_NAME", Settings::parseVoiceName);
+        ttsSpeed = r.value("caravan.tts-speed", "TTS_SPEED", Settings::parseSpeed);
     }
 
     /**
@@ -233,6 +246,17 @@ public final class Settings {
     public boolean jolokiaEnabled() { return jolokiaEnabled; }
     /** Whether Jolokia clients may run MBean operations and change attributes, not only read (JOLOKIA_ALLOW_OPERATIONS). */
     public boolean jolokiaAllowOperations() { return jolokiaAllowOperations; }
+    // --- Vertex Express and speech ---
+    /** VERTEX_API_KEYS: the Vertex AI Express mode keys, a pool of their own beside API_KEYS. */
+    public List<String> vertexApiKeys() { return vertexApiKeys; }
+    /** Vertex AI Express's REST base up to the publisher, e.g. https://aiplatform.googleapis.com/v1beta1/publishers/google. */
+    public URI vertexExpressBaseUrl() { return vertexExpressBaseUrl; }
+    /** The Gemini TTS model /v1/audio/speech uses unless the client names a Gemini TTS model. */
+    public String ttsModel() { return ttsModel; }
+    /** The prebuilt voice /v1/audio/speech uses when the client names an OpenAI voice (or none). */
+    public String ttsVoiceName() { return ttsVoiceName; }
+    /** The pace word of /v1/audio/speech when the client sends no speed (e.g. normal, slow, fast). */
+    public String ttsSpeed() { return ttsSpeed; }
 
     /** Why an AUTH_TOKEN is refused when it is too short; the admin page shows the same words. */
     public static String authTokenTooShort() {
@@ -322,6 +346,22 @@ public final class Settings {
     private static String parseModel(String raw) {
         if (!ModelName.isValid(raw)) {
             throw new IllegalArgumentException("expected a model id such as gemini-2.5-flash");
+        }
+        return raw;
+    }
+
+    /** TTS_VOICE_NAME: one of Google's prebuilt voice names, e.g. Zephyr or Kore. */
+    private static String parseVoiceName(String raw) {
+        if (!raw.matches("[A-Za-z]{1,32}")) {
+            throw new IllegalArgumentException("expected one of Google's prebuilt voice names such as Zephyr or Kore");
+        }
+        return raw;
+    }
+
+    /** TTS_SPEED: a pace word or two that goes into the speech prompt, e.g. normal, slow, fast or very fast. */
+    private static String parseSpeed(String raw) {
+        if (!raw.matches("[A-Za-z][A-Za-z -]{0,31}")) {
+            throw new IllegalArgumentException("expected a pace such as normal, slow or fast");
         }
         return raw;
     }

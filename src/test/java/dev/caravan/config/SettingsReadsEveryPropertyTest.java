@@ -60,6 +60,12 @@ class SettingsReadsEveryPropertyTest {
         p.setProperty("caravan.test-model", "gemini-2.5-flash-lite");
         p.setProperty("caravan.jolokia-enabled", "true");
         p.setProperty("caravan.jolokia-allow-operations", "true");
+        // --- Vertex Express and speech ---
+        p.setProperty("caravan.vertex-api-keys", "[\"AQ.vertex-one\", \"AQ.vertex-two\"]");
+        p.setProperty("caravan.vertex-express-base-url", "https://vertex.example/v1beta1/publishers/google");
+        p.setProperty("caravan.tts-model", "gemini-2.5-pro-preview-tts");
+        p.setProperty("caravan.tts-voice-name", "Kore");
+        p.setProperty("caravan.tts-speed", "fast");
 
         Settings s = Settings.from(p);
 
@@ -112,6 +118,11 @@ class SettingsReadsEveryPropertyTest {
         assertThat(s.testModel()).isEqualTo("gemini-2.5-flash-lite");
         assertThat(s.jolokiaEnabled()).isTrue();
         assertThat(s.jolokiaAllowOperations()).isTrue();
+        assertThat(s.vertexApiKeys()).containsExactly("AQ.vertex-one", "AQ.vertex-two");
+        assertThat(s.vertexExpressBaseUrl()).hasToString("https://vertex.example/v1beta1/publishers/google");
+        assertThat(s.ttsModel()).isEqualTo("gemini-2.5-pro-preview-tts");
+        assertThat(s.ttsVoiceName()).isEqualTo("Kore");
+        assertThat(s.ttsSpeed()).isEqualTo("fast");
     }
 
     @Test

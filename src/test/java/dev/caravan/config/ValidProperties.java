@@ -65,6 +65,12 @@ final class ValidProperties {
         p.setProperty("caravan.test-model", "gemini-2.5-flash");
         p.setProperty("caravan.jolokia-enabled", "false");
         p.setProperty("caravan.jolokia-allow-operations", "false");
+        // --- Vertex Express and speech ---
+        p.setProperty("caravan.vertex-api-keys", "");
+        p.setProperty("caravan.vertex-express-base-url", "https://aiplatform.googleapis.com/v1beta1/publishers/google");
+        p.setProperty("caravan.tts-model", "gemini-2.5-flash-preview-tts");
+        p.setProperty("caravan.tts-voice-name", "Zephyr");
+        p.setProperty("caravan.tts-speed", "normal");
         return p;
     }
 }
