@@ -99,6 +99,8 @@ import dev.caravan.upstream.UpstreamReply;
 import dev.caravan.upstream.UpstreamPool;
 import dev.caravan.upstream.UpstreamPools;
 import dev.caravan.dialect.VertexExpressActions;
+import dev.caravan.dialect.openai.OpenAiSpeech;
+import dev.caravan.dialect.openai.OpenAiSpeechStep;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.impl.VertxBuilder;
@@ -426,6 +428,11 @@ public final class CaravanConfiguration implements CamelConfiguration {
         }
         vertexPool.listen(keyStateStore);
         registry.bind("vertexExpressActions", new VertexExpressActions());
+        // the TTS settings in force at each call (an operator may save new ones)
+        registry.bind("openAiSpeech", new OpenAiSpeechStep(json, new OpenAiSpeech(() -> {
+            Settings s = runtime.current();
+            return new OpenAiSpeech.Defaults(s.ttsModel(), s.ttsVoiceName(), s.ttsSpeed());
+        })));
     }
 
     /** The client tokens and the admin token: every secret a text could echo. */
