@@ -428,6 +428,10 @@ public final class CaravanConfiguration implements CamelConfiguration {
         }
         vertexPool.listen(keyStateStore);
         registry.bind("vertexExpressActions", new VertexExpressActions());
+        // the admin page's view of the Vertex pool (routes/admin-vertex.camel.yaml): its keys come from VERTEX_API_KEYS,
+        // so it resets, disables and enables them, and adds or deletes none
+        registry.bind("adminVertexKeys", new AdminKeys(vertexPool, apiKeyStore, new KeyExtractor(), json, clock,
+                AdminKeys.HEALTH_ACTIONS));
         // the TTS settings in force at each call (an operator may save new ones)
         registry.bind("openAiSpeech", new OpenAiSpeechStep(json, new OpenAiSpeech(() -> {
             Settings s = runtime.current();
