@@ -427,6 +427,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
                     vertexPool.size());
         }
         vertexPool.listen(keyStateStore);
+        metrics.poolGauges("caravan_vertex_keys", "Keys in the Vertex Express pool by state", vertexPool);
         registry.bind("vertexExpressActions", new VertexExpressActions());
         // the admin page's view of the Vertex pool (routes/admin-vertex.camel.yaml): its keys come from VERTEX_API_KEYS,
         // so it resets, disables and enables them, and adds or deletes none

@@ -133,6 +133,12 @@ class ServesVertexExpressWithItsOwnPoolTest {
         gateway.stub().answer(r -> new StubGemini.Json(200, GoogleBodies.generateContent("gemini")));
         assertThat(gateway.post("/v1beta/models/" + MODEL + ":generateContent", Gateway.prompt("hi")).statusCode())
                 .isEqualTo(200);
+        // the Vertex pool's health is a metric of its own
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(gateway.http().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(gateway.managementUrl("/observe/metrics"))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body())
+                .contains("caravan_vertex_keys{state=\"invalid\"} 2.0")
+                .contains("caravan_requests_total{model=\"gemini-2.5-flash\",status=\"503\",surface=\"vertex\"}"));
     }
 
     @Test
