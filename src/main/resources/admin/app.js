@@ -10,7 +10,9 @@
     view: null,
     dashTimer: null,
     skew: 0, // server time minus this browser's time
-    keys: { q: '', state: 'all', sort: 'pool', dir: 'asc', page: 1, size: 50, selected: new Set(), rows: [] },
+    // pool: 'keys' (the Gemini pool, API_KEYS) or 'vertex-keys' (VERTEX_API_KEYS, which the page only resets,
+    // disables and enables: its keys come from the environment)
+    keys: { pool: 'keys', q: '', state: 'all', sort: 'pool', dir: 'asc', page: 1, size: 50, selected: new Set(), rows: [] },
     logs: { kind: 'requests', next: null },
   };
 
@@ -267,12 +269,16 @@
     const k = state.keys;
     const q = new URLSearchParams({ q: k.q, state: k.state, sort: k.sort, dir: k.dir, page: k.page, size: k.size });
     let d;
-    try { d = await api('GET', `/keys?${q}`); } catch (e) { setMessage($('keys-message'), e.message, false); return; }
+    try { d = await api('GET', `/${k.pool}?${q}`); } catch (e) { setMessage($('keys-message'), e.message, false); return; }
     state.skew = d.now - Date.now();
     k.page = d.page;
     k.rows = d.keys;
     k.maxFailures = d.maxFailures;
-    $('keys-summary').textContent = `${fmtNum(d.total)} shown of ${fmtNum(d.poolSize)} keys`;
+    const wholePool = k.pool === 'keys';
+    $('keys-summary').textContent = `${fmtNum(d.total)} shown of ${fmtNum(d.poolSize)} ${wholePool ? '' : 'Vertex '}keys`;
+    $('keys-add-open').hidden = !wholePool;
+    if (!wholePool) $('keys-add').hidden = true;
+    for (const b of document.querySelectorAll('[data-whole-pool]')) b.hidden = !wholePool;
     $('keys-page').textContent = `Page ${d.page} of ${d.pages}`;
     $('keys-prev').disabled = d.page <= 1;
     $('keys-next').disabled = d.page >= d.pages;
@@ -282,7 +288,8 @@
     }
     const body = $('keys-body');
     if (d.keys.length === 0) {
-      body.replaceChildren(h('tr', {}, h('td', { class: 'empty', colspan: 9 }, d.poolSize === 0 ? 'The pool has no keys yet: add some.' : 'No key matches.')));
+      const empty = !wholePool ? 'The Vertex pool has no keys: set VERTEX_API_KEYS.' : 'The pool has no keys yet: add some.';
+      body.replaceChildren(h('tr', {}, h('td', { class: 'empty', colspan: 9 }, d.poolSize === 0 ? empty : 'No key matches.')));
     } else {
       body.replaceChildren(...d.keys.map(keyRow));
     }
@@ -318,11 +325,12 @@
         h('div', { class: 'usage' }, usageEntries.slice(0, 3).map(([m, n]) => `${m} ${n}`).join(', ') + (usageEntries.length > 3 ? ', …' : '')));
     const act = (action, text, extra) => h('button', { type: 'button', class: `small ${extra || ''}`, dataset: { action, fp: r.fingerprint },
       onclick: () => runAction(action, [r.fingerprint]) }, text);
+    const wholePool = state.keys.pool === 'keys';
     const actions = h('div', { class: 'actions' },
-      act('verify', 'Verify'),
+      wholePool ? act('verify', 'Verify') : null,
       r.state !== 'ACTIVE' || r.strikes > 0 || r.cooldownUntil ? act('reset', 'Reset') : null,
       r.operatorDisabled ? act('enable', 'Enable') : act('disable', 'Disable'),
-      act('delete', 'Delete', 'danger'));
+      wholePool ? act('delete', 'Delete', 'danger') : null);
     return h('tr', { class: selected ? 'selected' : '', dataset: { fp: r.fingerprint } },
       h('td', { class: 'check' }, check),
       h('td', {}, h('div', { class: 'mono' }, r.mask), h('div', { class: 'fp mono' }, r.fingerprint)),
@@ -359,7 +367,7 @@
     if (action === 'delete' && !confirm(`Delete ${fingerprints.length} key(s) from the pool for good?`)) return;
     setMessage($('keys-message'), action === 'verify' ? `Asking Google about ${fingerprints.length} key(s)…` : '', true);
     try {
-      const r = await api('POST', '/keys/actions', { action, fingerprints });
+      const r = await api('POST', `/${state.keys.pool}/actions`, { action, fingerprints });
       let text;
       if (action === 'verify') {
         text = r.results.map((x) => `${x.mask}: ${x.outcome}`).join(' · ');
@@ -578,6 +586,14 @@
     $('keys-q').addEventListener('input', () => {
       clearTimeout(searchTimer);
       searchTimer = setTimeout(() => { state.keys.q = $('keys-q').value; state.keys.page = 1; loadKeys(); }, 250);
+    });
+    $('keys-pool').addEventListener('change', () => {
+      const k = state.keys;
+      k.pool = $('keys-pool').value;
+      k.page = 1;
+      k.selected.clear();
+      setMessage($('keys-message'), '', true);
+      loadKeys();
     });
     $('keys-state').addEventListener('change', () => { state.keys.state = $('keys-state').value; state.keys.page = 1; loadKeys(); });
     $('keys-size').addEventListener('change', () => { state.keys.size = Number($('keys-size').value); state.keys.page = 1; loadKeys(); });

@@ -101,6 +101,11 @@ import dev.caravan.upstream.GeminiCall;
 import dev.caravan.upstream.UpstreamErrorClassifier;
 import dev.caravan.upstream.UpstreamProxies;
 import dev.caravan.upstream.UpstreamReply;
+import dev.caravan.upstream.UpstreamPool;
+import dev.caravan.upstream.UpstreamPools;
+import dev.caravan.dialect.VertexExpressActions;
+import dev.caravan.dialect.openai.OpenAiSpeech;
+import dev.caravan.dialect.openai.OpenAiSpeechStep;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.impl.VertxBuilder;
@@ -149,6 +154,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
     /** The settings, once {@link #configure} read them; the main class reports from them. */
     private Settings settings;
     private KeyRoundRobin pool;
+    /** VERTEX_API_KEYS: the Vertex AI Express pool, beside the Gemini pool (its keys are named apart). */
+    private KeyRoundRobin vertexPool;
     private CaravanMetrics metrics;
     private HikariDataSource dataSource;
     private SettingsStore settingsStore;
@@ -230,6 +237,9 @@ public final class CaravanConfiguration implements CamelConfiguration {
         // model names come from clients: labels and each key's use name only models the gateway knows
         knownModels.configure(configuredModels(settings));
         pool.countUseAs(knownModels::label);
+        vertexPool = new KeyRoundRobin(settings.vertexApiKeys(), settings.maxFailures(), clock,
+                fingerprints.forPool(UpstreamPool.VERTEX));
+        vertexPool.countUseAs(knownModels::label);
         // the Prometheus registry Camel's route metrics use (bound by the main class before Camel looks for one)
         MeterRegistry meters = registry.lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
         metrics = new CaravanMetrics(meters != null ? meters : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), pool,
@@ -259,7 +269,10 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("geminiErrors", new DialectErrors(ErrorDialect.GEMINI));
         registry.bind("geminiStream", GeminiStreamShaper.TRANSLATION);
         // the one call to Google (routes/upstream.camel.yaml)
-        registry.bind("upstreamRequest", new UpstreamRequest(registry, RequestArrival::client));
+        // CaravanPool names the pool of a call: the Gemini pool at BASE_URL unless a route says vertex
+        UpstreamPools pools = new UpstreamPools(UpstreamPool.of(UpstreamPool.GEMINI, pool, settings.baseUrl()),
+                UpstreamPool.of(UpstreamPool.VERTEX, vertexPool, settings.vertexExpressBaseUrl()));
+        registry.bind("upstreamRequest", new UpstreamRequest(registry, RequestArrival::client, pools));
         registry.bind("anotherAttempt", AttemptChecks.ANOTHER_ATTEMPT);
         registry.bind("keyChosen", AttemptChecks.KEY_CHOSEN);
         registry.bind("geminiCall", new GeminiCall(vertx, http, settings.baseUrl(), runtime::timeoutMillis, proxies()));
@@ -269,10 +282,12 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("upstreamReply", new UpstreamReply(pool));
         OpenAiModelList modelList = bindOpenAi(context, registry, json, clock);
         bindGeminiBalanceParity(registry, json);
+        bindVertexAndSpeech(registry, json, clock, classifier);
 
         // an operator's saved settings reach the beans that keep their own copy
         runtime.onChange(s -> {
             pool.setMaxFailures(s.maxFailures());
+            vertexPool.setMaxFailures(s.maxFailures());
             if (!s.authToken().isEmpty()) {
                 adminToken.update(s.authToken());
             } else {
@@ -403,6 +418,32 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 effectiveProperties, context.getPropertiesComponent(), sessions, json, fingerprints));
         registry.bind("adminLogs", new AdminLogs(dataSource, redactor, json));
         return access;
+    }
+
+    /**
+     * Vertex AI Express (routes/vertex-express.camel.yaml): its pool's saved health, restored before it serves and
+     * saved behind its changes in the same key_state table (its keys' fingerprints are its own); and
+     * /v1/audio/speech (routes/speech.camel.yaml).
+     */
+    private void bindVertexAndSpeech(Registry registry, ObjectMapper json, LongSupplier clock,
+                                     UpstreamErrorClassifier classifier) {
+        int restored = keyStateStore.restore(vertexPool);
+        if (restored > 0) {
+            LOG.info("Restored the saved state of {} Vertex key(s): {} usable of {}", restored, vertexPool.usable(),
+                    vertexPool.size());
+        }
+        vertexPool.listen(keyStateStore);
+        metrics.poolGauges("caravan_vertex_keys", "Keys in the Vertex Express pool by state", vertexPool);
+        registry.bind("vertexExpressActions", new VertexExpressActions());
+        // the admin page's view of the Vertex pool (routes/admin-vertex.camel.yaml): its keys come from VERTEX_API_KEYS,
+        // so it resets, disables and enables them, and adds or deletes none
+        registry.bind("adminVertexKeys", new AdminKeys(vertexPool, apiKeyStore, new KeyExtractor(), json, clock,
+                AdminKeys.HEALTH_ACTIONS));
+        // the TTS settings in force at each call (an operator may save new ones)
+        registry.bind("openAiSpeech", new OpenAiSpeechStep(json, new OpenAiSpeech(() -> {
+            Settings s = runtime.current();
+            return new OpenAiSpeech.Defaults(s.ttsModel(), s.ttsVoiceName(), s.ttsSpeed());
+        })));
     }
 
     /** The client tokens and the admin token: every secret a text could echo. */
@@ -645,6 +686,11 @@ public final class CaravanConfiguration implements CamelConfiguration {
 
     public KeyRoundRobin pool() {
         return pool;
+    }
+
+    /** The Vertex AI Express pool (VERTEX_API_KEYS). */
+    public KeyRoundRobin vertexPool() {
+        return vertexPool;
     }
 
     /** How this installation names keys and tokens (under its own secret, from the database). */

@@ -38,19 +38,29 @@ public final class AdminKeys {
     static final int MAX_VERIFY = 1_000;
 
     private static final Set<String> ACTIONS = Set.of("verify", "reset", "disable", "enable", "delete");
+    /** The actions on the Vertex pool's keys, which come from VERTEX_API_KEYS only and have no re-check call. */
+    public static final Set<String> HEALTH_ACTIONS = Set.of("reset", "disable", "enable");
 
     private final KeyRoundRobin pool;
     private final ApiKeyStore store;
     private final KeyExtractor extractor;
     private final ObjectMapper json;
     private final LongSupplier clock;
+    private final Set<String> actions;
 
     public AdminKeys(KeyRoundRobin pool, ApiKeyStore store, KeyExtractor extractor, ObjectMapper json, LongSupplier clock) {
+        this(pool, store, extractor, json, clock, ACTIONS);
+    }
+
+    /** @param actions the actions this pool's view takes (a subset of verify, reset, disable, enable, delete) */
+    public AdminKeys(KeyRoundRobin pool, ApiKeyStore store, KeyExtractor extractor, ObjectMapper json, LongSupplier clock,
+                     Set<String> actions) {
         this.pool = pool;
         this.store = store;
         this.extractor = extractor;
         this.json = json;
         this.clock = clock;
+        this.actions = actions;
     }
 
     /** A filter of the table, as the query string gives it. */
@@ -287,8 +297,9 @@ public final class AdminKeys {
     public void prepareAction(Exchange exchange) {
         JsonNode body = body(exchange);
         String action = body.path("action").asText("");
-        if (!ACTIONS.contains(action)) {
-            throw AdminError.badRequest("Unknown action '" + action + "': use verify, reset, disable, enable or delete");
+        if (!actions.contains(action)) {
+            throw AdminError.badRequest("Unknown action '" + action + "': use " + (actions == ACTIONS
+                    ? "verify, reset, disable, enable or delete" : String.join(", ", actions.stream().sorted().toList())));
         }
         JsonNode fps = body.path("fingerprints");
         if (!fps.isArray() || fps.isEmpty()) {

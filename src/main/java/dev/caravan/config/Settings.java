@@ -87,6 +87,12 @@ public final class Settings {
     private final boolean showSearchLink;
     private final boolean showThinkingProcess;
     private final boolean proxiesUseConsistencyHashByApiKey;
+    // --- Vertex Express and speech ---
+    private final List<String> vertexApiKeys;
+    private final URI vertexExpressBaseUrl;
+    private final String ttsModel;
+    private final String ttsVoiceName;
+    private final String ttsSpeed;
 
     private Settings(Reader r) {
         port = r.integer("caravan.port", "PORT", 0, 65535);
@@ -162,6 +168,13 @@ public final class Settings {
         showThinkingProcess = r.boolDefaultTrue("caravan.show-thinking-process", "SHOW_THINKING_PROCESS");
         proxiesUseConsistencyHashByApiKey = r.boolDefaultTrue("caravan.proxies-use-consistency-hash-by-api-key",
                 "PROXIES_USE_CONSISTENCY_HASH_BY_API_KEY");
+        // --- Vertex Express and speech ---
+        vertexApiKeys = r.list("caravan.vertex-api-keys", "VERTEX_API_KEYS");
+        vertexExpressBaseUrl = r.value("caravan.vertex-express-base-url", "VERTEX_EXPRESS_BASE_URL", Settings::parseBaseUrl);
+        // these three go into Google's URL or into every speech prompt: checked as a client's would be
+        ttsModel = r.value("caravan.tts-model", "TTS_MODEL", Settings::parseModel);
+        ttsVoiceName = r.value("caravan.tts-voice-name", "TTS_VOICE_NAME", Settings::parseVoiceName);
+        ttsSpeed = r.value("caravan.tts-speed", "TTS_SPEED", Settings::parseSpeed);
     }
 
     /**
@@ -254,6 +267,17 @@ public final class Settings {
     public boolean jolokiaEnabled() { return jolokiaEnabled; }
     /** Whether Jolokia clients may run MBean operations and change attributes, not only read (JOLOKIA_ALLOW_OPERATIONS). */
     public boolean jolokiaAllowOperations() { return jolokiaAllowOperations; }
+    // --- Vertex Express and speech ---
+    /** VERTEX_API_KEYS: the Vertex AI Express mode keys, a pool of their own beside API_KEYS. */
+    public List<String> vertexApiKeys() { return vertexApiKeys; }
+    /** Vertex AI Express's REST base up to the publisher, e.g. https://aiplatform.googleapis.com/v1beta1/publishers/google. */
+    public URI vertexExpressBaseUrl() { return vertexExpressBaseUrl; }
+    /** The Gemini TTS model /v1/audio/speech uses unless the client names a Gemini TTS model. */
+    public String ttsModel() { return ttsModel; }
+    /** The prebuilt voice /v1/audio/speech uses when the client names an OpenAI voice (or none). */
+    public String ttsVoiceName() { return ttsVoiceName; }
+    /** The pace word of /v1/audio/speech when the client sends no speed (e.g. normal, slow, fast). */
+    public String ttsSpeed() { return ttsSpeed; }
 
     // --- gemini-balance parity: tool flags, custom headers, proxy choice (issue 12) ---
     /** CUSTOM_HEADERS: extra headers sent to Google on every call (as the contract's Caravan-Upstream-* headers). */
@@ -403,6 +427,22 @@ public final class Settings {
     private static String parseModel(String raw) {
         if (!ModelName.isValid(raw)) {
             throw new IllegalArgumentException("expected a model id such as gemini-2.5-flash");
+        }
+        return raw;
+    }
+
+    /** TTS_VOICE_NAME: one of Google's prebuilt voice names, e.g. Zephyr or Kore. */
+    private static String parseVoiceName(String raw) {
+        if (!raw.matches("[A-Za-z]{1,32}")) {
+            throw new IllegalArgumentException("expected one of Google's prebuilt voice names such as Zephyr or Kore");
+        }
+        return raw;
+    }
+
+    /** TTS_SPEED: a pace word or two that goes into the speech prompt, e.g. normal, slow, fast or very fast. */
+    private static String parseSpeed(String raw) {
+        if (!raw.matches("[A-Za-z][A-Za-z -]{0,31}")) {
+            throw new IllegalArgumentException("expected a pace such as normal, slow or fast");
         }
         return raw;
     }

@@ -31,6 +31,8 @@ public final class KeyFingerprint {
 
     private final SecretKeySpec key;
     private final ThreadLocal<Mac> macs;
+    /** Bytes put before every secret: empty for the installation's own names, a pool's name for another pool's. */
+    private final byte[] domain;
 
     /** @param installationSecret at least {@value #MIN_SECRET_BYTES} random bytes, the same for one installation */
     public KeyFingerprint(byte[] installationSecret) {
@@ -38,8 +40,24 @@ public final class KeyFingerprint {
             throw new IllegalArgumentException("the fingerprint secret needs at least " + MIN_SECRET_BYTES + " bytes");
         }
         this.key = new SecretKeySpec(installationSecret.clone(), HMAC);
+        this.domain = new byte[0];
         this.macs = ThreadLocal.withInitial(this::newMac);
         newMac();
+    }
+
+    private KeyFingerprint(SecretKeySpec key, byte[] domain) {
+        this.key = key;
+        this.domain = domain;
+        this.macs = ThreadLocal.withInitial(this::newMac);
+    }
+
+    /**
+     * The fingerprints of another key pool (e.g. "vertex"): the same installation secret, with the pool's name put
+     * before each key, so the pool's rows in key_state and the logs never share a name with the Gemini pool's, even
+     * for one key listed in both.
+     */
+    public KeyFingerprint forPool(String pool) {
+        return new KeyFingerprint(key, (pool + "\0").getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -59,7 +77,11 @@ public final class KeyFingerprint {
 
     /** The whole HMAC of {@code secret} (32 bytes): what secrets are compared by, in constant time. */
     public byte[] mac(String secret) {
-        return macs.get().doFinal(secret.getBytes(StandardCharsets.UTF_8));
+        Mac mac = macs.get();
+        if (domain.length > 0) {
+            mac.update(domain);
+        }
+        return mac.doFinal(secret.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The fingerprint of a secret whose {@link #mac} was already computed (saves computing it twice). */

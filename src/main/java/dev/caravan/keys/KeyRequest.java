@@ -18,6 +18,14 @@ public interface KeyRequest {
     /** The key for the next attempt, or null when none is eligible. */
     void useKey(ApiKey key);
 
+    /**
+     * The pool the request draws its keys from, or null for the pool whose step runs (a request names another pool
+     * through the upstream contract's CaravanPool header).
+     */
+    default KeyRoundRobin keyPool() {
+        return null;
+    }
+
     /** No key could be picked before any attempt: -1 when none is usable, otherwise ms until one returns. */
     void noKeyLeft(long retryAfterMillis);
 }

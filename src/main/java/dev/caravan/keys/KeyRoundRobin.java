@@ -240,6 +240,12 @@ public final class KeyRoundRobin implements Processor {
     @Override
     public void process(Exchange exchange) {
         KeyRequest request = exchange.getProperty(KeyRequest.PROPERTY, KeyRequest.class);
+        KeyRoundRobin named = request.keyPool();
+        // the route's one key step serves every pool: a request for another pool draws from that one
+        (named != null ? named : this).pickFor(exchange, request);
+    }
+
+    private void pickFor(Exchange exchange, KeyRequest request) {
         ApiKey key = pick(request.model(), request.tried());
         request.useKey(key);
         if (key != null) {

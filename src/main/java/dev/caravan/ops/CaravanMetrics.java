@@ -39,6 +39,16 @@ public final class CaravanMetrics {
         }
     }
 
+    /** Gauges of another pool's keys by state, e.g. {@code caravan_vertex_keys{state}} for the Vertex Express pool. */
+    public void poolGauges(String name, String description, KeyRoundRobin pool) {
+        for (KeyState state : KeyState.values()) {
+            Gauge.builder(name, pool, p -> count(p, state))
+                    .description(description)
+                    .tag("state", state.name().toLowerCase())
+                    .register(registry);
+        }
+    }
+
     private static double count(KeyRoundRobin pool, KeyState state) {
         int n = 0;
         for (ApiKey k : pool.keys()) {

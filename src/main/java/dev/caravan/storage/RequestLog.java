@@ -311,6 +311,9 @@ public final class RequestLog implements org.apache.camel.Processor {
         if (path == null) {
             return "unknown";
         }
+        if (path.startsWith("/vertex-express/")) {
+            return "vertex";
+        }
         return path.startsWith("/v1beta") || path.startsWith("/gemini/") ? "gemini" : "openai";
     }
 

@@ -41,10 +41,8 @@ public final class GeminiCall extends AsyncProcessorSupport {
     private final Vertx vertx;
     private final HttpClient client;
     private final UpstreamProxies proxies;
-    private final String host;
-    private final int port;
-    private final boolean ssl;
-    private final String basePath;
+    /** BASE_URL: where a call goes unless its pool has a base of its own. */
+    private final UpstreamPool.Base base;
     private final LongSupplier timeoutMillis;
     private final OccasionalWarning notSent = new OccasionalWarning(LoggerFactory.getLogger(GeminiCall.class),
             "A call to Google could not be sent: its path or a header has a character HTTP forbids (does a route set "
@@ -61,11 +59,7 @@ public final class GeminiCall extends AsyncProcessorSupport {
         this.vertx = vertx;
         this.client = client;
         this.proxies = proxies;
-        this.ssl = "https".equals(baseUrl.getScheme());
-        this.host = baseUrl.getHost();
-        this.port = baseUrl.getPort() > 0 ? baseUrl.getPort() : (ssl ? 443 : 80);
-        String path = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath();
-        this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        this.base = UpstreamPool.Base.of(baseUrl);
         this.timeoutMillis = timeoutMillis;
     }
 
@@ -124,12 +118,13 @@ public final class GeminiCall extends AsyncProcessorSupport {
 
     /** What to send for the attempt: the path and query, the key, the body's type and a route's own headers. */
     private RequestOptions options(RequestContext ctx, String key, long timeoutMillis) {
-        String uri = basePath + ctx.upstreamPath() + (ctx.query() == null ? "" : "?" + ctx.query());
+        UpstreamPool.Base b = ctx.upstreamPool() == null ? base : ctx.upstreamPool().base();
+        String uri = b.path() + ctx.upstreamPath() + (ctx.query() == null ? "" : "?" + ctx.query());
         RequestOptions options = new RequestOptions()
                 .setMethod(ctx.method())
-                .setHost(host)
-                .setPort(port)
-                .setSsl(ssl)
+                .setHost(b.host())
+                .setPort(b.port())
+                .setSsl(b.ssl())
                 .setURI(uri)
                 .setIdleTimeout(timeoutMillis);
         ProxyOptions proxy = proxies.forKey(key);

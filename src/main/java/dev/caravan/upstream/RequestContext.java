@@ -42,6 +42,8 @@ public final class RequestContext implements KeyRequest {
     private boolean stream;
     private StreamShaper shaper;
     private boolean bearerKey;
+    /** The pool named by CaravanPool, or null for the Gemini pool. */
+    private UpstreamPool pool;
     /** Caravan-Upstream-* headers without their prefix, name and value by turns. */
     private List<String> forwarded = List.of();
     private HttpServerResponse clientResponse;
@@ -69,6 +71,7 @@ public final class RequestContext implements KeyRequest {
         stream = false;
         shaper = null;
         bearerKey = false;
+        pool = null;
         forwarded = List.of();
         java.util.Arrays.fill(streamTail, null);
     }
@@ -92,6 +95,13 @@ public final class RequestContext implements KeyRequest {
     /** Whether the key travels as {@code Authorization: Bearer} (Google's OpenAI surface) instead of x-goog-api-key. */
     public boolean bearerKey() { return bearerKey; }
     public HttpServerResponse clientResponse() { return clientResponse; }
+    /** The pool and endpoint of the call, or null for the Gemini pool at BASE_URL. */
+    public UpstreamPool upstreamPool() { return pool; }
+
+    @Override
+    public dev.caravan.keys.KeyRoundRobin keyPool() {
+        return pool == null ? null : pool.keys();
+    }
     List<String> forwarded() { return forwarded; }
     public TriedKeys tried() { return tried; }
     public ApiKey key() { return key; }
@@ -120,6 +130,10 @@ public final class RequestContext implements KeyRequest {
     RequestContext keyAsBearer() {
         this.bearerKey = true;
         return this;
+    }
+
+    void pool(UpstreamPool p) {
+        this.pool = p;
     }
 
     void forward(List<String> namesAndValues) {

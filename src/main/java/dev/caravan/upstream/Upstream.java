@@ -28,6 +28,11 @@ public final class Upstream {
     public static final String STREAM_TRANSLATION = "CaravanStreamTranslation";
     /** {@code bearer}: the key travels as {@code Authorization: Bearer} (Google's OpenAI surface), not x-goog-api-key. */
     public static final String KEY_AS = "CaravanKeyAs";
+    /**
+     * The key pool and Google endpoint of the call: {@code gemini} (default: API_KEYS at BASE_URL) or {@code vertex}
+     * (VERTEX_API_KEYS at VERTEX_EXPRESS_BASE_URL); the path is then under that pool's base.
+     */
+    public static final String POOL = "CaravanPool";
     /** Headers named {@code Caravan-Upstream-<Name>} are sent to Google as {@code <Name>} on every attempt. */
     public static final String FORWARD_PREFIX = "Caravan-Upstream-";
 

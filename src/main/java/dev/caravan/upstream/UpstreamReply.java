@@ -32,7 +32,7 @@ public final class UpstreamReply implements Processor {
             long ms = ctx.noKeyRetryAfterMillis();
             if (ms < 0) {
                 gatewayError(msg, 503, "UNAVAILABLE",
-                        "No usable API key: every key in the pool is invalid, suspended or disabled");
+                        "No usable API key: every key in the " + poolName(ctx) + " is invalid, suspended or disabled");
             } else {
                 gatewayError(msg, 429, "RESOURCE_EXHAUSTED",
                         "Every API key is cooling down" + forModel(ctx) + "; retry after " + seconds(ms) + " s");
@@ -69,7 +69,7 @@ public final class UpstreamReply implements Processor {
             reply(msg, r.status(), r.contentType(), r.body());
             msg.setHeader(Upstream.OUTCOME, Upstream.ANSWERED);
             if (r.status() == 429) {
-                long ms = pool.retryAfterMillis(ctx.model());
+                long ms = (ctx.keyPool() != null ? ctx.keyPool() : pool).retryAfterMillis(ctx.model());
                 if (ms > 0) {
                     msg.setHeader("Retry-After", seconds(ms));
                 }
@@ -103,6 +103,11 @@ public final class UpstreamReply implements Processor {
     }
 
     private static final String JSON = "application/json; charset=UTF-8";
+
+    private static String poolName(RequestContext ctx) {
+        UpstreamPool p = ctx.upstreamPool();
+        return p == null || UpstreamPool.GEMINI.equals(p.name()) ? "pool" : p.name() + " pool";
+    }
 
     private static String forModel(RequestContext ctx) {
         return ctx.model() == null ? "" : " for " + ctx.model();

@@ -39,14 +39,21 @@ public final class UpstreamRequest implements Processor {
 
     private final Registry registry;
     private final ClientResponses clients;
+    private final UpstreamPools pools;
 
     /**
      * @param registry where the stream translations named by {@link Upstream#STREAM_TRANSLATION} are found
      * @param clients  finds the client's connection that a stream is relayed to
      */
     public UpstreamRequest(Registry registry, ClientResponses clients) {
+        this(registry, clients, null);
+    }
+
+    /** @param pools the pools {@link Upstream#POOL} may name; null: only the Gemini pool */
+    public UpstreamRequest(Registry registry, ClientResponses clients, UpstreamPools pools) {
         this.registry = registry;
         this.clients = clients;
+        this.pools = pools;
     }
 
     /** Finds the connection of the client that made the request (a stream is written straight to it). */
@@ -86,6 +93,13 @@ public final class UpstreamRequest implements Processor {
         Buffer body = body(in);
         HttpMethod method = method(in.getHeader(Upstream.METHOD, String.class), body != null);
         ctx.target(model, method, path, query, body);
+        String pool = in.getHeader(Upstream.POOL, String.class);
+        if (pool != null && !pool.isEmpty()) {
+            if (pools == null) {
+                throw new IllegalStateException("no key pool named " + pool + " (" + Upstream.POOL + ")");
+            }
+            ctx.pool(pools.named(pool));
+        }
         if ("bearer".equalsIgnoreCase(in.getHeader(Upstream.KEY_AS, String.class))) {
             ctx.keyAsBearer();
         }

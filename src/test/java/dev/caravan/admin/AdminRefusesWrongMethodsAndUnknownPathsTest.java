@@ -35,7 +35,9 @@ class AdminRefusesWrongMethodsAndUnknownPathsTest {
             "GET /admin", "GET /admin/{file}", "POST /admin/api/login", "POST /admin/api/logout",
             "GET /admin/api/session", "GET /admin/api/dashboard", "GET /admin/api/keys", "POST /admin/api/keys",
             "POST /admin/api/keys/actions", "GET /admin/api/settings", "PUT /admin/api/settings",
-            "GET /admin/api/logs/requests", "GET /admin/api/logs/requests/{id}", "GET /admin/api/logs/errors");
+            "GET /admin/api/logs/requests", "GET /admin/api/logs/requests/{id}", "GET /admin/api/logs/errors",
+            // the Vertex Express pool's view (routes/admin-vertex.camel.yaml)
+            "GET /admin/api/vertex-keys", "POST /admin/api/vertex-keys/actions");
 
     /** Verbs that answer without a login: the page, its files and the login itself. */
     private static final Set<String> OPEN = Set.of("GET /admin", "GET /admin/{file}", "POST /admin/api/login");

@@ -67,6 +67,12 @@ class SettingsReadsEveryPropertyTest {
         p.setProperty("caravan.show-search-link", "false");
         p.setProperty("caravan.show-thinking-process", "off");
         p.setProperty("caravan.proxies-use-consistency-hash-by-api-key", "false");
+        // --- Vertex Express and speech ---
+        p.setProperty("caravan.vertex-api-keys", "[\"AQ.vertex-one\", \"AQ.vertex-two\"]");
+        p.setProperty("caravan.vertex-express-base-url", "https://vertex.example/v1beta1/publishers/google");
+        p.setProperty("caravan.tts-model", "gemini-2.5-pro-preview-tts");
+        p.setProperty("caravan.tts-voice-name", "Kore");
+        p.setProperty("caravan.tts-speed", "fast");
 
         Settings s = Settings.from(p);
 
@@ -127,6 +133,11 @@ class SettingsReadsEveryPropertyTest {
         assertThat(s.showSearchLink()).isFalse();
         assertThat(s.showThinkingProcess()).isFalse();
         assertThat(s.proxiesUseConsistencyHashByApiKey()).isFalse();
+        assertThat(s.vertexApiKeys()).containsExactly("AQ.vertex-one", "AQ.vertex-two");
+        assertThat(s.vertexExpressBaseUrl()).hasToString("https://vertex.example/v1beta1/publishers/google");
+        assertThat(s.ttsModel()).isEqualTo("gemini-2.5-pro-preview-tts");
+        assertThat(s.ttsVoiceName()).isEqualTo("Kore");
+        assertThat(s.ttsSpeed()).isEqualTo("fast");
     }
 
     @Test

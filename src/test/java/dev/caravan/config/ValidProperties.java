@@ -72,6 +72,12 @@ final class ValidProperties {
         p.setProperty("caravan.show-search-link", "true");
         p.setProperty("caravan.show-thinking-process", "true");
         p.setProperty("caravan.proxies-use-consistency-hash-by-api-key", "true");
+        // --- Vertex Express and speech ---
+        p.setProperty("caravan.vertex-api-keys", "");
+        p.setProperty("caravan.vertex-express-base-url", "https://aiplatform.googleapis.com/v1beta1/publishers/google");
+        p.setProperty("caravan.tts-model", "gemini-2.5-flash-preview-tts");
+        p.setProperty("caravan.tts-voice-name", "Zephyr");
+        p.setProperty("caravan.tts-speed", "normal");
         return p;
     }
 }

@@ -244,6 +244,10 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
         for (ApiKey k : pool.keys()) {
             pool.reset(k);
         }
+        KeyRoundRobin vertex = vertexPool();
+        for (ApiKey k : vertex.keys()) {
+            vertex.reset(k);
+        }
     }
 
     public StubGemini stub() {
@@ -261,6 +265,11 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
 
     public KeyRoundRobin pool() {
         return caravan.configuration().pool();
+    }
+
+    /** The Vertex AI Express pool (VERTEX_API_KEYS). */
+    public KeyRoundRobin vertexPool() {
+        return caravan.configuration().vertexPool();
     }
 
     /** The fingerprint this gateway gives {@code secret} (keyed by its installation's secret), as its rows show it. */

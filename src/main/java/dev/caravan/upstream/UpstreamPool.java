@@ -1,0 +1,38 @@
+package dev.caravan.upstream;
+
+import java.net.URI;
+
+import dev.caravan.keys.KeyRoundRobin;
+
+/**
+ * A key pool and the Google endpoint its keys are for: the Gemini API pool (API_KEYS, BASE_URL) or the Vertex AI
+ * Express pool (VERTEX_API_KEYS, VERTEX_EXPRESS_BASE_URL). A route chooses one by name with the contract's
+ * {@link Upstream#POOL} header. Immutable; safe to share between threads.
+ *
+ * @param name the name the header uses
+ * @param keys the pool's keys and their health
+ * @param base where its calls go: scheme, host, port and the path every upstream path is put under
+ */
+public record UpstreamPool(String name, KeyRoundRobin keys, Base base) {
+
+    /** The pool of the Gemini API, used when a route names none. */
+    public static final String GEMINI = "gemini";
+    /** The pool of Vertex AI in express mode. */
+    public static final String VERTEX = "vertex";
+
+    /** A base URL taken apart once, as the upstream call needs it for every attempt. */
+    public record Base(String host, int port, boolean ssl, String path) {
+
+        /** @param url e.g. {@code https://aiplatform.googleapis.com/v1beta1/publishers/google} */
+        public static Base of(URI url) {
+            boolean ssl = "https".equals(url.getScheme());
+            int port = url.getPort() > 0 ? url.getPort() : (ssl ? 443 : 80);
+            String path = url.getRawPath() == null ? "" : url.getRawPath();
+            return new Base(url.getHost(), port, ssl, path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
+        }
+    }
+
+    public static UpstreamPool of(String name, KeyRoundRobin keys, URI baseUrl) {
+        return new UpstreamPool(name, keys, Base.of(baseUrl));
+    }
+}
