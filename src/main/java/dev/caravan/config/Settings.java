@@ -79,6 +79,10 @@ public final class Settings {
     private final String testModel;
     private final boolean jolokiaEnabled;
     private final boolean jolokiaAllowOperations;
+    // --- Files API ---
+    private final boolean filesUserIsolationEnabled;
+    private final boolean filesCleanupEnabled;
+    private final int filesCleanupIntervalHours;
 
     private Settings(Reader r) {
         port = r.integer("caravan.port", "PORT", 0, 65535);
@@ -144,6 +148,10 @@ public final class Settings {
         testModel = r.value("caravan.test-model", "TEST_MODEL", Settings::parseModel);
         jolokiaEnabled = r.bool("caravan.jolokia-enabled", "JOLOKIA_ENABLED");
         jolokiaAllowOperations = r.bool("caravan.jolokia-allow-operations", "JOLOKIA_ALLOW_OPERATIONS");
+        // --- Files API ---
+        filesUserIsolationEnabled = r.bool("caravan.files-user-isolation-enabled", "FILES_USER_ISOLATION_ENABLED");
+        filesCleanupEnabled = r.bool("caravan.files-cleanup-enabled", "FILES_CLEANUP_ENABLED");
+        filesCleanupIntervalHours = r.integer("caravan.files-cleanup-interval-hours", "FILES_CLEANUP_INTERVAL_HOURS", 1, 24 * 365);
     }
 
     /**
@@ -233,6 +241,13 @@ public final class Settings {
     public boolean jolokiaEnabled() { return jolokiaEnabled; }
     /** Whether Jolokia clients may run MBean operations and change attributes, not only read (JOLOKIA_ALLOW_OPERATIONS). */
     public boolean jolokiaAllowOperations() { return jolokiaAllowOperations; }
+    // --- Files API ---
+    /** Whether a client token sees and deletes only the files it uploaded (others get 404). */
+    public boolean filesUserIsolationEnabled() { return filesUserIsolationEnabled; }
+    /** Whether the records of expired files and unfinished uploads are removed on a schedule. */
+    public boolean filesCleanupEnabled() { return filesCleanupEnabled; }
+    /** Hours between two runs of that cleanup (read at start). */
+    public int filesCleanupIntervalHours() { return filesCleanupIntervalHours; }
 
     /** Why an AUTH_TOKEN is refused when it is too short; the admin page shows the same words. */
     public static String authTokenTooShort() {

@@ -18,6 +18,11 @@ public interface KeyRequest {
     /** The key for the next attempt, or null when none is eligible. */
     void useKey(ApiKey key);
 
+    /** The fingerprint of the one key this request may use (its files live in that key's project), or null. */
+    default String pinnedKey() {
+        return null;
+    }
+
     /** No key could be picked before any attempt: -1 when none is usable, otherwise ms until one returns. */
     void noKeyLeft(long retryAfterMillis);
 }
