@@ -60,6 +60,10 @@ class SettingsReadsEveryPropertyTest {
         p.setProperty("caravan.test-model", "gemini-2.5-flash-lite");
         p.setProperty("caravan.jolokia-enabled", "true");
         p.setProperty("caravan.jolokia-allow-operations", "true");
+        // Files API
+        p.setProperty("caravan.files-user-isolation-enabled", "false");
+        p.setProperty("caravan.files-cleanup-enabled", "false");
+        p.setProperty("caravan.files-cleanup-interval-hours", "12");
 
         Settings s = Settings.from(p);
 
@@ -112,6 +116,10 @@ class SettingsReadsEveryPropertyTest {
         assertThat(s.testModel()).isEqualTo("gemini-2.5-flash-lite");
         assertThat(s.jolokiaEnabled()).isTrue();
         assertThat(s.jolokiaAllowOperations()).isTrue();
+        // Files API
+        assertThat(s.filesUserIsolationEnabled()).isFalse();
+        assertThat(s.filesCleanupEnabled()).isFalse();
+        assertThat(s.filesCleanupIntervalHours()).isEqualTo(12);
     }
 
     @Test

@@ -65,6 +65,10 @@ final class ValidProperties {
         p.setProperty("caravan.test-model", "gemini-2.5-flash");
         p.setProperty("caravan.jolokia-enabled", "false");
         p.setProperty("caravan.jolokia-allow-operations", "false");
+        // Files API
+        p.setProperty("caravan.files-user-isolation-enabled", "true");
+        p.setProperty("caravan.files-cleanup-enabled", "true");
+        p.setProperty("caravan.files-cleanup-interval-hours", "1");
         return p;
     }
 }
