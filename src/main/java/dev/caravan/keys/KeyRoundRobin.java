@@ -241,7 +241,7 @@ public final class KeyRoundRobin implements Processor {
     public void process(Exchange exchange) {
         KeyRequest request = exchange.getProperty(KeyRequest.PROPERTY, KeyRequest.class);
         String pin = request.pinnedKey();
-        ApiKey key = pin == null ? pick(request.model(), request.tried()) : pickPinned(pin, request.model());
+        ApiKey key = pin == null ? pick(request.model(), request.tried()) : pickPinned(pin, request.model(), request.tried());
         request.useKey(key);
         if (key != null) {
             exchange.getMessage().setHeader(KEY_HEADER, key.secret());
@@ -254,13 +254,15 @@ public final class KeyRoundRobin implements Processor {
     }
 
     /**
-     * The one key a request is pinned to (its files live in that key's project), when it is in rotation and not
-     * cooling for the model; it may serve every attempt of the request, since no other key could. Null otherwise.
+     * The one key a request is pinned to (its files live in that key's project), when it is in rotation, not cooling
+     * for the model and not tried by the request yet; null otherwise. No other key could serve the request, and a
+     * retry never reuses a key, so a pinned request makes one attempt: a failure strikes its key once, as any
+     * request's failure strikes the key it used.
      */
-    public ApiKey pickPinned(String fingerprint, String model) {
+    public ApiKey pickPinned(String fingerprint, String model, TriedKeys tried) {
         ApiKey k = byFingerprint(fingerprint);
         long now = clock.getAsLong();
-        if (k == null || !eligible(k, model, now, null)) {
+        if (k == null || !eligible(k, model, now, tried)) {
             return null;
         }
         use(k, model, now);

@@ -34,8 +34,8 @@ public final class Upstream {
     // --- In, for the Files API (routes/files.camel.yaml) ---
 
     /**
-     * The fingerprint of the one key every attempt must use (a file lives in the project of the key that uploaded
-     * it); when that key is not eligible the call ends like one for which no key is left.
+     * The fingerprint of the one key the call may use (a file lives in the project of the key that uploaded it): one
+     * attempt, with that key; when it is not eligible the call ends like one for which no key is left.
      */
     public static final String KEY_PIN = "CaravanKeyPin";
     /** {@code upload}: the path is under Google's upload root ({@code /upload/v1beta} for BASE_URL's {@code /v1beta}). */
