@@ -283,6 +283,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
         OpenAiModelList modelList = bindOpenAi(context, registry, json, clock);
         bindGeminiBalanceParity(registry, json);
         bindVertexAndSpeech(registry, json, clock, classifier);
+        // the Files API (routes/files.camel.yaml)
+        bindFiles(registry, json, clock);
 
         // an operator's saved settings reach the beans that keep their own copy
         runtime.onChange(s -> {
@@ -624,6 +626,22 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 new PassThroughPaths(settings.openAiPassThroughExtraPaths())));
         bindImageFetch(context, registry);
         return modelList;
+    }
+
+    /**
+     * The Files API (routes/files.camel.yaml): uploads piped to Google, the records of which key and which client own
+     * each file, and the pinning of requests that name a file to the key whose project holds it.
+     */
+    private void bindFiles(Registry registry, ObjectMapper json, LongSupplier clock) {
+        dev.caravan.storage.FileRecords records = new dev.caravan.storage.FileRecords(dataSource, clock);
+        dev.caravan.files.FileKeys files = new dev.caravan.files.FileKeys(records, pool,
+                () -> runtime.current().filesUserIsolationEnabled());
+        registry.bind("fileRecords", records);
+        registry.bind("fileAffinity", new dev.caravan.files.FileAffinity(files, new JsonFactory()));
+        registry.bind("fileUploadRequest", new dev.caravan.files.FileUploadRequest(files));
+        registry.bind("fileUploadReply", new dev.caravan.files.FileUploadReply(files, json, clock));
+        registry.bind("fileRequest", new dev.caravan.files.FileRequest(files, json));
+        registry.bind("fileCleanup", new dev.caravan.files.FileCleanup(records, () -> runtime.current().filesCleanupEnabled()));
     }
 
     /**

@@ -93,6 +93,10 @@ public final class Settings {
     private final String ttsModel;
     private final String ttsVoiceName;
     private final String ttsSpeed;
+    // --- Files API ---
+    private final boolean filesUserIsolationEnabled;
+    private final boolean filesCleanupEnabled;
+    private final int filesCleanupIntervalHours;
 
     private Settings(Reader r) {
         port = r.integer("caravan.port", "PORT", 0, 65535);
@@ -175,6 +179,10 @@ public final class Settings {
         ttsModel = r.value("caravan.tts-model", "TTS_MODEL", Settings::parseModel);
         ttsVoiceName = r.value("caravan.tts-voice-name", "TTS_VOICE_NAME", Settings::parseVoiceName);
         ttsSpeed = r.value("caravan.tts-speed", "TTS_SPEED", Settings::parseSpeed);
+        // --- Files API ---
+        filesUserIsolationEnabled = r.bool("caravan.files-user-isolation-enabled", "FILES_USER_ISOLATION_ENABLED");
+        filesCleanupEnabled = r.bool("caravan.files-cleanup-enabled", "FILES_CLEANUP_ENABLED");
+        filesCleanupIntervalHours = r.integer("caravan.files-cleanup-interval-hours", "FILES_CLEANUP_INTERVAL_HOURS", 1, 24 * 365);
     }
 
     /**
@@ -293,6 +301,13 @@ public final class Settings {
     public boolean showThinkingProcess() { return showThinkingProcess; }
     /** Whether each key always goes through the same proxy (else a proxy is drawn for every attempt). */
     public boolean proxiesUseConsistencyHashByApiKey() { return proxiesUseConsistencyHashByApiKey; }
+    // --- Files API ---
+    /** Whether a client token sees and deletes only the files it uploaded (others get 404). */
+    public boolean filesUserIsolationEnabled() { return filesUserIsolationEnabled; }
+    /** Whether the records of expired files and unfinished uploads are removed on a schedule. */
+    public boolean filesCleanupEnabled() { return filesCleanupEnabled; }
+    /** Hours between two runs of that cleanup (read at start). */
+    public int filesCleanupIntervalHours() { return filesCleanupIntervalHours; }
 
     /** Why an AUTH_TOKEN is refused when it is too short; the admin page shows the same words. */
     public static String authTokenTooShort() {

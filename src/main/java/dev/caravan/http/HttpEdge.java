@@ -22,6 +22,10 @@ public final class HttpEdge {
         // gemini-balance's aliases: /gemini/v1beta/... is /v1beta/..., /hf/v1/... is /v1/...; served by the same routes
         router.route("/gemini/v1beta/*").handler(rc -> rc.reroute(rc.request().uri().substring("/gemini".length())));
         router.route("/hf/v1/*").handler(rc -> rc.reroute(rc.request().uri().substring("/hf".length())));
+        // Files API uploads: the alias, and an upload whose body was not read to its end (refused, or Google answered
+        // before it was all sent) ends its connection with the answer, as the rest of the body is still on its way
+        router.route("/gemini/upload/*").handler(rc -> rc.reroute(rc.request().uri().substring("/gemini".length())));
+        router.route("/upload/*").order(-1).handler(HttpEdge::closeIfBodyUnread);
         // registered last, so it only sees requests that no route took
         router.route().last().handler(rc -> answer(rc, 404, "NOT_FOUND", "No such endpoint: " + rc.request().path()));
         // platform-http's routes live on a sub-router, whose error handlers Vert.x never calls (only the root
@@ -45,6 +49,20 @@ public final class HttpEdge {
             throw new IllegalStateException("Cannot listen on port " + port + " (PORT): " + e.getMessage()
                     + "; is another process using it?");
         }
+    }
+
+    private static void closeIfBodyUnread(RoutingContext rc) {
+        rc.addHeadersEndHandler(v -> {
+            if (!rc.request().isEnded()) {
+                rc.response().putHeader(io.vertx.core.http.HttpHeaders.CONNECTION, io.vertx.core.http.HttpHeaders.CLOSE);
+            }
+        });
+        rc.addEndHandler(done -> {
+            if (!rc.request().isEnded()) {
+                rc.request().connection().close();
+            }
+        });
+        rc.next();
     }
 
     private void failed(RoutingContext rc) {

@@ -26,6 +26,11 @@ public interface KeyRequest {
         return null;
     }
 
+    /** The fingerprint of the one key this request may use (its files live in that key's project), or null. */
+    default String pinnedKey() {
+        return null;
+    }
+
     /** No key could be picked before any attempt: -1 when none is usable, otherwise ms until one returns. */
     void noKeyLeft(long retryAfterMillis);
 }

@@ -246,16 +246,43 @@ public final class KeyRoundRobin implements Processor {
     }
 
     private void pickFor(Exchange exchange, KeyRequest request) {
-        ApiKey key = pick(request.model(), request.tried());
+        String pin = request.pinnedKey();
+        ApiKey key = pin == null ? pick(request.model(), request.tried()) : pickPinned(pin, request.model(), request.tried());
         request.useKey(key);
         if (key != null) {
             exchange.getMessage().setHeader(KEY_HEADER, key.secret());
         } else {
             exchange.getMessage().removeHeader(KEY_HEADER);
             if (request.tried().isEmpty()) {
-                request.noKeyLeft(retryAfterMillis(request.model()));
+                request.noKeyLeft(pin == null ? retryAfterMillis(request.model()) : retryAfterMillis(pin, request.model()));
             }
         }
+    }
+
+    /**
+     * The one key a request is pinned to (its files live in that key's project), when it is in rotation, not cooling
+     * for the model and not tried by the request yet; null otherwise. No other key could serve the request, and a
+     * retry never reuses a key, so a pinned request makes one attempt: a failure strikes its key once, as any
+     * request's failure strikes the key it used.
+     */
+    public ApiKey pickPinned(String fingerprint, String model, TriedKeys tried) {
+        ApiKey k = byFingerprint(fingerprint);
+        long now = clock.getAsLong();
+        if (k == null || !eligible(k, model, now, tried)) {
+            return null;
+        }
+        use(k, model, now);
+        return k;
+    }
+
+    /** Like {@link #retryAfterMillis(String)} for the one key of this fingerprint: -1 when it is not usable. */
+    public long retryAfterMillis(String fingerprint, String model) {
+        ApiKey k = byFingerprint(fingerprint);
+        if (k == null || k.state() != KeyState.ACTIVE) {
+            return -1;
+        }
+        long now = clock.getAsLong();
+        return Math.max(0, k.cooldownUntil(model) - now);
     }
 
     /** Puts a key back into rotation: clears state, strikes and cool-downs (a removed key stays removed). */

@@ -53,7 +53,8 @@ public final class FailoverDecision implements Processor {
         if (metrics != null) {
             metrics.attempt(v);
         }
-        ctx.again(v.retryable() && !ctx.committed() && ctx.attempts() < maxRetries.getAsInt());
+        // a piped body (an upload) was consumed by its attempt: it cannot be sent again
+        ctx.again(v.retryable() && !ctx.committed() && ctx.bodyStream() == null && ctx.attempts() < maxRetries.getAsInt());
     }
 
     /** Google answered as for a model it has: a success, or a quota of that model (an unknown one gets a 404). */

@@ -93,7 +93,11 @@ public final class GeminiCall extends AsyncProcessorSupport {
                     // a client that goes away takes its upstream call with it
                     out.closeHandler(v -> attempt.clientGone());
                 }
-                sent = ctx.body() == null ? request.send() : request.send(ctx.body());
+                if (ctx.bodyStream() != null) {
+                    sent = pipe(ctx, request, attempt, timeoutMillis);
+                } else {
+                    sent = ctx.body() == null ? request.send() : request.send(ctx.body());
+                }
             } catch (RuntimeException refused) {
                 // Vert.x refuses a URI with a character HTTP forbids when the request is sent, by throwing here, on
                 // the event loop: unanswered, the attempt would hold its worker and its connection until the timeout
@@ -116,17 +120,50 @@ public final class GeminiCall extends AsyncProcessorSupport {
         return false;
     }
 
+    /**
+     * Pipes the client's body into the request with back-pressure: nothing of it is held beyond Vert.x's buffers, so
+     * a 2 GB upload costs no more memory than a small one. The wait for Google's answer (TIME_OUT) starts when the
+     * last byte is sent, so a long upload is not cut for taking longer than that. A client that fails mid-body
+     * resets the call rather than sending Google a short body as if it were whole.
+     */
+    private static Future<HttpClientResponse> pipe(RequestContext ctx, HttpClientRequest request, Attempt attempt,
+                                                   long timeoutMillis) {
+        if (ctx.bodyStreamLength() >= 0) {
+            request.putHeader("content-length", Long.toString(ctx.bodyStreamLength()));
+        } else {
+            request.setChunked(true);
+        }
+        if (ctx.clientResponse() != null && "100-continue".equalsIgnoreCase(ctx.bodyStream() instanceof
+                io.vertx.core.http.HttpServerRequest in ? in.getHeader("expect") : null)) {
+            // the client waits for this before it sends the body (curl does for large ones)
+            ctx.clientResponse().writeContinue();
+        }
+        ctx.bodyStream().pipe().endOnFailure(false).to(request).onComplete(done -> {
+            if (done.succeeded()) {
+                if (timeoutMillis > 0) {
+                    request.idleTimeout(timeoutMillis);
+                }
+            } else {
+                attempt.noAnswer(done.cause());
+                request.reset();
+            }
+        });
+        return request.response();
+    }
+
     /** What to send for the attempt: the path and query, the key, the body's type and a route's own headers. */
     private RequestOptions options(RequestContext ctx, String key, long timeoutMillis) {
         UpstreamPool.Base b = ctx.upstreamPool() == null ? base : ctx.upstreamPool().base();
-        String uri = b.path() + ctx.upstreamPath() + (ctx.query() == null ? "" : "?" + ctx.query());
+        String uri = (ctx.uploadBase() ? b.uploadPath() : b.path()) + ctx.upstreamPath()
+                + (ctx.query() == null ? "" : "?" + ctx.query());
         RequestOptions options = new RequestOptions()
                 .setMethod(ctx.method())
                 .setHost(b.host())
                 .setPort(b.port())
                 .setSsl(b.ssl())
                 .setURI(uri)
-                .setIdleTimeout(timeoutMillis);
+                // a piped body's clock starts once it is sent (pipe)
+                .setIdleTimeout(ctx.bodyStream() != null ? 0 : timeoutMillis);
         ProxyOptions proxy = proxies.forKey(key);
         if (proxy != null) {
             options.setProxyOptions(proxy);
@@ -138,6 +175,8 @@ public final class GeminiCall extends AsyncProcessorSupport {
         }
         if (ctx.body() != null) {
             options.putHeader("content-type", "application/json");
+        } else if (ctx.bodyStream() != null && ctx.bodyStreamType() != null) {
+            options.putHeader("content-type", ctx.bodyStreamType());
         }
         java.util.List<String> forwarded = ctx.forwarded();
         for (int i = 0; i < forwarded.size(); i += 2) {
@@ -198,6 +237,7 @@ public final class GeminiCall extends AsyncProcessorSupport {
         void whole(HttpClientResponse response) {
             String contentType = response.getHeader("content-type");
             int status = response.statusCode();
+            ctx.answerHeaders(uploadHeaders(response));
             // Vert.x's idle timeout ends with the head: the same watch as streams covers a body that stalls
             lastChunkNanos = System.nanoTime();
             if (timeoutMillis > 0) {
@@ -272,6 +312,21 @@ public final class GeminiCall extends AsyncProcessorSupport {
                     callback.done(false);
                 }
             });
+        }
+
+        /** Google's X-Goog-Upload-* answer headers (the Files API's upload protocol), name and value by turns. */
+        private static java.util.List<String> uploadHeaders(HttpClientResponse response) {
+            java.util.List<String> out = null;
+            for (java.util.Map.Entry<String, String> h : response.headers()) {
+                if (h.getKey().regionMatches(true, 0, "x-goog-upload-", 0, 14)) {
+                    if (out == null) {
+                        out = new java.util.ArrayList<>(8);
+                    }
+                    out.add(h.getKey());
+                    out.add(h.getValue());
+                }
+            }
+            return out == null ? java.util.List.of() : out;
         }
 
         /** Writes the response head once: from here on, no other key may be tried. */

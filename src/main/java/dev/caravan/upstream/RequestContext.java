@@ -10,6 +10,7 @@ import dev.caravan.keys.Verdict;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.streams.ReadStream;
 import org.apache.camel.Exchange;
 
 /**
@@ -39,6 +40,14 @@ public final class RequestContext implements KeyRequest {
     private String upstreamPath;
     private String query;
     private Buffer body;
+    /** A body piped from the client as it arrives (an upload), instead of {@link #body}; it can be sent once. */
+    private ReadStream<Buffer> bodyStream;
+    private String bodyStreamType;
+    private long bodyStreamLength = -1;
+    private boolean uploadBase;
+    private String pinnedKey;
+    /** Google's X-Goog-Upload-* answer headers of the last attempt, name and value by turns. */
+    private List<String> answerHeaders = List.of();
     private boolean stream;
     private StreamShaper shaper;
     private boolean bearerKey;
@@ -73,6 +82,12 @@ public final class RequestContext implements KeyRequest {
         bearerKey = false;
         pool = null;
         forwarded = List.of();
+        bodyStream = null;
+        bodyStreamType = null;
+        bodyStreamLength = -1;
+        uploadBase = false;
+        pinnedKey = null;
+        answerHeaders = List.of();
         java.util.Arrays.fill(streamTail, null);
     }
 
@@ -90,6 +105,19 @@ public final class RequestContext implements KeyRequest {
     public String upstreamPath() { return upstreamPath; }
     public String query() { return query; }
     public Buffer body() { return body; }
+    /** The client's own request body, piped to Google on the one attempt it allows; null for an ordinary body. */
+    public ReadStream<Buffer> bodyStream() { return bodyStream; }
+    /** The piped body's Content-Type, or null. */
+    public String bodyStreamType() { return bodyStreamType; }
+    /** The piped body's Content-Length, or -1 when it comes chunked. */
+    public long bodyStreamLength() { return bodyStreamLength; }
+    /** Whether the path is under Google's upload root rather than BASE_URL. */
+    public boolean uploadBase() { return uploadBase; }
+    /** The fingerprint of the one key this call may use, or null for any key of the pool. */
+    @Override
+    public String pinnedKey() { return pinnedKey; }
+    /** Google's X-Goog-Upload-* answer headers, name and value by turns. */
+    public List<String> answerHeaders() { return answerHeaders; }
     public boolean stream() { return stream; }
     public StreamShaper shaper() { return shaper; }
     /** Whether the key travels as {@code Authorization: Bearer} (Google's OpenAI surface) instead of x-goog-api-key. */
@@ -134,6 +162,28 @@ public final class RequestContext implements KeyRequest {
 
     void pool(UpstreamPool p) {
         this.pool = p;
+    }
+
+    /** The body is the client's request itself, piped to Google as it arrives (one attempt only). */
+    RequestContext pipe(ReadStream<Buffer> stream, String contentType, long contentLength) {
+        this.bodyStream = stream;
+        this.bodyStreamType = contentType;
+        this.bodyStreamLength = contentLength;
+        return this;
+    }
+
+    RequestContext underUploadBase() {
+        this.uploadBase = true;
+        return this;
+    }
+
+    RequestContext pin(String keyFingerprint) {
+        this.pinnedKey = keyFingerprint;
+        return this;
+    }
+
+    void answerHeaders(List<String> namesAndValues) {
+        this.answerHeaders = namesAndValues;
     }
 
     void forward(List<String> namesAndValues) {

@@ -36,6 +36,17 @@ public final class Upstream {
     /** Headers named {@code Caravan-Upstream-<Name>} are sent to Google as {@code <Name>} on every attempt. */
     public static final String FORWARD_PREFIX = "Caravan-Upstream-";
 
+    // --- In, for the Files API (routes/files.camel.yaml) ---
+
+    /**
+     * The fingerprint of the one key the call may use (a file lives in the project of the key that uploaded it): one
+     * attempt, with that key; when it is not eligible the call ends like one for which no key is left.
+     */
+    public static final String KEY_PIN = "CaravanKeyPin";
+    /** {@code upload}: the path is under Google's upload root ({@code /upload/v1beta} for BASE_URL's {@code /v1beta}). */
+    public static final String BASE = "CaravanUpstreamBase";
+    public static final String UPLOAD_BASE = "upload";
+
     // --- Out: found after the call ---
 
     /** {@code answered}: the body is Google's answer; {@code relayed}: it already went to the client (a stream, or
@@ -45,6 +56,8 @@ public final class Upstream {
     public static final String ATTEMPTS = "CaravanAttempts";
     /** The keyed fingerprint of the last key tried (never the key). */
     public static final String KEY_FINGERPRINT = "CaravanKeyFingerprint";
+    /** Google's {@code X-Goog-Upload-*} answer headers (the upload protocol) come out as {@code Caravan-Google-<Name>}. */
+    public static final String GOOGLE_PREFIX = "Caravan-Google-";
 
     public static final String ANSWERED = "answered";
     public static final String RELAYED = "relayed";

@@ -30,6 +30,12 @@ public record UpstreamPool(String name, KeyRoundRobin keys, Base base) {
             String path = url.getRawPath() == null ? "" : url.getRawPath();
             return new Base(url.getHost(), port, ssl, path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
         }
+
+        /** Google's upload root for this base: {@code /upload/v1beta} for {@code /v1beta} (as Google's own clients build it). */
+        public String uploadPath() {
+            int version = path.lastIndexOf('/');
+            return version < 0 ? "/upload" : path.substring(0, version) + "/upload" + path.substring(version);
+        }
     }
 
     public static UpstreamPool of(String name, KeyRoundRobin keys, URI baseUrl) {

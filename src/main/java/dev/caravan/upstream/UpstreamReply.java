@@ -68,6 +68,10 @@ public final class UpstreamReply implements Processor {
         } else {
             reply(msg, r.status(), r.contentType(), r.body());
             msg.setHeader(Upstream.OUTCOME, Upstream.ANSWERED);
+            java.util.List<String> google = ctx.answerHeaders();
+            for (int i = 0; i < google.size(); i += 2) {
+                msg.setHeader(Upstream.GOOGLE_PREFIX + google.get(i), google.get(i + 1));
+            }
             if (r.status() == 429) {
                 long ms = (ctx.keyPool() != null ? ctx.keyPool() : pool).retryAfterMillis(ctx.model());
                 if (ms > 0) {

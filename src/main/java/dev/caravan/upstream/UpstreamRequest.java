@@ -11,6 +11,7 @@ import dev.caravan.errors.ClientError;
 import dev.caravan.models.ModelName;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -35,6 +36,10 @@ public final class UpstreamRequest implements Processor {
             "proxy-authorization", "keep-alive", "cookie");
     private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9-]{1,64}");
     private static final int MAX_HEADER_VALUE = 8192;
+    private static final Pattern FINGERPRINT = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Pattern DIGITS = Pattern.compile("[0-9]{1,18}");
+    /** A media type with parameters, e.g. {@code multipart/related; boundary=x}: printable ASCII, no CR/LF. */
+    private static final Pattern MEDIA_TYPE = Pattern.compile("[A-Za-z0-9!#$&^_.+-]{1,64}/[A-Za-z0-9!#$&^_.+-]{1,64}[\\x20-\\x7e]{0,256}");
     private static final String DEFAULT_TRANSLATION = "geminiStream";
 
     private final Registry registry;
@@ -90,15 +95,35 @@ public final class UpstreamRequest implements Processor {
             // the model keys the pool's cool-downs, the metrics and the log: the rule every surface checks
             throw ClientError.badRequest("Invalid model name: a model id is " + ModelName.RULE);
         }
-        Buffer body = body(in);
-        HttpMethod method = method(in.getHeader(Upstream.METHOD, String.class), body != null);
-        ctx.target(model, method, path, query, body);
+        Object raw = in.getBody();
+        if (raw instanceof HttpServerRequest client) {
+            // the client's body, left unread by its endpoint (an upload): piped to Google as it arrives
+            long length = contentLength(client.getHeader("content-length"));
+            ctx.target(model, method(in.getHeader(Upstream.METHOD, String.class), length != 0), path, query, null);
+            if (length != 0) {
+                ctx.pipe(client, contentType(client.getHeader("content-type")), length);
+            }
+        } else {
+            Buffer body = body(in);
+            HttpMethod method = method(in.getHeader(Upstream.METHOD, String.class), body != null);
+            ctx.target(model, method, path, query, body);
+        }
         String pool = in.getHeader(Upstream.POOL, String.class);
         if (pool != null && !pool.isEmpty()) {
             if (pools == null) {
                 throw new IllegalStateException("no key pool named " + pool + " (" + Upstream.POOL + ")");
             }
             ctx.pool(pools.named(pool));
+        }
+        if (Upstream.UPLOAD_BASE.equals(in.getHeader(Upstream.BASE, String.class))) {
+            ctx.underUploadBase();
+        }
+        String pin = in.getHeader(Upstream.KEY_PIN, String.class);
+        if (pin != null) {
+            if (!FINGERPRINT.matcher(pin).matches()) {
+                throw new IllegalStateException("the header " + Upstream.KEY_PIN + " is not a key fingerprint");
+            }
+            ctx.pin(pin);
         }
         if ("bearer".equalsIgnoreCase(in.getHeader(Upstream.KEY_AS, String.class))) {
             ctx.keyAsBearer();
@@ -114,6 +139,22 @@ public final class UpstreamRequest implements Processor {
             }
             ctx.streamThrough(translation.open(exchange));
         }
+    }
+
+    /** The length of a piped body: -1 when it comes chunked; a malformed one is refused before anything is sent. */
+    private static long contentLength(String header) {
+        if (header == null) {
+            return -1;
+        }
+        if (!DIGITS.matcher(header.trim()).matches()) {
+            throw ClientError.badRequest("Invalid Content-Length");
+        }
+        return Long.parseLong(header.trim());
+    }
+
+    /** The piped body's type as the client gave it, when it is a plain media type (else none is sent). */
+    private static String contentType(String header) {
+        return header != null && MEDIA_TYPE.matcher(header).matches() ? header : null;
     }
 
     private static boolean hasKeyParameter(String query) {

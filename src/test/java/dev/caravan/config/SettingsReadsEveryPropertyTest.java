@@ -73,6 +73,10 @@ class SettingsReadsEveryPropertyTest {
         p.setProperty("caravan.tts-model", "gemini-2.5-pro-preview-tts");
         p.setProperty("caravan.tts-voice-name", "Kore");
         p.setProperty("caravan.tts-speed", "fast");
+        // Files API
+        p.setProperty("caravan.files-user-isolation-enabled", "false");
+        p.setProperty("caravan.files-cleanup-enabled", "false");
+        p.setProperty("caravan.files-cleanup-interval-hours", "12");
 
         Settings s = Settings.from(p);
 
@@ -138,6 +142,10 @@ class SettingsReadsEveryPropertyTest {
         assertThat(s.ttsModel()).isEqualTo("gemini-2.5-pro-preview-tts");
         assertThat(s.ttsVoiceName()).isEqualTo("Kore");
         assertThat(s.ttsSpeed()).isEqualTo("fast");
+        // Files API
+        assertThat(s.filesUserIsolationEnabled()).isFalse();
+        assertThat(s.filesCleanupEnabled()).isFalse();
+        assertThat(s.filesCleanupIntervalHours()).isEqualTo(12);
     }
 
     @Test

@@ -52,6 +52,7 @@ class SettingsRejectsMalformedValuesTest {
             "caravan.auto-delete-error-logs-enabled   | AUTO_DELETE_ERROR_LOGS_ENABLED   | 2",
             "caravan.auto-delete-error-logs-days      | AUTO_DELETE_ERROR_LOGS_DAYS      | week",
             "caravan.check-interval-hours        | CHECK_INTERVAL_HOURS      | -1",
+            "caravan.files-cleanup-interval-hours | FILES_CLEANUP_INTERVAL_HOURS | 0",
             "caravan.check-interval-hours        | CHECK_INTERVAL_HOURS      | 1.5",
             "caravan.test-model                  | TEST_MODEL                | models/../x",
             "caravan.create-image-model          | CREATE_IMAGE_MODEL        | imagen 4",

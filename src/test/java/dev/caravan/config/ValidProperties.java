@@ -78,6 +78,10 @@ final class ValidProperties {
         p.setProperty("caravan.tts-model", "gemini-2.5-flash-preview-tts");
         p.setProperty("caravan.tts-voice-name", "Zephyr");
         p.setProperty("caravan.tts-speed", "normal");
+        // Files API
+        p.setProperty("caravan.files-user-isolation-enabled", "true");
+        p.setProperty("caravan.files-cleanup-enabled", "true");
+        p.setProperty("caravan.files-cleanup-interval-hours", "1");
         return p;
     }
 }

@@ -135,11 +135,15 @@ public final class StubGemini implements AutoCloseable {
     private volatile Function<Received, Reply> fallback = r -> new Json(200, GoogleBodies.generateContent("hello"));
     private volatile CountDownLatch clientClosed = new CountDownLatch(1);
     private ResettingRelay relay;
+    private final StubFiles files;
 
     public StubGemini() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
         server.setExecutor(pool);
         server.createContext("/", this::handle);
+        files = new StubFiles(baseUrl());
+        server.createContext("/upload/", ex -> guarded(ex, files::upload));
+        server.createContext("/v1beta/files/", ex -> guarded(ex, files::file));
         server.start();
     }
 
@@ -163,6 +167,23 @@ public final class StubGemini implements AutoCloseable {
         return "http://127.0.0.1:" + relay.port() + "/v1beta";
     }
 
+    /** Google's Files API: uploads, and the files of each key. */
+    public StubFiles files() {
+        return files;
+    }
+
+    private interface ExchangeHandler {
+        void handle(com.sun.net.httpserver.HttpExchange ex) throws IOException;
+    }
+
+    private static void guarded(com.sun.net.httpserver.HttpExchange ex, ExchangeHandler h) {
+        try {
+            h.handle(ex);
+        } catch (IOException | RuntimeException e) {
+            ex.close();
+        }
+    }
+
     /** Answers every request that no per-key script takes. */
     public StubGemini answer(Function<Received, Reply> f) {
         fallback = f;
@@ -177,6 +198,7 @@ public final class StubGemini implements AutoCloseable {
 
     /** Forgets scripts and recordings between tests. */
     public void reset() {
+        files.reset();
         perKey.clear();
         received.clear();
         sentAtNanos.clear();

@@ -1,0 +1,128 @@
+package dev.caravan.files;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.caravan.errors.ClientError;
+import dev.caravan.storage.FileRecord;
+import dev.caravan.upstream.Upstream;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.buffer.Buffer;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+
+/**
+ * Pins a request whose parts name files uploaded through Caravan ({@code fileData.fileUri}) to the key whose project
+ * holds them ({@link Upstream#KEY_PIN}): every attempt goes with that key, and a failure is that key's alone. A file
+ * of another client (while isolation is on) is answered 404, files of two different keys 400, and a key that cannot
+ * serve now an error naming the file. Files Caravan does not know (uploaded elsewhere) change nothing. A body that
+ * names no file costs one byte search. Thread-safe.
+ */
+public final class FileAffinity implements Processor {
+
+    /** More names than a request could sensibly hold are not each looked up. */
+    private static final int MAX_FILES = 64;
+    private static final ByteBuf FILE_URI = Unpooled.unreleasableBuffer(
+            Unpooled.wrappedBuffer("fileUri".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    private static final ByteBuf FILE_URI_SNAKE = Unpooled.unreleasableBuffer(
+            Unpooled.wrappedBuffer("file_uri".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+
+    private final FileKeys files;
+    private final JsonFactory json;
+
+    public FileAffinity(FileKeys files, JsonFactory json) {
+        this.files = files;
+        this.json = json;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        Message in = exchange.getMessage();
+        JsonParser parser = parserIfFilesNamed(in.getBody());
+        if (parser == null) {
+            return;
+        }
+        String client = FileKeys.client(exchange);
+        String model = in.getHeader(Upstream.MODEL, String.class);
+        Map<String, FileRecord> byKey = new LinkedHashMap<>();
+        int seen = 0;
+        for (String name : namedFiles(parser)) {
+            if (++seen > MAX_FILES) {
+                throw ClientError.badRequest("A request may name at most " + MAX_FILES + " files");
+            }
+            var known = files.records().find(name);
+            if (known.isEmpty()) {
+                continue;
+            }
+            FileRecord file = files.visible(name, client).orElseThrow(() -> FileKeys.notFound(name));
+            FileRecord other = byKey.putIfAbsent(file.keyFingerprint(), file);
+            if (other == null && byKey.size() > 1) {
+                FileRecord first = byKey.values().iterator().next();
+                throw ClientError.badRequest("Files " + first.name() + " and " + file.name() + " were uploaded with"
+                        + " different API keys, whose projects cannot see each other's files; one request can use the"
+                        + " files of one upload key only");
+            }
+        }
+        if (byKey.isEmpty()) {
+            return;
+        }
+        FileRecord file = byKey.values().iterator().next();
+        files.requireUsable(file, model);
+        in.setHeader(Upstream.KEY_PIN, file.keyFingerprint());
+    }
+
+    /**
+     * A parser over the body when it mentions {@code fileUri} or {@code file_uri}, else null: one byte search in the
+     * buffer itself, no copy, for the requests (nearly all) that name no file.
+     */
+    private JsonParser parserIfFilesNamed(Object body) {
+        try {
+            if (body instanceof Buffer buffer) {
+                ByteBuf b = buffer.getByteBuf();
+                if (ByteBufUtil.indexOf(FILE_URI.duplicate(), b) < 0 && ByteBufUtil.indexOf(FILE_URI_SNAKE.duplicate(), b) < 0) {
+                    return null;
+                }
+                return b.hasArray() ? json.createParser(b.array(), b.arrayOffset() + b.readerIndex(), b.readableBytes())
+                        : json.createParser(buffer.getBytes());
+            }
+            if (body instanceof String text) {
+                return text.contains("fileUri") || text.contains("file_uri") ? json.createParser(text) : null;
+            }
+            if (body instanceof byte[] bytes) {
+                String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+                return text.contains("fileUri") || text.contains("file_uri") ? json.createParser(bytes) : null;
+            }
+        } catch (java.io.IOException e) {
+            return null;
+        }
+        return null;
+    }
+
+    /** The distinct file names of every {@code fileUri}/{@code file_uri} string in the body. */
+    private static java.util.Set<String> namedFiles(JsonParser parser) {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        try (JsonParser p = parser) {
+            JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                if (t == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    if (("fileUri".equals(field) || "file_uri".equals(field)) && p.nextToken() == JsonToken.VALUE_STRING) {
+                        String name = FileKeys.nameInUri(p.getText());
+                        if (name != null) {
+                            names.add(name);
+                        }
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            // the surface's own check answers malformed JSON; nothing to pin here
+        }
+        return names;
+    }
+}
