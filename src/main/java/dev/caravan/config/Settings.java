@@ -79,6 +79,10 @@ public final class Settings {
     private final String testModel;
     private final boolean jolokiaEnabled;
     private final boolean jolokiaAllowOperations;
+    // --- Streams: heartbeats and fake streaming ---
+    private final int streamHeartbeatSeconds;
+    private final boolean fakeStreamEnabled;
+    private final int fakeStreamEmptyDataIntervalSeconds;
 
     private Settings(Reader r) {
         port = r.integer("caravan.port", "PORT", 0, 65535);
@@ -144,6 +148,11 @@ public final class Settings {
         testModel = r.value("caravan.test-model", "TEST_MODEL", Settings::parseModel);
         jolokiaEnabled = r.bool("caravan.jolokia-enabled", "JOLOKIA_ENABLED");
         jolokiaAllowOperations = r.bool("caravan.jolokia-allow-operations", "JOLOKIA_ALLOW_OPERATIONS");
+        // --- Streams: heartbeats and fake streaming ---
+        streamHeartbeatSeconds = r.integer("caravan.stream-heartbeat-seconds", "STREAM_HEARTBEAT_SECONDS", 0, 3_600);
+        fakeStreamEnabled = r.bool("caravan.fake-stream-enabled", "FAKE_STREAM_ENABLED");
+        fakeStreamEmptyDataIntervalSeconds = r.integer("caravan.fake-stream-empty-data-interval-seconds",
+                "FAKE_STREAM_EMPTY_DATA_INTERVAL_SECONDS", 1, 3_600);
     }
 
     /**
@@ -233,6 +242,13 @@ public final class Settings {
     public boolean jolokiaEnabled() { return jolokiaEnabled; }
     /** Whether Jolokia clients may run MBean operations and change attributes, not only read (JOLOKIA_ALLOW_OPERATIONS). */
     public boolean jolokiaAllowOperations() { return jolokiaAllowOperations; }
+    // --- Streams: heartbeats and fake streaming ---
+    /** Seconds between two heartbeats while a stream's client waits for Google's first event (0: none). */
+    public int streamHeartbeatSeconds() { return streamHeartbeatSeconds; }
+    /** Whether a client's SSE stream is asked of Google as one whole answer, with heartbeats while it waits. */
+    public boolean fakeStreamEnabled() { return fakeStreamEnabled; }
+    /** Seconds between two heartbeats of a fake stream. */
+    public int fakeStreamEmptyDataIntervalSeconds() { return fakeStreamEmptyDataIntervalSeconds; }
 
     /** Why an AUTH_TOKEN is refused when it is too short; the admin page shows the same words. */
     public static String authTokenTooShort() {

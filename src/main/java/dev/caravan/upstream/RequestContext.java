@@ -45,6 +45,8 @@ public final class RequestContext implements KeyRequest {
     /** Caravan-Upstream-* headers without their prefix, name and value by turns. */
     private List<String> forwarded = List.of();
     private HttpServerResponse clientResponse;
+    /** The heartbeats of a relayed stream while no byte of the answer went out (null: none). */
+    private StreamHeartbeat heartbeat;
     /** The last chunks of a relayed stream, a ring: the request log reads the final usageMetadata from them. */
     private final Buffer[] streamTail = new Buffer[3];
     private int streamTailNext;
@@ -70,6 +72,7 @@ public final class RequestContext implements KeyRequest {
         shaper = null;
         bearerKey = false;
         forwarded = List.of();
+        heartbeat = null;
         java.util.Arrays.fill(streamTail, null);
     }
 
@@ -92,6 +95,8 @@ public final class RequestContext implements KeyRequest {
     /** Whether the key travels as {@code Authorization: Bearer} (Google's OpenAI surface) instead of x-goog-api-key. */
     public boolean bearerKey() { return bearerKey; }
     public HttpServerResponse clientResponse() { return clientResponse; }
+    /** The stream's heartbeats, stopped before the answer's first byte (null: none). */
+    public StreamHeartbeat heartbeat() { return heartbeat; }
     List<String> forwarded() { return forwarded; }
     public TriedKeys tried() { return tried; }
     public ApiKey key() { return key; }
@@ -124,6 +129,10 @@ public final class RequestContext implements KeyRequest {
 
     void forward(List<String> namesAndValues) {
         this.forwarded = namesAndValues;
+    }
+
+    void heartbeat(StreamHeartbeat hb) {
+        this.heartbeat = hb;
     }
 
     void clientResponse(HttpServerResponse response) {

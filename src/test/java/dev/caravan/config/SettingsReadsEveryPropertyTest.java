@@ -60,6 +60,10 @@ class SettingsReadsEveryPropertyTest {
         p.setProperty("caravan.test-model", "gemini-2.5-flash-lite");
         p.setProperty("caravan.jolokia-enabled", "true");
         p.setProperty("caravan.jolokia-allow-operations", "true");
+        // --- Streams: heartbeats and fake streaming ---
+        p.setProperty("caravan.stream-heartbeat-seconds", "0");
+        p.setProperty("caravan.fake-stream-enabled", "true");
+        p.setProperty("caravan.fake-stream-empty-data-interval-seconds", "2");
 
         Settings s = Settings.from(p);
 
@@ -112,6 +116,10 @@ class SettingsReadsEveryPropertyTest {
         assertThat(s.testModel()).isEqualTo("gemini-2.5-flash-lite");
         assertThat(s.jolokiaEnabled()).isTrue();
         assertThat(s.jolokiaAllowOperations()).isTrue();
+        // --- Streams: heartbeats and fake streaming ---
+        assertThat(s.streamHeartbeatSeconds()).isZero();
+        assertThat(s.fakeStreamEnabled()).isTrue();
+        assertThat(s.fakeStreamEmptyDataIntervalSeconds()).isEqualTo(2);
     }
 
     @Test
@@ -144,6 +152,10 @@ class SettingsReadsEveryPropertyTest {
         assertThat(s.jolokiaAllowOperations()).as("Jolokia stays read-only").isFalse();
         assertThat(s.imageFetchMaxUrls()).isEqualTo(8);
         assertThat(s.openAiPassThroughExtraPaths()).as("nothing shared passes unless asked for").isEmpty();
+        // --- Streams: heartbeats and fake streaming ---
+        assertThat(s.streamHeartbeatSeconds()).isEqualTo(15);
+        assertThat(s.fakeStreamEnabled()).as("gemini-balance's default").isFalse();
+        assertThat(s.fakeStreamEmptyDataIntervalSeconds()).as("gemini-balance's default").isEqualTo(5);
     }
 
     @Test

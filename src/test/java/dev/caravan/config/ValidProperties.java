@@ -65,6 +65,10 @@ final class ValidProperties {
         p.setProperty("caravan.test-model", "gemini-2.5-flash");
         p.setProperty("caravan.jolokia-enabled", "false");
         p.setProperty("caravan.jolokia-allow-operations", "false");
+        // --- Streams: heartbeats and fake streaming ---
+        p.setProperty("caravan.stream-heartbeat-seconds", "15");
+        p.setProperty("caravan.fake-stream-enabled", "false");
+        p.setProperty("caravan.fake-stream-empty-data-interval-seconds", "5");
         return p;
     }
 }
