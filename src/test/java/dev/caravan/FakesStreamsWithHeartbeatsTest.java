@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,6 +22,7 @@ import com.openai.core.Timeout;
 import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import dev.caravan.support.AdminClient;
 import dev.caravan.support.Arrivals;
 import dev.caravan.support.Gateway;
 import dev.caravan.support.GoogleBodies;
@@ -189,6 +191,33 @@ class FakesStreamsWithHeartbeatsTest {
             assertThat(r.path()).endsWith(":streamGenerateContent");
             assertThat(r.query()).isNull();
         });
+    }
+
+    @Test
+    void anOperatorTurnsFakeStreamingOffOnTheAdminPageForTheNextRequest() throws Exception {
+        List<String> events = List.of(GoogleBodies.sseEvent("real"));
+        gateway.stub().answer(r -> r.path().endsWith(":streamGenerateContent")
+                ? new StubGemini.Sse("text/event-stream", events, Duration.ZERO, false)
+                : new StubGemini.Json(200, GoogleBodies.generateContent("whole")));
+        AdminClient admin = new AdminClient(gateway).login();
+        try {
+            var saved = admin.put("/admin/api/settings", AdminClient.body("values", Map.of("FAKE_STREAM_ENABLED", false)));
+            assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+
+            Arrivals.Streamed res = Arrivals.post(gateway, SSE_PATH, Gateway.prompt("live"));
+
+            assertThat(res.text()).isEqualTo(events.get(0));
+            assertThat(gateway.stub().received()).singleElement()
+                    .satisfies(r -> assertThat(r.path()).endsWith(":streamGenerateContent"));
+            JsonNode shown = AdminClient.JSON.readTree(admin.get("/admin/api/settings").body());
+            assertThat(shown.path("fields")).anySatisfy(f -> {
+                assertThat(f.path("name").asText()).isEqualTo("FAKE_STREAM_ENABLED");
+                assertThat(f.path("value").asBoolean()).isFalse();
+            });
+        } finally {
+            admin.put("/admin/api/settings", AdminClient.body("reset", List.of("FAKE_STREAM_ENABLED")));
+        }
+        assertThat(gateway.caravan().configuration().runtime().current().fakeStreamEnabled()).isTrue();
     }
 
     @Test
