@@ -113,6 +113,21 @@ class KeepsStreamClientsAliveUntilTheFirstEventTest {
     }
 
     @Test
+    void openAiPassThroughStreamGetsCommentsUntilGooglesFirstChunk() throws Exception {
+        String chunk = "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
+                + "\"delta\":{\"content\":\"Hel\"}}]}\n\n";
+        gateway.stub().answer(r -> new StubGemini.Delayed(GOOGLE_THINKS,
+                new StubGemini.Sse("text/event-stream", List.of(chunk, "data: [DONE]\n\n"), Duration.ZERO, false)));
+
+        RawHttp.Answer res = ImpatientClient.post(gateway, "/openai/v1/chat/completions", CHAT_STREAM, CLIENT_GIVES_UP_MS);
+
+        assertThat(res.status()).isEqualTo(200);
+        assertThat(res.body()).matches("(?s)(: heartbeat\n\n){2,4}" + java.util.regex.Pattern.quote(chunk + "data: [DONE]\n\n"));
+        assertThat(gateway.stub().received()).singleElement()
+                .satisfies(r -> assertThat(r.header("authorization")).startsWith("Bearer beat-key-"));
+    }
+
+    @Test
     void everyKeyFailingAfterHeartbeatsEndsTheGeminiStreamWithGooglesErrorEvent() throws Exception {
         gateway.stub().answer(r -> new StubGemini.Delayed(Duration.ofMillis(1_500),
                 new StubGemini.Json(503, GoogleBodies.unavailable())));

@@ -23,6 +23,8 @@ public final class InStreamError {
     /**
      * Writes the error answer in {@code msg} (Google's envelope, as an object or a one-element array, or any body
      * with an error status) as the stream's last event and ends the stream.
+     *
+     * @param out the client's connection; null when there is none left to write to
      */
     public void end(Message msg, HttpServerResponse out, StreamShaper shaper) {
         Integer status = msg.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
@@ -48,9 +50,10 @@ public final class InStreamError {
         if (message == null) {
             message = "Google answered HTTP " + code;
         }
-        if (!out.ended() && !out.closed()) {
+        io.vertx.core.buffer.Buffer tail = shaper.error(code, googleStatus != null ? googleStatus : statusWord(code), message);
+        if (out != null && !out.ended() && !out.closed()) {
             try {
-                out.end(shaper.error(code, googleStatus != null ? googleStatus : statusWord(code), message));
+                out.end(tail);
             } catch (IllegalStateException closedMeanwhile) {
                 // the client left while the error was written: nothing more to tell
             }
