@@ -2,6 +2,7 @@ package dev.caravan.upstream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -50,7 +51,7 @@ public final class InStreamError {
         if (message == null) {
             message = "Google answered HTTP " + code;
         }
-        io.vertx.core.buffer.Buffer tail = shaper.error(code, googleStatus != null ? googleStatus : statusWord(code), message);
+        Buffer tail = shaper.error(code, googleStatus != null ? googleStatus : statusWord(code), message);
         if (out != null && !out.ended() && !out.closed()) {
             try {
                 out.end(tail);
