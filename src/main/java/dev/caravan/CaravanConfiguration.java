@@ -106,6 +106,9 @@ import dev.caravan.upstream.UpstreamPools;
 import dev.caravan.dialect.VertexExpressActions;
 import dev.caravan.dialect.openai.OpenAiSpeech;
 import dev.caravan.dialect.openai.OpenAiSpeechStep;
+import dev.caravan.dialect.FakeStream;
+import dev.caravan.upstream.InStreamError;
+import dev.caravan.upstream.StreamHeartbeats;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.impl.VertxBuilder;
@@ -280,6 +283,13 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("failoverDecision", new FailoverDecision(classifier, pool, runtime::maxRetries, clock, metrics,
                 knownModels));
         registry.bind("upstreamReply", new UpstreamReply(pool));
+        // --- Streams: heartbeats and fake streaming (routes/upstream.camel.yaml, the gemini and openai routes) ---
+        InStreamError inStreamError = new InStreamError(json);
+        registry.bind("streamHeartbeat", new StreamHeartbeats.Start(vertx, () -> runtime.current().streamHeartbeatSeconds()));
+        registry.bind("streamHeartbeatReply", new StreamHeartbeats.Reply(inStreamError));
+        registry.bind("fakeStream", new FakeStream(vertx, registry, RequestArrival::client,
+                () -> runtime.current().fakeStreamEnabled(), () -> runtime.current().fakeStreamEmptyDataIntervalSeconds()));
+        registry.bind("fakeStreamReply", new FakeStream.Reply(inStreamError));
         OpenAiModelList modelList = bindOpenAi(context, registry, json, clock);
         bindGeminiBalanceParity(registry, json);
         bindVertexAndSpeech(registry, json, clock, classifier);

@@ -155,7 +155,9 @@ class RetriesNextKeyOnPerMinuteQuotaTest {
         List<String> keys = gateway.stub().keysSeen();
         assertThat(keys).hasSize(2).doesNotHaveDuplicates();
         assertThat(first.statusCode()).isEqualTo(200);
-        assertThat(first.body()).isEqualTo(GoogleBodies.models());
+        // Google's list, with the derived ids (-search, -non-thinking) Caravan adds after it
+        assertThat(first.body()).contains("\"models/gemini-2.5-flash\"", "\"models/text-embedding-004\"",
+                "\"nextPageToken\":\"page-2\"", "\"models/gemini-2.5-flash-search\"");
         String cooled = keys.get(0);
         gateway.stub().reset();
         gateway.stub().answer(r -> new StubGemini.Json(200, GoogleBodies.models()));

@@ -65,7 +65,14 @@ public final class AdminSettings {
             new Field("AUTO_DELETE_ERROR_LOGS_DAYS", "caravan.auto-delete-error-logs-days", "number", "Logs",
                     "Age in days beyond which error log rows are deleted"),
             new Field("CHECK_INTERVAL_HOURS", "caravan.check-interval-hours", "number", "Keys",
-                    "Hours between re-checks of invalid, suspended and disabled keys"));
+                    "Hours between re-checks of invalid, suspended and disabled keys"),
+            // --- Streams: heartbeats and fake streaming ---
+            new Field("STREAM_HEARTBEAT_SECONDS", "caravan.stream-heartbeat-seconds", "number", "Streams",
+                    "Seconds between heartbeats while a stream waits for Google's first event (0: none, up to 3600)"),
+            new Field("FAKE_STREAM_ENABLED", "caravan.fake-stream-enabled", "bool", "Streams",
+                    "Ask Google for one whole answer when a client streams, with heartbeats while it waits"),
+            new Field("FAKE_STREAM_EMPTY_DATA_INTERVAL_SECONDS", "caravan.fake-stream-empty-data-interval-seconds",
+                    "number", "Streams", "Seconds between heartbeats of a fake stream (1 to 3600)"));
 
     private final RuntimeSettings runtime;
     private final SettingsStore store;
@@ -137,6 +144,10 @@ public final class AdminSettings {
             case "AUTO_DELETE_ERROR_LOGS_ENABLED" -> s.autoDeleteErrorLogsEnabled();
             case "AUTO_DELETE_ERROR_LOGS_DAYS" -> s.autoDeleteErrorLogsDays();
             case "CHECK_INTERVAL_HOURS" -> s.checkIntervalHours();
+            // --- Streams: heartbeats and fake streaming ---
+            case "STREAM_HEARTBEAT_SECONDS" -> s.streamHeartbeatSeconds();
+            case "FAKE_STREAM_ENABLED" -> s.fakeStreamEnabled();
+            case "FAKE_STREAM_EMPTY_DATA_INTERVAL_SECONDS" -> s.fakeStreamEmptyDataIntervalSeconds();
             default -> null;
         };
     }

@@ -97,6 +97,10 @@ public final class Settings {
     private final boolean filesUserIsolationEnabled;
     private final boolean filesCleanupEnabled;
     private final int filesCleanupIntervalHours;
+    // --- Streams: heartbeats and fake streaming ---
+    private final int streamHeartbeatSeconds;
+    private final boolean fakeStreamEnabled;
+    private final int fakeStreamEmptyDataIntervalSeconds;
 
     private Settings(Reader r) {
         port = r.integer("caravan.port", "PORT", 0, 65535);
@@ -183,6 +187,11 @@ public final class Settings {
         filesUserIsolationEnabled = r.bool("caravan.files-user-isolation-enabled", "FILES_USER_ISOLATION_ENABLED");
         filesCleanupEnabled = r.bool("caravan.files-cleanup-enabled", "FILES_CLEANUP_ENABLED");
         filesCleanupIntervalHours = r.integer("caravan.files-cleanup-interval-hours", "FILES_CLEANUP_INTERVAL_HOURS", 1, 24 * 365);
+        // --- Streams: heartbeats and fake streaming ---
+        streamHeartbeatSeconds = r.integer("caravan.stream-heartbeat-seconds", "STREAM_HEARTBEAT_SECONDS", 0, 3_600);
+        fakeStreamEnabled = r.bool("caravan.fake-stream-enabled", "FAKE_STREAM_ENABLED");
+        fakeStreamEmptyDataIntervalSeconds = r.integer("caravan.fake-stream-empty-data-interval-seconds",
+                "FAKE_STREAM_EMPTY_DATA_INTERVAL_SECONDS", 1, 3_600);
     }
 
     /**
@@ -308,6 +317,13 @@ public final class Settings {
     public boolean filesCleanupEnabled() { return filesCleanupEnabled; }
     /** Hours between two runs of that cleanup (read at start). */
     public int filesCleanupIntervalHours() { return filesCleanupIntervalHours; }
+    // --- Streams: heartbeats and fake streaming ---
+    /** Seconds between two heartbeats while a stream's client waits for Google's first event (0: none). */
+    public int streamHeartbeatSeconds() { return streamHeartbeatSeconds; }
+    /** Whether a client's SSE stream is asked of Google as one whole answer, with heartbeats while it waits. */
+    public boolean fakeStreamEnabled() { return fakeStreamEnabled; }
+    /** Seconds between two heartbeats of a fake stream. */
+    public int fakeStreamEmptyDataIntervalSeconds() { return fakeStreamEmptyDataIntervalSeconds; }
 
     /** Why an AUTH_TOKEN is refused when it is too short; the admin page shows the same words. */
     public static String authTokenTooShort() {

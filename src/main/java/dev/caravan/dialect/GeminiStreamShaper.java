@@ -79,6 +79,12 @@ public final class GeminiStreamShaper implements StreamShaper {
         return GoogleErrors.streamErrorTail(sse, code, googleStatus, message);
     }
 
+    /** Blank lines for SSE (Google's Python SDK fails on comment lines); none for the JSON array. */
+    @Override
+    public String heartbeat() {
+        return sse ? SSE_BLANK_EVENT : null;
+    }
+
     @Override
     public String failure() {
         return failure;

@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * route prepared byte for byte with the picked key in {@code x-goog-api-key} and the route's own
  * {@code Caravan-Upstream-*} headers, nothing else of the client's, and puts
  * Google's answer in the request context. A stream is relayed to the client chunk by chunk with back-pressure;
- * the response head is written only when the first chunk arrives, so that until then another key may still be
- * tried. A stream that falls silent for longer than the timeout is ended (Vert.x's request idle timeout stops
- * watching once the response head arrives, so the relay keeps its own watch). Connection errors, timeouts and
+ * the response head is written only when the first chunk arrives (or earlier by a {@link StreamHeartbeat}, which
+ * carries no data), so that until then another key may still be tried. A stream that falls silent for longer than
+ * the timeout is ended (Vert.x's request idle timeout stops watching once the response head arrives, so the relay
+ * keeps its own watch). Connection errors, timeouts and
  * 5xx answers fail the exchange, which is what the circuit breaker counts. An attempt the HTTP client refuses before
  * anything is sent ends at once as {@link Verdict.Kind#NOT_SENT}: no strike, no retry, nothing counted by the breaker.
  *
@@ -329,13 +330,22 @@ public final class GeminiCall extends AsyncProcessorSupport {
             return out == null ? java.util.List.of() : out;
         }
 
-        /** Writes the response head once: from here on, no other key may be tried. */
+        /**
+         * Marks the answer's first byte, once: from here on, no other key may be tried. Heartbeats stop for good
+         * first (so none lands inside an event), and the head is written unless a heartbeat already sent it.
+         */
         private void commit(HttpServerResponse out, String contentType) {
             if (!committed) {
                 committed = true;
-                out.setStatusCode(200).setChunked(true);
-                if (contentType != null) {
-                    out.putHeader("content-type", contentType);
+                StreamHeartbeat hb = ctx.heartbeat();
+                if (hb != null) {
+                    hb.stop();
+                }
+                if (!out.headWritten()) {
+                    out.setStatusCode(200).setChunked(true);
+                    if (contentType != null) {
+                        out.putHeader("content-type", contentType);
+                    }
                 }
             }
         }

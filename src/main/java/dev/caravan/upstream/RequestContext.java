@@ -56,6 +56,8 @@ public final class RequestContext implements KeyRequest {
     /** Caravan-Upstream-* headers without their prefix, name and value by turns. */
     private List<String> forwarded = List.of();
     private HttpServerResponse clientResponse;
+    /** The heartbeats of a relayed stream while no byte of the answer went out (null: none). */
+    private StreamHeartbeat heartbeat;
     /** The last chunks of a relayed stream, a ring: the request log reads the final usageMetadata from them. */
     private final Buffer[] streamTail = new Buffer[3];
     private int streamTailNext;
@@ -88,6 +90,7 @@ public final class RequestContext implements KeyRequest {
         uploadBase = false;
         pinnedKey = null;
         answerHeaders = List.of();
+        heartbeat = null;
         java.util.Arrays.fill(streamTail, null);
     }
 
@@ -130,6 +133,8 @@ public final class RequestContext implements KeyRequest {
     public dev.caravan.keys.KeyRoundRobin keyPool() {
         return pool == null ? null : pool.keys();
     }
+    /** The stream's heartbeats, stopped before the answer's first byte (null: none). */
+    public StreamHeartbeat heartbeat() { return heartbeat; }
     List<String> forwarded() { return forwarded; }
     public TriedKeys tried() { return tried; }
     public ApiKey key() { return key; }
@@ -188,6 +193,10 @@ public final class RequestContext implements KeyRequest {
 
     void forward(List<String> namesAndValues) {
         this.forwarded = namesAndValues;
+    }
+
+    void heartbeat(StreamHeartbeat hb) {
+        this.heartbeat = hb;
     }
 
     void clientResponse(HttpServerResponse response) {

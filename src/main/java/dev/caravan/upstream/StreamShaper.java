@@ -22,6 +22,22 @@ public interface StreamShaper {
     Buffer error(int code, String googleStatus, String message);
 
     /**
+     * An empty SSE event: two blank lines, which every SSE reader skips. The Gemini surface's heartbeat, since
+     * Google's own Python SDK takes every line that does not start with "data: " for JSON, comments included.
+     */
+    String SSE_BLANK_EVENT = "\r\n\r\n";
+    /** An SSE comment, which SSE readers (OpenAI's SDKs among them) skip: the OpenAI surfaces' heartbeat. */
+    String SSE_COMMENT = ": heartbeat\n\n";
+
+    /**
+     * What keeps the client's connection busy while no event has come yet ({@link StreamHeartbeat}): bytes that
+     * carry no data for the client, or null when the format has no room for them (Google's streamed JSON array).
+     */
+    default String heartbeat() {
+        return null;
+    }
+
+    /**
      * Why the stream failed although Google's connection ended cleanly (Google sent its own error event), or
      * null. A failed stream counts as a strike against the key, like a broken one.
      */
@@ -37,7 +53,17 @@ public interface StreamShaper {
 
     /** Google's bytes passed on unchanged, with Google's content type; a break ends with {@code tail}. */
     static StreamShaper passThrough(ErrorTail tail) {
+        return passThrough(tail, null);
+    }
+
+    /** Google's bytes passed on unchanged; {@code heartbeat} while none has come yet (null: none). */
+    static StreamShaper passThrough(ErrorTail tail, String heartbeat) {
         return new StreamShaper() {
+            @Override
+            public String heartbeat() {
+                return heartbeat;
+            }
+
             @Override
             public String contentType(String upstreamContentType) {
                 return upstreamContentType;

@@ -77,6 +77,10 @@ class SettingsReadsEveryPropertyTest {
         p.setProperty("caravan.files-user-isolation-enabled", "false");
         p.setProperty("caravan.files-cleanup-enabled", "false");
         p.setProperty("caravan.files-cleanup-interval-hours", "12");
+        // --- Streams: heartbeats and fake streaming ---
+        p.setProperty("caravan.stream-heartbeat-seconds", "0");
+        p.setProperty("caravan.fake-stream-enabled", "true");
+        p.setProperty("caravan.fake-stream-empty-data-interval-seconds", "2");
 
         Settings s = Settings.from(p);
 
@@ -146,6 +150,10 @@ class SettingsReadsEveryPropertyTest {
         assertThat(s.filesUserIsolationEnabled()).isFalse();
         assertThat(s.filesCleanupEnabled()).isFalse();
         assertThat(s.filesCleanupIntervalHours()).isEqualTo(12);
+        // --- Streams: heartbeats and fake streaming ---
+        assertThat(s.streamHeartbeatSeconds()).isZero();
+        assertThat(s.fakeStreamEnabled()).isTrue();
+        assertThat(s.fakeStreamEmptyDataIntervalSeconds()).isEqualTo(2);
     }
 
     @Test
@@ -197,6 +205,10 @@ class SettingsReadsEveryPropertyTest {
         assertThat(s.jolokiaAllowOperations()).as("Jolokia stays read-only").isFalse();
         assertThat(s.imageFetchMaxUrls()).isEqualTo(8);
         assertThat(s.openAiPassThroughExtraPaths()).as("nothing shared passes unless asked for").isEmpty();
+        // --- Streams: heartbeats and fake streaming ---
+        assertThat(s.streamHeartbeatSeconds()).isEqualTo(15);
+        assertThat(s.fakeStreamEnabled()).as("gemini-balance's default").isFalse();
+        assertThat(s.fakeStreamEmptyDataIntervalSeconds()).as("gemini-balance's default").isEqualTo(5);
     }
 
     @Test

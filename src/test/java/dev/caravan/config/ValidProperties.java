@@ -82,6 +82,10 @@ final class ValidProperties {
         p.setProperty("caravan.files-user-isolation-enabled", "true");
         p.setProperty("caravan.files-cleanup-enabled", "true");
         p.setProperty("caravan.files-cleanup-interval-hours", "1");
+        // --- Streams: heartbeats and fake streaming ---
+        p.setProperty("caravan.stream-heartbeat-seconds", "15");
+        p.setProperty("caravan.fake-stream-enabled", "false");
+        p.setProperty("caravan.fake-stream-empty-data-interval-seconds", "5");
         return p;
     }
 }

@@ -49,7 +49,7 @@ public final class StubGemini implements AutoCloseable {
     }
 
     /** What the stub answers. */
-    public sealed interface Reply permits Json, Sse, Paced, Gated, Hang, Close, Reset {
+    public sealed interface Reply permits Json, Sse, Paced, Gated, Hang, Close, Reset, Delayed {
     }
 
     /** A whole JSON answer. */
@@ -119,6 +119,13 @@ public final class StubGemini implements AutoCloseable {
                 throw new IllegalArgumentException("one reset per answer");
             }
         }
+    }
+
+    /**
+     * Answers like {@code reply} after {@code pause} of silence, before even the status line: Google thinking, or
+     * a slow whole answer.
+     */
+    public record Delayed(Duration pause, Reply reply) implements Reply {
     }
 
     static {
@@ -267,6 +274,9 @@ public final class StubGemini implements AutoCloseable {
                 throw new IllegalStateException("a Reset reply needs the request to come through resettableBaseUrl()");
             }
             write(ex, reset.reply());
+        } else if (reply instanceof Delayed d) {
+            pause(d.pause());
+            write(ex, d.reply());
         } else if (reply instanceof Hang) {
             // no answer: the gateway's timeout has to end this
             pause(Duration.ofSeconds(30));

@@ -65,8 +65,9 @@ public final class OpenAiPassThrough implements Processor {
 
     /**
      * The {@code openAiPassThroughStream} translation: Google's OpenAI stream as it comes; a break after the first
-     * byte ends with an OpenAI error chunk.
+     * byte ends with an OpenAI error chunk; SSE comments are its heartbeat while no event has come yet.
      */
     public static final StreamTranslation STREAM = exchange -> StreamShaper.passThrough((code, status, message) ->
-            Buffer.buffer("data: " + OpenAiErrorBody.json(code, message) + "\n\n" + OpenAiStreamTranslator.DONE));
+            Buffer.buffer("data: " + OpenAiErrorBody.json(code, message) + "\n\n" + OpenAiStreamTranslator.DONE),
+            StreamShaper.SSE_COMMENT);
 }

@@ -57,6 +57,11 @@ public final class OpenAiStreamShaper implements StreamShaper {
     }
 
     @Override
+    public String heartbeat() {
+        return SSE_COMMENT;
+    }
+
+    @Override
     public String failure() {
         return failure;
     }
