@@ -79,6 +79,8 @@ import org.apache.camel.component.micrometer.MicrometerConstants;
 import dev.caravan.keys.KeyFingerprint;
 import dev.caravan.storage.Database;
 import dev.caravan.storage.FingerprintMigration;
+import dev.caravan.storage.GeminiBalanceImport;
+import dev.caravan.storage.GeminiBalanceSettings;
 import dev.caravan.storage.Installation;
 import dev.caravan.storage.KeyStateStore;
 import dev.caravan.storage.LogRetention;
@@ -158,6 +160,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
     /** The resolved properties without the settings table, and with it (what is in force). */
     private Properties environmentProperties;
     private Properties effectiveProperties;
+    /** The one-off import of a gemini-balance database (README "Moving from gemini-balance"). */
+    private GeminiBalanceImport carryover;
 
     private volatile RuntimeException failure;
     /** The model lists in force; replaced when an operator saves new ones. */
@@ -176,6 +180,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
             dataSource = Database.open(fromEnvironment);
             settingsStore = new SettingsStore(dataSource, clock);
             environmentProperties = props;
+            carryOver(context, props, fromEnvironment, clock);
             Map<String, String> saved = settingsStore.all();
             effectiveProperties = withSavedRows(props, saved);
             settings = withSavedSettings(context, props, fromEnvironment, effectiveProperties, saved.keySet());
@@ -396,6 +401,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("adminSettings", new AdminSettings(runtime, settingsStore, environmentProperties,
                 effectiveProperties, context.getPropertiesComponent(), sessions, json, fingerprints));
         registry.bind("adminLogs", new AdminLogs(dataSource, redactor, json));
+        registry.bind("adminCarryover", new dev.caravan.admin.AdminCarryover(carryover, json));
         return access;
     }
 
@@ -609,6 +615,49 @@ public final class CaravanConfiguration implements CamelConfiguration {
         } catch (java.sql.SQLException e) {
             return "database does not answer: " + e.getClass().getSimpleName();
         }
+    }
+
+    // --- Carrying a gemini-balance deployment over (README "Moving from gemini-balance") ---
+
+    /** Takes over, once, what gemini-balance kept in this database; before the settings table is read. */
+    private void carryOver(CamelContext context, Properties props, Settings fromEnvironment, LongSupplier clock) {
+        carryover = new GeminiBalanceImport(dataSource, clock);
+        KeyFingerprint fp = new Installation(dataSource, clock).fingerprints();
+        carryover.run(List.of(new GeminiBalanceSettings(variablesOf(context), props, START_ONLY,
+                fromEnvironment.apiKeys(), fp)));
+    }
+
+    /**
+     * gemini-balance's variable names → the caravan.* property each sets, from the placeholders of the property files
+     * as written (the resolved properties, and any override, no longer show which variable a property reads).
+     */
+    private static Map<String, String> variablesOf(CamelContext context) {
+        java.util.regex.Pattern env = java.util.regex.Pattern.compile("\\{\\{env:([A-Za-z0-9_]+)(?::.*)?}}");
+        Map<String, String> out = new java.util.HashMap<>();
+        for (String location : context.getPropertiesComponent().getLocations()) {
+            String where = location.startsWith("optional:") ? location.substring("optional:".length()) : location;
+            if (!where.startsWith("file:")) {
+                continue;
+            }
+            Properties raw = new Properties();
+            try (java.io.Reader r = java.nio.file.Files.newBufferedReader(Path.of(where.substring("file:".length())))) {
+                raw.load(r);
+            } catch (java.io.IOException e) {
+                continue;
+            }
+            for (String name : raw.stringPropertyNames()) {
+                java.util.regex.Matcher m = env.matcher(raw.getProperty(name).trim());
+                if (name.startsWith("caravan.") && m.matches()) {
+                    out.putIfAbsent(m.group(1), name);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** What was taken over from gemini-balance (the admin page shows it). */
+    public GeminiBalanceImport carryover() {
+        return carryover;
     }
 
     /** Why the configuration could not be read, or null. */
