@@ -397,6 +397,7 @@
     let d;
     try { d = await api('GET', '/settings'); } catch (e) { setMessage($('settings-message'), e.message, false); return; }
     settingsFields = d.fields;
+    loadCarryover();
     const groups = new Map();
     for (const f of d.fields) {
       if (!groups.has(f.group)) groups.set(f.group, []);
@@ -404,6 +405,34 @@
     }
     $('settings-groups').replaceChildren(...[...groups].map(([group, fields]) =>
       h('fieldset', {}, h('legend', {}, group), fields.map(settingField))));
+  }
+
+  // what was taken over from a gemini-balance database (README "Moving from gemini-balance"): names and counts only
+  async function loadCarryover() {
+    let d;
+    try { d = await api('GET', '/carryover'); } catch (e) { return; }
+    const box = $('carryover');
+    box.hidden = d.imports.length === 0;
+    const list = (xs) => (xs && xs.length ? xs.join(', ') : 'none');
+    box.replaceChildren(h('h3', {}, 'Carried over from gemini-balance'), ...d.imports.map((i) => {
+      const s = i.summary || {};
+      const dl = h('dl', {});
+      const add = (k, v) => dl.append(h('dt', {}, k), h('dd', {}, v));
+      add('Table', h('span', { class: 'mono' }, i.source));
+      add('When', fmtTime(i.importedAtMs));
+      if (s.keys && s.keys.inTable) {
+        add('Keys', `${s.keys.taken} into the pool, ${s.keys.alreadyInCaravan} already there, ${s.keys.leftOut} of API_KEYS left out (deleted in gemini-balance)`);
+      }
+      if (s.allowedTokens !== undefined) add('Client tokens', `${s.allowedTokens} from ALLOWED_TOKENS`);
+      add('Settings taken over', list(s.settings));
+      add('Same as the environment', list(s.sameAsEnvironment));
+      if (s.keptCaravansOwn && s.keptCaravansOwn.length) add("Caravan's own saved value kept", list(s.keptCaravansOwn));
+      const refused = Object.entries(s.refused || {}).map(([k, v]) => `${k}: ${v}`);
+      if (refused.length) add('Left out', refused.join('; '));
+      add('Read from the environment only', list(s.readAtStartOnly));
+      add('Not used by Caravan', list(s.notUsedByCaravan));
+      return dl;
+    }));
   }
 
   function settingField(f) {
