@@ -162,6 +162,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
     private Properties effectiveProperties;
     /** The one-off import of a gemini-balance database (README "Moving from gemini-balance"). */
     private GeminiBalanceImport carryover;
+    private HttpClient proxyCheckClient;
 
     private volatile RuntimeException failure;
     /** The model lists in force; replaced when an operator saves new ones. */
@@ -218,6 +219,13 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 new PoolOptions().setHttp1MaxSize(settings.upstreamPoolSize()));
 
         runtime = new RuntimeSettings(settings);
+        // the admin page's proxy check: its own small client, so a slow proxy never holds a data-plane connection
+        proxyCheckClient = vertx.createHttpClient(new HttpClientOptions().setForceSni(true)
+                .setConnectTimeout(dev.caravan.admin.AdminProxyCheck.TIMEOUT_SECONDS_MS), new PoolOptions().setHttp1MaxSize(16));
+        // LOG_LEVEL, now and whenever an operator saves another
+        dev.caravan.ops.LogLevel logLevel = new dev.caravan.ops.LogLevel();
+        logLevel.apply(settings.logLevel());
+        runtime.onChange(s -> logLevel.apply(s.logLevel()));
         // keys and tokens are named by an HMAC under the installation's own secret, kept in the database; rows saved
         // under the older unkeyed fingerprints are re-keyed before the pool reads them
         Installation installation = new Installation(dataSource, clock);
@@ -252,7 +260,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("keyRoundRobin", pool);
         registry.bind("tokenVerifier", tokenVerifier);
         // every API endpoint (routes/endpoints.camel.yaml)
-        registry.bind("requestArrival", new RequestArrival());
+        registry.bind("requestArrival", new RequestArrival(() -> runtime.current().errorLogRecordRequestBody()));
         registry.bind("caravanHeaders", new CaravanHeaders());
         // the Gemini surface (routes/gemini.camel.yaml)
         registry.bind("geminiRequest", new GeminiRequest(new JsonFactory()));
@@ -262,7 +270,10 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("upstreamRequest", new UpstreamRequest(registry, RequestArrival::client));
         registry.bind("anotherAttempt", AttemptChecks.ANOTHER_ATTEMPT);
         registry.bind("keyChosen", AttemptChecks.KEY_CHOSEN);
-        registry.bind("geminiCall", new GeminiCall(vertx, http, settings.baseUrl(), runtime::timeoutMillis, proxies()));
+        GeminiCall geminiCall = new GeminiCall(vertx, http, settings.baseUrl(), runtime::timeoutMillis, proxies());
+        registry.bind("geminiCall", geminiCall);
+        // BASE_URL and PROXIES saved on the admin page: the next call goes there
+        runtime.onChange(s -> geminiCall.retarget(s.baseUrl(), UpstreamProxies.of(s.proxies())));
         registry.bind("breakerFallback", new BreakerFallback());
         registry.bind("failoverDecision", new FailoverDecision(classifier, pool, runtime::maxRetries, clock, metrics,
                 knownModels));
@@ -389,7 +400,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
     private AdminAccess bindAdmin(CamelContext context, Registry registry, ObjectMapper json, LongSupplier clock,
                                   UpstreamErrorClassifier classifier, AdminCredential adminToken, GuessThrottle throttle,
                                   SecretRedactor redactor) {
-        AdminSessions sessions = new AdminSessions(clock);
+        AdminSessions sessions = new AdminSessions(clock, () -> runtime.current().adminSessionExpireSeconds());
         registry.bind("adminErrors", new AdminErrors(json));
         registry.bind("adminFiles", new AdminFiles());
         registry.bind("adminMethods", new AdminMethods());
@@ -402,6 +413,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 effectiveProperties, context.getPropertiesComponent(), sessions, json, fingerprints));
         registry.bind("adminLogs", new AdminLogs(dataSource, redactor, json));
         registry.bind("adminCarryover", new dev.caravan.admin.AdminCarryover(carryover, json));
+        registry.bind("adminErrorLogDeletion", new dev.caravan.admin.AdminErrorLogDeletion(dataSource, json, clock));
+        registry.bind("adminProxyCheck", new dev.caravan.admin.AdminProxyCheck(proxyCheckClient, runtime::current, json));
         return access;
     }
 
@@ -560,8 +573,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 settings.modelsCacheSeconds() * 1000L, clock, knownModels);
         registry.bind("openAiModelList", modelList);
         registry.bind("openAiEmbeddings", new OpenAiEmbeddingsStep(json, new OpenAiEmbeddings()));
-        String imageModel = settings.createImageModel().isEmpty() ? null : settings.createImageModel();
-        registry.bind("openAiImages", new OpenAiImagesStep(json, new OpenAiImages(imageModel, Clock.systemUTC())));
+        registry.bind("openAiImages", new OpenAiImagesStep(json, new OpenAiImages(
+                () -> runtime.current().createImageModel(), Clock.systemUTC())));
         registry.bind("openAiPassThrough", new OpenAiPassThrough(json,
                 new PassThroughPaths(settings.openAiPassThroughExtraPaths())));
         bindImageFetch(context, registry);

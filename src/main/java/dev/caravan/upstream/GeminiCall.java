@@ -40,11 +40,8 @@ public final class GeminiCall extends AsyncProcessorSupport {
 
     private final Vertx vertx;
     private final HttpClient client;
-    private final UpstreamProxies proxies;
-    private final String host;
-    private final int port;
-    private final boolean ssl;
-    private final String basePath;
+    /** Where calls go: BASE_URL and PROXIES, replaced whole when an operator saves new ones (one volatile read a call). */
+    private volatile Target target;
     private final LongSupplier timeoutMillis;
     private final OccasionalWarning notSent = new OccasionalWarning(LoggerFactory.getLogger(GeminiCall.class),
             "A call to Google could not be sent: its path or a header has a character HTTP forbids (does a route set "
@@ -60,13 +57,24 @@ public final class GeminiCall extends AsyncProcessorSupport {
     public GeminiCall(Vertx vertx, HttpClient client, URI baseUrl, LongSupplier timeoutMillis, UpstreamProxies proxies) {
         this.vertx = vertx;
         this.client = client;
-        this.proxies = proxies;
-        this.ssl = "https".equals(baseUrl.getScheme());
-        this.host = baseUrl.getHost();
-        this.port = baseUrl.getPort() > 0 ? baseUrl.getPort() : (ssl ? 443 : 80);
-        String path = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath();
-        this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        this.target = Target.of(baseUrl, proxies);
         this.timeoutMillis = timeoutMillis;
+    }
+
+    /** BASE_URL and PROXIES for the calls that start from now on (those under way finish where they went). */
+    public void retarget(URI baseUrl, UpstreamProxies proxies) {
+        this.target = Target.of(baseUrl, proxies);
+    }
+
+    /** Google's host, port and base path, and the proxies to reach it through. */
+    private record Target(String host, int port, boolean ssl, String basePath, UpstreamProxies proxies) {
+        static Target of(URI baseUrl, UpstreamProxies proxies) {
+            boolean ssl = "https".equals(baseUrl.getScheme());
+            int port = baseUrl.getPort() > 0 ? baseUrl.getPort() : (ssl ? 443 : 80);
+            String path = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath();
+            return new Target(baseUrl.getHost(), port, ssl, path.endsWith("/") ? path.substring(0, path.length() - 1) : path,
+                    proxies);
+        }
     }
 
     @Override
@@ -124,15 +132,16 @@ public final class GeminiCall extends AsyncProcessorSupport {
 
     /** What to send for the attempt: the path and query, the key, the body's type and a route's own headers. */
     private RequestOptions options(RequestContext ctx, String key, long timeoutMillis) {
-        String uri = basePath + ctx.upstreamPath() + (ctx.query() == null ? "" : "?" + ctx.query());
+        Target t = target;
+        String uri = t.basePath() + ctx.upstreamPath() + (ctx.query() == null ? "" : "?" + ctx.query());
         RequestOptions options = new RequestOptions()
                 .setMethod(ctx.method())
-                .setHost(host)
-                .setPort(port)
-                .setSsl(ssl)
+                .setHost(t.host())
+                .setPort(t.port())
+                .setSsl(t.ssl())
                 .setURI(uri)
                 .setIdleTimeout(timeoutMillis);
-        ProxyOptions proxy = proxies.forKey(key);
+        ProxyOptions proxy = t.proxies().forKey(key);
         if (proxy != null) {
             options.setProxyOptions(proxy);
         }
