@@ -573,7 +573,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 settings.modelsCacheSeconds() * 1000L, clock, knownModels);
         registry.bind("openAiModelList", modelList);
         registry.bind("openAiEmbeddings", new OpenAiEmbeddingsStep(json, new OpenAiEmbeddings()));
-        registry.bind("openAiImages", new OpenAiImagesStep(json, new OpenAiImages(
+        registry.bind("openAiImages", new OpenAiImagesStep(json, OpenAiImages.following(
                 () -> runtime.current().createImageModel(), Clock.systemUTC())));
         registry.bind("openAiPassThrough", new OpenAiPassThrough(json,
                 new PassThroughPaths(settings.openAiPassThroughExtraPaths())));

@@ -39,10 +39,14 @@ public final class OpenAiImages {
         this(() -> defaultModel, clock);
     }
 
-    /** @param defaultModel CREATE_IMAGE_MODEL in force, read at each request (empty or null: the client must name one) */
-    public OpenAiImages(java.util.function.Supplier<String> defaultModel, Clock clock) {
+    private OpenAiImages(java.util.function.Supplier<String> defaultModel, Clock clock) {
         this.defaultModel = defaultModel;
         this.clock = clock;
+    }
+
+    /** @param defaultModel CREATE_IMAGE_MODEL in force, read at each request (empty or null: the client must name one) */
+    public static OpenAiImages following(java.util.function.Supplier<String> defaultModel, Clock clock) {
+        return new OpenAiImages(defaultModel, clock);
     }
 
     public GeminiImageRequest toGemini(JsonNode request) {
