@@ -454,10 +454,26 @@
       f.saved ? h('span', {}, 'saved in the settings table') : h('span', {}, 'from the environment or the default'),
       f.saved ? h('label', {}, h('input', { type: 'checkbox', name: `reset-${f.name}` }), ' reset to the environment\'s value') : null,
       f.kind === 'secret-list' && f.fingerprints.length ? h('span', { class: 'mono' }, `fingerprints: ${f.fingerprints.join(', ')}`) : null,
-      f.masked && f.masked.length ? h('span', { class: 'mono' }, `in force: ${f.masked.join(', ')}`) : null);
+      f.masked && f.masked.length ? h('span', { class: 'mono' }, `in force: ${f.masked.join(', ')}`) : null,
+      f.name === 'PROXIES' ? proxyCheck(id) : null);
     return h('div', { class: 'field', dataset: { name: f.name } },
       h('div', {}, h('label', { class: 'name', for: id }, f.name), h('div', { class: 'help' }, f.help)),
       h('div', { class: 'control' }, input, meta, h('div', { class: 'field-error', id: `err-${f.name}` })));
+  }
+
+  // does each proxy reach Google? the ones typed in the box, or those in force when it is empty
+  function proxyCheck(inputId) {
+    const out = h('span', { class: 'mono', id: 'proxy-check-result' });
+    const run = async () => {
+      const typed = splitLines($(inputId).value);
+      out.textContent = 'checking…';
+      try {
+        const r = await api('POST', '/proxies/check', typed.length ? { proxies: typed } : {});
+        out.textContent = r.results.length ? r.results.map((x) => `${x.proxy}: ${x.reachable ? `reachable (HTTP ${x.status}, ${x.latencyMs} ms)` : `not reachable (${x.error})`}`).join(' · ')
+          : 'no proxy to check';
+      } catch (e) { out.textContent = e.message; }
+    };
+    return h('span', {}, h('button', { type: 'button', id: 'proxy-check', onclick: run }, 'Check proxies'), ' ', out);
   }
 
   function splitLines(text) {
