@@ -289,7 +289,8 @@ public final class GeminiBalanceSettings implements GeminiBalanceImport.Source {
 
     private static Object canonical(String raw) {
         String v = raw == null ? "" : raw.trim();
-        if (v.startsWith("[") || v.contains(",") && !v.startsWith("{")) {
+        // an empty value and an empty list both mean "none"
+        if (v.isEmpty() || v.startsWith("[") || v.contains(",") && !v.startsWith("{")) {
             return listOf(v);
         }
         if (v.startsWith("{")) {
