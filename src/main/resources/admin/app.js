@@ -13,7 +13,7 @@
     // pool: 'keys' (the Gemini pool, API_KEYS) or 'vertex-keys' (VERTEX_API_KEYS, which the page only resets,
     // disables and enables: its keys come from the environment)
     keys: { pool: 'keys', q: '', state: 'all', sort: 'pool', dir: 'asc', page: 1, size: 50, selected: new Set(), rows: [] },
-    logs: { kind: 'requests', next: null },
+    logs: { kind: 'requests', next: null, selected: new Set() },
   };
 
   // ---- small helpers ----
@@ -405,6 +405,7 @@
     let d;
     try { d = await api('GET', '/settings'); } catch (e) { setMessage($('settings-message'), e.message, false); return; }
     settingsFields = d.fields;
+    loadCarryover();
     const groups = new Map();
     for (const f of d.fields) {
       if (!groups.has(f.group)) groups.set(f.group, []);
@@ -412,6 +413,34 @@
     }
     $('settings-groups').replaceChildren(...[...groups].map(([group, fields]) =>
       h('fieldset', {}, h('legend', {}, group), fields.map(settingField))));
+  }
+
+  // what was taken over from a gemini-balance database (README "Moving from gemini-balance"): names and counts only
+  async function loadCarryover() {
+    let d;
+    try { d = await api('GET', '/carryover'); } catch (e) { return; }
+    const box = $('carryover');
+    box.hidden = d.imports.length === 0;
+    const list = (xs) => (xs && xs.length ? xs.join(', ') : 'none');
+    box.replaceChildren(h('h3', {}, 'Carried over from gemini-balance'), ...d.imports.map((i) => {
+      const s = i.summary || {};
+      const dl = h('dl', {});
+      const add = (k, v) => dl.append(h('dt', {}, k), h('dd', {}, v));
+      add('Table', h('span', { class: 'mono' }, i.source));
+      add('When', fmtTime(i.importedAtMs));
+      if (s.keys && s.keys.inTable) {
+        add('Keys', `${s.keys.taken} into the pool, ${s.keys.alreadyInCaravan} already there, ${s.keys.leftOut} of API_KEYS left out (deleted in gemini-balance)`);
+      }
+      if (s.allowedTokens !== undefined) add('Client tokens', `${s.allowedTokens} from ALLOWED_TOKENS`);
+      add('Settings taken over', list(s.settings));
+      add('Same as the environment', list(s.sameAsEnvironment));
+      if (s.keptCaravansOwn && s.keptCaravansOwn.length) add("Caravan's own saved value kept", list(s.keptCaravansOwn));
+      const refused = Object.entries(s.refused || {}).map(([k, v]) => `${k}: ${v}`);
+      if (refused.length) add('Left out', refused.join('; '));
+      add('Read from the environment only', list(s.readAtStartOnly));
+      add('Not used by Caravan', list(s.notUsedByCaravan));
+      return dl;
+    }));
   }
 
   function settingField(f) {
@@ -422,7 +451,9 @@
     else if (f.kind === 'list') input = h('textarea', { id, name: f.name, rows: Math.max(2, Math.min(6, (f.value || []).length + 1)), spellcheck: 'false' });
     else if (f.kind === 'json') input = h('textarea', { id, name: f.name, rows: 3, spellcheck: 'false' });
     else if (f.kind === 'secret-list') input = h('textarea', { id, name: f.name, rows: 3, spellcheck: 'false', autocomplete: 'off',
-      placeholder: f.set ? `${f.fingerprints.length} token(s) set: leave empty to keep them` : 'no client token set: one per line' });
+      placeholder: f.masked ? (f.set ? `${f.masked.length} set: leave empty to keep them` : 'none set: one per line')
+        : f.set ? `${f.fingerprints.length} token(s) set: leave empty to keep them` : 'no client token set: one per line' });
+    else if (f.kind === 'text') input = h('input', { type: 'text', id, name: f.name, value: f.value || '', spellcheck: 'false' });
     else input = h('input', { type: 'password', id, name: f.name, autocomplete: 'new-password',
       placeholder: f.set ? 'set: leave empty to keep it' : 'not set' });
     if (f.kind === 'list') input.value = (f.value || []).join('\n');
@@ -430,10 +461,27 @@
     const meta = h('div', { class: 'meta' },
       f.saved ? h('span', {}, 'saved in the settings table') : h('span', {}, 'from the environment or the default'),
       f.saved ? h('label', {}, h('input', { type: 'checkbox', name: `reset-${f.name}` }), ' reset to the environment\'s value') : null,
-      f.kind === 'secret-list' && f.fingerprints.length ? h('span', { class: 'mono' }, `fingerprints: ${f.fingerprints.join(', ')}`) : null);
+      f.kind === 'secret-list' && f.fingerprints.length ? h('span', { class: 'mono' }, `fingerprints: ${f.fingerprints.join(', ')}`) : null,
+      f.masked && f.masked.length ? h('span', { class: 'mono' }, `in force: ${f.masked.join(', ')}`) : null,
+      f.name === 'PROXIES' ? proxyCheck(id) : null);
     return h('div', { class: 'field', dataset: { name: f.name } },
       h('div', {}, h('label', { class: 'name', for: id }, f.name), h('div', { class: 'help' }, f.help)),
       h('div', { class: 'control' }, input, meta, h('div', { class: 'field-error', id: `err-${f.name}` })));
+  }
+
+  // does each proxy reach Google? the ones typed in the box, or those in force when it is empty
+  function proxyCheck(inputId) {
+    const out = h('span', { class: 'mono', id: 'proxy-check-result' });
+    const run = async () => {
+      const typed = splitLines($(inputId).value);
+      out.textContent = 'checking…';
+      try {
+        const r = await api('POST', '/proxies/check', typed.length ? { proxies: typed } : {});
+        out.textContent = r.results.length ? r.results.map((x) => `${x.proxy}: ${x.reachable ? `reachable (HTTP ${x.status}, ${x.latencyMs} ms)` : `not reachable (${x.error})`}`).join(' · ')
+          : 'no proxy to check';
+      } catch (e) { out.textContent = e.message; }
+    };
+    return h('span', {}, h('button', { type: 'button', id: 'proxy-check', onclick: run }, 'Check proxies'), ' ', out);
   }
 
   function splitLines(text) {
@@ -455,6 +503,7 @@
       else if (f.kind === 'bool') v = el.checked;
       else if (f.kind === 'list') v = splitLines(el.value);
       else if (f.kind === 'json') v = el.value.trim();
+      else if (f.kind === 'text') v = el.value.trim();
       else if (f.kind === 'secret-list') { if (!el.value.trim()) continue; v = splitLines(el.value); }
       else { if (!el.value) continue; v = el.value; }
       if (unchanged(f, v)) continue;
@@ -486,6 +535,7 @@
     if (f.kind === 'bool') return !!f.value === v;
     if (f.kind === 'list') return JSON.stringify(f.value || []) === JSON.stringify(v);
     if (f.kind === 'json') return (f.value && Object.keys(f.value).length ? JSON.stringify(f.value) : '') === v;
+    if (f.kind === 'text') return String(f.value || '') === v;
     return false;
   }
 
@@ -502,7 +552,7 @@
   }
 
   const REQUEST_COLUMNS = ['Time', 'Status', 'Model', 'Path', 'Attempts', 'Latency', 'Tokens', 'Error'];
-  const ERROR_COLUMNS = ['Time', 'Status', 'Google', 'Model', 'Key', 'Error', 'Body'];
+  const ERROR_COLUMNS = ['', 'Time', 'Status', 'Google', 'Model', 'Key', 'Error', 'Body'];
 
   function statusBadge(st) {
     return h('span', { class: `badge s${String(st).charAt(0)}` }, st);
@@ -510,7 +560,8 @@
 
   async function loadLogs(fresh) {
     const kind = state.logs.kind;
-    if (fresh) state.logs.next = null;
+    if (fresh) { state.logs.next = null; state.logs.selected.clear(); updateErrorActions(); }
+    $('errors-actions').hidden = kind !== 'errors';
     const q = logQuery();
     if (state.logs.next) q.set('before', state.logs.next);
     let d;
@@ -537,10 +588,28 @@
   }
 
   function errorRow(r) {
+    const pick = h('input', { type: 'checkbox', 'aria-label': `Select error ${r.id}`, dataset: { errorId: r.id },
+      onclick: (e) => { e.stopPropagation(); if (e.target.checked) state.logs.selected.add(r.id); else state.logs.selected.delete(r.id); updateErrorActions(); } });
     return h('tr', { class: 'clickable', dataset: { request: r.request_id }, onclick: () => showRequest(r.request_id) },
-      h('td', {}, fmtTime(r.error_at_ms)), h('td', {}, statusBadge(r.status)), h('td', {}, r.upstream_status || '–'),
+      h('td', { class: 'check' }, pick), h('td', {}, fmtTime(r.error_at_ms)), h('td', {}, statusBadge(r.status)), h('td', {}, r.upstream_status || '–'),
       h('td', {}, r.model || '–'), h('td', { class: 'mono' }, r.key_fingerprint || '–'), h('td', {}, r.error_type || ''),
       h('td', { class: 'wrap mono' }, r.error_summary || ''));
+  }
+
+  function updateErrorActions() {
+    const n = state.logs.selected.size;
+    $('errors-delete-selected').disabled = n === 0;
+    $('errors-delete-selected').textContent = n ? `Delete selected (${n})` : 'Delete selected';
+  }
+
+  // deletes error log rows: the selected ones, those older than N days, or all (after the operator confirms)
+  async function deleteErrors(body, question) {
+    if (!window.confirm(question)) return;
+    try {
+      const r = await api('POST', '/logs/errors/delete', body);
+      await loadLogs(true);
+      setMessage($('logs-message'), `Deleted ${fmtNum(r.deleted)} error log row(s).`, true);
+    } catch (e) { setMessage($('logs-message'), e.message, false); }
   }
 
   async function showRequest(id) {
@@ -566,6 +635,10 @@
     for (const e of d.errors) {
       body.push(h('h3', {}, `Error: ${e.error_type || ''} (HTTP ${e.status}${e.upstream_status ? `, Google ${e.upstream_status}` : ''})`));
       body.push(h('pre', {}, prettyJson(e.error_body)));
+      if (e.request_body) {
+        body.push(h('h4', {}, 'Request body (keys and tokens redacted)'));
+        body.push(h('pre', {}, prettyJson(e.request_body)));
+      }
     }
     $('log-detail-body').replaceChildren(...body);
     $('log-detail').hidden = false;
@@ -635,6 +708,13 @@
     $('logs-clear').addEventListener('click', () => { $('logs-filter').reset(); loadLogs(true); });
     $('logs-more').addEventListener('click', () => loadLogs(false));
     $('log-detail-close').addEventListener('click', () => { $('log-detail').hidden = true; });
+    $('errors-delete-selected').addEventListener('click', () =>
+      deleteErrors({ ids: [...state.logs.selected] }, `Delete ${state.logs.selected.size} selected error log row(s)?`));
+    $('errors-delete-old').addEventListener('click', () => {
+      const days = Number($('errors-days').value);
+      deleteErrors({ olderThanDays: days }, `Delete every error log row older than ${days} day(s)?`);
+    });
+    $('errors-delete-all').addEventListener('click', () => deleteErrors({ all: true }, 'Delete every error log row?'));
 
     setInterval(tickCountdowns, 1000);
     // the keys table also refreshes by itself while it is shown, without losing the selection

@@ -84,6 +84,8 @@ import org.apache.camel.component.micrometer.MicrometerConstants;
 import dev.caravan.keys.KeyFingerprint;
 import dev.caravan.storage.Database;
 import dev.caravan.storage.FingerprintMigration;
+import dev.caravan.storage.GeminiBalanceImport;
+import dev.caravan.storage.GeminiBalanceSettings;
 import dev.caravan.storage.Installation;
 import dev.caravan.storage.KeyStateStore;
 import dev.caravan.storage.LogRetention;
@@ -173,6 +175,9 @@ public final class CaravanConfiguration implements CamelConfiguration {
     /** The resolved properties without the settings table, and with it (what is in force). */
     private Properties environmentProperties;
     private Properties effectiveProperties;
+    /** The one-off import of a gemini-balance database (README "Moving from gemini-balance"). */
+    private GeminiBalanceImport carryover;
+    private HttpClient proxyCheckClient;
 
     private volatile RuntimeException failure;
     /** The model lists in force; replaced when an operator saves new ones. */
@@ -191,6 +196,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
             dataSource = Database.open(fromEnvironment);
             settingsStore = new SettingsStore(dataSource, clock);
             environmentProperties = props;
+            carryOver(context, props, fromEnvironment, clock);
             Map<String, String> saved = settingsStore.all();
             effectiveProperties = withSavedRows(props, saved);
             settings = withSavedSettings(context, props, fromEnvironment, effectiveProperties, saved.keySet());
@@ -228,6 +234,13 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 new PoolOptions().setHttp1MaxSize(settings.upstreamPoolSize()));
 
         runtime = new RuntimeSettings(settings);
+        // the admin page's proxy check: its own small client, so a slow proxy never holds a data-plane connection
+        proxyCheckClient = vertx.createHttpClient(new HttpClientOptions().setForceSni(true)
+                .setConnectTimeout(dev.caravan.admin.AdminProxyCheck.TIMEOUT_SECONDS_MS), new PoolOptions().setHttp1MaxSize(16));
+        // LOG_LEVEL, now and whenever an operator saves another
+        dev.caravan.ops.LogLevel logLevel = new dev.caravan.ops.LogLevel();
+        logLevel.apply(settings.logLevel());
+        runtime.onChange(s -> logLevel.apply(s.logLevel()));
         // keys and tokens are named by an HMAC under the installation's own secret, kept in the database; rows saved
         // under the older unkeyed fingerprints are re-keyed before the pool reads them
         Installation installation = new Installation(dataSource, clock);
@@ -265,7 +278,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("keyRoundRobin", pool);
         registry.bind("tokenVerifier", tokenVerifier);
         // every API endpoint (routes/endpoints.camel.yaml)
-        registry.bind("requestArrival", new RequestArrival());
+        registry.bind("requestArrival", new RequestArrival(() -> runtime.current().errorLogRecordRequestBody()));
         registry.bind("caravanHeaders", new CaravanHeaders());
         // the Gemini surface (routes/gemini.camel.yaml)
         registry.bind("geminiRequest", new GeminiRequest(new JsonFactory()));
@@ -278,7 +291,10 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("upstreamRequest", new UpstreamRequest(registry, RequestArrival::client, pools));
         registry.bind("anotherAttempt", AttemptChecks.ANOTHER_ATTEMPT);
         registry.bind("keyChosen", AttemptChecks.KEY_CHOSEN);
-        registry.bind("geminiCall", new GeminiCall(vertx, http, settings.baseUrl(), runtime::timeoutMillis, proxies()));
+        GeminiCall geminiCall = new GeminiCall(vertx, http, settings.baseUrl(), runtime::timeoutMillis, proxies());
+        registry.bind("geminiCall", geminiCall);
+        // BASE_URL and PROXIES saved on the admin page: the next call goes there
+        runtime.onChange(s -> geminiCall.retarget(s.baseUrl(), UpstreamProxies.of(s.proxies())));
         registry.bind("breakerFallback", new BreakerFallback());
         registry.bind("failoverDecision", new FailoverDecision(classifier, pool, runtime::maxRetries, clock, metrics,
                 knownModels));
@@ -417,7 +433,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
     private AdminAccess bindAdmin(CamelContext context, Registry registry, ObjectMapper json, LongSupplier clock,
                                   UpstreamErrorClassifier classifier, AdminCredential adminToken, GuessThrottle throttle,
                                   SecretRedactor redactor) {
-        AdminSessions sessions = new AdminSessions(clock);
+        AdminSessions sessions = new AdminSessions(clock, () -> runtime.current().adminSessionExpireSeconds());
         registry.bind("adminErrors", new AdminErrors(json));
         registry.bind("adminFiles", new AdminFiles());
         registry.bind("adminMethods", new AdminMethods());
@@ -429,6 +445,9 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("adminSettings", new AdminSettings(runtime, settingsStore, environmentProperties,
                 effectiveProperties, context.getPropertiesComponent(), sessions, json, fingerprints));
         registry.bind("adminLogs", new AdminLogs(dataSource, redactor, json));
+        registry.bind("adminCarryover", new dev.caravan.admin.AdminCarryover(carryover, json));
+        registry.bind("adminErrorLogDeletion", new dev.caravan.admin.AdminErrorLogDeletion(dataSource, json, clock));
+        registry.bind("adminProxyCheck", new dev.caravan.admin.AdminProxyCheck(proxyCheckClient, runtime::current, json));
         return access;
     }
 
@@ -630,8 +649,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 settings.modelsCacheSeconds() * 1000L, clock, knownModels);
         registry.bind("openAiModelList", modelList);
         registry.bind("openAiEmbeddings", new OpenAiEmbeddingsStep(json, new OpenAiEmbeddings()));
-        String imageModel = settings.createImageModel().isEmpty() ? null : settings.createImageModel();
-        registry.bind("openAiImages", new OpenAiImagesStep(json, new OpenAiImages(imageModel, Clock.systemUTC())));
+        registry.bind("openAiImages", new OpenAiImagesStep(json, OpenAiImages.following(
+                () -> runtime.current().createImageModel(), Clock.systemUTC())));
         registry.bind("openAiPassThrough", new OpenAiPassThrough(json,
                 new PassThroughPaths(settings.openAiPassThroughExtraPaths())));
         bindImageFetch(context, registry);
@@ -701,6 +720,49 @@ public final class CaravanConfiguration implements CamelConfiguration {
         } catch (java.sql.SQLException e) {
             return "database does not answer: " + e.getClass().getSimpleName();
         }
+    }
+
+    // --- Carrying a gemini-balance deployment over (README "Moving from gemini-balance") ---
+
+    /** Takes over, once, what gemini-balance kept in this database; before the settings table is read. */
+    private void carryOver(CamelContext context, Properties props, Settings fromEnvironment, LongSupplier clock) {
+        carryover = new GeminiBalanceImport(dataSource, clock);
+        KeyFingerprint fp = new Installation(dataSource, clock).fingerprints();
+        carryover.run(List.of(new GeminiBalanceSettings(variablesOf(context), props, START_ONLY,
+                fromEnvironment.apiKeys(), fp)));
+    }
+
+    /**
+     * gemini-balance's variable names → the caravan.* property each sets, from the placeholders of the property files
+     * as written (the resolved properties, and any override, no longer show which variable a property reads).
+     */
+    private static Map<String, String> variablesOf(CamelContext context) {
+        java.util.regex.Pattern env = java.util.regex.Pattern.compile("\\{\\{env:([A-Za-z0-9_]+)(?::.*)?}}");
+        Map<String, String> out = new java.util.HashMap<>();
+        for (String location : context.getPropertiesComponent().getLocations()) {
+            String where = location.startsWith("optional:") ? location.substring("optional:".length()) : location;
+            if (!where.startsWith("file:")) {
+                continue;
+            }
+            Properties raw = new Properties();
+            try (java.io.Reader r = java.nio.file.Files.newBufferedReader(Path.of(where.substring("file:".length())))) {
+                raw.load(r);
+            } catch (java.io.IOException e) {
+                continue;
+            }
+            for (String name : raw.stringPropertyNames()) {
+                java.util.regex.Matcher m = env.matcher(raw.getProperty(name).trim());
+                if (name.startsWith("caravan.") && m.matches()) {
+                    out.putIfAbsent(m.group(1), name);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** What was taken over from gemini-balance (the admin page shows it). */
+    public GeminiBalanceImport carryover() {
+        return carryover;
     }
 
     /** Why the configuration could not be read, or null. */

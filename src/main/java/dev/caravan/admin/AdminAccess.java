@@ -101,7 +101,7 @@ public final class AdminAccess implements Processor {
         boolean secure = secure(req);
         AdminReply.json(exchange, json, 200, sessionBody(s));
         exchange.getMessage().setHeader("Set-Cookie", COOKIE + "=" + s.id() + "; Path=/admin; HttpOnly; SameSite=Strict; Max-Age="
-                + AdminSessions.MAX_HOURS * 3600 + (secure ? "; Secure" : ""));
+                + s.maxAgeSeconds() + (secure ? "; Secure" : ""));
     }
 
     /** {@code POST /admin/api/logout}: ends the session (after {@link #process} let it through). */

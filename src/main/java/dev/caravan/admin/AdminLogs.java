@@ -102,7 +102,7 @@ public final class AdminLogs {
                 + "completion_tokens, thought_tokens, total_tokens, error_type FROM request_log WHERE request_id = ?",
                 List.of(id));
         List<Map<String, Object>> errors = query("SELECT id, error_at_ms, status, upstream_status, error_type, "
-                + "key_fingerprint, error_body FROM error_log WHERE request_id = ? ORDER BY id", List.of(id));
+                + "key_fingerprint, error_body, request_body FROM error_log WHERE request_id = ? ORDER BY id", List.of(id));
         if (rows.isEmpty() && errors.isEmpty()) {
             throw new AdminError(404, "No such request (it may not be written yet, or retention deleted it)");
         }
@@ -114,6 +114,8 @@ public final class AdminLogs {
         }
         for (Map<String, Object> e : errors) {
             e.put("error_body", redact((String) e.get("error_body")));
+            // kept only while ERROR_LOG_RECORD_REQUEST_BODY was on; redacted when written and again here
+            e.put("request_body", redact((String) e.get("request_body")));
         }
         out.put("request", req);
         out.put("errors", errors);

@@ -11,7 +11,8 @@ import java.util.function.LongSupplier;
 /**
  * The admin page's server-side sessions. A session is a random 256-bit id (the cookie's value: never the admin
  * token) with its own random CSRF token, ending after {@value #IDLE_HOURS} hours without use or
- * {@value #MAX_HOURS} hours after login, whichever comes first, or at logout. Sessions live in memory: a restart
+ * ADMIN_SESSION_EXPIRE seconds after login (as gemini-balance's cookie; {@value #MAX_HOURS} hours when not told),
+ * whichever comes first, or at logout. Sessions live in memory: a restart
  * logs everybody out. At most {@value #MAX_SESSIONS} live at once (the oldest goes first). Thread-safe.
  */
 public final class AdminSessions {
@@ -24,19 +25,28 @@ public final class AdminSessions {
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final LongSupplier clock;
+    private final java.util.function.IntSupplier maxAgeSeconds;
 
     /** One logged-in browser. */
     public static final class Session {
         private final String id;
         private final String csrf;
         private final long createdAt;
+        /** How long it lives after login, fixed at login (a later change of ADMIN_SESSION_EXPIRE holds for new ones). */
+        private final long maxAgeMs;
         private volatile long lastSeen;
 
-        Session(String id, String csrf, long createdAt) {
+        Session(String id, String csrf, long createdAt, long maxAgeMs) {
             this.id = id;
             this.csrf = csrf;
             this.createdAt = createdAt;
+            this.maxAgeMs = maxAgeMs;
             this.lastSeen = createdAt;
+        }
+
+        /** Seconds it lives after login (the cookie's Max-Age). */
+        public long maxAgeSeconds() {
+            return maxAgeMs / 1000;
         }
 
         public String id() {
@@ -49,7 +59,7 @@ public final class AdminSessions {
         }
 
         public long expiresAt() {
-            return Math.min(createdAt + MAX_HOURS * HOUR, lastSeen + IDLE_HOURS * HOUR);
+            return Math.min(createdAt + maxAgeMs, lastSeen + IDLE_HOURS * HOUR);
         }
 
         /** Whether {@code presented} is this session's CSRF token, compared in constant time. */
@@ -60,7 +70,13 @@ public final class AdminSessions {
     }
 
     public AdminSessions(LongSupplier clock) {
+        this(clock, () -> MAX_HOURS * 3600);
+    }
+
+    /** @param maxAgeSeconds ADMIN_SESSION_EXPIRE in force, read at each login */
+    public AdminSessions(LongSupplier clock, java.util.function.IntSupplier maxAgeSeconds) {
         this.clock = clock;
+        this.maxAgeSeconds = maxAgeSeconds;
     }
 
     /** Starts a session. */
@@ -73,7 +89,7 @@ public final class AdminSessions {
                         .ifPresent(oldest -> sessions.remove(oldest.id));
             }
         }
-        Session s = new Session(randomToken(), randomToken(), now);
+        Session s = new Session(randomToken(), randomToken(), now, maxAgeSeconds.getAsInt() * 1000L);
         sessions.put(s.id, s);
         return s;
     }

@@ -72,7 +72,24 @@ public final class AdminSettings {
             new Field("FAKE_STREAM_ENABLED", "caravan.fake-stream-enabled", "bool", "Streams",
                     "Ask Google for one whole answer when a client streams, with heartbeats while it waits"),
             new Field("FAKE_STREAM_EMPTY_DATA_INTERVAL_SECONDS", "caravan.fake-stream-empty-data-interval-seconds",
-                    "number", "Streams", "Seconds between heartbeats of a fake stream (1 to 3600)"));
+                    "number", "Streams", "Seconds between heartbeats of a fake stream (1 to 3600)"),
+            // --- admin parity with gemini-balance (issue 12) ---
+            new Field("BASE_URL", "caravan.base-url", "text", "Google",
+                    "Google's Gemini REST base up to the version, or a relay's; the next call goes there"),
+            new Field("PROXIES", "caravan.proxies", "secret-list", "Google",
+                    "Proxies for the calls to Google, one per line: http://[user:pass@]host:port or socks5://host:port; "
+                            + "the saved list replaces the current one (reset to go back to the environment's)"),
+            new Field("SAFETY_SETTINGS", "caravan.safety-settings", "json", "Models",
+                    "Google safetySettings added to OpenAI requests that carry none, e.g. "
+                            + "[{\"category\": \"HARM_CATEGORY_HARASSMENT\", \"threshold\": \"OFF\"}]"),
+            new Field("CREATE_IMAGE_MODEL", "caravan.create-image-model", "text", "Models",
+                    "Model for /v1/images/generations when the client names none"),
+            new Field("LOG_LEVEL", "caravan.log-level", "text", "Logs",
+                    "Caravan's own log level: debug, info, warning, error or critical"),
+            new Field("ERROR_LOG_RECORD_REQUEST_BODY", "caravan.error-log-record-request-body", "bool", "Logs",
+                    "Keep the request body of failed requests in the error log (keys and tokens redacted)"),
+            new Field("ADMIN_SESSION_EXPIRE", "caravan.admin-session-expire", "number", "Access",
+                    "Seconds an admin session lives after its login (300 to 86400), for logins from now on"));
 
     private final RuntimeSettings runtime;
     private final SettingsStore store;
@@ -120,6 +137,11 @@ public final class AdminSettings {
                 m.put("fingerprints", s.allowedTokens().stream().map(fingerprints::of).toList());
             } else if (f.name().equals("AUTH_TOKEN")) {
                 m.put("set", true);
+            } else if (f.name().equals("PROXIES")) {
+                // a proxy URL may hold a user and password: shown as scheme://host:port only
+                m.put("set", !s.proxies().isEmpty());
+                m.put("fingerprints", List.of());
+                m.put("masked", s.proxies().stream().map(AdminSettings::proxyAddress).toList());
             } else {
                 m.put("value", value(f, s));
             }
@@ -148,6 +170,12 @@ public final class AdminSettings {
             case "STREAM_HEARTBEAT_SECONDS" -> s.streamHeartbeatSeconds();
             case "FAKE_STREAM_ENABLED" -> s.fakeStreamEnabled();
             case "FAKE_STREAM_EMPTY_DATA_INTERVAL_SECONDS" -> s.fakeStreamEmptyDataIntervalSeconds();
+            case "BASE_URL" -> s.baseUrl().toString();
+            case "SAFETY_SETTINGS" -> s.safetySettings();
+            case "CREATE_IMAGE_MODEL" -> s.createImageModel();
+            case "LOG_LEVEL" -> s.logLevel();
+            case "ERROR_LOG_RECORD_REQUEST_BODY" -> s.errorLogRecordRequestBody();
+            case "ADMIN_SESSION_EXPIRE" -> s.adminSessionExpireSeconds();
             default -> null;
         };
     }
@@ -193,9 +221,15 @@ public final class AdminSettings {
             Properties trial = copy(effective);
             trial.setProperty(c.getKey(), c.getValue());
             try {
-                Settings.from(trial);
+                Settings checked = Settings.from(trial);
+                if (c.getKey().equals("caravan.proxies")) {
+                    // what start-up checks of PROXIES besides the list's form (UpstreamProxies)
+                    dev.caravan.upstream.UpstreamProxies.of(checked.proxies());
+                }
             } catch (InvalidSettingException e) {
                 errors.put(byProperty(c.getKey()).name(), c.getKey().equals(e.property()) ? e.problem() : e.getMessage());
+            } catch (IllegalArgumentException e) {
+                errors.put(byProperty(c.getKey()).name(), e.getMessage());
             }
         }
         if (!errors.isEmpty()) {
@@ -233,6 +267,16 @@ public final class AdminSettings {
         out.put("saved", names);
         out.put("reset", resets.stream().map(Field::name).toList());
         AdminReply.json(exchange, json, 200, out);
+    }
+
+    /** A proxy as scheme://host:port, without its user and password. */
+    static String proxyAddress(String url) {
+        try {
+            java.net.URI u = java.net.URI.create(url.trim());
+            return u.getScheme() + "://" + u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "");
+        } catch (IllegalArgumentException e) {
+            return "(not a URL)";
+        }
     }
 
     private static List<String> changed(Map<String, String> changes, List<Field> resets) {

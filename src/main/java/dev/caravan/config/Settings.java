@@ -101,6 +101,10 @@ public final class Settings {
     private final int streamHeartbeatSeconds;
     private final boolean fakeStreamEnabled;
     private final int fakeStreamEmptyDataIntervalSeconds;
+    // --- Carry-over and admin parity (issue 12): gemini-balance's admin-page settings ---
+    private final boolean errorLogRecordRequestBody;
+    private final int adminSessionExpireSeconds;
+    private final String logLevel;
 
     private Settings(Reader r) {
         port = r.integer("caravan.port", "PORT", 0, 65535);
@@ -192,6 +196,10 @@ public final class Settings {
         fakeStreamEnabled = r.bool("caravan.fake-stream-enabled", "FAKE_STREAM_ENABLED");
         fakeStreamEmptyDataIntervalSeconds = r.integer("caravan.fake-stream-empty-data-interval-seconds",
                 "FAKE_STREAM_EMPTY_DATA_INTERVAL_SECONDS", 1, 3_600);
+        // --- Carry-over and admin parity (issue 12) ---
+        errorLogRecordRequestBody = r.bool("caravan.error-log-record-request-body", "ERROR_LOG_RECORD_REQUEST_BODY");
+        adminSessionExpireSeconds = r.integer("caravan.admin-session-expire", "ADMIN_SESSION_EXPIRE", 300, 86_400);
+        logLevel = r.value("caravan.log-level", "LOG_LEVEL", Settings::parseLogLevel);
     }
 
     /**
@@ -324,6 +332,27 @@ public final class Settings {
     public boolean fakeStreamEnabled() { return fakeStreamEnabled; }
     /** Seconds between two heartbeats of a fake stream. */
     public int fakeStreamEmptyDataIntervalSeconds() { return fakeStreamEmptyDataIntervalSeconds; }
+
+    // --- Carry-over and admin parity (issue 12) ---
+    /** Whether an error-log row keeps the client's request body (bounded, keys and tokens redacted). */
+    public boolean errorLogRecordRequestBody() { return errorLogRecordRequestBody; }
+    /** Seconds an admin session lives after its login (ADMIN_SESSION_EXPIRE, gemini-balance's cookie max-age). */
+    public int adminSessionExpireSeconds() { return adminSessionExpireSeconds; }
+    /** Caravan's own log level as log4j names it (DEBUG, INFO, WARN, ERROR, FATAL). */
+    public String logLevel() { return logLevel; }
+
+    /** LOG_LEVEL: gemini-balance's (Python's) names, debug, info, warning, error, critical, and log4j's own. */
+    private static String parseLogLevel(String raw) {
+        return switch (raw.isEmpty() ? "info" : raw.toLowerCase(java.util.Locale.ROOT)) {
+            case "trace" -> "TRACE";
+            case "debug" -> "DEBUG";
+            case "info" -> "INFO";
+            case "warning", "warn" -> "WARN";
+            case "error" -> "ERROR";
+            case "critical", "fatal" -> "FATAL";
+            default -> throw new IllegalArgumentException("expected debug, info, warning, error or critical");
+        };
+    }
 
     /** Why an AUTH_TOKEN is refused when it is too short; the admin page shows the same words. */
     public static String authTokenTooShort() {

@@ -15,10 +15,27 @@ public final class RequestArrival implements Processor {
     /** The exchange property with the System.nanoTime() at which the request reached its first step. */
     public static final String ARRIVED_NANOS = "caravanArrivedNanos";
     private static final String CLIENT = "caravanClientResponse";
+    /** The exchange property with the client's request body as it arrived, while ERROR_LOG_RECORD_REQUEST_BODY is on. */
+    public static final String REQUEST_BODY = "caravanRequestBody";
+
+    private final java.util.function.BooleanSupplier keepBody;
+
+    public RequestArrival() {
+        this(() -> false);
+    }
+
+    /** @param keepBody whether to keep the request body for the error log (ERROR_LOG_RECORD_REQUEST_BODY, live) */
+    public RequestArrival(java.util.function.BooleanSupplier keepBody) {
+        this.keepBody = keepBody;
+    }
 
     @Override
     public void process(Exchange exchange) {
         exchange.setProperty(ARRIVED_NANOS, System.nanoTime());
+        if (keepBody.getAsBoolean() && exchange.getMessage().getBody() != null) {
+            // a reference to the body already in memory; a route may replace the message before the log reads it
+            exchange.setProperty(REQUEST_BODY, exchange.getMessage().getBody());
+        }
         if (exchange.getMessage() instanceof HttpMessage http) {
             exchange.setProperty(CLIENT, http.getResponse());
             // noted now: a route may replace the message (unmarshal, a call out) before the request log reads them

@@ -55,6 +55,11 @@ public final class Database {
         Flyway.configure(Database.class.getClassLoader())
                 .dataSource(ds)
                 .locations("classpath:db/migration/" + type.folder())
+                // a database that already holds other tables (gemini-balance's t_* tables, when an operator points
+                // Caravan at the database it used) is not refused: Flyway starts its history below V1 and creates
+                // Caravan's tables beside theirs, which it never touches
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
                 .load()
                 .migrate();
     }

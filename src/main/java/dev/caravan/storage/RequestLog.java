@@ -194,6 +194,7 @@ public final class RequestLog implements org.apache.camel.Processor {
             error.put("upstream_status", result == null ? null : result.status());
             error.put("error_type", errorType);
             error.put("error_body", errorBody(ctx, result, msg, failure));
+            error.put("request_body", requestBody(ctx, exchange.getProperty(RequestArrival.REQUEST_BODY)));
             fit(error);
         }
         fit(row);
@@ -219,7 +220,11 @@ public final class RequestLog implements org.apache.camel.Processor {
 
     /** The columns of an error row, in the order of the {@code #} placeholders of its insert. */
     static final List<String> ERROR_COLUMNS = List.of("request_id", "error_at_ms", "surface", "path", "model",
-            "client_fingerprint", "key_fingerprint", "status", "upstream_status", "error_type", "error_body");
+            "client_fingerprint", "key_fingerprint", "status", "upstream_status", "error_type", "error_body",
+            "request_body");
+
+    /** The most characters of a request body an error row keeps (ERROR_LOG_RECORD_REQUEST_BODY). */
+    static final int REQUEST_BODY_MAX_CHARS = 32 * 1024;
 
     private static List<Object> values(Map<String, Object> row, List<String> columns) {
         List<Object> values = new ArrayList<>(columns.size());
@@ -412,6 +417,33 @@ public final class RequestLog implements org.apache.camel.Processor {
             }
         }
         return redactor.redact(text, keys);
+    }
+
+    /**
+     * The client's request body for the error row, while ERROR_LOG_RECORD_REQUEST_BODY is on (else null): cut to
+     * {@link #REQUEST_BODY_MAX_CHARS}, with the keys tried, the tokens and anything credential-shaped redacted.
+     */
+    private String requestBody(RequestContext ctx, Object body) {
+        String text;
+        if (body instanceof String s) {
+            text = s;
+        } else if (body instanceof Buffer b) {
+            text = b.length() > REQUEST_BODY_MAX_CHARS * 4 ? b.getString(0, REQUEST_BODY_MAX_CHARS * 4, "UTF-8")
+                    : b.toString(StandardCharsets.UTF_8);
+        } else if (body instanceof byte[] b) {
+            text = new String(b, 0, Math.min(b.length, REQUEST_BODY_MAX_CHARS * 4), StandardCharsets.UTF_8);
+        } else {
+            return null;
+        }
+        List<String> keys = new ArrayList<>(2);
+        if (ctx != null) {
+            TriedKeys tried = ctx.tried();
+            for (int i = 0; i < tried.size(); i++) {
+                keys.add(tried.get(i).secret());
+            }
+        }
+        // redacted whole, then cut: a secret cut in two would no longer be recognised
+        return truncate(redactor.redact(text, keys), REQUEST_BODY_MAX_CHARS);
     }
 
     /** Cuts each text value to its column's size. */

@@ -41,9 +41,8 @@ public final class GeminiCall extends AsyncProcessorSupport {
 
     private final Vertx vertx;
     private final HttpClient client;
-    private final UpstreamProxies proxies;
-    /** BASE_URL: where a call goes unless its pool has a base of its own. */
-    private final UpstreamPool.Base base;
+    /** Where calls go: BASE_URL and PROXIES, replaced whole when an operator saves new ones (one volatile read a call). */
+    private volatile Target target;
     private final LongSupplier timeoutMillis;
     private final OccasionalWarning notSent = new OccasionalWarning(LoggerFactory.getLogger(GeminiCall.class),
             "A call to Google could not be sent: its path or a header has a character HTTP forbids (does a route set "
@@ -59,9 +58,20 @@ public final class GeminiCall extends AsyncProcessorSupport {
     public GeminiCall(Vertx vertx, HttpClient client, URI baseUrl, LongSupplier timeoutMillis, UpstreamProxies proxies) {
         this.vertx = vertx;
         this.client = client;
-        this.proxies = proxies;
-        this.base = UpstreamPool.Base.of(baseUrl);
+        this.target = Target.of(baseUrl, proxies);
         this.timeoutMillis = timeoutMillis;
+    }
+
+    /** BASE_URL and PROXIES for the calls that start from now on (those under way finish where they went). */
+    public void retarget(URI baseUrl, UpstreamProxies proxies) {
+        this.target = Target.of(baseUrl, proxies);
+    }
+
+    /** Google's host, port and base path, and the proxies to reach it through. */
+    private record Target(UpstreamPool.Base base, UpstreamProxies proxies) {
+        static Target of(URI baseUrl, UpstreamProxies proxies) {
+            return new Target(UpstreamPool.Base.of(baseUrl), proxies);
+        }
     }
 
     @Override
@@ -154,7 +164,9 @@ public final class GeminiCall extends AsyncProcessorSupport {
 
     /** What to send for the attempt: the path and query, the key, the body's type and a route's own headers. */
     private RequestOptions options(RequestContext ctx, String key, long timeoutMillis) {
-        UpstreamPool.Base b = ctx.upstreamPool() == null ? base : ctx.upstreamPool().base();
+        Target t = target;
+        // a pool with a base of its own (Vertex) goes there; every other call to BASE_URL in force now
+        UpstreamPool.Base b = ctx.upstreamPool() == null ? t.base() : ctx.upstreamPool().base();
         String uri = (ctx.uploadBase() ? b.uploadPath() : b.path()) + ctx.upstreamPath()
                 + (ctx.query() == null ? "" : "?" + ctx.query());
         RequestOptions options = new RequestOptions()
@@ -165,7 +177,7 @@ public final class GeminiCall extends AsyncProcessorSupport {
                 .setURI(uri)
                 // a piped body's clock starts once it is sent (pipe)
                 .setIdleTimeout(ctx.bodyStream() != null ? 0 : timeoutMillis);
-        ProxyOptions proxy = proxies.forKey(key);
+        ProxyOptions proxy = t.proxies().forKey(key);
         if (proxy != null) {
             options.setProxyOptions(proxy);
         }

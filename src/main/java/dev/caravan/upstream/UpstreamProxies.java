@@ -81,6 +81,11 @@ public final class UpstreamProxies {
         return proxies.get(Math.floorMod(key.hashCode(), proxies.size()));
     }
 
+    /** The {@code index}th proxy, in the order of PROXIES (the admin page's proxy check). */
+    public ProxyOptions get(int index) {
+        return proxies.get(index);
+    }
+
     public int size() {
         return proxies.size();
     }

@@ -113,7 +113,11 @@ public final class UpstreamRequest implements Processor {
             if (pools == null) {
                 throw new IllegalStateException("no key pool named " + pool + " (" + Upstream.POOL + ")");
             }
-            ctx.pool(pools.named(pool));
+            UpstreamPool named = pools.named(pool);
+            // the Gemini pool is the default: its calls follow BASE_URL as an operator may change it live
+            if (!UpstreamPool.GEMINI.equals(named.name())) {
+                ctx.pool(named);
+            }
         }
         if (Upstream.UPLOAD_BASE.equals(in.getHeader(Upstream.BASE, String.class))) {
             ctx.underUploadBase();

@@ -28,7 +28,7 @@ public final class OpenAiImages {
     private static final List<String> GEMINI_RATIOS = List.of(
             "1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9");
 
-    private final String defaultModel;
+    private final java.util.function.Supplier<String> defaultModel;
     private final Clock clock;
 
     /**
@@ -36,8 +36,17 @@ public final class OpenAiImages {
      *                     require one
      */
     public OpenAiImages(String defaultModel, Clock clock) {
+        this(() -> defaultModel, clock);
+    }
+
+    private OpenAiImages(java.util.function.Supplier<String> defaultModel, Clock clock) {
         this.defaultModel = defaultModel;
         this.clock = clock;
+    }
+
+    /** @param defaultModel CREATE_IMAGE_MODEL in force, read at each request (empty or null: the client must name one) */
+    public static OpenAiImages following(java.util.function.Supplier<String> defaultModel, Clock clock) {
+        return new OpenAiImages(defaultModel, clock);
     }
 
     public GeminiImageRequest toGemini(JsonNode request) {
@@ -69,7 +78,7 @@ public final class OpenAiImages {
     }
 
     private String model(String requested) {
-        String model = requested != null ? requested : defaultModel;
+        String model = requested != null ? requested : defaultModel.get();
         if (model == null || model.isEmpty()) {
             throw new InvalidOpenAiRequest("model is required", "model");
         }
