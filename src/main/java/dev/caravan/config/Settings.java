@@ -197,7 +197,7 @@ public final class Settings {
     public List<String> proxies() { return proxies; }
     public List<String> filteredModels() { return filteredModels; }
     public int modelsCacheSeconds() { return modelsCacheSeconds; }
-    /** The model /v1/images/generations uses when the client names none (empty: Google's default Imagen). */
+    /** The model /v1/images/generations uses when the client names none (empty: the client must name one). */
     public String createImageModel() { return createImageModel; }
     /** The most bytes of one fetched image URL. */
     public int imageFetchMaxBytes() { return imageFetchMaxBytes; }
