@@ -326,6 +326,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
      * @throws IllegalStateException when the port cannot be bound
      */
     public int serve(CamelContext context) {
+        // --- Images: the host UPLOAD_PROVIDER names must have a route ---
+        dev.caravan.imagehost.ImageHostBeans.requireRoute(context, settings);
         new HttpEdge(edgeAnswers).install(httpServer.router());
         ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
         if (management != null) {
@@ -559,6 +561,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("openAiPassThrough", new OpenAiPassThrough(json,
                 new PassThroughPaths(settings.openAiPassThroughExtraPaths())));
         bindImageFetch(context, registry);
+        // --- Images: image hosts (routes/image-host.camel.yaml, routes/image-hosts/) ---
+        dev.caravan.imagehost.ImageHostBeans.bind(context, registry, settings);
         return modelList;
     }
 

@@ -79,6 +79,12 @@ public final class Settings {
     private final String testModel;
     private final boolean jolokiaEnabled;
     private final boolean jolokiaAllowOperations;
+    // --- Images: image hosts (routes/image-hosts) and the paid key ---
+    private final String imageHost;
+    private final int imageUploadTimeoutSeconds;
+    private final int imageUploadMaxBytes;
+    private final String paidKey;
+    private final List<String> paidModels;
 
     private Settings(Reader r) {
         port = r.integer("caravan.port", "PORT", 0, 65535);
@@ -144,6 +150,28 @@ public final class Settings {
         testModel = r.value("caravan.test-model", "TEST_MODEL", Settings::parseModel);
         jolokiaEnabled = r.bool("caravan.jolokia-enabled", "JOLOKIA_ENABLED");
         jolokiaAllowOperations = r.bool("caravan.jolokia-allow-operations", "JOLOKIA_ALLOW_OPERATIONS");
+        // --- Images: image hosts (routes/image-hosts) and the paid key ---
+        imageHost = r.value("caravan.upload-provider", "UPLOAD_PROVIDER", Settings::parseImageHost);
+        String credential = switch (imageHost) {
+            case "smms" -> "SMMS_SECRET_TOKEN:caravan.smms-secret-token";
+            case "picgo" -> "PICGO_API_KEY:caravan.picgo-api-key";
+            case "cloudflare-imgbed" -> "CLOUDFLARE_IMGBED_URL:caravan.cloudflare-imgbed-url";
+            default -> null;
+        };
+        if (credential != null) {
+            String[] vp = credential.split(":");
+            r.require(vp[1], vp[0], r.string(vp[1], vp[0]), "UPLOAD_PROVIDER=" + r.string("caravan.upload-provider",
+                    "UPLOAD_PROVIDER") + " needs " + vp[0]);
+        }
+        imageUploadTimeoutSeconds = r.integer("caravan.image-upload-timeout-seconds", "IMAGE_UPLOAD_TIMEOUT_SECONDS", 1, 600);
+        imageUploadMaxBytes = r.integer("caravan.image-upload-max-bytes", "IMAGE_UPLOAD_MAX_BYTES", 1024, Integer.MAX_VALUE);
+        // a key is taken as written, as API_KEYS are; it is never echoed
+        paidKey = r.string("caravan.paid-key", "PAID_KEY");
+        paidModels = r.value("caravan.paid-models", "PAID_MODELS", raw -> {
+            List<String> models = r.list("caravan.paid-models", "PAID_MODELS");
+            models.forEach(Settings::parseModel);
+            return models;
+        });
     }
 
     /**
@@ -233,6 +261,38 @@ public final class Settings {
     public boolean jolokiaEnabled() { return jolokiaEnabled; }
     /** Whether Jolokia clients may run MBean operations and change attributes, not only read (JOLOKIA_ALLOW_OPERATIONS). */
     public boolean jolokiaAllowOperations() { return jolokiaAllowOperations; }
+
+    // --- Images: image hosts (routes/image-hosts) and the paid key ---
+    /**
+     * The image host's route name (UPLOAD_PROVIDER in lower case, '_' as '-': its route consumes
+     * direct:image-host-&lt;name&gt;), or empty when generated images stay inline.
+     */
+    public String imageHost() { return imageHost; }
+    /** The whole upload of one image, connect to the last byte of the host's answer. */
+    public int imageUploadTimeoutSeconds() { return imageUploadTimeoutSeconds; }
+    /** The largest image uploaded; a larger one stays inline. */
+    public int imageUploadMaxBytes() { return imageUploadMaxBytes; }
+    /** PAID_KEY: the key for image generation and paid-only models, or empty; never for a log or a message. */
+    public String paidKey() { return paidKey; }
+    /** Models that go with the paid key (when there is one) wherever they are asked for. */
+    public List<String> paidModels() { return paidModels; }
+
+    /** UPLOAD_PROVIDER: a route name; aliyun_oss is refused, as no host route of Caravan's speaks OSS. */
+    private static String parseImageHost(String raw) {
+        if (raw.isEmpty()) {
+            return raw;
+        }
+        String name = raw.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        if (name.equals("aliyun-oss")) {
+            throw new IllegalArgumentException("aliyun_oss is not supported: Caravan ships host routes for smms, picgo "
+                    + "and cloudflare_imgbed; for Aliyun OSS (or any other host) add a route of your own to custom-routes/ "
+                    + "and set UPLOAD_PROVIDER to its name (README \"Image hosts\")");
+        }
+        if (!name.matches("[a-z0-9][a-z0-9-]{0,63}")) {
+            throw new IllegalArgumentException("expected a host route's name such as smms, picgo or cloudflare_imgbed");
+        }
+        return name;
+    }
 
     /** Why an AUTH_TOKEN is refused when it is too short; the admin page shows the same words. */
     public static String authTokenTooShort() {

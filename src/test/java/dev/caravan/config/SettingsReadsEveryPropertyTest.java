@@ -60,6 +60,12 @@ class SettingsReadsEveryPropertyTest {
         p.setProperty("caravan.test-model", "gemini-2.5-flash-lite");
         p.setProperty("caravan.jolokia-enabled", "true");
         p.setProperty("caravan.jolokia-allow-operations", "true");
+        p.setProperty("caravan.upload-provider", "CloudFlare_ImgBed");
+        p.setProperty("caravan.cloudflare-imgbed-url", "https://img.example.org/upload");
+        p.setProperty("caravan.image-upload-timeout-seconds", "12");
+        p.setProperty("caravan.image-upload-max-bytes", "65536");
+        p.setProperty("caravan.paid-key", " AIzaPaidKey ");
+        p.setProperty("caravan.paid-models", "[\"gemini-3-pro-image\"]");
 
         Settings s = Settings.from(p);
 
@@ -112,6 +118,11 @@ class SettingsReadsEveryPropertyTest {
         assertThat(s.testModel()).isEqualTo("gemini-2.5-flash-lite");
         assertThat(s.jolokiaEnabled()).isTrue();
         assertThat(s.jolokiaAllowOperations()).isTrue();
+        assertThat(s.imageHost()).as("the host route's name").isEqualTo("cloudflare-imgbed");
+        assertThat(s.imageUploadTimeoutSeconds()).isEqualTo(12);
+        assertThat(s.imageUploadMaxBytes()).isEqualTo(65536);
+        assertThat(s.paidKey()).isEqualTo("AIzaPaidKey");
+        assertThat(s.paidModels()).containsExactly("gemini-3-pro-image");
     }
 
     @Test

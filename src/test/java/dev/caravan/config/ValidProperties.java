@@ -65,6 +65,11 @@ final class ValidProperties {
         p.setProperty("caravan.test-model", "gemini-2.5-flash");
         p.setProperty("caravan.jolokia-enabled", "false");
         p.setProperty("caravan.jolokia-allow-operations", "false");
+        p.setProperty("caravan.upload-provider", "");
+        p.setProperty("caravan.image-upload-timeout-seconds", "30");
+        p.setProperty("caravan.image-upload-max-bytes", "20971520");
+        p.setProperty("caravan.paid-key", "");
+        p.setProperty("caravan.paid-models", "");
         return p;
     }
 }
