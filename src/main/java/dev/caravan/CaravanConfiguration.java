@@ -254,7 +254,15 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("geminiErrors", new DialectErrors(ErrorDialect.GEMINI));
         registry.bind("geminiStream", GeminiStreamShaper.TRANSLATION);
         // the one call to Google (routes/upstream.camel.yaml)
-        registry.bind("upstreamRequest", new UpstreamRequest(registry, RequestArrival::client));
+        // --- Images: PAID_KEY, a pool of its own for image generation and PAID_MODELS (the pool itself when unset);
+        // it is never disabled by strikes (one key: a strike-out would stop every image until a restart), its state
+        // is not saved, and its calls go with CaravanPool: paid or a paid model ---
+        KeyRoundRobin paidPool = settings.paidKey().isEmpty() ? pool
+                : new KeyRoundRobin(List.of(settings.paidKey()), Integer.MAX_VALUE, clock, fingerprints);
+        paidPool.countUseAs(knownModels::label);
+        registry.bind(dev.caravan.upstream.Upstream.PAID_POOL, paidPool);
+        registry.bind("upstreamRequest", new UpstreamRequest(registry, RequestArrival::client,
+                new dev.caravan.upstream.PaidModels(settings.paidModels(), settings.createImageModel())));
         registry.bind("anotherAttempt", AttemptChecks.ANOTHER_ATTEMPT);
         registry.bind("keyChosen", AttemptChecks.KEY_CHOSEN);
         registry.bind("geminiCall", new GeminiCall(vertx, http, settings.baseUrl(), runtime::timeoutMillis, proxies()));

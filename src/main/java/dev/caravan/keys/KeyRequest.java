@@ -20,4 +20,9 @@ public interface KeyRequest {
 
     /** No key could be picked before any attempt: -1 when none is usable, otherwise ms until one returns. */
     void noKeyLeft(long retryAfterMillis);
+
+    /** The pool the route chose for this call (Upstream's CaravanPool), or null for the pool that is asked. */
+    default KeyRoundRobin pool() {
+        return null;
+    }
 }

@@ -240,14 +240,16 @@ public final class KeyRoundRobin implements Processor {
     @Override
     public void process(Exchange exchange) {
         KeyRequest request = exchange.getProperty(KeyRequest.PROPERTY, KeyRequest.class);
-        ApiKey key = pick(request.model(), request.tried());
+        // a call may name another pool (CaravanPool, e.g. PAID_KEY's): the route's one step picks from it
+        KeyRoundRobin from = request.pool() != null ? request.pool() : this;
+        ApiKey key = from.pick(request.model(), request.tried());
         request.useKey(key);
         if (key != null) {
             exchange.getMessage().setHeader(KEY_HEADER, key.secret());
         } else {
             exchange.getMessage().removeHeader(KEY_HEADER);
             if (request.tried().isEmpty()) {
-                request.noKeyLeft(retryAfterMillis(request.model()));
+                request.noKeyLeft(from.retryAfterMillis(request.model()));
             }
         }
     }

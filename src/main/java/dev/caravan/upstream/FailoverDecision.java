@@ -48,7 +48,7 @@ public final class FailoverDecision implements Processor {
             if (models != null && answeredForTheModel(v)) {
                 models.learn(ctx.model());
             }
-            pool.record(ctx.key(), ctx.model(), v);
+            (ctx.pool() != null ? ctx.pool() : pool).record(ctx.key(), ctx.model(), v);
         }
         if (metrics != null) {
             metrics.attempt(v);

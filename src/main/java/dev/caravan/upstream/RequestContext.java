@@ -45,6 +45,8 @@ public final class RequestContext implements KeyRequest {
     /** Caravan-Upstream-* headers without their prefix, name and value by turns. */
     private List<String> forwarded = List.of();
     private HttpServerResponse clientResponse;
+    /** The pool the call's keys come from and whose keys its verdicts judge; null: the default pool. */
+    private dev.caravan.keys.KeyRoundRobin pool;
     /** The last chunks of a relayed stream, a ring: the request log reads the final usageMetadata from them. */
     private final Buffer[] streamTail = new Buffer[3];
     private int streamTailNext;
@@ -124,6 +126,16 @@ public final class RequestContext implements KeyRequest {
 
     void forward(List<String> namesAndValues) {
         this.forwarded = namesAndValues;
+    }
+
+    /** The pool this call's keys come from (CaravanPool), or null for the default pool. */
+    @Override
+    public dev.caravan.keys.KeyRoundRobin pool() {
+        return pool;
+    }
+
+    void usePool(dev.caravan.keys.KeyRoundRobin keys) {
+        this.pool = keys;
     }
 
     void clientResponse(HttpServerResponse response) {

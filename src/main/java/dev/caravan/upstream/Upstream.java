@@ -28,6 +28,16 @@ public final class Upstream {
     public static final String STREAM_TRANSLATION = "CaravanStreamTranslation";
     /** {@code bearer}: the key travels as {@code Authorization: Bearer} (Google's OpenAI surface), not x-goog-api-key. */
     public static final String KEY_AS = "CaravanKeyAs";
+    /**
+     * The registry name of the key pool (a {@code KeyRoundRobin} bean) the call's keys come from; default
+     * {@value #DEFAULT_POOL}, or {@value #PAID_POOL} for a model in PAID_MODELS. {@value #PAID_POOL} is PAID_KEY alone,
+     * or the default pool itself when PAID_KEY is unset.
+     */
+    public static final String POOL = "CaravanPool";
+    /** The pool of API_KEYS and the admin page's keys. */
+    public static final String DEFAULT_POOL = "keyRoundRobin";
+    /** PAID_KEY's pool: image generation and PAID_MODELS. */
+    public static final String PAID_POOL = "paid";
     /** Headers named {@code Caravan-Upstream-<Name>} are sent to Google as {@code <Name>} on every attempt. */
     public static final String FORWARD_PREFIX = "Caravan-Upstream-";
 

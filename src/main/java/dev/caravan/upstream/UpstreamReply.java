@@ -69,7 +69,7 @@ public final class UpstreamReply implements Processor {
             reply(msg, r.status(), r.contentType(), r.body());
             msg.setHeader(Upstream.OUTCOME, Upstream.ANSWERED);
             if (r.status() == 429) {
-                long ms = pool.retryAfterMillis(ctx.model());
+                long ms = (ctx.pool() != null ? ctx.pool() : pool).retryAfterMillis(ctx.model());
                 if (ms > 0) {
                     msg.setHeader("Retry-After", seconds(ms));
                 }

@@ -39,14 +39,27 @@ public final class UpstreamRequest implements Processor {
 
     private final Registry registry;
     private final ClientResponses clients;
+    private final PoolChoice pools;
 
     /**
      * @param registry where the stream translations named by {@link Upstream#STREAM_TRANSLATION} are found
      * @param clients  finds the client's connection that a stream is relayed to
      */
     public UpstreamRequest(Registry registry, ClientResponses clients) {
+        this(registry, clients, model -> null);
+    }
+
+    /** @param pools the pool of a call whose route named none ({@link Upstream#POOL}), by its model */
+    public UpstreamRequest(Registry registry, ClientResponses clients, PoolChoice pools) {
         this.registry = registry;
         this.clients = clients;
+        this.pools = pools;
+    }
+
+    /** The registry name of the pool for a model when the route named none, or null for the default pool. */
+    @FunctionalInterface
+    public interface PoolChoice {
+        String poolFor(String model);
     }
 
     /** Finds the connection of the client that made the request (a stream is written straight to it). */
@@ -89,6 +102,7 @@ public final class UpstreamRequest implements Processor {
         if ("bearer".equalsIgnoreCase(in.getHeader(Upstream.KEY_AS, String.class))) {
             ctx.keyAsBearer();
         }
+        ctx.usePool(pool(in.getHeader(Upstream.POOL, String.class), model));
         ctx.forward(forwarded(in.getHeaders()));
         ctx.clientResponse(clients.of(exchange));
         // a stream is relayed to the client's connection; a call that came from no client gets the whole answer
@@ -100,6 +114,19 @@ public final class UpstreamRequest implements Processor {
             }
             ctx.streamThrough(translation.open(exchange));
         }
+    }
+
+    /** The pool the route named, else the one the model goes with; null for the default pool. */
+    private dev.caravan.keys.KeyRoundRobin pool(String named, String model) {
+        String name = named != null && !named.isEmpty() ? named : model == null ? null : pools.poolFor(model);
+        if (name == null || name.equals(Upstream.DEFAULT_POOL)) {
+            return null;
+        }
+        dev.caravan.keys.KeyRoundRobin pool = registry.lookupByNameAndType(name, dev.caravan.keys.KeyRoundRobin.class);
+        if (pool == null) {
+            throw new IllegalStateException("no key pool named " + name + " (" + Upstream.POOL + ")");
+        }
+        return pool;
     }
 
     private static boolean hasKeyParameter(String query) {
