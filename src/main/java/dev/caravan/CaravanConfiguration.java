@@ -430,7 +430,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
 
     private static ModelAliases aliasesOf(Settings s) {
         return new ModelAliases(s.searchModels(), s.imageModels(), s.thinkingModels(), s.thinkingBudgetMap(),
-                s.filteredModels());
+                s.filteredModels(), s.createImageModel());
     }
 
     /**

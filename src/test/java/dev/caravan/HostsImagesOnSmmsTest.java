@@ -75,6 +75,22 @@ class HostsImagesOnSmmsTest {
     }
 
     @Test
+    void imageChatModelAnswersTheHostedLink() throws Exception {
+        HttpResponse<String> res = postOpenAi(gateway, "/v1/chat/completions",
+                "{\"model\":\"gemini-3.1-flash-image-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"a caravan\"}]}");
+
+        assertThat(res.statusCode()).isEqualTo(200);
+        JsonNode answer = JSON.readTree(res.body());
+        assertThat(answer.path("model").asText()).isEqualTo("gemini-3.1-flash-image-chat");
+        assertThat(answer.path("choices").get(0).path("message").path("content").asText())
+                .contains("![image](https://s2.loli.net/2026/a1.png)");
+        StubGemini.Received google = gateway.stub().received().get(0);
+        assertThat(google.path()).isEqualTo("/v1beta/models/gemini-3.1-flash-image:generateContent");
+        assertThat(JSON.readTree(google.body()).path("generationConfig").path("responseModalities").toString())
+                .isEqualTo("[\"TEXT\",\"IMAGE\"]");
+    }
+
+    @Test
     void imageGenerationWithUrlFormatAnswersHostedLinks() throws Exception {
         HttpResponse<String> res = postOpenAi(gateway, "/v1/images/generations",
                 "{\"prompt\":\"a caravan\",\"n\":2,\"response_format\":\"url\"}");
