@@ -285,10 +285,22 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("geminiErrors", new DialectErrors(ErrorDialect.GEMINI));
         registry.bind("geminiStream", GeminiStreamShaper.TRANSLATION);
         // the one call to Google (routes/upstream.camel.yaml)
-        // CaravanPool names the pool of a call: the Gemini pool at BASE_URL unless a route says vertex
+        // --- Images: PAID_KEY, a pool of its own for image generation and PAID_MODELS (the Gemini pool when unset);
+        // it is never disabled by strikes (one key: a strike-out would stop every image until a restart), its state
+        // is not saved, and its calls go with CaravanPool: paid or a paid model ---
+        KeyRoundRobin paidPool = settings.paidKey().isEmpty() ? pool
+                : new KeyRoundRobin(List.of(settings.paidKey()), Integer.MAX_VALUE, clock, fingerprints);
+        if (paidPool != pool) {
+            paidPool.countUseAs(knownModels::label);
+        }
+        registry.bind(dev.caravan.upstream.Upstream.PAID_POOL, paidPool);
+        // CaravanPool names the pool of a call: the Gemini pool at BASE_URL unless a route says vertex or paid (or the
+        // model is a paid one); paid calls go to the BASE_URL in force, as the Gemini pool's do
         UpstreamPools pools = new UpstreamPools(UpstreamPool.of(UpstreamPool.GEMINI, pool, settings.baseUrl()),
-                UpstreamPool.of(UpstreamPool.VERTEX, vertexPool, settings.vertexExpressBaseUrl()));
-        registry.bind("upstreamRequest", new UpstreamRequest(registry, RequestArrival::client, pools));
+                UpstreamPool.of(UpstreamPool.VERTEX, vertexPool, settings.vertexExpressBaseUrl()),
+                new UpstreamPool(dev.caravan.upstream.Upstream.PAID_POOL, paidPool, null));
+        registry.bind("upstreamRequest", new UpstreamRequest(registry, RequestArrival::client, pools,
+                new dev.caravan.upstream.PaidModels(settings.paidModels(), settings.createImageModel())));
         registry.bind("anotherAttempt", AttemptChecks.ANOTHER_ATTEMPT);
         registry.bind("keyChosen", AttemptChecks.KEY_CHOSEN);
         GeminiCall geminiCall = new GeminiCall(vertx, http, settings.baseUrl(), runtime::timeoutMillis, proxies());
@@ -375,6 +387,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
      * @throws IllegalStateException when the port cannot be bound
      */
     public int serve(CamelContext context) {
+        // --- Images: the host UPLOAD_PROVIDER names must have a route ---
+        dev.caravan.imagehost.ImageHostBeans.requireRoute(context, settings);
         new HttpEdge(edgeAnswers).install(httpServer.router());
         ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
         if (management != null) {
@@ -498,7 +512,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
 
     private static ModelAliases aliasesOf(Settings s) {
         return new ModelAliases(s.searchModels(), s.imageModels(), s.thinkingModels(), s.thinkingBudgetMap(),
-                s.filteredModels());
+                s.filteredModels(), s.createImageModel());
     }
 
     /**
@@ -654,6 +668,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("openAiPassThrough", new OpenAiPassThrough(json,
                 new PassThroughPaths(settings.openAiPassThroughExtraPaths())));
         bindImageFetch(context, registry);
+        // --- Images: image hosts (routes/image-host.camel.yaml, routes/image-hosts/) ---
+        dev.caravan.imagehost.ImageHostBeans.bind(context, registry, settings);
         return modelList;
     }
 

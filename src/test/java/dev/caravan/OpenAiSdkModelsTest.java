@@ -76,7 +76,9 @@ class OpenAiSdkModelsTest {
 
         assertThat(models).extracting(Model::id).containsExactlyInAnyOrder(
                 "gemini-2.5-flash", "gemini-2.0-flash-exp", "text-embedding-004",
-                "gemini-2.5-flash-search", "gemini-2.0-flash-exp-image", "gemini-2.5-flash-non-thinking");
+                "gemini-2.5-flash-search", "gemini-2.0-flash-exp-image", "gemini-2.5-flash-non-thinking",
+                // CREATE_IMAGE_MODEL as gemini-balance's image chat model
+                "gemini-3.1-flash-image-chat");
         // gemini-2.5-pro is a thinking model in the settings, but Google did not list it: no alias for it
         assertThat(models).allSatisfy(m -> assertThat(m.ownedBy()).isEqualTo("google"));
         StubGemini.Received up = gateway.stub().received().get(0);

@@ -71,8 +71,13 @@ public final class GeminiBalanceVariables {
                 "URL_CONTEXT_ENABLED", "URL_CONTEXT_MODELS", "SHOW_SEARCH_LINK", "SHOW_THINKING_PROCESS",
                 "THINKING_MODELS", "THINKING_BUDGET_MAP", "SAFETY_SETTINGS", "TTS_MODEL", "TTS_VOICE_NAME", "TTS_SPEED",
                 "PAID_KEY", "CREATE_IMAGE_MODEL", "UPLOAD_PROVIDER", "SMMS_SECRET_TOKEN", "PICGO_API_KEY", "PICGO_API_URL",
-                "CLOUDFLARE_IMGBED_URL", "CLOUDFLARE_IMGBED_AUTH_CODE", "CLOUDFLARE_IMGBED_UPLOAD_FOLDER", "OSS_ENDPOINT",
-                "OSS_ENDPOINT_INNER", "OSS_ACCESS_KEY", "OSS_ACCESS_KEY_SECRET", "OSS_BUCKET_NAME", "OSS_REGION");
+                "CLOUDFLARE_IMGBED_URL", "CLOUDFLARE_IMGBED_AUTH_CODE", "CLOUDFLARE_IMGBED_UPLOAD_FOLDER");
+        String oss = "UPLOAD_PROVIDER=aliyun_oss is refused at start: no shipped image-host route signs OSS requests"
+                + " (a route of your own in custom-routes/ can; README \"Image hosts\")";
+        for (String n : new String[] {"OSS_ENDPOINT", "OSS_ENDPOINT_INNER", "OSS_ACCESS_KEY", "OSS_ACCESS_KEY_SECRET",
+                "OSS_BUCKET_NAME", "OSS_REGION"}) {
+            notImplemented(m, n, oss);
+        }
         String optimizer = "Caravan relays each of Google's events the moment it arrives; re-cutting text into"
                 + " characters with pauses only delays answers, and clients animate text themselves";
         notImplemented(m, "STREAM_OPTIMIZER_ENABLED", optimizer);

@@ -105,6 +105,12 @@ public final class Settings {
     private final boolean errorLogRecordRequestBody;
     private final int adminSessionExpireSeconds;
     private final String logLevel;
+    // --- Images: image hosts (routes/image-hosts) and the paid key ---
+    private final String imageHost;
+    private final int imageUploadTimeoutSeconds;
+    private final int imageUploadMaxBytes;
+    private final String paidKey;
+    private final List<String> paidModels;
 
     private Settings(Reader r) {
         port = r.integer("caravan.port", "PORT", 0, 65535);
@@ -200,6 +206,28 @@ public final class Settings {
         errorLogRecordRequestBody = r.bool("caravan.error-log-record-request-body", "ERROR_LOG_RECORD_REQUEST_BODY");
         adminSessionExpireSeconds = r.integer("caravan.admin-session-expire", "ADMIN_SESSION_EXPIRE", 300, 86_400);
         logLevel = r.value("caravan.log-level", "LOG_LEVEL", Settings::parseLogLevel);
+        // --- Images: image hosts (routes/image-hosts) and the paid key ---
+        imageHost = r.value("caravan.upload-provider", "UPLOAD_PROVIDER", Settings::parseImageHost);
+        String credential = switch (imageHost) {
+            case "smms" -> "SMMS_SECRET_TOKEN:caravan.smms-secret-token";
+            case "picgo" -> "PICGO_API_KEY:caravan.picgo-api-key";
+            case "cloudflare-imgbed" -> "CLOUDFLARE_IMGBED_URL:caravan.cloudflare-imgbed-url";
+            default -> null;
+        };
+        if (credential != null) {
+            String[] vp = credential.split(":");
+            r.require(vp[1], vp[0], r.string(vp[1], vp[0]), "UPLOAD_PROVIDER=" + r.string("caravan.upload-provider",
+                    "UPLOAD_PROVIDER") + " needs " + vp[0]);
+        }
+        imageUploadTimeoutSeconds = r.integer("caravan.image-upload-timeout-seconds", "IMAGE_UPLOAD_TIMEOUT_SECONDS", 1, 600);
+        imageUploadMaxBytes = r.integer("caravan.image-upload-max-bytes", "IMAGE_UPLOAD_MAX_BYTES", 1024, Integer.MAX_VALUE);
+        // a key is taken as written, as API_KEYS are; it is never echoed
+        paidKey = r.string("caravan.paid-key", "PAID_KEY");
+        paidModels = r.value("caravan.paid-models", "PAID_MODELS", raw -> {
+            List<String> models = r.list("caravan.paid-models", "PAID_MODELS");
+            models.forEach(Settings::parseModel);
+            return models;
+        });
     }
 
     /**
@@ -253,7 +281,7 @@ public final class Settings {
     public List<String> proxies() { return proxies; }
     public List<String> filteredModels() { return filteredModels; }
     public int modelsCacheSeconds() { return modelsCacheSeconds; }
-    /** The model /v1/images/generations uses when the client names none (empty: Google's default Imagen). */
+    /** The model /v1/images/generations uses when the client names none (empty: the client must name one). */
     public String createImageModel() { return createImageModel; }
     /** The most bytes of one fetched image URL. */
     public int imageFetchMaxBytes() { return imageFetchMaxBytes; }
@@ -352,6 +380,38 @@ public final class Settings {
             case "critical", "fatal" -> "FATAL";
             default -> throw new IllegalArgumentException("expected debug, info, warning, error or critical");
         };
+    }
+
+    // --- Images: image hosts (routes/image-hosts) and the paid key ---
+    /**
+     * The image host's route name (UPLOAD_PROVIDER in lower case, '_' as '-': its route consumes
+     * direct:image-host-&lt;name&gt;), or empty when generated images stay inline.
+     */
+    public String imageHost() { return imageHost; }
+    /** The whole upload of one image, connect to the last byte of the host's answer. */
+    public int imageUploadTimeoutSeconds() { return imageUploadTimeoutSeconds; }
+    /** The largest image uploaded; a larger one stays inline. */
+    public int imageUploadMaxBytes() { return imageUploadMaxBytes; }
+    /** PAID_KEY: the key for image generation and paid-only models, or empty; never for a log or a message. */
+    public String paidKey() { return paidKey; }
+    /** Models that go with the paid key (when there is one) wherever they are asked for. */
+    public List<String> paidModels() { return paidModels; }
+
+    /** UPLOAD_PROVIDER: a route name; aliyun_oss is refused, as no host route of Caravan's speaks OSS. */
+    private static String parseImageHost(String raw) {
+        if (raw.isEmpty()) {
+            return raw;
+        }
+        String name = raw.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        if (name.equals("aliyun-oss")) {
+            throw new IllegalArgumentException("aliyun_oss is not supported: Caravan ships host routes for smms, picgo "
+                    + "and cloudflare_imgbed; for Aliyun OSS (or any other host) add a route of your own to custom-routes/ "
+                    + "and set UPLOAD_PROVIDER to its name (README \"Image hosts\")");
+        }
+        if (!name.matches("[a-z0-9][a-z0-9-]{0,63}")) {
+            throw new IllegalArgumentException("expected a host route's name such as smms, picgo or cloudflare_imgbed");
+        }
+        return name;
     }
 
     /** Why an AUTH_TOKEN is refused when it is too short; the admin page shows the same words. */

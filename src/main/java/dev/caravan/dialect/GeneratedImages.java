@@ -40,6 +40,15 @@ public final class GeneratedImages implements Predicate, Expression, Processor {
     public static final String INDEX = "CaravanImageIndex";
     /** Set by a step that hosted the image: its http(s) address, which replaces the inline bytes. */
     public static final String URL = "CaravanImageUrl";
+    /** Set by the image-host route when the upload failed: why (no secret, no URL); the image stays inline. */
+    public static final String HOST_FAILURE = "CaravanImageHostFailure";
+    /**
+     * The exchange property that gathers a request's upload failures, for its error-log row: the client got those
+     * images inline instead of as links.
+     */
+    public static final String HOST_FAILURES = "caravanImageHostFailures";
+    /** Exchange property: the client asked for the images' bytes (b64_json), so no image host is to take them. */
+    public static final String KEEP_INLINE = "caravanImagesInline";
     private static final String STATE = "caravanGeneratedImages";
     private static final byte[][] MARKERS = {"\"inlineData\"".getBytes(StandardCharsets.US_ASCII),
             "\"inline_data\"".getBytes(StandardCharsets.US_ASCII),
@@ -58,6 +67,7 @@ public final class GeneratedImages implements Predicate, Expression, Processor {
         final JsonNode answer;
         final List<ObjectNode> images = new ArrayList<>();
         List<Message> messages = List.of();
+        final List<String> hostFailures = new ArrayList<>(0);
         boolean changed;
 
         State(JsonNode answer) {
@@ -143,6 +153,12 @@ public final class GeneratedImages implements Predicate, Expression, Processor {
         if (state == null || index == null || index < 0 || index >= state.images.size()) {
             return;
         }
+        String failure = m.getHeader(HOST_FAILURE, String.class);
+        if (failure != null) {
+            synchronized (state.hostFailures) {
+                state.hostFailures.add(failure);
+            }
+        }
         ObjectNode node = state.images.get(index);
         boolean prediction = node.has("bytesBase64Encoded");
         String mime = m.getHeader(MIME_TYPE, "image/png", String.class);
@@ -184,6 +200,14 @@ public final class GeneratedImages implements Predicate, Expression, Processor {
             return;
         }
         exchange.removeProperty(STATE);
+        synchronized (state.hostFailures) {
+            if (!state.hostFailures.isEmpty()) {
+                // a request that calls Google several times (n images) gathers every call's failures
+                String before = exchange.getProperty(HOST_FAILURES, String.class);
+                String now = String.join("; ", state.hostFailures);
+                exchange.setProperty(HOST_FAILURES, before == null ? now : before + "; " + now);
+            }
+        }
         if (!state.changed) {
             return;
         }

@@ -149,6 +149,11 @@ public final class RequestLog implements org.apache.camel.Processor {
         UpstreamResult result = ctx == null ? null : ctx.result();
         int status = status(msg, result);
         String errorType = errorType(failure, ctx, status);
+        // an image the host did not take reached the client inline: a success with an error-log row saying why
+        String hostFailures = exchange.getProperty(dev.caravan.dialect.GeneratedImages.HOST_FAILURES, String.class);
+        if (errorType == null && hostFailures != null) {
+            errorType = "IMAGE_HOST_FAILED";
+        }
         TokenUsage usage = usage(ctx);
         List<RequestContext.Attempt> attempts = ctx == null ? List.of() : ctx.attemptLog();
 
@@ -193,7 +198,8 @@ public final class RequestLog implements org.apache.camel.Processor {
             error.put("status", status);
             error.put("upstream_status", result == null ? null : result.status());
             error.put("error_type", errorType);
-            error.put("error_body", errorBody(ctx, result, msg, failure));
+            error.put("error_body", status < 400 && hostFailures != null
+                    ? redactor.redact(hostFailures, List.of()) : errorBody(ctx, result, msg, failure));
             error.put("request_body", requestBody(ctx, exchange.getProperty(RequestArrival.REQUEST_BODY)));
             fit(error);
         }

@@ -166,7 +166,7 @@ public final class GeminiCall extends AsyncProcessorSupport {
     private RequestOptions options(RequestContext ctx, String key, long timeoutMillis) {
         Target t = target;
         // a pool with a base of its own (Vertex) goes there; every other call to BASE_URL in force now
-        UpstreamPool.Base b = ctx.upstreamPool() == null ? t.base() : ctx.upstreamPool().base();
+        UpstreamPool.Base b = ctx.upstreamPool() == null || ctx.upstreamPool().base() == null ? t.base() : ctx.upstreamPool().base();
         String uri = (ctx.uploadBase() ? b.uploadPath() : b.path()) + ctx.upstreamPath()
                 + (ctx.query() == null ? "" : "?" + ctx.query());
         RequestOptions options = new RequestOptions()

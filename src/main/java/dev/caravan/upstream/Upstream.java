@@ -29,10 +29,14 @@ public final class Upstream {
     /** {@code bearer}: the key travels as {@code Authorization: Bearer} (Google's OpenAI surface), not x-goog-api-key. */
     public static final String KEY_AS = "CaravanKeyAs";
     /**
-     * The key pool and Google endpoint of the call: {@code gemini} (default: API_KEYS at BASE_URL) or {@code vertex}
-     * (VERTEX_API_KEYS at VERTEX_EXPRESS_BASE_URL); the path is then under that pool's base.
+     * The key pool and Google endpoint of the call: {@code gemini} (default: API_KEYS at BASE_URL), {@code vertex}
+     * (VERTEX_API_KEYS at VERTEX_EXPRESS_BASE_URL; the path is then under that pool's base) or {@code paid} (PAID_KEY
+     * alone at BASE_URL, or the Gemini pool itself when PAID_KEY is unset). A route that names none gets {@code paid}
+     * for a model in PAID_MODELS or CREATE_IMAGE_MODEL, else {@code gemini}.
      */
     public static final String POOL = "CaravanPool";
+    /** PAID_KEY's pool: image generation and PAID_MODELS. */
+    public static final String PAID_POOL = "paid";
     /** Headers named {@code Caravan-Upstream-<Name>} are sent to Google as {@code <Name>} on every attempt. */
     public static final String FORWARD_PREFIX = "Caravan-Upstream-";
 

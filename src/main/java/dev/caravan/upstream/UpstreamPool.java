@@ -11,7 +11,8 @@ import dev.caravan.keys.KeyRoundRobin;
  *
  * @param name the name the header uses
  * @param keys the pool's keys and their health
- * @param base where its calls go: scheme, host, port and the path every upstream path is put under
+ * @param base where its calls go: scheme, host, port and the path every upstream path is put under; null: the
+ *             BASE_URL in force (a pool of Gemini API keys beside API_KEYS, such as PAID_KEY's)
  */
 public record UpstreamPool(String name, KeyRoundRobin keys, Base base) {
 

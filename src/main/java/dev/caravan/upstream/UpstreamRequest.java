@@ -45,20 +45,31 @@ public final class UpstreamRequest implements Processor {
     private final Registry registry;
     private final ClientResponses clients;
     private final UpstreamPools pools;
+    private final PoolChoice choice;
 
     /**
      * @param registry where the stream translations named by {@link Upstream#STREAM_TRANSLATION} are found
      * @param clients  finds the client's connection that a stream is relayed to
      */
     public UpstreamRequest(Registry registry, ClientResponses clients) {
-        this(registry, clients, null);
+        this(registry, clients, null, model -> null);
     }
 
-    /** @param pools the pools {@link Upstream#POOL} may name; null: only the Gemini pool */
-    public UpstreamRequest(Registry registry, ClientResponses clients, UpstreamPools pools) {
+    /**
+     * @param pools  the pools {@link Upstream#POOL} may name; null: only the Gemini pool
+     * @param choice the pool of a call whose route named none, by its model (PAID_MODELS go with PAID_KEY)
+     */
+    public UpstreamRequest(Registry registry, ClientResponses clients, UpstreamPools pools, PoolChoice choice) {
         this.registry = registry;
         this.clients = clients;
         this.pools = pools;
+        this.choice = choice;
+    }
+
+    /** The name of the pool for a model when the route named none, or null for the Gemini pool. */
+    @FunctionalInterface
+    public interface PoolChoice {
+        String poolFor(String model);
     }
 
     /** Finds the connection of the client that made the request (a stream is written straight to it). */
@@ -109,6 +120,9 @@ public final class UpstreamRequest implements Processor {
             ctx.target(model, method, path, query, body);
         }
         String pool = in.getHeader(Upstream.POOL, String.class);
+        if ((pool == null || pool.isEmpty()) && model != null) {
+            pool = choice.poolFor(model);
+        }
         if (pool != null && !pool.isEmpty()) {
             if (pools == null) {
                 throw new IllegalStateException("no key pool named " + pool + " (" + Upstream.POOL + ")");

@@ -81,6 +81,12 @@ class SettingsReadsEveryPropertyTest {
         p.setProperty("caravan.stream-heartbeat-seconds", "0");
         p.setProperty("caravan.fake-stream-enabled", "true");
         p.setProperty("caravan.fake-stream-empty-data-interval-seconds", "2");
+        p.setProperty("caravan.upload-provider", "CloudFlare_ImgBed");
+        p.setProperty("caravan.cloudflare-imgbed-url", "https://img.example.org/upload");
+        p.setProperty("caravan.image-upload-timeout-seconds", "12");
+        p.setProperty("caravan.image-upload-max-bytes", "65536");
+        p.setProperty("caravan.paid-key", " AIzaPaidKey ");
+        p.setProperty("caravan.paid-models", "[\"gemini-3-pro-image\"]");
 
         Settings s = Settings.from(p);
 
@@ -154,6 +160,11 @@ class SettingsReadsEveryPropertyTest {
         assertThat(s.streamHeartbeatSeconds()).isZero();
         assertThat(s.fakeStreamEnabled()).isTrue();
         assertThat(s.fakeStreamEmptyDataIntervalSeconds()).isEqualTo(2);
+        assertThat(s.imageHost()).as("the host route's name").isEqualTo("cloudflare-imgbed");
+        assertThat(s.imageUploadTimeoutSeconds()).isEqualTo(12);
+        assertThat(s.imageUploadMaxBytes()).isEqualTo(65536);
+        assertThat(s.paidKey()).isEqualTo("AIzaPaidKey");
+        assertThat(s.paidModels()).containsExactly("gemini-3-pro-image");
     }
 
     @Test

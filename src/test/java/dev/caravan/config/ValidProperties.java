@@ -86,6 +86,11 @@ final class ValidProperties {
         p.setProperty("caravan.stream-heartbeat-seconds", "15");
         p.setProperty("caravan.fake-stream-enabled", "false");
         p.setProperty("caravan.fake-stream-empty-data-interval-seconds", "5");
+        p.setProperty("caravan.upload-provider", "");
+        p.setProperty("caravan.image-upload-timeout-seconds", "30");
+        p.setProperty("caravan.image-upload-max-bytes", "20971520");
+        p.setProperty("caravan.paid-key", "");
+        p.setProperty("caravan.paid-models", "");
         return p;
     }
 }

@@ -154,6 +154,15 @@ public final class StubGemini implements AutoCloseable {
         server.start();
     }
 
+    /** A stub started now, for a test's static field (e.g. an image host's API next to Google's). */
+    public static StubGemini started() {
+        try {
+            return new StubGemini();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The base URL to give Caravan as BASE_URL. */
     public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1beta";

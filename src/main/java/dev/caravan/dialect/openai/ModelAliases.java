@@ -14,13 +14,22 @@ import java.util.Map;
  * @param thinkingModels    models offered as {@code <m>-non-thinking}
  * @param thinkingBudgetMap a thinking budget per base model, used when the client gives no {@code reasoning_effort}
  * @param filteredModels    model ids hidden from {@code /v1/models}
+ * @param createImageModel  CREATE_IMAGE_MODEL, offered as {@code <m>-chat}: a chat message answered with images
+ *                          (gemini-balance's image chat model); null or empty for none
  */
 public record ModelAliases(List<String> searchModels, List<String> imageModels, List<String> thinkingModels,
-                           Map<String, Integer> thinkingBudgetMap, List<String> filteredModels) {
+                           Map<String, Integer> thinkingBudgetMap, List<String> filteredModels, String createImageModel) {
 
     static final String SEARCH = "-search";
     static final String IMAGE = "-image";
     static final String NON_THINKING = "-non-thinking";
+    static final String CHAT = "-chat";
+
+    /** Without an image chat model. */
+    public ModelAliases(List<String> searchModels, List<String> imageModels, List<String> thinkingModels,
+                        Map<String, Integer> thinkingBudgetMap, List<String> filteredModels) {
+        this(searchModels, imageModels, thinkingModels, thinkingBudgetMap, filteredModels, null);
+    }
 
     public ModelAliases {
         searchModels = searchModels == null ? List.of() : List.copyOf(searchModels);
@@ -28,6 +37,7 @@ public record ModelAliases(List<String> searchModels, List<String> imageModels, 
         thinkingModels = thinkingModels == null ? List.of() : List.copyOf(thinkingModels);
         thinkingBudgetMap = thinkingBudgetMap == null ? Map.of() : Map.copyOf(thinkingBudgetMap);
         filteredModels = filteredModels == null ? List.of() : List.copyOf(filteredModels);
+        createImageModel = createImageModel == null || createImageModel.isEmpty() ? null : createImageModel;
     }
 
     /** No aliases, no budgets, nothing filtered. */
@@ -44,6 +54,10 @@ public record ModelAliases(List<String> searchModels, List<String> imageModels, 
         }
         if (alias == null) {
             alias = suffix(requested, id, IMAGE, imageModels, ModelAlias.Feature.IMAGE);
+        }
+        if (alias == null && createImageModel != null) {
+            // <CREATE_IMAGE_MODEL>-chat: the image model itself, asked for text and images
+            alias = suffix(requested, id, CHAT, List.of(createImageModel), ModelAlias.Feature.IMAGE);
         }
         return alias != null ? alias : new ModelAlias(requested, id, ModelAlias.Feature.NONE);
     }

@@ -11,14 +11,17 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Translates OpenAI {@code /v1/images/generations} to Gemini and back. Models whose id starts with {@code imagen}
- * get Imagen's {@code :predict} with {@code sampleCount = n} (1 to 4) and the nearest of Imagen's aspect ratios to
- * {@code size}. Other models get {@code :generateContent} with {@code responseModalities [TEXT, IMAGE]} and the
- * nearest Gemini aspect ratio in {@code imageConfig}; since Gemini image models make one image per call and do not
- * all accept {@code candidateCount}, {@code n > 1} is served by sending the same body n times
- * ({@link GeminiImageRequest#calls()}) and passing every reply to {@link #toOpenAi}. Images come back as
- * {@code b64_json} (the default); {@code response_format: url} cannot name a hosted file, so {@code url} holds a
- * {@code data:} URL instead. Thread-safe.
+ * Translates OpenAI {@code /v1/images/generations} to Gemini and back. Gemini image models ("Nano Banana":
+ * gemini-3.1-flash-image, gemini-3-pro-image, gemini-2.5-flash-image) get {@code :generateContent} with
+ * {@code responseModalities [TEXT, IMAGE]} and, in {@code generationConfig.imageConfig}, the nearest supported
+ * {@code aspectRatio} to {@code size} and, for the Gemini 3 models, the nearest {@code imageSize} (1K, 2K, 4K) to its
+ * area (Google's image-generation docs; 2.5 Flash Image makes 1K only). Since a Gemini image model makes one
+ * image per answer, {@code n > 1} is served by sending the same body n times ({@link GeminiImageRequest#calls()}) and
+ * passing every reply to {@link #toOpenAi}. Models whose id starts with {@code imagen} (shut down by Google on
+ * 2026-08-17, still served by Vertex or a relay) get Imagen's {@code :predict} with {@code sampleCount = n} (1 to 4).
+ * gemini-balance's prompt directives ({@link PromptDirectives}: {@code {n:2}}, {@code {ratio:16:9}}) override
+ * {@code n} and {@code size}. Images come back as {@code b64_json} (the default), or with {@code response_format:
+ * url} as the address an image host gave them (routes/image-hosts), else as a {@code data:} URL. Thread-safe.
  */
 public final class OpenAiImages {
 
@@ -27,6 +30,11 @@ public final class OpenAiImages {
     private static final List<String> IMAGEN_RATIOS = List.of("1:1", "3:4", "4:3", "9:16", "16:9");
     private static final List<String> GEMINI_RATIOS = List.of(
             "1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9");
+    /** Gemini 3.1 Flash Image also makes tall and wide banners. */
+    private static final List<String> WIDE_RATIOS = List.of(
+            "1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9", "1:4", "4:1", "1:8", "8:1");
+    /** imageSize tiers by the pixels they make: 1K ~1 megapixel, 2K ~4, 4K ~16 (whatever the aspect ratio). */
+    private static final List<String> IMAGE_SIZES = List.of("1K", "2K", "4K");
 
     private final java.util.function.Supplier<String> defaultModel;
     private final Clock clock;
@@ -53,14 +61,26 @@ public final class OpenAiImages {
         if (request == null || !request.isObject()) {
             throw new InvalidOpenAiRequest("The request body must be a JSON object");
         }
-        String prompt = Json.requiredText(request, "prompt", "prompt");
+        PromptDirectives directives = PromptDirectives.of(Json.requiredText(request, "prompt", "prompt"));
         String model = model(Json.text(request, "model", "model"));
         boolean imagen = model.startsWith("imagen");
-        int n = count(Json.field(request, "n"), imagen);
+        int n = count(directives.n() != null ? NODES.numberNode(directives.n()) : Json.field(request, "n"), imagen,
+                directives.n() != null);
         String size = Json.text(request, "size", "size");
+        List<String> ratios = ratios(model, imagen);
+        String ratio = directives.ratio() != null ? directRatio(directives.ratio(), ratios) : aspectRatio(size, ratios);
         boolean urls = urls(Json.text(request, "response_format", "response_format"));
-        ObjectNode body = imagen ? imagenBody(prompt, n, size) : geminiBody(prompt, size);
+        ObjectNode body = imagen ? imagenBody(directives.prompt(), n, ratio)
+                : geminiBody(directives.prompt(), ratio, takesImageSize(model) ? imageSize(size) : null);
         return new GeminiImageRequest(model, imagen, imagen ? 1 : n, urls, body);
+    }
+
+    /**
+     * The Gemini body that makes images from one prompt with the model's defaults, for a chat message turned into an
+     * image answer ({@code <CREATE_IMAGE_MODEL>-chat}); the prompt's directives apply.
+     */
+    public GeminiImageRequest fromPrompt(String prompt, String model) {
+        return toGemini(NODES.objectNode().put("prompt", prompt).put("model", model));
     }
 
     /** @param replies every Gemini reply for this request ({@link GeminiImageRequest#calls()} of them) */
@@ -85,16 +105,63 @@ public final class OpenAiImages {
         return ModelParam.id(model);
     }
 
-    private static int count(JsonNode n, boolean imagen) {
+    private static int count(JsonNode n, boolean imagen, boolean directive) {
         if (n == null) {
             return 1;
         }
         int max = imagen ? 4 : 10;
         if (!n.isIntegralNumber() || n.asLong() < 1 || n.asLong() > max) {
-            throw new InvalidOpenAiRequest("n must be a whole number from 1 to " + max
-                    + (imagen ? " for Imagen models" : ""), "n");
+            throw new InvalidOpenAiRequest((directive ? "The prompt's {n:...}" : "n") + " must be a whole number from 1 to "
+                    + max + (imagen ? " for Imagen models" : ""), directive ? "prompt" : "n");
         }
         return n.asInt();
+    }
+
+    private static List<String> ratios(String model, boolean imagen) {
+        if (imagen) {
+            return IMAGEN_RATIOS;
+        }
+        return model.startsWith("gemini-3.1-flash-image") ? WIDE_RATIOS : GEMINI_RATIOS;
+    }
+
+    /** A ratio the prompt asked for by name: one the model makes, or the client's mistake. */
+    private static String directRatio(String ratio, List<String> ratios) {
+        if (!ratios.contains(ratio)) {
+            throw new InvalidOpenAiRequest("The prompt's {ratio:" + ratio + "} is not one of " + String.join(", ", ratios),
+                    "prompt");
+        }
+        return ratio;
+    }
+
+    /** The Gemini 3 image models take imageSize; 2.5 Flash Image makes 1K only (and gemini-2.0 none at all). */
+    private static boolean takesImageSize(String model) {
+        return !model.startsWith("gemini-2.") && !model.startsWith("gemini-1.");
+    }
+
+    /**
+     * The tier nearest to {@code WxH}'s area (by log distance, so DALL-E's 1792x1024, 1.8 megapixels, is nearer 1K
+     * than 2K), or null for 1K, the models' default, which is then not sent.
+     */
+    static String imageSize(String size) {
+        if (size == null || size.equals("auto")) {
+            return null;
+        }
+        Matcher m = SIZE.matcher(size);
+        if (!m.matches()) {
+            return null;
+        }
+        double area = Double.parseDouble(m.group(1)) * Double.parseDouble(m.group(2));
+        String best = null;
+        double bestDistance = Double.MAX_VALUE;
+        for (int i = 0; i < IMAGE_SIZES.size(); i++) {
+            double tier = (1024L << i) * (double) (1024L << i);
+            double distance = Math.abs(Math.log(area / tier));
+            if (distance < bestDistance) {
+                best = IMAGE_SIZES.get(i);
+                bestDistance = distance;
+            }
+        }
+        return "1K".equals(best) ? null : best;
     }
 
     private static boolean urls(String format) {
@@ -108,25 +175,29 @@ public final class OpenAiImages {
                 "response_format");
     }
 
-    private static ObjectNode imagenBody(String prompt, int n, String size) {
+    private static ObjectNode imagenBody(String prompt, int n, String ratio) {
         ObjectNode body = NODES.objectNode();
         body.putArray("instances").addObject().put("prompt", prompt);
         ObjectNode parameters = body.putObject("parameters").put("sampleCount", n);
-        String ratio = aspectRatio(size, IMAGEN_RATIOS);
         if (ratio != null) {
             parameters.put("aspectRatio", ratio);
         }
         return body;
     }
 
-    private static ObjectNode geminiBody(String prompt, String size) {
+    private static ObjectNode geminiBody(String prompt, String ratio, String imageSize) {
         ObjectNode body = NODES.objectNode();
         body.putArray("contents").addObject().put("role", "user").putArray("parts").addObject().put("text", prompt);
         ObjectNode config = body.putObject("generationConfig");
         config.putArray("responseModalities").add("TEXT").add("IMAGE");
-        String ratio = aspectRatio(size, GEMINI_RATIOS);
-        if (ratio != null) {
-            config.putObject("imageConfig").put("aspectRatio", ratio);
+        if (ratio != null || imageSize != null) {
+            ObjectNode image = config.putObject("imageConfig");
+            if (ratio != null) {
+                image.put("aspectRatio", ratio);
+            }
+            if (imageSize != null) {
+                image.put("imageSize", imageSize);
+            }
         }
         return body;
     }

@@ -46,6 +46,8 @@ public final class OpenAiImagesStep {
         IncomingRequest.requireMethod(exchange.getMessage(), HttpMethod.POST);
         GeminiImageRequest request = images.toGemini(IncomingRequest.jsonObject(json, exchange.getMessage()));
         exchange.setProperty(STATE, new State(request, Buffer.buffer(json.writeValueAsBytes(request.body()))));
+        // b64_json asks for the bytes: UPLOAD_PROVIDER's host is skipped (a route of the operator's still runs)
+        exchange.setProperty(dev.caravan.dialect.GeneratedImages.KEEP_INLINE, !request.urls());
     }
 
     /** Whether another upstream call is due: the route's loop asks before each. */

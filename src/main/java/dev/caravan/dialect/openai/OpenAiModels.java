@@ -78,6 +78,10 @@ public final class OpenAiModels {
         derive(ids, listed, aliases.searchModels(), ModelAliases.SEARCH);
         derive(ids, listed, aliases.imageModels(), ModelAliases.IMAGE);
         derive(ids, listed, aliases.thinkingModels(), ModelAliases.NON_THINKING);
+        if (aliases.createImageModel() != null) {
+            // gemini-balance lists its image chat model whether or not Google lists the image model
+            ids.add(aliases.createImageModel() + ModelAliases.CHAT);
+        }
         ObjectNode out = JsonNodeFactory.instance.objectNode().put("object", "list");
         ArrayNode data = out.putArray("data");
         long created = clock.instant().getEpochSecond();
