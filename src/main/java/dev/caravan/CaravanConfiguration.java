@@ -745,7 +745,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         carryover = new GeminiBalanceImport(dataSource, clock);
         KeyFingerprint fp = new Installation(dataSource, clock).fingerprints();
         carryover.run(List.of(new GeminiBalanceSettings(variablesOf(context), props, START_ONLY,
-                fromEnvironment.apiKeys(), fp)));
+                fromEnvironment.apiKeys(), fp), new dev.caravan.storage.GeminiBalanceFileRecords(fp)));
     }
 
     /**

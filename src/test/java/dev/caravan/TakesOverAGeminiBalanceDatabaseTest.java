@@ -96,15 +96,18 @@ class TakesOverAGeminiBalanceDatabaseTest {
 
         // AUTH_TOKEN of the table is too short for Caravan's admin token: the environment's stays, and the page says why
         JsonNode report = AdminClient.json(new AdminClient(gateway).login().get("/admin/api/carryover"));
-        JsonNode summary = report.path("imports").get(0).path("summary");
-        assertThat(report.path("imports")).hasSize(1);
-        assertThat(report.path("imports").get(0).path("source").asText()).isEqualTo("t_settings");
+        JsonNode summary = imported(report, "t_settings");
+        assertThat(report.path("imports")).hasSize(2);
+        // the live file of t_file_records; the expired one is left
+        assertThat(imported(report, "t_file_records").path("files").asInt()).isEqualTo(1);
+        assertThat(imported(report, "t_file_records").path("expired").asInt()).isEqualTo(1);
         assertThat(summary.path("keys").path("listed").asInt()).isEqualTo(3);
         assertThat(summary.path("keys").path("leftOut").asInt()).isEqualTo(1);
         assertThat(summary.path("allowedTokens").asInt()).isEqualTo(1);
         assertThat(texts(summary.path("settings"))).contains("ALLOWED_TOKENS", "MAX_RETRIES", "MAX_FAILURES",
-                "TEST_MODEL", "THINKING_BUDGET_MAP", "FILTERED_MODELS");
-        assertThat(texts(summary.path("sameAsEnvironment"))).contains("TIME_OUT", "SEARCH_MODELS",
+                "THINKING_BUDGET_MAP", "FILTERED_MODELS");
+        // gemini-2.5-flash-lite is Caravan's default TEST_MODEL too
+        assertThat(texts(summary.path("sameAsEnvironment"))).contains("TIME_OUT", "SEARCH_MODELS", "TEST_MODEL",
                 "AUTO_DELETE_ERROR_LOGS_ENABLED", "AUTO_DELETE_ERROR_LOGS_DAYS");
         assertThat(summary.path("refused").path("AUTH_TOKEN").asText()).contains("at least 16 characters");
         assertThat(texts(summary.path("readAtStartOnly"))).contains("MYSQL_HOST", "MYSQL_PASSWORD", "SQLITE_DATABASE");
@@ -123,11 +126,40 @@ class TakesOverAGeminiBalanceDatabaseTest {
         int linesBefore = LOG.lines().size();
         gateway.restart();
         assertThat(gateway.caravan().configuration().settings().maxRetries()).isEqualTo(5);
-        assertThat(Rows.count(db, "carryover")).isEqualTo(1);
+        assertThat(Rows.count(db, "carryover")).isEqualTo(2);
         assertThat(LOG.lines().subList(linesBefore, LOG.lines().size()))
                 .noneMatch(l -> l.contains("Took over gemini-balance's"));
         assertThat(gateway.pool().keys()).extracting(ApiKey::secret)
                 .containsExactlyInAnyOrder("key-a", "key-ui-added-1", "key-ui-added-2");
+    }
+
+    @Test
+    void aCarriedOverFileStaysWithItsKeyAndItsClient() throws Exception {
+        String uri = "https://generativelanguage.googleapis.com/v1beta/" + GeminiBalanceTables.LIVE_FILE;
+        String body = "{\"contents\":[{\"parts\":[{\"text\":\"summarise\"},{\"fileData\":{\"mimeType\":"
+                + "\"application/pdf\",\"fileUri\":\"" + uri + "\"}}]}]}";
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> r = gateway.send(HttpRequest.newBuilder(
+                            URI.create(gateway.url("/v1beta/models/gemini-2.5-flash:generateContent")))
+                    .header("x-goog-api-key", "sk-token-from-the-ui-1").header("content-type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)));
+            assertThat(r.statusCode()).isEqualTo(200);
+        }
+        // every call went with the key whose project holds the file, never round-robin
+        assertThat(gateway.stub().keysSeen()).hasSize(3).containsOnly("key-ui-added-1");
+        // the imported row names fingerprints, never the key or the token
+        assertThat(Rows.query(gateway::openDatabase, "SELECT * FROM file_records").toString())
+                .contains(GeminiBalanceTables.LIVE_FILE).doesNotContain("key-ui-added-1", "sk-token-from-the-ui-1")
+                .doesNotContain("files/gone-1");
+    }
+
+    static JsonNode imported(JsonNode report, String table) {
+        for (JsonNode i : report.path("imports")) {
+            if (table.equals(i.path("source").asText())) {
+                return i.path("summary");
+            }
+        }
+        throw new AssertionError("no import of " + table + " in " + report);
     }
 
     static List<String> texts(JsonNode array) {

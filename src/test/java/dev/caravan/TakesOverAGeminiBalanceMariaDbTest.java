@@ -73,10 +73,22 @@ class TakesOverAGeminiBalanceMariaDbTest {
         AdminClient admin = new AdminClient(gateway);
         assertThat(admin.login(Gateway.ADMIN_TOKEN).statusCode()).isEqualTo(401);
         assertThat(admin.login(ADMIN_FROM_THEIR_TABLE).statusCode()).isEqualTo(200);
-        JsonNode summary = AdminClient.json(admin.get("/admin/api/carryover")).path("imports").get(0).path("summary");
+        JsonNode report = AdminClient.json(admin.get("/admin/api/carryover"));
+        JsonNode summary = TakesOverAGeminiBalanceDatabaseTest.imported(report, "t_settings");
+        assertThat(TakesOverAGeminiBalanceDatabaseTest.imported(report, "t_file_records").path("files").asInt()).isEqualTo(1);
         assertThat(TakesOverAGeminiBalanceDatabaseTest.texts(summary.path("settings")))
                 .contains("AUTH_TOKEN", "ALLOWED_TOKENS", "MAX_RETRIES", "IMAGE_MODELS");
         assertThat(summary.toString()).doesNotContain(ADMIN_FROM_THEIR_TABLE, "sk-token-from-the-ui", "key-ui-added-1");
+
+        // the carried-over file is its client's: another token is answered as if it did not exist, and no key is used
+        int seen = gateway.stub().keysSeen().size();
+        var otherClientsFile = gateway.send(HttpRequest.newBuilder(
+                        URI.create(gateway.url("/v1beta/models/gemini-2.5-flash:generateContent")))
+                .header("Authorization", "Bearer sk-token-from-the-ui-2").header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"contents\":[{\"parts\":[{\"fileData\":{\"fileUri\":"
+                        + "\"https://generativelanguage.googleapis.com/v1beta/" + GeminiBalanceTables.LIVE_FILE + "\"}}]}]}")));
+        assertThat(otherClientsFile.statusCode()).isEqualTo(404);
+        assertThat(gateway.stub().keysSeen()).hasSize(seen);
 
         assertThat(GeminiBalanceTables.snapshot(db)).isEqualTo(BEFORE);
         assertThat(Rows.query(db, "SELECT COUNT(*) AS n FROM flyway_schema_history WHERE type = 'BASELINE'"))
@@ -88,6 +100,6 @@ class TakesOverAGeminiBalanceMariaDbTest {
         }
         gateway.restart();
         assertThat(gateway.caravan().configuration().settings().maxRetries()).isEqualTo(2);
-        assertThat(Rows.count(db, "carryover")).isEqualTo(1);
+        assertThat(Rows.count(db, "carryover")).isEqualTo(2);
     }
 }

@@ -153,7 +153,7 @@ public final class FileRecords {
         return n[0];
     }
 
-    private static void upsert(Connection c, FileRecord r) throws SQLException {
+    static void upsert(Connection c, FileRecord r) throws SQLException {
         try (PreparedStatement del = c.prepareStatement("DELETE FROM file_records WHERE name = ?");
              PreparedStatement ins = c.prepareStatement("INSERT INTO file_records (" + RECORD_COLUMNS
                      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {

@@ -15,6 +15,9 @@ public final class GeminiBalanceTables {
 
     public enum Flavour { SQLITE, MYSQL }
 
+    /** The file of t_file_records that is still alive: uploaded with key-ui-added-1 by sk-token-from-the-ui-1. */
+    public static final String LIVE_FILE = "files/carried-over-1";
+
     private GeminiBalanceTables() {
     }
 
@@ -43,6 +46,19 @@ public final class GeminiBalanceTables {
             st.execute("INSERT INTO t_request_log (request_time, model_name, api_key, is_success, status_code, latency_ms) "
                     + "VALUES ('2025-09-20 10:00:00', 'gemini-2.5-flash', 'AIzaSyOldErrorKey000000000000000000000', "
                     + "0, 429, 120)");
+            // a file uploaded by key-ui-added-1 for the client sk-token-from-the-ui-1, Google keeps it until 2099;
+            // and one already expired
+            st.execute("INSERT INTO t_file_records (name, display_name, mime_type, size_bytes, sha256_hash, state, "
+                    + "create_time, update_time, expiration_time, uri, api_key, user_token) VALUES ('" + LIVE_FILE
+                    + "', 'plans.pdf', 'application/pdf', 2048, 'abc', 'ACTIVE', '2026-11-30 10:00:00.123456', "
+                    + "'2026-11-30 10:00:01', '2099-01-01 00:00:00', "
+                    + "'https://generativelanguage.googleapis.com/v1beta/" + LIVE_FILE + "', 'key-ui-added-1', "
+                    + "'sk-token-from-the-ui-1')");
+            st.execute("INSERT INTO t_file_records (name, display_name, mime_type, size_bytes, sha256_hash, state, "
+                    + "create_time, update_time, expiration_time, uri, api_key, user_token) VALUES ('files/gone-1', "
+                    + "'old.txt', 'text/plain', 10, 'def', 'ACTIVE', '2025-09-01 08:00:00', '2025-09-01 08:00:00', "
+                    + "'2025-09-03 08:00:00', 'https://generativelanguage.googleapis.com/v1beta/files/gone-1', "
+                    + "'key-a', 'sk-token-from-the-ui-1')");
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO t_settings (" + key
                 + ", value, description, created_at, updated_at) VALUES (?, ?, ?, '2025-09-01 08:00:00', '2025-09-20 10:00:00')")) {
