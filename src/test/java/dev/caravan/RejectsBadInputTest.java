@@ -85,7 +85,7 @@ class RejectsBadInputTest {
 
     @Test
     void answersUnknownPathsWith404() throws Exception {
-        for (String path : List.of("/nothing", "/v1beta", "/v1beta/files", "/v1beta/models/gemini-2.5-flash/extra",
+        for (String path : List.of("/nothing", "/v1beta", "/v1beta/filez", "/v1beta/models/gemini-2.5-flash/extra",
                 "/v2/models/gemini-2.5-flash:generateContent")) {
             HttpResponse<String> res = gateway.send(request(path).GET());
             assertGoogleError(res, 404, "NOT_FOUND");

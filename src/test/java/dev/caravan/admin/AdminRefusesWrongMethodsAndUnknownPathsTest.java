@@ -37,7 +37,9 @@ class AdminRefusesWrongMethodsAndUnknownPathsTest {
             "POST /admin/api/keys/actions", "GET /admin/api/settings", "PUT /admin/api/settings",
             "GET /admin/api/logs/requests", "GET /admin/api/logs/requests/{id}", "GET /admin/api/logs/errors",
             // the Vertex Express pool's view (routes/admin-vertex.camel.yaml)
-            "GET /admin/api/vertex-keys", "POST /admin/api/vertex-keys/actions");
+            "GET /admin/api/vertex-keys", "POST /admin/api/vertex-keys/actions",
+            // gemini-balance's admin parity: what was carried over, error-log deletion, the proxy check
+            "GET /admin/api/carryover", "POST /admin/api/logs/errors/delete", "POST /admin/api/proxies/check");
 
     /** Verbs that answer without a login: the page, its files and the login itself. */
     private static final Set<String> OPEN = Set.of("GET /admin", "GET /admin/{file}", "POST /admin/api/login");

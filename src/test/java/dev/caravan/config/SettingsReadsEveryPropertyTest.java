@@ -81,6 +81,10 @@ class SettingsReadsEveryPropertyTest {
         p.setProperty("caravan.stream-heartbeat-seconds", "0");
         p.setProperty("caravan.fake-stream-enabled", "true");
         p.setProperty("caravan.fake-stream-empty-data-interval-seconds", "2");
+        // --- Carry-over and admin parity ---
+        p.setProperty("caravan.error-log-record-request-body", "true");
+        p.setProperty("caravan.admin-session-expire", "7200");
+        p.setProperty("caravan.log-level", "warning");
         p.setProperty("caravan.upload-provider", "CloudFlare_ImgBed");
         p.setProperty("caravan.cloudflare-imgbed-url", "https://img.example.org/upload");
         p.setProperty("caravan.image-upload-timeout-seconds", "12");
@@ -160,6 +164,9 @@ class SettingsReadsEveryPropertyTest {
         assertThat(s.streamHeartbeatSeconds()).isZero();
         assertThat(s.fakeStreamEnabled()).isTrue();
         assertThat(s.fakeStreamEmptyDataIntervalSeconds()).isEqualTo(2);
+        assertThat(s.errorLogRecordRequestBody()).isTrue();
+        assertThat(s.adminSessionExpireSeconds()).isEqualTo(7200);
+        assertThat(s.logLevel()).as("gemini-balance's name, log4j's level").isEqualTo("WARN");
         assertThat(s.imageHost()).as("the host route's name").isEqualTo("cloudflare-imgbed");
         assertThat(s.imageUploadTimeoutSeconds()).isEqualTo(12);
         assertThat(s.imageUploadMaxBytes()).isEqualTo(65536);

@@ -86,6 +86,10 @@ final class ValidProperties {
         p.setProperty("caravan.stream-heartbeat-seconds", "15");
         p.setProperty("caravan.fake-stream-enabled", "false");
         p.setProperty("caravan.fake-stream-empty-data-interval-seconds", "5");
+        // --- Carry-over and admin parity ---
+        p.setProperty("caravan.error-log-record-request-body", "false");
+        p.setProperty("caravan.admin-session-expire", "3600");
+        p.setProperty("caravan.log-level", "INFO");
         p.setProperty("caravan.upload-provider", "");
         p.setProperty("caravan.image-upload-timeout-seconds", "30");
         p.setProperty("caravan.image-upload-max-bytes", "20971520");
