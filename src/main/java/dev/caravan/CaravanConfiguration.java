@@ -63,6 +63,7 @@ import dev.caravan.http.CaravanHttpServer;
 import dev.caravan.http.DrainAtShutdown;
 import dev.caravan.http.EdgeAnswers;
 import dev.caravan.http.HttpEdge;
+import dev.caravan.ops.LogLevels;
 import dev.caravan.http.CaravanHeaders;
 import dev.caravan.http.RequestArrival;
 import dev.caravan.dialect.GeminiStreamShaper;
@@ -87,6 +88,7 @@ import dev.caravan.storage.FingerprintMigration;
 import dev.caravan.storage.Installation;
 import dev.caravan.storage.KeyStateStore;
 import dev.caravan.storage.LogRetention;
+import dev.caravan.storage.RetentionSchedule;
 import dev.caravan.storage.RequestLog;
 import dev.caravan.http.RequestLogStamp;
 import dev.caravan.storage.SecretRedactor;
@@ -269,6 +271,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("upstreamReply", new UpstreamReply(pool));
         OpenAiModelList modelList = bindOpenAi(context, registry, json, clock);
         bindGeminiBalanceParity(registry, json);
+        bindLeftovers(registry, clock);
 
         // an operator's saved settings reach the beans that keep their own copy
         runtime.onChange(s -> {
@@ -332,7 +335,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
      * @throws IllegalStateException when the port cannot be bound
      */
     public int serve(CamelContext context) {
-        new HttpEdge(edgeAnswers).install(httpServer.router());
+        new HttpEdge(edgeAnswers, () -> runtime.current().urlNormalizationEnabled()).install(httpServer.router());
         ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
         if (management != null) {
             VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
@@ -394,7 +397,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("adminErrors", new AdminErrors(json));
         registry.bind("adminFiles", new AdminFiles());
         registry.bind("adminMethods", new AdminMethods());
-        AdminAccess access = new AdminAccess(sessions, throttle, adminToken, json);
+        AdminAccess access = new AdminAccess(sessions, throttle, adminToken, json, () -> runtime.current().timezone());
         registry.bind("adminAccess", access);
         registry.bind("adminDashboard", new AdminDashboard(dataSource, pool, requestLog, json, clock));
         registry.bind("adminKeys", new AdminKeys(pool, apiKeyStore, new KeyExtractor(), json, clock));
@@ -554,6 +557,18 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("geminiModelFeatures", new GeminiModelFeatures(json, aliases::get, this::chatFeatures));
         registry.bind("geminiModelList", new GeminiModelList(json, aliases::get));
         registry.bind("mainPortHealth", new MainPortHealth());
+    }
+
+    // --- issue 12 leftovers: URL_NORMALIZATION_ENABLED, TIMEZONE, LOG_LEVEL ---
+
+    /**
+     * LOG_LEVEL in force now and after every saved change; the retention's midnight in TIMEZONE. (URL normalisation
+     * is asked for at the HTTP edge, in {@link #serve}.)
+     */
+    private void bindLeftovers(Registry registry, LongSupplier clock) {
+        LogLevels.apply(settings.logLevel());
+        runtime.onChange(s -> LogLevels.apply(s.logLevel()));
+        registry.bind("retentionSchedule", new RetentionSchedule(() -> runtime.current().timezone(), clock));
     }
 
     /** The OpenAI-compatible surface: translation beans around the same upstream call and key pool. */

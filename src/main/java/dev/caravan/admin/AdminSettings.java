@@ -57,11 +57,11 @@ public final class AdminSettings {
                     "The admin token (at least " + Settings.MIN_AUTH_TOKEN_LENGTH
                             + " characters); other sessions end when it changes"),
             new Field("AUTO_DELETE_REQUEST_LOGS_ENABLED", "caravan.auto-delete-request-logs-enabled", "bool", "Logs",
-                    "Delete old request log rows (checked every hour)"),
+                    "Delete old request log rows (daily at midnight in TIMEZONE)"),
             new Field("AUTO_DELETE_REQUEST_LOGS_DAYS", "caravan.auto-delete-request-logs-days", "number", "Logs",
                     "Age in days beyond which request log rows are deleted"),
             new Field("AUTO_DELETE_ERROR_LOGS_ENABLED", "caravan.auto-delete-error-logs-enabled", "bool", "Logs",
-                    "Delete old error log rows (checked every hour)"),
+                    "Delete old error log rows (daily at midnight in TIMEZONE)"),
             new Field("AUTO_DELETE_ERROR_LOGS_DAYS", "caravan.auto-delete-error-logs-days", "number", "Logs",
                     "Age in days beyond which error log rows are deleted"),
             new Field("CHECK_INTERVAL_HOURS", "caravan.check-interval-hours", "number", "Keys",

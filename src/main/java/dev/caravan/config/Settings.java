@@ -87,6 +87,10 @@ public final class Settings {
     private final boolean showSearchLink;
     private final boolean showThinkingProcess;
     private final boolean proxiesUseConsistencyHashByApiKey;
+    // --- issue 12 leftovers: URL_NORMALIZATION_ENABLED, TIMEZONE, LOG_LEVEL ---
+    private final boolean urlNormalizationEnabled;
+    private final java.time.ZoneId timezone;
+    private final String logLevel;
 
     private Settings(Reader r) {
         port = r.integer("caravan.port", "PORT", 0, 65535);
@@ -162,6 +166,10 @@ public final class Settings {
         showThinkingProcess = r.boolDefaultTrue("caravan.show-thinking-process", "SHOW_THINKING_PROCESS");
         proxiesUseConsistencyHashByApiKey = r.boolDefaultTrue("caravan.proxies-use-consistency-hash-by-api-key",
                 "PROXIES_USE_CONSISTENCY_HASH_BY_API_KEY");
+    // --- issue 12 leftovers: URL_NORMALIZATION_ENABLED, TIMEZONE, LOG_LEVEL ---
+        urlNormalizationEnabled = r.bool("caravan.url-normalization-enabled", "URL_NORMALIZATION_ENABLED");
+        timezone = r.value("caravan.timezone", "TIMEZONE", Settings::parseZone);
+        logLevel = r.value("caravan.log-level", "LOG_LEVEL", LogLevel::log4jName);
     }
 
     /**
@@ -269,6 +277,26 @@ public final class Settings {
     public boolean showThinkingProcess() { return showThinkingProcess; }
     /** Whether each key always goes through the same proxy (else a proxy is drawn for every attempt). */
     public boolean proxiesUseConsistencyHashByApiKey() { return proxiesUseConsistencyHashByApiKey; }
+
+    // --- issue 12 leftovers: URL_NORMALIZATION_ENABLED, TIMEZONE, LOG_LEVEL ---
+    /** Whether a path no route serves is rewritten by gemini-balance's rules before it is answered 404. */
+    public boolean urlNormalizationEnabled() { return urlNormalizationEnabled; }
+    /** The zone of the daily retention at midnight and of the admin page's times (TIMEZONE; unset: the JVM's zone). */
+    public java.time.ZoneId timezone() { return timezone; }
+    /** LOG_LEVEL as log4j names it (DEBUG, INFO, WARN, ERROR, FATAL, ...): the level of Caravan's own loggers. */
+    public String logLevel() { return logLevel; }
+
+    /** TIMEZONE: an IANA zone id such as Asia/Shanghai (or an offset such as +08:00); empty: the JVM's own zone. */
+    private static java.time.ZoneId parseZone(String raw) {
+        if (raw.isEmpty()) {
+            return java.time.ZoneId.systemDefault();
+        }
+        try {
+            return java.time.ZoneId.of(raw);
+        } catch (java.time.DateTimeException e) {
+            throw new IllegalArgumentException("expected a time zone id such as Asia/Shanghai, Europe/Berlin or UTC");
+        }
+    }
 
     /** Why an AUTH_TOKEN is refused when it is too short; the admin page shows the same words. */
     public static String authTokenTooShort() {

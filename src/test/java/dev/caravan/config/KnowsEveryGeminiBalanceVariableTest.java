@@ -59,8 +59,8 @@ class KnowsEveryGeminiBalanceVariableTest {
 
         assertThat(GeminiBalanceVariables.setButNotImplemented(env)).extracting(GeminiBalanceVariables.Variable::name)
                 .as("switches set off, and the optimizer's settings while it is off, change nothing")
-                .containsExactly("MYSQL_SOCKET", "TIMEZONE", "GITHUB_REPO_OWNER", "GITHUB_REPO_NAME");
-        assertThat(warning).doesNotContain("\n").contains("MYSQL_SOCKET", "TIMEZONE", "GITHUB_REPO_OWNER, GITHUB_REPO_NAME")
+                .containsExactly("MYSQL_SOCKET", "GITHUB_REPO_OWNER", "GITHUB_REPO_NAME");
+        assertThat(warning).doesNotContain("\n").contains("MYSQL_SOCKET", "GITHUB_REPO_OWNER, GITHUB_REPO_NAME")
                 .doesNotContain("/run/mysqld", "Asia/Shanghai", "snailyp");
         env.put("STREAM_OPTIMIZER_ENABLED", "True");
         assertThat(GeminiBalanceVariables.setButNotImplemented(env)).extracting(GeminiBalanceVariables.Variable::name)
