@@ -449,6 +449,7 @@
     else if (f.kind === 'bool') input = h('input', { type: 'checkbox', id, name: f.name, checked: !!f.value });
     else if (f.kind === 'list') input = h('textarea', { id, name: f.name, rows: Math.max(2, Math.min(6, (f.value || []).length + 1)), spellcheck: 'false' });
     else if (f.kind === 'json') input = h('textarea', { id, name: f.name, rows: 3, spellcheck: 'false' });
+    else if (f.kind === 'text') input = h('input', { type: 'text', id, name: f.name, value: f.value, spellcheck: 'false' });
     else if (f.kind === 'secret-list') input = h('textarea', { id, name: f.name, rows: 3, spellcheck: 'false', autocomplete: 'off',
       placeholder: f.set ? `${f.fingerprints.length} token(s) set: leave empty to keep them` : 'no client token set: one per line' });
     else input = h('input', { type: 'password', id, name: f.name, autocomplete: 'new-password',
@@ -483,6 +484,7 @@
       else if (f.kind === 'bool') v = el.checked;
       else if (f.kind === 'list') v = splitLines(el.value);
       else if (f.kind === 'json') v = el.value.trim();
+      else if (f.kind === 'text') v = el.value.trim();
       else if (f.kind === 'secret-list') { if (!el.value.trim()) continue; v = splitLines(el.value); }
       else { if (!el.value) continue; v = el.value; }
       if (unchanged(f, v)) continue;
@@ -499,6 +501,8 @@
       if (r.reset.length) parts.push(`reset ${r.reset.join(', ')}`);
       setMessage($('settings-message'), `${parts.join('; ')}: in force now.`, true);
       loadSettings();
+      // TIMEZONE may have changed: the page's times follow it
+      api('GET', '/session').then((d) => setZone(d.timezone)).catch(() => {});
     } catch (e) {
       setMessage($('settings-message'), e.message, false);
       for (const [name, msg] of Object.entries(e.fields || {})) {
@@ -514,6 +518,7 @@
     if (f.kind === 'bool') return !!f.value === v;
     if (f.kind === 'list') return JSON.stringify(f.value || []) === JSON.stringify(v);
     if (f.kind === 'json') return (f.value && Object.keys(f.value).length ? JSON.stringify(f.value) : '') === v;
+    if (f.kind === 'text') return String(f.value || '') === v;
     return false;
   }
 

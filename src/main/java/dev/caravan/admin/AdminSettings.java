@@ -10,6 +10,7 @@ import java.util.Properties;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.config.InvalidSettingException;
+import dev.caravan.config.LogLevel;
 import dev.caravan.config.RuntimeSettings;
 import dev.caravan.config.Settings;
 import dev.caravan.keys.KeyFingerprint;
@@ -65,7 +66,14 @@ public final class AdminSettings {
             new Field("AUTO_DELETE_ERROR_LOGS_DAYS", "caravan.auto-delete-error-logs-days", "number", "Logs",
                     "Age in days beyond which error log rows are deleted"),
             new Field("CHECK_INTERVAL_HOURS", "caravan.check-interval-hours", "number", "Keys",
-                    "Hours between re-checks of invalid, suspended and disabled keys"));
+                    "Hours between re-checks of invalid, suspended and disabled keys"),
+            // --- issue 12 leftovers: URL_NORMALIZATION_ENABLED, TIMEZONE, LOG_LEVEL (live, as in gemini-balance) ---
+            new Field("URL_NORMALIZATION_ENABLED", "caravan.url-normalization-enabled", "bool", "Requests",
+                    "Rewrite a path no route serves to the canonical one it most likely meant (gemini-balance's rules)"),
+            new Field("TIMEZONE", "caravan.timezone", "text", "Logs",
+                    "Zone of the daily retention at midnight and of this page's times, e.g. Asia/Shanghai (empty: the server's zone)"),
+            new Field("LOG_LEVEL", "caravan.log-level", "text", "Logs",
+                    "Level of Caravan's log lines: debug, info, warning, error or critical"));
 
     private final RuntimeSettings runtime;
     private final SettingsStore store;
@@ -137,6 +145,9 @@ public final class AdminSettings {
             case "AUTO_DELETE_ERROR_LOGS_ENABLED" -> s.autoDeleteErrorLogsEnabled();
             case "AUTO_DELETE_ERROR_LOGS_DAYS" -> s.autoDeleteErrorLogsDays();
             case "CHECK_INTERVAL_HOURS" -> s.checkIntervalHours();
+            case "URL_NORMALIZATION_ENABLED" -> s.urlNormalizationEnabled();
+            case "TIMEZONE" -> s.timezone().getId();
+            case "LOG_LEVEL" -> LogLevel.geminiBalanceName(s.logLevel());
             default -> null;
         };
     }

@@ -42,4 +42,13 @@ public final class LogLevel {
         }
         return name;
     }
+
+    /** The name gemini-balance gives a log4j level (WARN is warning, FATAL critical), lower case as its .env has it. */
+    public static String geminiBalanceName(String log4jName) {
+        return switch (log4jName) {
+            case "WARN" -> "warning";
+            case "FATAL" -> "critical";
+            default -> log4jName.toLowerCase(Locale.ROOT);
+        };
+    }
 }
