@@ -10,6 +10,7 @@
     view: null,
     dashTimer: null,
     skew: 0, // server time minus this browser's time
+    zone: null, // TIMEZONE, in which every time on the page is shown (null: the browser's own zone)
     // pool: 'keys' (the Gemini pool, API_KEYS) or 'vertex-keys' (VERTEX_API_KEYS, which the page only resets,
     // disables and enables: its keys come from the environment)
     keys: { pool: 'keys', q: '', state: 'all', sort: 'pool', dir: 'asc', page: 1, size: 50, selected: new Set(), rows: [] },
@@ -48,14 +49,48 @@
   const now = () => Date.now() + state.skew;
   const fmtNum = (n) => (n === null || n === undefined ? '–' : Number(n).toLocaleString('en-US'));
   const pad = (n) => String(n).padStart(2, '0');
+  // times are shown in the server's TIMEZONE (from /session), as its retention's midnight is, whatever the browser's zone
+  let zoneFormat = null;
+  function setZone(zone) {
+    state.zone = null;
+    zoneFormat = null;
+    if (!zone) return;
+    try {
+      zoneFormat = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric',
+        month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+      state.zone = zone;
+    } catch (e) { /* a zone this browser does not know: its own zone */ }
+  }
+  function wall(ms) {
+    if (!zoneFormat) {
+      const d = new Date(ms);
+      return { y: d.getFullYear(), mo: d.getMonth() + 1, d: d.getDate(), h: d.getHours(), mi: d.getMinutes(), s: d.getSeconds() };
+    }
+    const p = {};
+    for (const x of zoneFormat.formatToParts(new Date(ms))) p[x.type] = x.value;
+    return { y: +p.year, mo: +p.month, d: +p.day, h: +p.hour % 24, mi: +p.minute, s: +p.second };
+  }
   function fmtTime(ms) {
     if (!ms) return '–';
-    const d = new Date(ms);
-    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+    const w = wall(ms);
+    return `${w.y}-${pad(w.mo)}-${pad(w.d)} ${pad(w.h)}:${pad(w.mi)}:${pad(w.s)}`;
   }
   function fmtClock(ms) {
-    const d = new Date(ms);
-    return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+    const w = wall(ms);
+    return `${pad(w.h)}:${pad(w.mi)}`;
+  }
+  // a time typed on the page (a datetime-local field) read in TIMEZONE, as epoch milliseconds
+  function fromWall(text) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/.exec(text);
+    if (!m || !zoneFormat) return new Date(text).getTime();
+    const asUtc = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] || 0));
+    let t = asUtc;
+    // the zone's offset at that instant, twice: right on either side of a daylight-saving change
+    for (let i = 0; i < 2; i++) {
+      const w = wall(t);
+      t = asUtc - (Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi, w.s) - t);
+    }
+    return t;
   }
   function ago(ms) {
     if (!ms) return 'never';
@@ -127,6 +162,7 @@
     try {
       const r = await api('POST', '/login', { token });
       state.csrf = r.csrfToken;
+      setZone(r.timezone);
       $('login-token').value = '';
       enter();
     } catch (e) {
@@ -191,7 +227,7 @@
     $('dash-keys').replaceChildren(stateBar(k));
     $('chart-hour').replaceChildren(chart(hr, (t) => fmtClock(t)), legend());
     $('chart-day').replaceChildren(chart(day, (t) => fmtClock(t)), legend());
-    $('dash-updated').textContent = `updated ${fmtTime(d.now).slice(11)} · refreshes every 10 s`
+    $('dash-updated').textContent = `updated ${fmtTime(d.now).slice(11)}${state.zone ? ` (${state.zone})` : ''} · refreshes every 10 s`
       + (d.droppedLogRows > 0 ? ` · ${fmtNum(d.droppedLogRows)} log rows dropped` : '');
   }
 
@@ -450,6 +486,7 @@
     else if (f.kind === 'bool') input = h('input', { type: 'checkbox', id, name: f.name, checked: !!f.value });
     else if (f.kind === 'list') input = h('textarea', { id, name: f.name, rows: Math.max(2, Math.min(6, (f.value || []).length + 1)), spellcheck: 'false' });
     else if (f.kind === 'json') input = h('textarea', { id, name: f.name, rows: 3, spellcheck: 'false' });
+    else if (f.kind === 'text') input = h('input', { type: 'text', id, name: f.name, value: f.value, spellcheck: 'false' });
     else if (f.kind === 'secret-list') input = h('textarea', { id, name: f.name, rows: 3, spellcheck: 'false', autocomplete: 'off',
       placeholder: f.masked ? (f.set ? `${f.masked.length} set: leave empty to keep them` : 'none set: one per line')
         : f.set ? `${f.fingerprints.length} token(s) set: leave empty to keep them` : 'no client token set: one per line' });
@@ -520,6 +557,8 @@
       if (r.reset.length) parts.push(`reset ${r.reset.join(', ')}`);
       setMessage($('settings-message'), `${parts.join('; ')}: in force now.`, true);
       loadSettings();
+      // TIMEZONE may have changed: the page's times follow it
+      api('GET', '/session').then((d) => setZone(d.timezone)).catch(() => {});
     } catch (e) {
       setMessage($('settings-message'), e.message, false);
       for (const [name, msg] of Object.entries(e.fields || {})) {
@@ -543,8 +582,8 @@
   function logQuery() {
     const q = new URLSearchParams();
     const from = $('logs-from').value; const to = $('logs-to').value;
-    if (from) q.set('from', String(new Date(from).getTime()));
-    if (to) q.set('to', String(new Date(to).getTime()));
+    if (from) q.set('from', String(fromWall(from)));
+    if (to) q.set('to', String(fromWall(to)));
     if ($('logs-model').value.trim()) q.set('model', $('logs-model').value.trim());
     if ($('logs-status').value) q.set('status', $('logs-status').value);
     if ($('logs-key').value.trim()) q.set('key', $('logs-key').value.trim().toLowerCase());
@@ -726,7 +765,9 @@
     try {
       const r = await fetch(`${API}/session`, { credentials: 'same-origin', cache: 'no-store' });
       if (r.ok) {
-        state.csrf = (await r.json()).csrfToken;
+        const session = await r.json();
+        state.csrf = session.csrfToken;
+        setZone(session.timezone);
         enter();
         return;
       }

@@ -44,6 +44,8 @@ public final class Caravan {
      */
     public Caravan(Properties overrides, java.util.Map<String, String> environment) {
         java.util.Map<String, String> env = environment != null ? java.util.Map.copyOf(environment) : System.getenv();
+        // LOG_LEVEL from the first line on (gemini-balance's warning and critical included); the settings apply it again
+        dev.caravan.ops.LogLevels.applyEarly(env.get("LOG_LEVEL"));
         main = new Main() {
             // Main.run() logs a failed start and returns; keep the failure so that start-up can name its cause
             @Override

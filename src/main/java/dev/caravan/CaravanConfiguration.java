@@ -63,6 +63,7 @@ import dev.caravan.http.CaravanHttpServer;
 import dev.caravan.http.DrainAtShutdown;
 import dev.caravan.http.EdgeAnswers;
 import dev.caravan.http.HttpEdge;
+import dev.caravan.ops.LogLevels;
 import dev.caravan.http.CaravanHeaders;
 import dev.caravan.http.RequestArrival;
 import dev.caravan.dialect.GeminiStreamShaper;
@@ -89,6 +90,7 @@ import dev.caravan.storage.GeminiBalanceSettings;
 import dev.caravan.storage.Installation;
 import dev.caravan.storage.KeyStateStore;
 import dev.caravan.storage.LogRetention;
+import dev.caravan.storage.RetentionSchedule;
 import dev.caravan.storage.RequestLog;
 import dev.caravan.http.RequestLogStamp;
 import dev.caravan.storage.SecretRedactor;
@@ -238,9 +240,6 @@ public final class CaravanConfiguration implements CamelConfiguration {
         proxyCheckClient = vertx.createHttpClient(new HttpClientOptions().setForceSni(true)
                 .setConnectTimeout(dev.caravan.admin.AdminProxyCheck.TIMEOUT_SECONDS_MS), new PoolOptions().setHttp1MaxSize(16));
         // LOG_LEVEL, now and whenever an operator saves another
-        dev.caravan.ops.LogLevel logLevel = new dev.caravan.ops.LogLevel();
-        logLevel.apply(settings.logLevel());
-        runtime.onChange(s -> logLevel.apply(s.logLevel()));
         // keys and tokens are named by an HMAC under the installation's own secret, kept in the database; rows saved
         // under the older unkeyed fingerprints are re-keyed before the pool reads them
         Installation installation = new Installation(dataSource, clock);
@@ -323,6 +322,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         bindVertexAndSpeech(registry, json, clock, classifier);
         // the Files API (routes/files.camel.yaml)
         bindFiles(registry, json, clock);
+        bindLeftovers(registry, clock);
 
         // an operator's saved settings reach the beans that keep their own copy
         runtime.onChange(s -> {
@@ -389,7 +389,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
     public int serve(CamelContext context) {
         // --- Images: the host UPLOAD_PROVIDER names must have a route ---
         dev.caravan.imagehost.ImageHostBeans.requireRoute(context, settings);
-        new HttpEdge(edgeAnswers).install(httpServer.router());
+        new HttpEdge(edgeAnswers, () -> runtime.current().urlNormalizationEnabled()).install(httpServer.router());
         ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
         if (management != null) {
             VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
@@ -451,7 +451,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("adminErrors", new AdminErrors(json));
         registry.bind("adminFiles", new AdminFiles());
         registry.bind("adminMethods", new AdminMethods());
-        AdminAccess access = new AdminAccess(sessions, throttle, adminToken, json);
+        AdminAccess access = new AdminAccess(sessions, throttle, adminToken, json, () -> runtime.current().timezone());
         registry.bind("adminAccess", access);
         registry.bind("adminDashboard", new AdminDashboard(dataSource, pool, requestLog, json, clock));
         registry.bind("adminKeys", new AdminKeys(pool, apiKeyStore, new KeyExtractor(), json, clock));
@@ -640,6 +640,18 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("geminiModelFeatures", new GeminiModelFeatures(json, aliases::get, this::chatFeatures));
         registry.bind("geminiModelList", new GeminiModelList(json, aliases::get));
         registry.bind("mainPortHealth", new MainPortHealth());
+    }
+
+    // --- issue 12 leftovers: URL_NORMALIZATION_ENABLED, TIMEZONE, LOG_LEVEL ---
+
+    /**
+     * LOG_LEVEL in force now and after every saved change; the retention's midnight in TIMEZONE. (URL normalisation
+     * is asked for at the HTTP edge, in {@link #serve}.)
+     */
+    private void bindLeftovers(Registry registry, LongSupplier clock) {
+        LogLevels.apply(settings.logLevel());
+        runtime.onChange(s -> LogLevels.apply(s.logLevel()));
+        registry.bind("retentionSchedule", new RetentionSchedule(() -> runtime.current().timezone(), clock));
     }
 
     /** The OpenAI-compatible surface: translation beans around the same upstream call and key pool. */

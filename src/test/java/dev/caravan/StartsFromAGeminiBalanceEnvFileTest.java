@@ -99,6 +99,9 @@ class StartsFromAGeminiBalanceEnvFileTest {
         assertThat(s.showThinkingProcess()).isTrue();
         assertThat(s.proxiesUseConsistencyHashByApiKey()).isTrue();
         assertThat(s.autoDeleteErrorLogsDays()).isEqualTo(7);
+        assertThat(s.timezone()).isEqualTo(java.time.ZoneId.of("Asia/Shanghai"));
+        assertThat(s.urlNormalizationEnabled()).isFalse();
+        assertThat(s.logLevel()).isEqualTo("INFO");
     }
 
     @Test
@@ -107,8 +110,8 @@ class StartsFromAGeminiBalanceEnvFileTest {
 
         // one line per start (the class also starts once on the file as written, which is refused)
         assertThat(lines).isNotEmpty().allSatisfy(l -> assertThat(l).isEqualTo(lines.get(0)));
-        assertThat(lines.get(0)).contains("MYSQL_SOCKET", "TIMEZONE", "GITHUB_REPO_OWNER", "GITHUB_REPO_NAME")
-                .doesNotContain("STREAM_OPTIMIZER_ENABLED", "URL_NORMALIZATION_ENABLED", "API_KEYS")
+        assertThat(lines.get(0)).contains("MYSQL_SOCKET", "GITHUB_REPO_OWNER", "GITHUB_REPO_NAME")
+                .doesNotContain("STREAM_OPTIMIZER_ENABLED", "URL_NORMALIZATION_ENABLED", "TIMEZONE", "API_KEYS")
                 .doesNotContain("Asia/Shanghai", "snailyp", "/run/mysqld");
     }
 

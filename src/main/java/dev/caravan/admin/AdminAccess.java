@@ -1,7 +1,9 @@
 package dev.caravan.admin;
 
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,12 +33,20 @@ public final class AdminAccess implements Processor {
     private final GuessThrottle throttle;
     private final AdminCredential credential;
     private final ObjectMapper json;
+    /** TIMEZONE in force: the page shows every time in it. */
+    private final Supplier<ZoneId> timezone;
 
     public AdminAccess(AdminSessions sessions, GuessThrottle throttle, AdminCredential credential, ObjectMapper json) {
+        this(sessions, throttle, credential, json, ZoneId::systemDefault);
+    }
+
+    public AdminAccess(AdminSessions sessions, GuessThrottle throttle, AdminCredential credential, ObjectMapper json,
+                       Supplier<ZoneId> timezone) {
         this.sessions = sessions;
         this.throttle = throttle;
         this.credential = credential;
         this.json = json;
+        this.timezone = timezone;
     }
 
     /** The gate in front of every admin API call but the login: a session or the admin token, and CSRF. */
@@ -116,17 +126,19 @@ public final class AdminAccess implements Processor {
                 + (secure(req) ? "; Secure" : ""));
     }
 
-    /** {@code GET /admin/api/session}: the CSRF token the page needs, while the session lives. */
+    /** {@code GET /admin/api/session}: the CSRF token the page needs, while the session lives, and TIMEZONE. */
     public void session(Exchange exchange) {
         AdminSessions.Session s = exchange.getProperty(SESSION, AdminSessions.Session.class);
-        Map<String, Object> body = s == null ? Map.of("bearer", true) : sessionBody(s);
+        Map<String, Object> body = s == null ? Map.of("bearer", true, "timezone", timezone.get().getId()) : sessionBody(s);
         AdminReply.json(exchange, json, 200, body);
     }
 
-    private static Map<String, Object> sessionBody(AdminSessions.Session s) {
+    private Map<String, Object> sessionBody(AdminSessions.Session s) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("csrfToken", s.csrf());
         body.put("expiresAt", s.expiresAt());
+        // the zone the page shows times in (TIMEZONE), whatever the browser's own
+        body.put("timezone", timezone.get().getId());
         return body;
     }
 

@@ -10,6 +10,7 @@ import java.util.Properties;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.config.InvalidSettingException;
+import dev.caravan.config.LogLevel;
 import dev.caravan.config.RuntimeSettings;
 import dev.caravan.config.Settings;
 import dev.caravan.keys.KeyFingerprint;
@@ -57,11 +58,11 @@ public final class AdminSettings {
                     "The admin token (at least " + Settings.MIN_AUTH_TOKEN_LENGTH
                             + " characters); other sessions end when it changes"),
             new Field("AUTO_DELETE_REQUEST_LOGS_ENABLED", "caravan.auto-delete-request-logs-enabled", "bool", "Logs",
-                    "Delete old request log rows (checked every hour)"),
+                    "Delete old request log rows (daily at midnight in TIMEZONE)"),
             new Field("AUTO_DELETE_REQUEST_LOGS_DAYS", "caravan.auto-delete-request-logs-days", "number", "Logs",
                     "Age in days beyond which request log rows are deleted"),
             new Field("AUTO_DELETE_ERROR_LOGS_ENABLED", "caravan.auto-delete-error-logs-enabled", "bool", "Logs",
-                    "Delete old error log rows (checked every hour)"),
+                    "Delete old error log rows (daily at midnight in TIMEZONE)"),
             new Field("AUTO_DELETE_ERROR_LOGS_DAYS", "caravan.auto-delete-error-logs-days", "number", "Logs",
                     "Age in days beyond which error log rows are deleted"),
             new Field("CHECK_INTERVAL_HOURS", "caravan.check-interval-hours", "number", "Keys",
@@ -84,12 +85,17 @@ public final class AdminSettings {
                             + "[{\"category\": \"HARM_CATEGORY_HARASSMENT\", \"threshold\": \"OFF\"}]"),
             new Field("CREATE_IMAGE_MODEL", "caravan.create-image-model", "text", "Models",
                     "Model for /v1/images/generations when the client names none"),
-            new Field("LOG_LEVEL", "caravan.log-level", "text", "Logs",
-                    "Caravan's own log level: debug, info, warning, error or critical"),
             new Field("ERROR_LOG_RECORD_REQUEST_BODY", "caravan.error-log-record-request-body", "bool", "Logs",
                     "Keep the request body of failed requests in the error log (keys and tokens redacted)"),
             new Field("ADMIN_SESSION_EXPIRE", "caravan.admin-session-expire", "number", "Access",
-                    "Seconds an admin session lives after its login (300 to 86400), for logins from now on"));
+                    "Seconds an admin session lives after its login (300 to 86400), for logins from now on"),
+            // --- issue 12 leftovers: URL_NORMALIZATION_ENABLED, TIMEZONE, LOG_LEVEL (live, as in gemini-balance) ---
+            new Field("URL_NORMALIZATION_ENABLED", "caravan.url-normalization-enabled", "bool", "Requests",
+                    "Rewrite a path no route serves to the canonical one it most likely meant (gemini-balance's rules)"),
+            new Field("TIMEZONE", "caravan.timezone", "text", "Logs",
+                    "Zone of the daily retention at midnight and of this page's times, e.g. Asia/Shanghai (empty: the server's zone)"),
+            new Field("LOG_LEVEL", "caravan.log-level", "text", "Logs",
+                    "Level of Caravan's log lines: debug, info, warning, error or critical"));
 
     private final RuntimeSettings runtime;
     private final SettingsStore store;
@@ -173,9 +179,11 @@ public final class AdminSettings {
             case "BASE_URL" -> s.baseUrl().toString();
             case "SAFETY_SETTINGS" -> s.safetySettings();
             case "CREATE_IMAGE_MODEL" -> s.createImageModel();
-            case "LOG_LEVEL" -> s.logLevel();
             case "ERROR_LOG_RECORD_REQUEST_BODY" -> s.errorLogRecordRequestBody();
             case "ADMIN_SESSION_EXPIRE" -> s.adminSessionExpireSeconds();
+            case "URL_NORMALIZATION_ENABLED" -> s.urlNormalizationEnabled();
+            case "TIMEZONE" -> s.timezone().getId();
+            case "LOG_LEVEL" -> LogLevel.geminiBalanceName(s.logLevel());
             default -> null;
         };
     }

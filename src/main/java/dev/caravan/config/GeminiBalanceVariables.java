@@ -62,11 +62,11 @@ public final class GeminiBalanceVariables {
                 + " Unix-socket transport");
         honoured(m, "API_KEYS", "ALLOWED_TOKENS", "AUTH_TOKEN", "VERTEX_API_KEYS", "VERTEX_EXPRESS_BASE_URL", "BASE_URL",
                 "CUSTOM_HEADERS", "MAX_FAILURES", "MAX_RETRIES", "TIME_OUT", "TEST_MODEL", "CHECK_INTERVAL_HOURS");
-        notImplemented(m, "TIMEZONE", "Caravan's schedules run at intervals, not at clock times, and it stores instants;"
-                + " the JVM takes its zone for log lines from TZ");
+        // the retention's midnight and the admin page's times; unset, the JVM's zone rather than Asia/Shanghai
+        honoured(m, "TIMEZONE");
         honoured(m, "PROXIES", "PROXIES_USE_CONSISTENCY_HASH_BY_API_KEY");
-        notImplemented(m, "URL_NORMALIZATION_ENABLED", "Caravan answers the exact paths (and gemini-balance's /gemini and"
-                + " /hf aliases) and names an unknown path in its 404, rather than guessing which paid call was meant");
+        // only for paths no route serves, the model from the path or ?model= only
+        honoured(m, "URL_NORMALIZATION_ENABLED");
         honoured(m, "SEARCH_MODELS", "IMAGE_MODELS", "FILTERED_MODELS", "TOOLS_CODE_EXECUTION_ENABLED",
                 "URL_CONTEXT_ENABLED", "URL_CONTEXT_MODELS", "SHOW_SEARCH_LINK", "SHOW_THINKING_PROCESS",
                 "THINKING_MODELS", "THINKING_BUDGET_MAP", "SAFETY_SETTINGS", "TTS_MODEL", "TTS_VOICE_NAME", "TTS_SPEED",

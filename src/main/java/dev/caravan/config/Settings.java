@@ -111,6 +111,9 @@ public final class Settings {
     private final int imageUploadMaxBytes;
     private final String paidKey;
     private final List<String> paidModels;
+    // --- issue 12 leftovers: URL_NORMALIZATION_ENABLED, TIMEZONE, LOG_LEVEL ---
+    private final boolean urlNormalizationEnabled;
+    private final java.time.ZoneId timezone;
 
     private Settings(Reader r) {
         port = r.integer("caravan.port", "PORT", 0, 65535);
@@ -205,7 +208,7 @@ public final class Settings {
         // --- Carry-over and admin parity (issue 12) ---
         errorLogRecordRequestBody = r.bool("caravan.error-log-record-request-body", "ERROR_LOG_RECORD_REQUEST_BODY");
         adminSessionExpireSeconds = r.integer("caravan.admin-session-expire", "ADMIN_SESSION_EXPIRE", 300, 86_400);
-        logLevel = r.value("caravan.log-level", "LOG_LEVEL", Settings::parseLogLevel);
+        logLevel = r.value("caravan.log-level", "LOG_LEVEL", LogLevel::log4jName);
         // --- Images: image hosts (routes/image-hosts) and the paid key ---
         imageHost = r.value("caravan.upload-provider", "UPLOAD_PROVIDER", Settings::parseImageHost);
         String credential = switch (imageHost) {
@@ -228,6 +231,9 @@ public final class Settings {
             models.forEach(Settings::parseModel);
             return models;
         });
+    // --- issue 12 leftovers: URL_NORMALIZATION_ENABLED, TIMEZONE, LOG_LEVEL ---
+        urlNormalizationEnabled = r.bool("caravan.url-normalization-enabled", "URL_NORMALIZATION_ENABLED");
+        timezone = r.value("caravan.timezone", "TIMEZONE", Settings::parseZone);
     }
 
     /**
@@ -369,18 +375,6 @@ public final class Settings {
     /** Caravan's own log level as log4j names it (DEBUG, INFO, WARN, ERROR, FATAL). */
     public String logLevel() { return logLevel; }
 
-    /** LOG_LEVEL: gemini-balance's (Python's) names, debug, info, warning, error, critical, and log4j's own. */
-    private static String parseLogLevel(String raw) {
-        return switch (raw.isEmpty() ? "info" : raw.toLowerCase(java.util.Locale.ROOT)) {
-            case "trace" -> "TRACE";
-            case "debug" -> "DEBUG";
-            case "info" -> "INFO";
-            case "warning", "warn" -> "WARN";
-            case "error" -> "ERROR";
-            case "critical", "fatal" -> "FATAL";
-            default -> throw new IllegalArgumentException("expected debug, info, warning, error or critical");
-        };
-    }
 
     // --- Images: image hosts (routes/image-hosts) and the paid key ---
     /**
@@ -412,6 +406,24 @@ public final class Settings {
             throw new IllegalArgumentException("expected a host route's name such as smms, picgo or cloudflare_imgbed");
         }
         return name;
+    }
+
+    // --- issue 12 leftovers: URL_NORMALIZATION_ENABLED, TIMEZONE, LOG_LEVEL ---
+    /** Whether a path no route serves is rewritten by gemini-balance's rules before it is answered 404. */
+    public boolean urlNormalizationEnabled() { return urlNormalizationEnabled; }
+    /** The zone of the daily retention at midnight and of the admin page's times (TIMEZONE; unset: the JVM's zone). */
+    public java.time.ZoneId timezone() { return timezone; }
+
+    /** TIMEZONE: an IANA zone id such as Asia/Shanghai (or an offset such as +08:00); empty: the JVM's own zone. */
+    private static java.time.ZoneId parseZone(String raw) {
+        if (raw.isEmpty()) {
+            return java.time.ZoneId.systemDefault();
+        }
+        try {
+            return java.time.ZoneId.of(raw);
+        } catch (java.time.DateTimeException e) {
+            throw new IllegalArgumentException("expected a time zone id such as Asia/Shanghai, Europe/Berlin or UTC");
+        }
     }
 
     /** Why an AUTH_TOKEN is refused when it is too short; the admin page shows the same words. */

@@ -1,20 +1,35 @@
 package dev.caravan.http;
 
+import java.util.function.BooleanSupplier;
+
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
 /**
- * The edge of the HTTP server, below the routes: gemini-balance's path aliases, and JSON in the caller's dialect
+ * The edge of the HTTP server, below the routes: gemini-balance's path aliases, its smart URL normalisation when
+ * URL_NORMALIZATION_ENABLED is on ({@link UrlNormalization}), and JSON in the caller's dialect
  * ({@link EdgeAnswers}) for what no route sees (an unknown path, a body over the limit, a failure inside Vert.x)
  * instead of Vert.x's HTML.
  */
 public final class HttpEdge {
 
+    /** Marks a request already rewritten once: a rewritten path that no route serves either is answered 404. */
+    private static final String NORMALIZED = "caravan.normalized";
+
     private final EdgeAnswers answers;
+    private final BooleanSupplier normalizationEnabled;
+    private final UrlNormalization normalization = new UrlNormalization();
 
     public HttpEdge(EdgeAnswers answers) {
+        this(answers, () -> false);
+    }
+
+    /** @param normalizationEnabled URL_NORMALIZATION_ENABLED in force, asked for every path no route took */
+    public HttpEdge(EdgeAnswers answers, BooleanSupplier normalizationEnabled) {
         this.answers = answers;
+        this.normalizationEnabled = normalizationEnabled;
     }
 
     /** Adds the aliases and the JSON error answers to the router the routes are on, once they all are. */
@@ -26,8 +41,8 @@ public final class HttpEdge {
         // before it was all sent) ends its connection with the answer, as the rest of the body is still on its way
         router.route("/gemini/upload/*").handler(rc -> rc.reroute(rc.request().uri().substring("/gemini".length())));
         router.route("/upload/*").order(-1).handler(HttpEdge::closeIfBodyUnread);
-        // registered last, so it only sees requests that no route took
-        router.route().last().handler(rc -> answer(rc, 404, "NOT_FOUND", "No such endpoint: " + rc.request().path()));
+        // registered last, so it only sees requests that no route took: normalised once when that is on, else 404
+        router.route().last().handler(this::unrouted);
         // platform-http's routes live on a sub-router, whose error handlers Vert.x never calls (only the root
         // router's): a failure handler on the sub-router sees failures such as the body handler's 413 before they
         // fall through to Vert.x's plain-text answer
@@ -63,6 +78,22 @@ public final class HttpEdge {
             }
         });
         rc.next();
+    }
+
+    private void unrouted(RoutingContext rc) {
+        if (rc.get(NORMALIZED) == null && normalizationEnabled.getAsBoolean()) {
+            HttpServerRequest request = rc.request();
+            String target = normalization.canonical(request.method().name(), request.path(),
+                    request.getParam("model"), request.getParam("stream"));
+            if (target != null) {
+                rc.put(NORMALIZED, Boolean.TRUE);
+                // the query stays as sent: ?key= authenticates, alt=sse shapes the stream
+                String query = request.query();
+                rc.reroute(query == null ? target : target + "?" + query);
+                return;
+            }
+        }
+        answer(rc, 404, "NOT_FOUND", "No such endpoint: " + rc.request().path());
     }
 
     private void failed(RoutingContext rc) {
