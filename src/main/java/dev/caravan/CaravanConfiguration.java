@@ -323,6 +323,13 @@ public final class CaravanConfiguration implements CamelConfiguration {
         bindVertexAndSpeech(registry, json, clock, classifier);
         // the Files API (routes/files.camel.yaml)
         bindFiles(registry, json, clock);
+        // --- Stream optimizer (STREAM_OPTIMIZER_*): the native SSE stream and the OpenAI chat stream re-cut their text
+        // and pace it while the switch is on (read at each stream); off, each stream gets the translation's own shaper ---
+        for (String name : List.of("geminiStream", "openAiChatStream")) {
+            registry.bind(name, new dev.caravan.dialect.OptimizedStream(
+                    registry.lookupByNameAndType(name, dev.caravan.upstream.StreamTranslation.class), json,
+                    () -> runtime.current().streamOptimizer()));
+        }
 
         // an operator's saved settings reach the beans that keep their own copy
         runtime.onChange(s -> {
