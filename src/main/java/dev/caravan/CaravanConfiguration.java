@@ -326,8 +326,11 @@ public final class CaravanConfiguration implements CamelConfiguration {
         // --- Stream optimizer (STREAM_OPTIMIZER_*): the native SSE stream and the OpenAI chat stream re-cut their text
         // and pace it while the switch is on (read at each stream); off, each stream gets the translation's own shaper ---
         for (String name : List.of("geminiStream", "openAiChatStream")) {
-            registry.bind(name, new dev.caravan.dialect.OptimizedStream(
-                    registry.lookupByNameAndType(name, dev.caravan.upstream.StreamTranslation.class), json,
+            dev.caravan.upstream.StreamTranslation plain =
+                    registry.lookupByNameAndType(name, dev.caravan.upstream.StreamTranslation.class);
+            // the registry keeps a bean per name and type: the plain one goes, or a lookup could still find it
+            registry.unbind(name);
+            registry.bind(name, new dev.caravan.dialect.OptimizedStream(plain, json,
                     () -> runtime.current().streamOptimizer()));
         }
 
