@@ -17,7 +17,7 @@ public final class SseEventFramer {
     private int scanned;
     /** Where the current line starts in {@code pending}. */
     private int lineStart;
-    /** The byte before {@code scanned} was a CR (a LF right after it ends no second line). */
+    /** The byte before {@code scanned} ended a line with a CR (a LF right after it ends no second line). */
     private boolean afterCr;
 
     /** The events that {@code bytes} completes, in order. */
@@ -26,35 +26,38 @@ public final class SseEventFramer {
         List<Buffer> events = new ArrayList<>(2);
         int eventStart = 0;
         int n = pending.length();
-        for (int i = scanned; i < n; i++) {
+        int i = scanned;
+        for (; i < n; i++) {
             byte b = pending.getByte(i);
             if (b == '\n' && afterCr) {
                 afterCr = false;
                 lineStart = i + 1;
                 continue;
             }
+            if ((b == '\n' || b == '\r') && i == lineStart) {
+                // a blank line ends the event; a CR may still have its LF to come, which belongs to this event
+                if (b == '\r' && i + 1 == n) {
+                    break;
+                }
+                int end = b == '\r' && pending.getByte(i + 1) == '\n' ? i + 2 : i + 1;
+                events.add(pending.getBuffer(eventStart, end));
+                eventStart = end;
+                afterCr = false;
+                lineStart = end;
+                i = end - 1;
+                continue;
+            }
             afterCr = b == '\r';
             if (b == '\n' || b == '\r') {
-                boolean blank = i == lineStart;
                 lineStart = i + 1;
-                if (blank) {
-                    // a CR may still be followed by its LF: take it along when it is already here
-                    int end = b == '\r' && i + 1 < n && pending.getByte(i + 1) == '\n' ? i + 2 : i + 1;
-                    if (end == i + 2) {
-                        afterCr = false;
-                        i++;
-                        lineStart = end;
-                    }
-                    events.add(pending.getBuffer(eventStart, end));
-                    eventStart = end;
-                }
             }
         }
         if (eventStart > 0) {
             pending = pending.getBuffer(eventStart, n);
             lineStart -= eventStart;
+            i -= eventStart;
         }
-        scanned = pending.length();
+        scanned = i;
         return events;
     }
 
