@@ -110,7 +110,13 @@ public final class GeminiTextEvents {
         for (Iterator<String> it = candidate.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (name.equals("content")) {
-                ObjectNode content = ((ObjectNode) candidate.get(name)).deepCopy();
+                // the content's other fields (its role) as they are, its parts replaced by the one piece
+                ObjectNode content = json.createObjectNode();
+                candidate.get(name).fields().forEachRemaining(f -> {
+                    if (!f.getKey().equals("parts")) {
+                        content.set(f.getKey(), f.getValue());
+                    }
+                });
                 ArrayNode parts = content.putArray("parts");
                 parts.add(part);
                 copy.set(name, content);
