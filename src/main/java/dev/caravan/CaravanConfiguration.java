@@ -323,6 +323,16 @@ public final class CaravanConfiguration implements CamelConfiguration {
         // the Files API (routes/files.camel.yaml)
         bindFiles(registry, json, clock);
         bindLeftovers(registry, clock);
+        // --- Stream optimizer (STREAM_OPTIMIZER_*): the native SSE stream and the OpenAI chat stream re-cut their text
+        // and pace it while the switch is on (read at each stream); off, each stream gets the translation's own shaper ---
+        for (String name : List.of("geminiStream", "openAiChatStream")) {
+            dev.caravan.upstream.StreamTranslation plain =
+                    registry.lookupByNameAndType(name, dev.caravan.upstream.StreamTranslation.class);
+            // the registry keeps a bean per name and type: the plain one goes, or a lookup could still find it
+            registry.unbind(name);
+            registry.bind(name, new dev.caravan.dialect.OptimizedStream(plain, json,
+                    () -> runtime.current().streamOptimizer()));
+        }
 
         // an operator's saved settings reach the beans that keep their own copy
         runtime.onChange(s -> {

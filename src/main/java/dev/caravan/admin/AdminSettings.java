@@ -74,6 +74,19 @@ public final class AdminSettings {
                     "Ask Google for one whole answer when a client streams, with heartbeats while it waits"),
             new Field("FAKE_STREAM_EMPTY_DATA_INTERVAL_SECONDS", "caravan.fake-stream-empty-data-interval-seconds",
                     "number", "Streams", "Seconds between heartbeats of a fake stream (1 to 3600)"),
+            // --- Stream optimizer (STREAM_OPTIMIZER_*) ---
+            new Field("STREAM_OPTIMIZER_ENABLED", "caravan.stream-optimizer-enabled", "bool", "Streams",
+                    "Re-cut streamed text into characters or small pieces with a pause after each (a typewriter effect)"),
+            new Field("STREAM_MIN_DELAY", "caravan.stream-min-delay", "text", "Streams",
+                    "Seconds after each piece of a long text (0 to 10, e.g. 0.016)"),
+            new Field("STREAM_MAX_DELAY", "caravan.stream-max-delay", "text", "Streams",
+                    "Seconds after each character of a short text (0 to 10, e.g. 0.024)"),
+            new Field("STREAM_SHORT_TEXT_THRESHOLD", "caravan.stream-short-text-threshold", "number", "Streams",
+                    "Characters up to which a text gets the longest pause"),
+            new Field("STREAM_LONG_TEXT_THRESHOLD", "caravan.stream-long-text-threshold", "number", "Streams",
+                    "Characters from which a text goes in pieces with the shortest pause (shorter: one character at a time)"),
+            new Field("STREAM_CHUNK_SIZE", "caravan.stream-chunk-size", "number", "Streams",
+                    "Characters per piece of a long text"),
             // --- admin parity with gemini-balance (issue 12) ---
             new Field("BASE_URL", "caravan.base-url", "text", "Google",
                     "Google's Gemini REST base up to the version, or a relay's; the next call goes there"),
@@ -176,6 +189,13 @@ public final class AdminSettings {
             case "STREAM_HEARTBEAT_SECONDS" -> s.streamHeartbeatSeconds();
             case "FAKE_STREAM_ENABLED" -> s.fakeStreamEnabled();
             case "FAKE_STREAM_EMPTY_DATA_INTERVAL_SECONDS" -> s.fakeStreamEmptyDataIntervalSeconds();
+            // --- Stream optimizer (STREAM_OPTIMIZER_*) ---
+            case "STREAM_OPTIMIZER_ENABLED" -> s.streamOptimizer().enabled();
+            case "STREAM_MIN_DELAY" -> seconds(s.streamOptimizer().minDelaySeconds());
+            case "STREAM_MAX_DELAY" -> seconds(s.streamOptimizer().maxDelaySeconds());
+            case "STREAM_SHORT_TEXT_THRESHOLD" -> s.streamOptimizer().shortTextThreshold();
+            case "STREAM_LONG_TEXT_THRESHOLD" -> s.streamOptimizer().longTextThreshold();
+            case "STREAM_CHUNK_SIZE" -> s.streamOptimizer().chunkSize();
             case "BASE_URL" -> s.baseUrl().toString();
             case "SAFETY_SETTINGS" -> s.safetySettings();
             case "CREATE_IMAGE_MODEL" -> s.createImageModel();
@@ -275,6 +295,11 @@ public final class AdminSettings {
         out.put("saved", names);
         out.put("reset", resets.stream().map(Field::name).toList());
         AdminReply.json(exchange, json, 200, out);
+    }
+
+    /** Seconds as an operator writes them: 0.016, not 0.016000000000000000333. */
+    private static String seconds(double value) {
+        return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 
     /** A proxy as scheme://host:port, without its user and password. */

@@ -25,8 +25,8 @@ public final class GeminiBalanceVariables {
     /**
      * One variable: its status and, for one not implemented, why.
      *
-     * @param onlyWith for a setting that only matters while a switch is on (STREAM_MIN_DELAY and
-     *                 STREAM_OPTIMIZER_ENABLED), that switch; else null
+     * @param onlyWith for a setting not implemented that only matters while a switch is on, that switch (its value is
+     *                 then worth a warning only when the switch is on); else null
      */
     public record Variable(String name, Status status, String reason, String onlyWith) {
 
@@ -78,14 +78,8 @@ public final class GeminiBalanceVariables {
                 "OSS_BUCKET_NAME", "OSS_REGION"}) {
             notImplemented(m, n, oss);
         }
-        String optimizer = "Caravan relays each of Google's events the moment it arrives; re-cutting text into"
-                + " characters with pauses only delays answers, and clients animate text themselves";
-        notImplemented(m, "STREAM_OPTIMIZER_ENABLED", optimizer);
-        notImplemented(m, "STREAM_MIN_DELAY", optimizer, "STREAM_OPTIMIZER_ENABLED");
-        notImplemented(m, "STREAM_MAX_DELAY", optimizer, "STREAM_OPTIMIZER_ENABLED");
-        notImplemented(m, "STREAM_SHORT_TEXT_THRESHOLD", optimizer, "STREAM_OPTIMIZER_ENABLED");
-        notImplemented(m, "STREAM_LONG_TEXT_THRESHOLD", optimizer, "STREAM_OPTIMIZER_ENABLED");
-        notImplemented(m, "STREAM_CHUNK_SIZE", optimizer, "STREAM_OPTIMIZER_ENABLED");
+        honoured(m, "STREAM_OPTIMIZER_ENABLED", "STREAM_MIN_DELAY", "STREAM_MAX_DELAY", "STREAM_SHORT_TEXT_THRESHOLD",
+                "STREAM_LONG_TEXT_THRESHOLD", "STREAM_CHUNK_SIZE");
         honoured(m, "FAKE_STREAM_ENABLED", "FAKE_STREAM_EMPTY_DATA_INTERVAL_SECONDS", "LOG_LEVEL",
                 "ERROR_LOG_RECORD_REQUEST_BODY", "AUTO_DELETE_ERROR_LOGS_ENABLED", "AUTO_DELETE_ERROR_LOGS_DAYS",
                 "AUTO_DELETE_REQUEST_LOGS_ENABLED", "AUTO_DELETE_REQUEST_LOGS_DAYS", "FILES_CLEANUP_ENABLED",

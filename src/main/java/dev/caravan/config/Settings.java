@@ -114,6 +114,8 @@ public final class Settings {
     // --- issue 12 leftovers: URL_NORMALIZATION_ENABLED, TIMEZONE, LOG_LEVEL ---
     private final boolean urlNormalizationEnabled;
     private final java.time.ZoneId timezone;
+    // --- Stream optimizer (STREAM_OPTIMIZER_*, gemini-balance's typewriter pacing of streamed text) ---
+    private final StreamOptimizerSettings streamOptimizer;
 
     private Settings(Reader r) {
         port = r.integer("caravan.port", "PORT", 0, 65535);
@@ -234,6 +236,8 @@ public final class Settings {
     // --- issue 12 leftovers: URL_NORMALIZATION_ENABLED, TIMEZONE, LOG_LEVEL ---
         urlNormalizationEnabled = r.bool("caravan.url-normalization-enabled", "URL_NORMALIZATION_ENABLED");
         timezone = r.value("caravan.timezone", "TIMEZONE", Settings::parseZone);
+        // --- Stream optimizer (STREAM_OPTIMIZER_*) ---
+        streamOptimizer = readStreamOptimizer(r);
     }
 
     /**
@@ -424,6 +428,37 @@ public final class Settings {
         } catch (java.time.DateTimeException e) {
             throw new IllegalArgumentException("expected a time zone id such as Asia/Shanghai, Europe/Berlin or UTC");
         }
+    }
+
+    // --- Stream optimizer (STREAM_OPTIMIZER_*, gemini-balance's typewriter pacing of streamed text) ---
+    /** STREAM_OPTIMIZER_ENABLED and its five settings, read at each stream (the admin page may change them). */
+    public StreamOptimizerSettings streamOptimizer() { return streamOptimizer; }
+
+    private static StreamOptimizerSettings readStreamOptimizer(Reader r) {
+        return new StreamOptimizerSettings(
+                r.bool("caravan.stream-optimizer-enabled", "STREAM_OPTIMIZER_ENABLED"),
+                r.value("caravan.stream-min-delay", "STREAM_MIN_DELAY", Settings::parseDelaySeconds),
+                r.value("caravan.stream-max-delay", "STREAM_MAX_DELAY", Settings::parseDelaySeconds),
+                r.integer("caravan.stream-short-text-threshold", "STREAM_SHORT_TEXT_THRESHOLD", 1, 1_000_000),
+                r.integer("caravan.stream-long-text-threshold", "STREAM_LONG_TEXT_THRESHOLD", 1, 1_000_000),
+                r.integer("caravan.stream-chunk-size", "STREAM_CHUNK_SIZE", 1, 1_000_000));
+    }
+
+    /**
+     * A pause in seconds as gemini-balance writes it (a float such as 0.016), from 0 to 10: beyond that a paced stream
+     * would look dead to its client.
+     */
+    private static double parseDelaySeconds(String raw) {
+        double d;
+        try {
+            d = Double.parseDouble(raw);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("expected seconds such as 0.016");
+        }
+        if (!(d >= 0 && d <= 10)) {
+            throw new IllegalArgumentException("expected seconds from 0 to 10, such as 0.016");
+        }
+        return d;
     }
 
     /** Why an AUTH_TOKEN is refused when it is too short; the admin page shows the same words. */

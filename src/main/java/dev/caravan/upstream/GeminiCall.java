@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * the response head is written only when the first chunk arrives (or earlier by a {@link StreamHeartbeat}, which
  * carries no data), so that until then another key may still be tried. A stream that falls silent for longer than
  * the timeout is ended (Vert.x's request idle timeout stops watching once the response head arrives, so the relay
- * keeps its own watch). Connection errors, timeouts and
+ * keeps its own watch). A {@link PacedStreamShaper} (the stream optimizer) has its pieces written apart in time by
+ * a {@link StreamPacer}, its end and error tail after the last of them. Connection errors, timeouts and
  * 5xx answers fail the exchange, which is what the circuit breaker counts. An attempt the HTTP client refuses before
  * anything is sent ends at once as {@link Verdict.Kind#NOT_SENT}: no strike, no retry, nothing counted by the breaker.
  *
@@ -215,6 +216,8 @@ public final class GeminiCall extends AsyncProcessorSupport {
         private volatile boolean paused;
         /** The pending idle-watch timer, cancelled when the attempt ends so it holds nothing for TIME_OUT. */
         private volatile long watchTimer = -1;
+        /** A paced stream's writer (the stream optimizer), else null: output is written as it is shaped. */
+        private volatile StreamPacer pacer;
 
         Attempt(Exchange exchange, AsyncCallback callback, RequestContext ctx, Vertx vertx, long timeoutMillis) {
             this.exchange = exchange;
@@ -274,12 +277,17 @@ public final class GeminiCall extends AsyncProcessorSupport {
             if (timeoutMillis > 0) {
                 watchIdle(timeoutMillis);
             }
+            StreamPacer paced = shaper instanceof PacedStreamShaper ? pacer(response) : null;
             response.handler(chunk -> {
                 if (done.get()) {
                     return;
                 }
                 lastChunkNanos = System.nanoTime();
                 ctx.keepStreamChunk(chunk);
+                if (paced != null) {
+                    pace((PacedStreamShaper) shaper, paced, chunk, out, contentType);
+                    return;
+                }
                 Buffer shaped;
                 try {
                     shaped = shaper.chunk(chunk);
@@ -315,6 +323,21 @@ public final class GeminiCall extends AsyncProcessorSupport {
                 if (claim()) {
                     commit(out, contentType);
                     String failed = shaper.failure();
+                    if (paced != null) {
+                        // the end goes after the last paced piece; the outcome is known once it went out
+                        paced.end(tail, delivered -> {
+                            if (!delivered) {
+                                ctx.result(UpstreamResult.clientGone());
+                            } else if (failed != null) {
+                                ctx.result(UpstreamResult.broken(contentType, failed));
+                                exchange.setException(new UpstreamUnavailableException(failed));
+                            } else {
+                                ctx.result(UpstreamResult.relayed(contentType));
+                            }
+                            callback.done(false);
+                        });
+                        return;
+                    }
                     if (failed != null) {
                         ctx.result(UpstreamResult.broken(contentType, failed));
                         exchange.setException(new UpstreamUnavailableException(failed));
@@ -325,6 +348,39 @@ public final class GeminiCall extends AsyncProcessorSupport {
                     callback.done(false);
                 }
             });
+        }
+
+        /**
+         * The stream optimizer's writer: Google is held back while pieces wait (the idle watch then does not count the
+         * silence against Google) and let go once they went out.
+         */
+        private StreamPacer pacer(HttpClientResponse response) {
+            StreamPacer p = new StreamPacer(vertx, ctx.clientResponse(), () -> {
+                paused = true;
+                response.pause();
+            }, () -> {
+                lastChunkNanos = System.nanoTime();
+                paused = false;
+                response.resume();
+            });
+            pacer = p;
+            return p;
+        }
+
+        /** One chunk of a paced stream: shaped into pieces, queued behind those still waiting. */
+        private void pace(PacedStreamShaper shaper, StreamPacer paced, Buffer chunk, HttpServerResponse out,
+                          String contentType) {
+            java.util.List<PacedStreamShaper.Piece> pieces;
+            try {
+                pieces = shaper.pieces(chunk);
+            } catch (RuntimeException e) {
+                noAnswer(new IllegalStateException("the stream could not be translated"));
+                return;
+            }
+            if (!pieces.isEmpty()) {
+                commit(out, contentType);
+                paced.write(pieces);
+            }
         }
 
         /** Google's X-Goog-Upload-* answer headers (the Files API's upload protocol), name and value by turns. */
@@ -371,6 +427,16 @@ public final class GeminiCall extends AsyncProcessorSupport {
                     HttpServerResponse out = ctx.clientResponse();
                     Buffer tail = ctx.shaper().error(timeout ? 504 : 502,
                             timeout ? "DEADLINE_EXCEEDED" : "UNAVAILABLE", "The upstream stream broke: " + why);
+                    StreamPacer paced = pacer;
+                    if (paced != null) {
+                        // the error tail goes after the pieces already shaped, as the client would read them anyway
+                        paced.end(tail, delivered -> {
+                            ctx.result(UpstreamResult.broken(null, why));
+                            exchange.setException(new UpstreamUnavailableException(why));
+                            callback.done(false);
+                        });
+                        return;
+                    }
                     out.end(tail);
                     ctx.result(UpstreamResult.broken(null, why));
                     exchange.setException(new UpstreamUnavailableException(why));
@@ -397,6 +463,11 @@ public final class GeminiCall extends AsyncProcessorSupport {
 
         void clientGone() {
             HttpClientRequest r = request;
+            StreamPacer paced = pacer;
+            if (paced != null) {
+                // nothing more for a client that left; an end already under way is told so and completes the attempt
+                paced.abort();
+            }
             if (claim()) {
                 if (r != null) {
                     r.reset();
