@@ -81,6 +81,15 @@ class SettingsReadsEveryPropertyTest {
         p.setProperty("caravan.stream-heartbeat-seconds", "0");
         p.setProperty("caravan.fake-stream-enabled", "true");
         p.setProperty("caravan.fake-stream-empty-data-interval-seconds", "2");
+        // --- Stream optimizer, URL normalisation, TIMEZONE ---
+        p.setProperty("caravan.stream-optimizer-enabled", "True");
+        p.setProperty("caravan.stream-min-delay", "0.01");
+        p.setProperty("caravan.stream-max-delay", "0.03");
+        p.setProperty("caravan.stream-short-text-threshold", "8");
+        p.setProperty("caravan.stream-long-text-threshold", "40");
+        p.setProperty("caravan.stream-chunk-size", "4");
+        p.setProperty("caravan.url-normalization-enabled", "true");
+        p.setProperty("caravan.timezone", "Asia/Shanghai");
         // --- Carry-over and admin parity ---
         p.setProperty("caravan.error-log-record-request-body", "true");
         p.setProperty("caravan.admin-session-expire", "7200");
@@ -164,6 +173,10 @@ class SettingsReadsEveryPropertyTest {
         assertThat(s.streamHeartbeatSeconds()).isZero();
         assertThat(s.fakeStreamEnabled()).isTrue();
         assertThat(s.fakeStreamEmptyDataIntervalSeconds()).isEqualTo(2);
+        assertThat(s.streamOptimizer().enabled()).isTrue();
+        assertThat(s.streamOptimizer().chunkSize()).isEqualTo(4);
+        assertThat(s.urlNormalizationEnabled()).isTrue();
+        assertThat(s.timezone()).hasToString("Asia/Shanghai");
         assertThat(s.errorLogRecordRequestBody()).isTrue();
         assertThat(s.adminSessionExpireSeconds()).isEqualTo(7200);
         assertThat(s.logLevel()).as("gemini-balance's name, log4j's level").isEqualTo("WARN");

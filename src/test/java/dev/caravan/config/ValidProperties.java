@@ -86,6 +86,15 @@ final class ValidProperties {
         p.setProperty("caravan.stream-heartbeat-seconds", "15");
         p.setProperty("caravan.fake-stream-enabled", "false");
         p.setProperty("caravan.fake-stream-empty-data-interval-seconds", "5");
+        // --- Stream optimizer, URL normalisation, TIMEZONE ---
+        p.setProperty("caravan.stream-optimizer-enabled", "false");
+        p.setProperty("caravan.stream-min-delay", "0.016");
+        p.setProperty("caravan.stream-max-delay", "0.024");
+        p.setProperty("caravan.stream-short-text-threshold", "10");
+        p.setProperty("caravan.stream-long-text-threshold", "50");
+        p.setProperty("caravan.stream-chunk-size", "5");
+        p.setProperty("caravan.url-normalization-enabled", "false");
+        p.setProperty("caravan.timezone", "");
         // --- Carry-over and admin parity ---
         p.setProperty("caravan.error-log-record-request-body", "false");
         p.setProperty("caravan.admin-session-expire", "3600");
