@@ -111,7 +111,6 @@ public final class StormBench {
             env.entrySet().stream().filter(e -> e.getKey().startsWith("STORM_ABOUT_")).sorted(Map.Entry.comparingByKey())
                     .forEach(e -> about.put(e.getKey().substring("STORM_ABOUT_".length()).toLowerCase().replace('_', ' '),
                             e.getValue()));
-            about.put("settings", s.asEnvironment().toString());
             String md = report.markdown(env.getOrDefault("STORM_TITLE", "Storm benchmark"), about);
             String out = env.get("STORM_OUT");
             if (out == null || out.isBlank()) {

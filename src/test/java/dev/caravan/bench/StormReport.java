@@ -39,6 +39,7 @@ public final class StormReport {
     final long refusedTokens;
     final long callsToCoolingKey;
     final long callsToCoolingProject;
+    final long callsToDayRefusedKey;
     final long unknownKey;
     final long maxOut;
     final long maxDisabledPerMinute;
@@ -94,6 +95,7 @@ public final class StormReport {
         refusedTokens = stub.refusedTokens.get();
         callsToCoolingKey = stub.callsToCoolingKey.get();
         callsToCoolingProject = stub.callsToCoolingProject.get();
+        callsToDayRefusedKey = stub.callsToDayRefusedKey.get();
         unknownKey = stub.unknownKey.get();
         long out = 0;
         long perMinute = 0;
@@ -294,6 +296,7 @@ public final class StormReport {
         for (Map.Entry<String, String> e : about.entrySet()) {
             md.append("- ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
         }
+        md.append("- settings: `").append(settings.asEnvironment()).append("`\n");
         md.append("\n## Figures\n\n| figure | target | measured | met |\n|---|---|---|---|\n");
         for (Figure f : figures()) {
             md.append("| ").append(f.name()).append(" | ").append(f.target()).append(" | ").append(f.measured())
@@ -326,7 +329,8 @@ public final class StormReport {
                 .append(refusedPerMinute).append(", per-minute tokens ").append(refusedTokens).append(", per-day ")
                 .append(refusedPerDay).append("; a 429 may name several)\n");
         md.append("- calls to a key the stub had refused that quota and whose window had not reset: ")
-                .append(callsToCoolingKey).append("; to a project so refused (through any of its keys): ")
+                .append(callsToCoolingKey).append(" (").append(callsToDayRefusedKey)
+                .append(" of them to a key refused for the day); to a project so refused (through any of its keys): ")
                 .append(callsToCoolingProject).append('\n');
         md.append("- calls with a key it does not know: ").append(unknownKey).append('\n');
         List<Long> back = minuteResets.stream().filter(v -> v >= 0).toList();

@@ -103,6 +103,8 @@ public final class StormStub implements AutoCloseable {
     final AtomicLong refusedTokens = new AtomicLong();
     final AtomicLong callsToCoolingKey = new AtomicLong();
     final AtomicLong callsToCoolingProject = new AtomicLong();
+    /** Of the calls to a key known cooling, those whose refusal had named the per-day quota. */
+    final AtomicLong callsToDayRefusedKey = new AtomicLong();
     final AtomicLong unknownKey = new AtomicLong();
     final AtomicLong otherCalls = new AtomicLong();
     final AtomicLong beforeStart = new AtomicLong();
@@ -265,6 +267,9 @@ public final class StormStub implements AutoCloseable {
             calls.incrementAndGet();
             if (t < keyRefusedUntil[k][m]) {
                 callsToCoolingKey.incrementAndGet();
+                if (keyRefusedUntil[k][m] == dayEnd(day(t))) {
+                    callsToDayRefusedKey.incrementAndGet();
+                }
             }
             if (t < l.refusedUntil) {
                 callsToCoolingProject.incrementAndGet();
