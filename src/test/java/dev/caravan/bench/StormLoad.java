@@ -77,7 +77,7 @@ public final class StormLoad {
         String body = body(settings.promptChars());
         long end = settings.runMillis() * 1_000_000L;
         List<CompletableFuture<?>> inFlight = new ArrayList<>();
-        int sent = 0;
+        int[] sentOf = new int[models.size()];
         while (true) {
             int m = 0;
             for (int i = 1; i < next.length; i++) {
@@ -94,7 +94,8 @@ public final class StormLoad {
             while ((wait = epochNanos + at - System.nanoTime()) > 0) {
                 LockSupport.parkNanos(wait);
             }
-            inFlight.add(send(m, sent++ % tokens.size(), body));
+            // each model's requests go round the clients on their own, so no client gets one model only
+            inFlight.add(send(m, (sentOf[m]++ + m) % tokens.size(), body));
         }
         try {
             CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new))

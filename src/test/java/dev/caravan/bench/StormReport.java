@@ -40,6 +40,8 @@ public final class StormReport {
     final long callsToCoolingKey;
     final long callsToCoolingProject;
     final long callsToDayRefusedKey;
+    final long callsRacingRefusal;
+    final List<Long> coolingGaps;
     final long unknownKey;
     final long maxOut;
     final long maxDisabledPerMinute;
@@ -96,6 +98,9 @@ public final class StormReport {
         callsToCoolingKey = stub.callsToCoolingKey.get();
         callsToCoolingProject = stub.callsToCoolingProject.get();
         callsToDayRefusedKey = stub.callsToDayRefusedKey.get();
+        callsRacingRefusal = stub.callsRacingRefusal.get();
+        coolingGaps = new ArrayList<>(stub.coolingGaps);
+        coolingGaps.sort(null);
         unknownKey = stub.unknownKey.get();
         long out = 0;
         long perMinute = 0;
@@ -332,6 +337,9 @@ public final class StormReport {
                 .append(callsToCoolingKey).append(" (").append(callsToDayRefusedKey)
                 .append(" of them to a key refused for the day); to a project so refused (through any of its keys): ")
                 .append(callsToCoolingProject).append('\n');
+        md.append("- how long after the key's refusal had been written those calls came: ")
+                .append(gaps()).append("; calls that came before the refusal had been written (racing it): ")
+                .append(callsRacingRefusal).append('\n');
         md.append("- calls with a key it does not know: ").append(unknownKey).append('\n');
         List<Long> back = minuteResets.stream().filter(v -> v >= 0).toList();
         md.append("- per-minute resets of a refused project: ").append(minuteResets.size()).append(", served again after ")
@@ -353,6 +361,21 @@ public final class StormReport {
             md.append("- project grouping: ").append(grouping).append('\n');
         }
         return md.toString();
+    }
+
+    private String gaps() {
+        long[] bounds = {10, 100, 1000, Long.MAX_VALUE};
+        String[] names = {"≤ 10 ms", "≤ 100 ms", "≤ 1 s", "later"};
+        StringBuilder b = new StringBuilder();
+        long from = Long.MIN_VALUE;
+        for (int i = 0; i < bounds.length; i++) {
+            long lo = from;
+            long hi = bounds[i];
+            b.append(i == 0 ? "" : ", ").append(names[i]).append(' ')
+                    .append(coolingGaps.stream().filter(g -> g > lo && g <= hi).count());
+            from = hi;
+        }
+        return b.toString();
     }
 
     private static String summary(List<Long> v) {

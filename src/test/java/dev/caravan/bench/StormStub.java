@@ -83,6 +83,11 @@ public final class StormStub implements AutoCloseable {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * A gateway picks a key, then sends: a call that reaches the stub within this time after a refusal of its key was
+     * written may have been on its way before the gateway read the refusal, and is not held against it.
+     */
+    static final long KNOWN_AFTER_MILLIS = 0;
 
     private final StormSettings settings;
     private final List<Key> keys;
@@ -91,6 +96,8 @@ public final class StormStub implements AutoCloseable {
     private final Ledger[][] ledgers;
     /** Per key and model, until when the stub has refused that key a quota (stub clock, ms); under the ledger's lock. */
     private final long[][] keyRefusedUntil;
+    /** Per key and model, when the stub finished writing its latest refusal (stub clock, ms); under the ledger's lock. */
+    private final long[][] keyRefusalSentAt;
     private final HttpServer server;
     private final ExecutorService executor;
     private volatile long epochNanos = Long.MIN_VALUE;
@@ -103,6 +110,10 @@ public final class StormStub implements AutoCloseable {
     final AtomicLong refusedTokens = new AtomicLong();
     final AtomicLong callsToCoolingKey = new AtomicLong();
     final AtomicLong callsToCoolingProject = new AtomicLong();
+    /** Calls to a key refused less than {@link #KNOWN_AFTER_MILLIS} after the refusal was written, or before. */
+    final AtomicLong callsRacingRefusal = new AtomicLong();
+    /** For each call counted in {@link #callsToCoolingKey}: how long after its key's refusal was written it came. */
+    final ConcurrentLinkedQueue<Long> coolingGaps = new ConcurrentLinkedQueue<>();
     /** Of the calls to a key known cooling, those whose refusal had named the per-day quota. */
     final AtomicLong callsToDayRefusedKey = new AtomicLong();
     final AtomicLong unknownKey = new AtomicLong();
@@ -126,8 +137,10 @@ public final class StormStub implements AutoCloseable {
             }
         }
         keyRefusedUntil = new long[keys.size()][settings.models().size()];
-        for (long[] row : keyRefusedUntil) {
-            java.util.Arrays.fill(row, Long.MIN_VALUE);
+        keyRefusalSentAt = new long[keys.size()][settings.models().size()];
+        for (int i = 0; i < keys.size(); i++) {
+            java.util.Arrays.fill(keyRefusedUntil[i], Long.MIN_VALUE);
+            java.util.Arrays.fill(keyRefusalSentAt[i], Long.MIN_VALUE);
         }
         // the JDK server writes an answer's head and body apart: without TCP_NODELAY the body waits ~40 ms for an ACK
         System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -253,6 +266,12 @@ public final class StormStub implements AutoCloseable {
             }
             String refusal = account(k, m, tokens);
             send(ex, refusal == null ? 200 : 429, refusal == null ? answer(model, tokens) : refusal);
+            if (refusal != null) {
+                Ledger l = ledgers[keys.get(k).project()][m];
+                synchronized (l) {
+                    keyRefusalSentAt[k][m] = now();
+                }
+            }
         }
     }
 
@@ -266,9 +285,16 @@ public final class StormStub implements AutoCloseable {
             long t = now();
             calls.incrementAndGet();
             if (t < keyRefusedUntil[k][m]) {
-                callsToCoolingKey.incrementAndGet();
-                if (keyRefusedUntil[k][m] == dayEnd(day(t))) {
-                    callsToDayRefusedKey.incrementAndGet();
+                long sent = keyRefusalSentAt[k][m];
+                if (sent == Long.MIN_VALUE || t - sent < KNOWN_AFTER_MILLIS) {
+                    // the refusal was still on its way to the gateway, or just arrived: the gateway could not know yet
+                    callsRacingRefusal.incrementAndGet();
+                } else {
+                    callsToCoolingKey.incrementAndGet();
+                    coolingGaps.add(t - sent);
+                    if (keyRefusedUntil[k][m] == dayEnd(day(t))) {
+                        callsToDayRefusedKey.incrementAndGet();
+                    }
                 }
             }
             if (t < l.refusedUntil) {
@@ -323,6 +349,8 @@ public final class StormStub implements AutoCloseable {
                 dims.append("rpd ");
             }
             keyRefusedUntil[k][m] = Math.max(keyRefusedUntil[k][m], until);
+            // until this refusal is written, a call to the key races it (set again once it is sent)
+            keyRefusalSentAt[k][m] = Long.MIN_VALUE;
             l.refusedUntil = Math.max(l.refusedUntil, until);
             refused.incrementAndGet();
             log.add(new Call(t, k, p, model.name(), 429, dims.toString().trim()));
