@@ -41,6 +41,7 @@ public final class StormReport {
     final long callsToCoolingProject;
     final long callsToDayRefusedKey;
     final long callsRacingRefusal;
+    final long knownAfterMillis;
     final List<Long> coolingGaps;
     final long unknownKey;
     final long maxOut;
@@ -99,6 +100,7 @@ public final class StormReport {
         callsToCoolingProject = stub.callsToCoolingProject.get();
         callsToDayRefusedKey = stub.callsToDayRefusedKey.get();
         callsRacingRefusal = stub.callsRacingRefusal.get();
+        knownAfterMillis = stub.knownAfterMillis;
         coolingGaps = new ArrayList<>(stub.coolingGaps);
         coolingGaps.sort(null);
         unknownKey = stub.unknownKey.get();
@@ -337,8 +339,9 @@ public final class StormReport {
                 .append(callsToCoolingKey).append(" (").append(callsToDayRefusedKey)
                 .append(" of them to a key refused for the day); to a project so refused (through any of its keys): ")
                 .append(callsToCoolingProject).append('\n');
-        md.append("- how long after the key's refusal had been written those calls came: ")
-                .append(gaps()).append("; calls that came before the refusal had been written (racing it): ")
+        md.append("- how long after the key's refusal had been written those calls came: ").append(gaps())
+                .append("; not counted: calls within ").append(knownAfterMillis)
+                .append(" ms of it or before (racing it: the gateway had picked the key before it read the refusal): ")
                 .append(callsRacingRefusal).append('\n');
         md.append("- calls with a key it does not know: ").append(unknownKey).append('\n');
         List<Long> back = minuteResets.stream().filter(v -> v >= 0).toList();
@@ -364,8 +367,8 @@ public final class StormReport {
     }
 
     private String gaps() {
-        long[] bounds = {10, 100, 1000, Long.MAX_VALUE};
-        String[] names = {"≤ 10 ms", "≤ 100 ms", "≤ 1 s", "later"};
+        long[] bounds = {100, 1000, Long.MAX_VALUE};
+        String[] names = {"≤ 100 ms", "≤ 1 s", "later"};
         StringBuilder b = new StringBuilder();
         long from = Long.MIN_VALUE;
         for (int i = 0; i < bounds.length; i++) {

@@ -87,7 +87,9 @@ public final class StormStub implements AutoCloseable {
      * A gateway picks a key, then sends: a call that reaches the stub within this time after a refusal of its key was
      * written may have been on its way before the gateway read the refusal, and is not held against it.
      */
-    static final long KNOWN_AFTER_MILLIS = 0;
+    static final long KNOWN_AFTER_MILLIS = 10;
+    /** {@link #KNOWN_AFTER_MILLIS}, or 0 for a test that calls one at a time. */
+    volatile long knownAfterMillis = KNOWN_AFTER_MILLIS;
 
     private final StormSettings settings;
     private final List<Key> keys;
@@ -110,7 +112,7 @@ public final class StormStub implements AutoCloseable {
     final AtomicLong refusedTokens = new AtomicLong();
     final AtomicLong callsToCoolingKey = new AtomicLong();
     final AtomicLong callsToCoolingProject = new AtomicLong();
-    /** Calls to a key refused less than {@link #KNOWN_AFTER_MILLIS} after the refusal was written, or before. */
+    /** Calls to a key refused less than {@link #knownAfterMillis} after the refusal was written, or before. */
     final AtomicLong callsRacingRefusal = new AtomicLong();
     /** For each call counted in {@link #callsToCoolingKey}: how long after its key's refusal was written it came. */
     final ConcurrentLinkedQueue<Long> coolingGaps = new ConcurrentLinkedQueue<>();
@@ -286,7 +288,7 @@ public final class StormStub implements AutoCloseable {
             calls.incrementAndGet();
             if (t < keyRefusedUntil[k][m]) {
                 long sent = keyRefusalSentAt[k][m];
-                if (sent == Long.MIN_VALUE || t - sent < KNOWN_AFTER_MILLIS) {
+                if (sent == Long.MIN_VALUE || t - sent < knownAfterMillis) {
                     // the refusal was still on its way to the gateway, or just arrived: the gateway could not know yet
                     callsRacingRefusal.incrementAndGet();
                 } else {
