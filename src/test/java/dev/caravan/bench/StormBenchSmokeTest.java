@@ -68,6 +68,7 @@ class StormBenchSmokeTest {
         for (StormReport.Figure f : report.figures()) {
             assertThat(md).contains("| " + f.name() + " | " + f.target() + " | " + f.measured());
         }
+        assertThat(md).contains(" × status 429 with Retry-After, e.g. `Every API key is cooling down for gemini-2.5-flash");
         assertThat(md).contains("STORM_MODELS", "gemini-2.5-flash-lite (3 per minute, 1000 per day per project)");
         assertThat(md.lines().filter(l -> l.startsWith("| ")).count()).as("a header and five figures").isEqualTo(6);
     }

@@ -27,6 +27,7 @@ public final class StormReport {
     final long upperBound;
     final Map<Integer, Long> statuses = new TreeMap<>();
     final Map<String, String> firstMessages = new TreeMap<>();
+    final Map<String, Long> kinds = new TreeMap<>();
     final List<Double> refusedWaits = new ArrayList<>();
     final long refusedWithRetryAfter;
     final List<Long> minuteResets;
@@ -68,8 +69,10 @@ public final class StormReport {
                 servedByClient[r.client()]++;
                 servedByModel[r.model()]++;
             } else {
-                firstMessages.putIfAbsent(r.status() + ": " + (r.message() == null ? "" : r.message()
-                        .replaceAll("\\d+(\\.\\d+)?", "N")), r.message());
+                String kind = r.status() + ": " + (r.message() == null ? "" : r.message()
+                        .replaceAll("\\d+(\\.\\d+)?", "N")) + (r.retryAfter() == null ? "" : " +Retry-After");
+                firstMessages.putIfAbsent(kind, r.message());
+                kinds.merge(kind, 1L, Long::sum);
             }
             if (r.status() == 429) {
                 refusedWaits.add(r.waitMillis());
@@ -326,8 +329,9 @@ public final class StormReport {
         md.append("- upper bound of the limits, whatever the arrivals (every window of every project full): ")
                 .append(upperBound).append('\n');
         for (Map.Entry<String, String> e : firstMessages.entrySet()) {
-            md.append("- first answer of its kind: `").append(e.getValue() == null ? "" : e.getValue().replace('`', '\''))
-                    .append("` (status ").append(e.getKey(), 0, e.getKey().indexOf(':')).append(")\n");
+            md.append("- ").append(kinds.get(e.getKey())).append(" × status ").append(e.getKey(), 0, e.getKey().indexOf(':'))
+                    .append(e.getKey().endsWith(" +Retry-After") ? " with" : " without").append(" Retry-After, e.g. `")
+                    .append(e.getValue() == null ? "" : e.getValue().replace('`', '\'')).append("`\n");
         }
         md.append("\n## What Google (the stub) saw\n\n");
         md.append("- calls: ").append(stubCalls).append(" (").append(String.format(Locale.ROOT, "%.2f",
