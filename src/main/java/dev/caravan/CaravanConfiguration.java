@@ -309,7 +309,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         runtime.onChange(s -> geminiCall.retarget(s.baseUrl(), UpstreamProxies.of(s.proxies())));
         registry.bind("breakerFallback", new BreakerFallback());
         registry.bind("failoverDecision", new FailoverDecision(classifier, pool, runtime::maxRetries, clock, metrics,
-                knownModels));
+                knownModels).rejectedKeysUpTo(() -> runtime.current().maxRejectedKeys()));
         registry.bind("upstreamReply", new UpstreamReply(pool));
         // --- Streams: heartbeats and fake streaming (routes/upstream.camel.yaml, the gemini and openai routes) ---
         InStreamError inStreamError = new InStreamError(json);

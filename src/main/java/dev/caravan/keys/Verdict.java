@@ -47,6 +47,17 @@ public record Verdict(Kind kind, long untilMillis, Evidence evidence) {
         public boolean retryable() {
             return retryable;
         }
+
+        /**
+         * Whether Google refused the key itself at once, before any work on the request (a quota, an invalid or
+         * suspended key): such a refusal does not spend the client's attempts while other keys remain.
+         */
+        public boolean refusedKey() {
+            return switch (this) {
+                case QUOTA_COOLDOWN, MODEL_UNAVAILABLE, THROTTLED, KEY_INVALID, KEY_SUSPENDED, KEY_DISABLED -> true;
+                default -> false;
+            };
+        }
     }
 
     public boolean retryable() {

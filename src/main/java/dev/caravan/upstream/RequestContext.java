@@ -63,6 +63,10 @@ public final class RequestContext implements KeyRequest {
     private int streamTailNext;
 
     private ApiKey key;
+    /** Attempts of this call that Google refused for their key at once (they do not spend MAX_RETRIES). */
+    private int refusedKeys;
+    /** Why the gateway refused the request itself, for its request-log row (null: it did not). */
+    private String refusal;
     private boolean again;
     private long noKeyRetryAfterMillis = Long.MIN_VALUE;
     private UpstreamResult result;
@@ -74,6 +78,7 @@ public final class RequestContext implements KeyRequest {
      */
     void newCall() {
         tried = new TriedKeys();
+        refusedKeys = 0;
         key = null;
         again = true;
         noKeyRetryAfterMillis = Long.MIN_VALUE;
@@ -239,6 +244,30 @@ public final class RequestContext implements KeyRequest {
             }
         }
         return out;
+    }
+
+    /** Counts an attempt that Google refused for its key at once. */
+    void refusedKey() {
+        refusedKeys++;
+    }
+
+    /** Attempts of this call that Google refused for their key at once. */
+    public int refusedKeys() {
+        return refusedKeys;
+    }
+
+    /** Attempts that spend MAX_RETRIES: those that reached Google's work on the request. */
+    public int countedAttempts() {
+        return tried.size() - refusedKeys;
+    }
+
+    /** Why the gateway refused the request itself (no key, a pause, a wait that ran out), for the request log. */
+    public String refusal() {
+        return refusal;
+    }
+
+    public void refusal(String why) {
+        this.refusal = why;
     }
 
     /** Attempts made so far, counting the one in progress. */
