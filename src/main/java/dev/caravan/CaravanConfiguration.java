@@ -311,6 +311,12 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("failoverDecision", new FailoverDecision(classifier, pool, runtime::maxRetries, clock, metrics,
                 knownModels).rejectedKeysUpTo(() -> runtime.current().maxRejectedKeys()));
         registry.bind("upstreamReply", new UpstreamReply(pool));
+        // --- Quotas: a request waits for a cooling key that returns soon (issue 14, README "Quotas") ---
+        dev.caravan.upstream.KeyComeback keyComeback = new dev.caravan.upstream.KeyComeback(vertx, pool,
+                () -> runtime.current().quotaWaitSeconds());
+        registry.bind("keyComeback", keyComeback);
+        metrics.gauge("caravan_requests_waiting_for_key", "Requests waiting for a cooling key to come back",
+                keyComeback::waiting);
         // --- Streams: heartbeats and fake streaming (routes/upstream.camel.yaml, the gemini and openai routes) ---
         InStreamError inStreamError = new InStreamError(json);
         registry.bind("streamHeartbeat", new StreamHeartbeats.Start(vertx, () -> runtime.current().streamHeartbeatSeconds()));

@@ -48,6 +48,7 @@ public final class KeyRoundRobin implements Processor {
     private volatile ApiKey[] keys;
     private volatile int maxFailures;
     private volatile KeyStateListener listener = KeyStateListener.NONE;
+    private volatile Runnable comeback;
     private final PacificDay day = new PacificDay();
 
     /** Until when no key can serve a model, as of a given pool version. */
@@ -69,6 +70,36 @@ public final class KeyRoundRobin implements Processor {
             unique.putIfAbsent(s, new ApiKey(s, fingerprints));
         }
         this.keys = unique.values().toArray(new ApiKey[0]);
+    }
+
+    /** Bumps the pool's version: a key may have become eligible again, so hints end and waiting requests look again. */
+    private void bump() {
+        version.incrementAndGet();
+        Runnable r = comeback;
+        if (r != null) {
+            r.run();
+        }
+    }
+
+    /**
+     * Tells {@code r} whenever a key may have come back before its known time (a reset, a recovery, an operator's
+     * enable, a new key, a shorter pause); it must return at once and never block.
+     */
+    public void onComeback(Runnable r) {
+        this.comeback = r;
+    }
+
+    /**
+     * When the first key that is out only for a while (a cool-down, a budget, a pause) can serve {@code model} again,
+     * in epoch milliseconds: now when one is eligible, Long.MAX_VALUE when no key is usable at all.
+     */
+    public long comebackAt(String model) {
+        return earliestReturn(keys, model, clock.getAsLong());
+    }
+
+    /** The pool's clock, epoch milliseconds. */
+    public long now() {
+        return clock.getAsLong();
     }
 
     /** A pool whose fingerprints hold for this process only ({@link KeyFingerprint#ephemeral}): tests, benchmarks. */
@@ -189,7 +220,7 @@ public final class KeyRoundRobin implements Processor {
                 if (key.coolDown(model, verdict.untilMillis(), verdict.kind(), verdict.evidence())) {
                     if (verdict.untilMillis() < before) {
                         // the last verdict wins, and a shorter pause may end an exhaustion the hints remember
-                        version.incrementAndGet();
+                        bump();
                     }
                     listener.changed(key);
                 }
@@ -230,7 +261,7 @@ public final class KeyRoundRobin implements Processor {
     public void restore(ApiKey key, KeyState state, Evidence evidence, int strikes, boolean manual,
                         Map<String, ApiKey.Cooldown> cooldowns) {
         key.restore(state, evidence, strikes, manual, cooldowns, clock.getAsLong());
-        version.incrementAndGet();
+        bump();
     }
 
     /**
@@ -288,7 +319,7 @@ public final class KeyRoundRobin implements Processor {
     /** Puts a key back into rotation: clears state, strikes and cool-downs (a removed key stays removed). */
     public void reset(ApiKey key) {
         if (key.reset()) {
-            version.incrementAndGet();
+            bump();
             listener.changed(key);
         }
     }
@@ -303,7 +334,7 @@ public final class KeyRoundRobin implements Processor {
         if (!key.recover()) {
             return false;
         }
-        version.incrementAndGet();
+        bump();
         listener.changed(key);
         return true;
     }
@@ -325,7 +356,7 @@ public final class KeyRoundRobin implements Processor {
         if (!key.enableByOperator(evidence)) {
             return false;
         }
-        version.incrementAndGet();
+        bump();
         listener.changed(key);
         return true;
     }
@@ -354,7 +385,7 @@ public final class KeyRoundRobin implements Processor {
             }
         }
         keys = all.values().toArray(new ApiKey[0]);
-        version.incrementAndGet();
+        bump();
         return added;
     }
 
@@ -378,7 +409,7 @@ public final class KeyRoundRobin implements Processor {
         }
         if (!removed.isEmpty()) {
             keys = kept.toArray(new ApiKey[0]);
-            version.incrementAndGet();
+            bump();
         }
         return removed;
     }

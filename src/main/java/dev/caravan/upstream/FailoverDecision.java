@@ -55,6 +55,10 @@ public final class FailoverDecision implements Processor {
         if (metrics != null) {
             metrics.attempt(v);
         }
+        if (v.kind() != Verdict.Kind.QUOTA_COOLDOWN && v.kind() != Verdict.Kind.THROTTLED) {
+            // a key that only paused may serve this request again after a wait for it; others may not
+            ctx.barAfterWait();
+        }
         // a key Google refused at once spent none of the client's attempts: the next key is tried while healthy ones
         // remain (the pick finds none otherwise), up to MAX_REJECTED_KEYS such keys
         boolean budgetLeft;
