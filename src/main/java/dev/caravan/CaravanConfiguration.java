@@ -246,7 +246,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         Installation installation = new Installation(dataSource, clock);
         fingerprints = installation.fingerprints();
         fingerprintMigration = new FingerprintMigration(dataSource, fingerprints, installation);
-        fingerprintMigration.rekeySavedKeys(settings.apiKeys());
+        fingerprintMigration.rekeySavedKeys(settings.apiKeys().stream().map(dev.caravan.keys.KeyEntry::secretOf).toList());
         // API_KEYS, plus the keys operators added on the admin page, less those they deleted
         apiKeyStore = new ApiKeyStore(dataSource, clock, fingerprints);
         pool = new KeyRoundRobin(apiKeyStore.merge(settings.apiKeys()), settings.maxFailures(), clock, fingerprints);
@@ -315,6 +315,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         dev.caravan.upstream.KeyComeback keyComeback = new dev.caravan.upstream.KeyComeback(vertx, pool,
                 () -> runtime.current().quotaWaitSeconds());
         registry.bind("keyComeback", keyComeback);
+        pool.learning().windowSeconds(() -> runtime.current().projectEvidenceSeconds());
         metrics.gauge("caravan_requests_waiting_for_key", "Requests waiting for a cooling key to come back",
                 keyComeback::waiting);
         // --- Streams: heartbeats and fake streaming (routes/upstream.camel.yaml, the gemini and openai routes) ---

@@ -6,8 +6,18 @@ package dev.caravan.keys;
  * @param kind          what happened
  * @param untilMillis   for cool-downs: when the (key, model) pair may be used again (epoch milliseconds)
  * @param evidence      what Google said
+ * @param signal        the project Google named and the quotas it said were violated, with their limits
  */
-public record Verdict(Kind kind, long untilMillis, Evidence evidence) {
+public record Verdict(Kind kind, long untilMillis, Evidence evidence, QuotaSignal signal) {
+
+    /** A verdict without quota details. */
+    public Verdict(Kind kind, long untilMillis, Evidence evidence) {
+        this(kind, untilMillis, evidence, QuotaSignal.NONE);
+    }
+
+    public Verdict {
+        signal = signal == null ? QuotaSignal.NONE : signal;
+    }
 
     /** The outcomes of DESIGN §3 plus the ones that only a gateway sees. */
     public enum Kind {
