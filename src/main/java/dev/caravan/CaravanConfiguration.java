@@ -316,6 +316,16 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 () -> runtime.current().quotaWaitSeconds());
         registry.bind("keyComeback", keyComeback);
         pool.learning().windowSeconds(() -> runtime.current().projectEvidenceSeconds());
+        for (KeyRoundRobin p : List.of(pool, vertexPool)) {
+            p.egress().configure(() -> runtime.current().egressThrottleProjects(),
+                    () -> runtime.current().egressThrottleWindowSeconds(), () -> runtime.current().egressPauseMaxSeconds());
+            p.learning().windowSeconds(() -> runtime.current().projectEvidenceSeconds());
+            String name = p == pool ? UpstreamPool.GEMINI : UpstreamPool.VERTEX;
+            metrics.gauge("caravan_pool_paused", "1 while the pool pauses because Google throttles the gateway's address",
+                    () -> p.now() < p.egress().pausedUntil() ? 1 : 0, "pool", name);
+            metrics.gauge("caravan_pool_pauses", "Pauses of the pool since start (Google throttling the gateway's address)",
+                    () -> p.egress().trips(), "pool", name);
+        }
         metrics.gauge("caravan_requests_waiting_for_key", "Requests waiting for a cooling key to come back",
                 keyComeback::waiting);
         // --- Streams: heartbeats and fake streaming (routes/upstream.camel.yaml, the gemini and openai routes) ---

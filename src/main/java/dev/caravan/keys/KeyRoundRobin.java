@@ -51,6 +51,7 @@ public final class KeyRoundRobin implements Processor {
     private volatile Runnable comeback;
     private final Map<String, Project> projects = new ConcurrentHashMap<>();
     private final ProjectLearning learning = new ProjectLearning(this);
+    private final EgressThrottle egress = new EgressThrottle();
     private final PacificDay day = new PacificDay();
 
     /** Until when no key can serve a model, as of a given pool version. */
@@ -121,6 +122,11 @@ public final class KeyRoundRobin implements Processor {
         return out;
     }
 
+    /** The pool's pause while Google throttles the gateway's address (README "Quotas"). */
+    public EgressThrottle egress() {
+        return egress;
+    }
+
     /** How the pool learns projects from Google's answers (README "Quotas"). */
     public ProjectLearning learning() {
         return learning;
@@ -179,6 +185,10 @@ public final class KeyRoundRobin implements Processor {
             return null;
         }
         long now = clock.getAsLong();
+        if (now < egress.pausedUntil()) {
+            // Google throttles the gateway itself: no key would fare better until the pause ends
+            return null;
+        }
         String hintKey = model == null ? "" : model;
         Exhausted hint = exhausted.get(hintKey);
         if (hint != null) {
@@ -272,7 +282,12 @@ public final class KeyRoundRobin implements Processor {
         return until == Long.MAX_VALUE ? -1 : Math.max(0, until - now);
     }
 
-    private static long earliestReturn(ApiKey[] ks, String model, long now) {
+    private long earliestReturn(ApiKey[] ks, String model, long now) {
+        long best = earliestKey(ks, model, now);
+        return best == Long.MAX_VALUE ? best : Math.max(best, egress.pausedUntil());
+    }
+
+    private static long earliestKey(ApiKey[] ks, String model, long now) {
         long best = Long.MAX_VALUE;
         for (ApiKey k : ks) {
             if (k.state() == KeyState.ACTIVE) {
@@ -293,6 +308,20 @@ public final class KeyRoundRobin implements Processor {
             // Google named the key's project: the strongest evidence short of an operator's word
             assignProject(key, consumer, Project.Source.GOOGLE, "Google named " + consumer + " in a "
                     + (verdict.evidence() == null ? "" : verdict.evidence().status() + " ") + "answer");
+        }
+        if (EgressThrottle.unexplained(verdict)) {
+            long now = clock.getAsLong();
+            List<ApiKey> back = egress.refused(key, now);
+            for (ApiKey k : back) {
+                // a 403 in the burst was the gateway's address, not the key: it goes back (an operator's disable stays)
+                if (k.state() != KeyState.ACTIVE && k.evidence() != null && k.evidence().status() == 403) {
+                    recover(k);
+                }
+            }
+            if (now < egress.pausedUntil() && verdict.kind() != Verdict.Kind.THROTTLED) {
+                // during a pause a 403 retires no key
+                return;
+            }
         }
         switch (verdict.kind()) {
             case SUCCESS -> {

@@ -90,6 +90,9 @@ public final class KeyComeback extends AsyncProcessorSupport {
         } else if (back <= now) {
             // keys are eligible, and this request tried each: waiting would bring none
             ctx.refusal("every eligible key already tried by this request");
+        } else if (now < pool.egress().pausedUntil() && (waitMs <= 0 || back - now > waitMs)) {
+            ctx.refusal("pool paused for " + (pool.egress().pausedUntil() - now) + " ms: Google throttles the gateway's "
+                    + "address, not the keys");
         } else if (waitMs <= 0 || back - now > waitMs) {
             ctx.refusal("every key cooling" + (ctx.model() == null ? "" : " for " + ctx.model()) + "; the first returns in "
                     + (back - now) + " ms, beyond the wait of " + Math.max(0, waitMs) + " ms");
