@@ -110,6 +110,17 @@ public final class KeyRoundRobin implements Processor {
         return moved;
     }
 
+    /** Puts every key that a learned grouping moved back into a project of its own (an operator's or Google's stay). */
+    public void forgetLearnedProjects() {
+        for (ApiKey k : keys) {
+            if (k.projectSource() == Project.Source.LEARNED) {
+                k.leaveProject();
+                listener.changed(k);
+            }
+        }
+        bump();
+    }
+
     /** The keys of each project with more than one key, by project name (a snapshot, for operators). */
     public Map<String, List<ApiKey>> sharedProjects() {
         Map<String, List<ApiKey>> out = new java.util.TreeMap<>();
