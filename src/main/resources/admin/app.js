@@ -322,6 +322,13 @@
       th.classList.toggle('sorted-asc', th.dataset.sort === k.sort && k.dir === 'asc');
       th.classList.toggle('sorted-desc', th.dataset.sort === k.sort && k.dir === 'desc');
     }
+    // issue 14: projects shared by many keys add no capacity
+    const warnings = (d.projects || []).filter((p) => p.warning).map((p) => p.warning);
+    const projectsBox = $('keys-projects');
+    if (projectsBox) {
+      projectsBox.hidden = warnings.length === 0;
+      projectsBox.textContent = warnings.join(' · ');
+    }
     const body = $('keys-body');
     if (d.keys.length === 0) {
       const empty = !wholePool ? 'The Vertex pool has no keys: set VERTEX_API_KEYS.' : 'The pool has no keys yet: add some.';
@@ -369,7 +376,8 @@
       wholePool ? act('delete', 'Delete', 'danger') : null);
     return h('tr', { class: selected ? 'selected' : '', dataset: { fp: r.fingerprint } },
       h('td', { class: 'check' }, check),
-      h('td', {}, h('div', { class: 'mono' }, r.mask), h('div', { class: 'fp mono' }, r.fingerprint)),
+      h('td', {}, h('div', { class: 'mono' }, r.mask), h('div', { class: 'fp mono' }, r.fingerprint),
+        r.project ? h('div', { class: 'fp', title: r.projectEvidence || null }, `project ${r.project} (${r.projectSource.toLowerCase()})`) : null),
       h('td', { title: cooling || null }, h('span', { class: `badge ${cls}` }, label)),
       h('td', { class: 'wrap' }, h('div', {}, evidenceText(r.evidence)), r.evidence ? h('div', { class: 'fp' }, fmtTime(r.evidence.at)) : null),
       h('td', { title: cooling || null }, back),

@@ -245,7 +245,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         Installation installation = new Installation(dataSource, clock);
         fingerprints = installation.fingerprints();
         fingerprintMigration = new FingerprintMigration(dataSource, fingerprints, installation);
-        fingerprintMigration.rekeySavedKeys(settings.apiKeys());
+        fingerprintMigration.rekeySavedKeys(settings.apiKeys().stream().map(dev.caravan.keys.KeyEntry::secretOf).toList());
         // API_KEYS, plus the keys operators added on the admin page, less those they deleted
         apiKeyStore = new ApiKeyStore(dataSource, clock, fingerprints);
         pool = new KeyRoundRobin(apiKeyStore.merge(settings.apiKeys()), settings.maxFailures(), clock, fingerprints);
@@ -308,8 +308,25 @@ public final class CaravanConfiguration implements CamelConfiguration {
         runtime.onChange(s -> geminiCall.retarget(s.baseUrl(), UpstreamProxies.of(s.proxies())));
         registry.bind("breakerFallback", new BreakerFallback());
         registry.bind("failoverDecision", new FailoverDecision(classifier, pool, runtime::maxRetries, clock, metrics,
-                knownModels));
+                knownModels).rejectedKeysUpTo(() -> runtime.current().maxRejectedKeys()));
         registry.bind("upstreamReply", new UpstreamReply(pool));
+        // --- Quotas: a request waits for a cooling key that returns soon (issue 14, README "Quotas") ---
+        dev.caravan.upstream.KeyComeback keyComeback = new dev.caravan.upstream.KeyComeback(vertx, pool,
+                () -> runtime.current().quotaWaitSeconds());
+        registry.bind("keyComeback", keyComeback);
+        pool.learning().windowSeconds(() -> runtime.current().projectEvidenceSeconds());
+        for (KeyRoundRobin p : List.of(pool, vertexPool)) {
+            p.egress().configure(() -> runtime.current().egressThrottleProjects(),
+                    () -> runtime.current().egressThrottleWindowSeconds(), () -> runtime.current().egressPauseMaxSeconds());
+            p.learning().windowSeconds(() -> runtime.current().projectEvidenceSeconds());
+            String name = p == pool ? UpstreamPool.GEMINI : UpstreamPool.VERTEX;
+            metrics.gauge("caravan_pool_paused", "1 while the pool pauses because Google throttles the gateway's address",
+                    () -> p.now() < p.egress().pausedUntil() ? 1 : 0, "pool", name);
+            metrics.gauge("caravan_pool_pauses", "Pauses of the pool since start (Google throttling the gateway's address)",
+                    () -> p.egress().trips(), "pool", name);
+        }
+        metrics.gauge("caravan_requests_waiting_for_key", "Requests waiting for a cooling key to come back",
+                keyComeback::waiting);
         // --- Streams: heartbeats and fake streaming (routes/upstream.camel.yaml, the gemini and openai routes) ---
         InStreamError inStreamError = new InStreamError(json);
         registry.bind("streamHeartbeat", new StreamHeartbeats.Start(vertx, () -> runtime.current().streamHeartbeatSeconds()));

@@ -52,15 +52,28 @@ class LimitsAttemptsToMaxRetriesTest {
         // the first two attempts fail whatever key they use; a third one would succeed, but the budget is 2
         AtomicInteger n = new AtomicInteger();
         gateway.stub().answer(r -> n.getAndIncrement() < 2
-                ? new StubGemini.Json(429, GoogleBodies.quotaPerMinute("30s"))
+                ? new StubGemini.Json(500, GoogleBodies.internal())
                 : new StubGemini.Json(200, GoogleBodies.generateContent("third")));
 
         HttpResponse<String> res = gateway.post(FLASH, Gateway.prompt("hello"));
 
         assertThat(gateway.stub().keysSeen()).hasSize(2).doesNotHaveDuplicates();
-        assertThat(res.statusCode()).isEqualTo(429);
-        assertThat(res.body()).isEqualTo(GoogleBodies.quotaPerMinute("30s"));
-        // the third key is still free for this model: Retry-After does not promise a wait that is not needed
-        assertThat(res.headers().firstValue("retry-after")).isEmpty();
+        assertThat(res.statusCode()).isEqualTo(500);
+        assertThat(res.body()).isEqualTo(GoogleBodies.internal());
+    }
+
+    @Test
+    void quotaRefusalsSpendNoAttemptSoTheThirdKeyAnswers() throws Exception {
+        // issue 14: a key refused at once for its quota does not spend the client's attempts (MAX_REJECTED_KEYS)
+        AtomicInteger n = new AtomicInteger();
+        gateway.stub().answer(r -> n.getAndIncrement() < 2
+                ? new StubGemini.Json(429, GoogleBodies.quotaPerMinute("30s"))
+                : new StubGemini.Json(200, GoogleBodies.generateContent("third")));
+
+        HttpResponse<String> res = gateway.post(FLASH, Gateway.prompt("hello"));
+
+        assertThat(gateway.stub().keysSeen()).hasSize(3).doesNotHaveDuplicates();
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.body()).isEqualTo(GoogleBodies.generateContent("third"));
     }
 }

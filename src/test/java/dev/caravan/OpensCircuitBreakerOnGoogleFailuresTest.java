@@ -22,6 +22,8 @@ class OpensCircuitBreakerOnGoogleFailuresTest {
     @RegisterExtension
     static final Gateway gateway = Gateway.withKeys("key-a", "key-b")
             .set("caravan.max-failures", "100")
+            // each throttled request ends at once rather than waiting the short pause out (QUOTA_WAIT_SECONDS)
+            .set("caravan.quota-wait-seconds", "0")
             .smallCircuitBreaker();
 
     private static final String FLASH = "/v1beta/models/gemini-2.5-flash:generateContent";

@@ -108,6 +108,7 @@ public final class AdminKeys {
         out.put("size", query.size());
         out.put("maxFailures", pool.maxFailures());
         out.put("keys", rows);
+        out.put("projects", projects(now));
         return out;
     }
 
@@ -178,6 +179,7 @@ public final class AdminKeys {
         java.util.function.ToLongFunction<ApiKey> f = switch (s) {
             case "state" -> k -> k.state().ordinal() * 2L + (cooldownUntil(k, now) > 0 ? 1 : 0);
             case "strikes" -> ApiKey::strikes;
+            case "project" -> k -> k.project().own() ? Long.MAX_VALUE : k.project().name().hashCode();
             case "lastUsed" -> ApiKey::lastUsedMillis;
             case "cooldown" -> k -> cooldownUntil(k, now);
             case "changed" -> k -> k.evidence() == null ? 0 : k.evidence().atMillis();
@@ -200,7 +202,44 @@ public final class AdminKeys {
                 until = Math.max(until, c.untilMillis());
             }
         }
+        // a quota pause of the key's project keeps every key of it out (issue 14)
+        for (ApiKey.Cooldown c : k.project().cooldowns().values()) {
+            if (c.untilMillis() > now) {
+                until = Math.max(until, c.untilMillis());
+            }
+        }
         return until;
+    }
+
+    /** Keys in one project add no capacity: projects of this many keys or more are warned about. */
+    static final int SHARED_PROJECT_WARNING = 3;
+
+    /** The projects with more than one key, and a warning for those with many (issue 14). */
+    private List<Map<String, Object>> projects(long now) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        pool.sharedProjects().forEach((name, keys) -> {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("name", name);
+            p.put("keys", keys.size());
+            p.put("fingerprints", keys.stream().limit(100).map(ApiKey::fingerprint).toList());
+            List<Map<String, Object>> cooling = new ArrayList<>();
+            keys.get(0).project().cooldowns().forEach((model, c) -> {
+                if (c.untilMillis() > now) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("model", model.isEmpty() ? null : model);
+                    m.put("until", c.untilMillis());
+                    m.put("evidence", evidence(c.evidence()));
+                    cooling.add(m);
+                }
+            });
+            p.put("cooldowns", cooling);
+            if (keys.size() >= SHARED_PROJECT_WARNING) {
+                p.put("warning", keys.size() + " keys share the budget of project " + name
+                        + ": together they serve no more than one key of it would");
+            }
+            out.add(p);
+        });
+        return out;
     }
 
     private static long total(Map<String, Long> usage) {
@@ -220,6 +259,10 @@ public final class AdminKeys {
         r.put("strikes", k.strikes());
         r.put("lastUsed", k.lastUsedMillis() == 0 ? null : k.lastUsedMillis());
         r.put("evidence", evidence(k.evidence()));
+        // issue 14: the key's project, where that came from and why
+        r.put("project", k.project().own() ? null : k.project().name());
+        r.put("projectSource", k.projectSource().name());
+        r.put("projectEvidence", k.projectEvidence());
         List<Map<String, Object>> cooldowns = new ArrayList<>();
         k.cooldowns().entrySet().stream()
                 .filter(e -> e.getValue().untilMillis() > now)

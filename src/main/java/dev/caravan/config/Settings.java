@@ -116,6 +116,14 @@ public final class Settings {
     private final java.time.ZoneId timezone;
     // --- Stream optimizer (STREAM_OPTIMIZER_*, gemini-balance's typewriter pacing of streamed text) ---
     private final StreamOptimizerSettings streamOptimizer;
+    // --- Quotas: the pool's rules for Google's limits (issue 14, README "Quotas") ---
+    private final int maxRejectedKeys;
+    private final int quotaWaitSeconds;
+    private final int projectEvidenceSeconds;
+    private final int egressThrottleProjects;
+    private final int egressThrottleWindowSeconds;
+    private final int egressPauseMaxSeconds;
+    private final Map<String, QuotaLimits> quotaLimits;
 
     private Settings(Reader r) {
         port = r.integer("caravan.port", "PORT", 0, 65535);
@@ -238,6 +246,14 @@ public final class Settings {
         timezone = r.value("caravan.timezone", "TIMEZONE", Settings::parseZone);
         // --- Stream optimizer (STREAM_OPTIMIZER_*) ---
         streamOptimizer = readStreamOptimizer(r);
+        // --- Quotas: the pool's rules for Google's limits (issue 14, README "Quotas") ---
+        maxRejectedKeys = r.integer("caravan.max-rejected-keys", "MAX_REJECTED_KEYS", 0, 100_000);
+        quotaWaitSeconds = r.integer("caravan.quota-wait-seconds", "QUOTA_WAIT_SECONDS", 0, 600);
+        projectEvidenceSeconds = r.integer("caravan.project-evidence-seconds", "PROJECT_EVIDENCE_SECONDS", 0, 60);
+        egressThrottleProjects = r.integer("caravan.egress-throttle-projects", "EGRESS_THROTTLE_PROJECTS", 0, 100_000);
+        egressThrottleWindowSeconds = r.integer("caravan.egress-throttle-window-seconds", "EGRESS_THROTTLE_WINDOW_SECONDS", 1, 600);
+        egressPauseMaxSeconds = r.integer("caravan.egress-pause-max-seconds", "EGRESS_PAUSE_MAX_SECONDS", 1, 3_600);
+        quotaLimits = r.value("caravan.quota-limits", "QUOTA_LIMITS", QuotaLimits::parseTable);
     }
 
     /**
@@ -394,6 +410,24 @@ public final class Settings {
     public String paidKey() { return paidKey; }
     /** Models that go with the paid key (when there is one) wherever they are asked for. */
     public List<String> paidModels() { return paidModels; }
+
+    // --- Quotas: the pool's rules for Google's limits (issue 14, README "Quotas") ---
+    /**
+     * Keys that refuse at once (429, invalid, suspended) a request may walk past beyond MAX_RETRIES: such refusals
+     * do not spend the client's attempts, and this caps the walk.
+     */
+    public int maxRejectedKeys() { return maxRejectedKeys; }
+    /** The longest a request waits for a cooling key to come back before it is answered 429 (0: never waits). */
+    public int quotaWaitSeconds() { return quotaWaitSeconds; }
+    /** How close two keys' quota 429s must be to count as evidence of one project (0: never learn from them). */
+    public int projectEvidenceSeconds() { return projectEvidenceSeconds; }
+    /** Projects refusing without a quota reason within the window that mean Google throttles the gateway (0: off). */
+    public int egressThrottleProjects() { return egressThrottleProjects; }
+    public int egressThrottleWindowSeconds() { return egressThrottleWindowSeconds; }
+    /** The longest pause of the pool when Google throttles the gateway's address; pauses double up to it. */
+    public int egressPauseMaxSeconds() { return egressPauseMaxSeconds; }
+    /** QUOTA_LIMITS: per model, the project's limits as known before Google tells them. */
+    public Map<String, QuotaLimits> quotaLimits() { return quotaLimits; }
 
     /** UPLOAD_PROVIDER: a route name; aliyun_oss is refused, as no host route of Caravan's speaks OSS. */
     private static String parseImageHost(String raw) {

@@ -31,7 +31,8 @@ public final class RequestArrival implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        exchange.setProperty(ARRIVED_NANOS, System.nanoTime());
+        long arrived = System.nanoTime();
+        exchange.setProperty(ARRIVED_NANOS, arrived);
         if (keepBody.getAsBoolean() && exchange.getMessage().getBody() != null) {
             // a reference to the body already in memory; a route may replace the message before the log reads it
             exchange.setProperty(REQUEST_BODY, exchange.getMessage().getBody());
@@ -42,6 +43,8 @@ public final class RequestArrival implements Processor {
             if (http.getRequest() != null) {
                 exchange.setProperty(RequestLogStamp.METHOD, http.getRequest().method().name());
                 exchange.setProperty(RequestLogStamp.PATH, http.getRequest().path());
+                // the wait for a cooling key stays within what the client will wait (issue 14)
+                ClientDeadline.note(exchange, http.getRequest(), arrived);
             }
         }
     }

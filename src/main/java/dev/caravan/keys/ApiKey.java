@@ -41,6 +41,13 @@ public final class ApiKey {
     /** Attempts made with the key on Google's day {@link #usageDay} (Pacific), per model ("" when none). */
     private final Map<String, AtomicLong> usage = new ConcurrentHashMap<>();
     private volatile long usageDay;
+    // --- Quotas (issue 14): the key's project, and its attempts of the last minute ---
+    private volatile Project project;
+    private volatile Project.Source projectSource = Project.Source.UNKNOWN;
+    private volatile String projectEvidence;
+    /** Attempts per second of the last minute, a ring indexed by epoch second % 60 (guarded by itself). */
+    private final long[] recentSeconds = new long[60];
+    private final int[] recentCounts = new int[60];
 
     /** A (key, model) pause with its evidence. */
     public record Cooldown(long untilMillis, Verdict.Kind kind, Evidence evidence) {
@@ -50,6 +57,71 @@ public final class ApiKey {
         this.secret = secret;
         this.fingerprint = fingerprints.of(secret);
         this.mask = fingerprints.mask(secret);
+        this.project = Project.ownOf(fingerprint);
+    }
+
+    /** The key's project: the one an operator or Google named, one learned, or its own while unknown. */
+    public Project project() {
+        return project;
+    }
+
+    public Project.Source projectSource() {
+        return projectSource;
+    }
+
+    /** Why the key is in its project (e.g. "API_KEYS", or the 429s that showed it), or null while unknown. */
+    public String projectEvidence() {
+        return projectEvidence;
+    }
+
+    /**
+     * Puts the key in a project, unless what put it in its current one ranks higher (an operator's word stands over
+     * Google's, Google's over a learned one).
+     *
+     * @return whether it moved
+     */
+    synchronized boolean joinProject(Project p, Project.Source source, String evidence) {
+        if (removed || source.rank < projectSource.rank || p == project) {
+            return false;
+        }
+        project = p;
+        projectSource = source;
+        projectEvidence = evidence;
+        return true;
+    }
+
+    /** Back to a project of its own (an operator cleared the key's project). */
+    synchronized void leaveProject() {
+        project = Project.ownOf(fingerprint);
+        projectSource = Project.Source.UNKNOWN;
+        projectEvidence = null;
+    }
+
+    /** Counts an attempt at {@code nowMillis} in the last minute's ring. */
+    void countRecent(long nowMillis) {
+        long second = nowMillis / 1000;
+        int i = (int) (second % 60);
+        synchronized (recentCounts) {
+            if (recentSeconds[i] != second) {
+                recentSeconds[i] = second;
+                recentCounts[i] = 0;
+            }
+            recentCounts[i]++;
+        }
+    }
+
+    /** Attempts with the key in the minute before {@code nowMillis}. */
+    public int attemptsLastMinute(long nowMillis) {
+        long second = nowMillis / 1000;
+        int n = 0;
+        synchronized (recentCounts) {
+            for (int i = 0; i < 60; i++) {
+                if (second - recentSeconds[i] < 60) {
+                    n += recentCounts[i];
+                }
+            }
+        }
+        return n;
     }
 
     /** The key itself: only for the upstream call's header, never for a log, a row or a response. */

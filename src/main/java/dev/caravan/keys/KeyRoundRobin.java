@@ -48,6 +48,10 @@ public final class KeyRoundRobin implements Processor {
     private volatile ApiKey[] keys;
     private volatile int maxFailures;
     private volatile KeyStateListener listener = KeyStateListener.NONE;
+    private volatile Runnable comeback;
+    private final Map<String, Project> projects = new ConcurrentHashMap<>();
+    private final ProjectLearning learning = new ProjectLearning(this);
+    private final EgressThrottle egress = new EgressThrottle();
     private final PacificDay day = new PacificDay();
 
     /** Until when no key can serve a model, as of a given pool version. */
@@ -66,9 +70,107 @@ public final class KeyRoundRobin implements Processor {
         this.fingerprints = fingerprints;
         Map<String, ApiKey> unique = new LinkedHashMap<>();
         for (String s : secrets) {
-            unique.putIfAbsent(s, new ApiKey(s, fingerprints));
+            KeyEntry e = KeyEntry.parse(s);
+            ApiKey k = unique.computeIfAbsent(e.secret(), x -> new ApiKey(x, fingerprints));
+            if (e.project() != null) {
+                k.joinProject(project(e.project()), Project.Source.OPERATOR, "API_KEYS");
+            }
         }
         this.keys = unique.values().toArray(new ApiKey[0]);
+    }
+
+    // --- Quotas (issue 14): projects ---
+
+    /** The project of this name, created on first use (names are bounded: an operator's, Google's or a learned one). */
+    public Project project(String name) {
+        return projects.computeIfAbsent(name, Project::named);
+    }
+
+    /**
+     * Puts a key in the project {@code name} (null or empty: back to a project of its own, only an operator may), if
+     * {@code source} ranks at least as high as what put it where it is.
+     *
+     * @return whether it moved
+     */
+    public boolean assignProject(ApiKey key, String name, Project.Source source, String evidence) {
+        boolean moved;
+        if (name == null || name.isEmpty()) {
+            if (source != Project.Source.OPERATOR) {
+                return false;
+            }
+            key.leaveProject();
+            moved = true;
+        } else {
+            moved = key.joinProject(project(name), source, evidence);
+        }
+        if (moved) {
+            bump();
+            listener.changed(key);
+        }
+        return moved;
+    }
+
+    /** Puts every key that a learned grouping moved back into a project of its own (an operator's or Google's stay). */
+    public void forgetLearnedProjects() {
+        for (ApiKey k : keys) {
+            if (k.projectSource() == Project.Source.LEARNED) {
+                k.leaveProject();
+                listener.changed(k);
+            }
+        }
+        bump();
+    }
+
+    /** The keys of each project with more than one key, by project name (a snapshot, for operators). */
+    public Map<String, List<ApiKey>> sharedProjects() {
+        Map<String, List<ApiKey>> out = new java.util.TreeMap<>();
+        for (ApiKey k : keys) {
+            if (!k.project().own()) {
+                out.computeIfAbsent(k.project().name(), n -> new ArrayList<>()).add(k);
+            }
+        }
+        out.values().removeIf(l -> l.size() < 2);
+        return out;
+    }
+
+    /** The pool's pause while Google throttles the gateway's address (README "Quotas"). */
+    public EgressThrottle egress() {
+        return egress;
+    }
+
+    /** How the pool learns projects from Google's answers (README "Quotas"). */
+    public ProjectLearning learning() {
+        return learning;
+    }
+
+    /** Bumps the pool's version: a key may have become eligible again, so hints end and waiting requests look again. */
+    private void bump() {
+        version.incrementAndGet();
+        Runnable r = comeback;
+        if (r != null) {
+            r.run();
+        }
+    }
+
+    /**
+     * Tells {@code r} whenever a key may have come back before its known time (a reset, a recovery, an operator's
+     * enable, a new key, a shorter pause); it must return at once and never block.
+     */
+    public void onComeback(Runnable r) {
+        this.comeback = r;
+    }
+
+    /**
+     * When the first key that is out only for a while (a cool-down, a budget, a pause) can serve {@code model} again,
+     * in epoch milliseconds: now when one is eligible, Long.MAX_VALUE when no key is usable at all.
+     */
+    public long comebackAt(String model) {
+        return earliestReturn(keys, model, clock.getAsLong());
+    }
+
+    /** The pool's clock, epoch milliseconds. */
+    public long now() {
+        return clock.getAsLong();
     }
 
     /** A pool whose fingerprints hold for this process only ({@link KeyFingerprint#ephemeral}): tests, benchmarks. */
@@ -94,6 +196,10 @@ public final class KeyRoundRobin implements Processor {
             return null;
         }
         long now = clock.getAsLong();
+        if (now < egress.pausedUntil()) {
+            // Google throttles the gateway itself: no key would fare better until the pause ends
+            return null;
+        }
         String hintKey = model == null ? "" : model;
         Exhausted hint = exhausted.get(hintKey);
         if (hint != null) {
@@ -103,12 +209,25 @@ public final class KeyRoundRobin implements Processor {
             exhausted.remove(hintKey, hint);
         }
         long v = version.get();
+        // a retry prefers a key of a project this request has not tried: a project's keys share one budget
+        boolean retry = tried != null && !tried.isEmpty();
+        ApiKey sameProject = null;
         for (int probe = 0; probe < n; probe++) {
             ApiKey k = ks[(int) (cursor.getAndIncrement() % n)];
             if (eligible(k, model, now, tried)) {
+                if (retry && projectTried(k, tried)) {
+                    if (sameProject == null) {
+                        sameProject = k;
+                    }
+                    continue;
+                }
                 use(k, model, now);
                 return k;
             }
+        }
+        if (sameProject != null && eligible(sameProject, model, now, tried)) {
+            use(sameProject, model, now);
+            return sameProject;
         }
         // other threads share the cursor, so n probes need not have seen every key: look at each once before
         // answering "none" (this path already costs O(n) below, and is rare while keys are eligible)
@@ -131,6 +250,7 @@ public final class KeyRoundRobin implements Processor {
 
     private void use(ApiKey k, String model, long now) {
         k.touch(now);
+        k.countRecent(now);
         k.countUse(model == null ? null : useLabel.apply(model), day.of(now));
     }
 
@@ -148,7 +268,19 @@ public final class KeyRoundRobin implements Processor {
     }
 
     private static boolean eligible(ApiKey k, String model, long now, TriedKeys tried) {
-        return k.inRotation() && k.cooldownUntil(model) <= now && (tried == null || !tried.contains(k));
+        return k.inRotation() && k.cooldownUntil(model) <= now && k.project().cooldownUntil(model) <= now
+                && (tried == null || !tried.contains(k));
+    }
+
+    /** Whether a key of the same project as {@code k} was tried by the request already. */
+    private static boolean projectTried(ApiKey k, TriedKeys tried) {
+        Project p = k.project();
+        for (int i = 0; i < tried.size(); i++) {
+            if (tried.get(i).project() == p) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -161,11 +293,16 @@ public final class KeyRoundRobin implements Processor {
         return until == Long.MAX_VALUE ? -1 : Math.max(0, until - now);
     }
 
-    private static long earliestReturn(ApiKey[] ks, String model, long now) {
+    private long earliestReturn(ApiKey[] ks, String model, long now) {
+        long best = earliestKey(ks, model, now);
+        return best == Long.MAX_VALUE ? best : Math.max(best, egress.pausedUntil());
+    }
+
+    private static long earliestKey(ApiKey[] ks, String model, long now) {
         long best = Long.MAX_VALUE;
         for (ApiKey k : ks) {
             if (k.state() == KeyState.ACTIVE) {
-                best = Math.min(best, Math.max(now, k.cooldownUntil(model)));
+                best = Math.min(best, Math.max(now, Math.max(k.cooldownUntil(model), k.project().cooldownUntil(model))));
             }
         }
         return best;
@@ -177,6 +314,26 @@ public final class KeyRoundRobin implements Processor {
      * the later one.
      */
     public void record(ApiKey key, String model, Verdict verdict) {
+        String consumer = verdict.signal().consumer();
+        if (consumer != null && key.project().name() != consumer && !consumer.equals(key.project().name())) {
+            // Google named the key's project: the strongest evidence short of an operator's word
+            assignProject(key, consumer, Project.Source.GOOGLE, "Google named " + consumer + " in a "
+                    + (verdict.evidence() == null ? "" : verdict.evidence().status() + " ") + "answer");
+        }
+        if (EgressThrottle.unexplained(verdict)) {
+            long now = clock.getAsLong();
+            List<ApiKey> back = egress.refused(key, now);
+            for (ApiKey k : back) {
+                // a 403 in the burst was the gateway's address, not the key: it goes back (an operator's disable stays)
+                if (k.state() != KeyState.ACTIVE && k.evidence() != null && k.evidence().status() == 403) {
+                    recover(k);
+                }
+            }
+            if (now < egress.pausedUntil() && verdict.kind() != Verdict.Kind.THROTTLED) {
+                // during a pause a 403 retires no key
+                return;
+            }
+        }
         switch (verdict.kind()) {
             case SUCCESS -> {
                 // the usual case: a clean key tells nobody
@@ -185,11 +342,21 @@ public final class KeyRoundRobin implements Processor {
                 }
             }
             case QUOTA_COOLDOWN, MODEL_UNAVAILABLE, THROTTLED -> {
+                if (key.project().own() && !key.manuallyDisabled() && !key.removed()) {
+                    key.project().mirror(model, verdict.kind() == Verdict.Kind.THROTTLED ? null
+                            : new ApiKey.Cooldown(verdict.untilMillis(), verdict.kind(), verdict.evidence()));
+                }
+                if (verdict.kind() != Verdict.Kind.THROTTLED && !key.manuallyDisabled() && !key.removed()) {
+                    // a quota is the project's: every key of it pauses (a 429 without details names no quota)
+                    key.project().coolDown(model, new ApiKey.Cooldown(verdict.untilMillis(), verdict.kind(),
+                            verdict.evidence()), clock.getAsLong());
+                    learning.quota429(key, model, verdict, clock.getAsLong());
+                }
                 long before = key.cooldownUntil(model);
                 if (key.coolDown(model, verdict.untilMillis(), verdict.kind(), verdict.evidence())) {
                     if (verdict.untilMillis() < before) {
                         // the last verdict wins, and a shorter pause may end an exhaustion the hints remember
-                        version.incrementAndGet();
+                        bump();
                     }
                     listener.changed(key);
                 }
@@ -230,7 +397,13 @@ public final class KeyRoundRobin implements Processor {
     public void restore(ApiKey key, KeyState state, Evidence evidence, int strikes, boolean manual,
                         Map<String, ApiKey.Cooldown> cooldowns) {
         key.restore(state, evidence, strikes, manual, cooldowns, clock.getAsLong());
-        version.incrementAndGet();
+        // a quota pause was its project's: the project pauses again with it
+        key.cooldowns().forEach((model, c) -> {
+            if (c.kind() != Verdict.Kind.THROTTLED) {
+                key.project().coolDown(model.isEmpty() ? null : model, c, clock.getAsLong());
+            }
+        });
+        bump();
     }
 
     /**
@@ -288,7 +461,8 @@ public final class KeyRoundRobin implements Processor {
     /** Puts a key back into rotation: clears state, strikes and cool-downs (a removed key stays removed). */
     public void reset(ApiKey key) {
         if (key.reset()) {
-            version.incrementAndGet();
+            key.project().clearCooldowns();
+            bump();
             listener.changed(key);
         }
     }
@@ -303,7 +477,7 @@ public final class KeyRoundRobin implements Processor {
         if (!key.recover()) {
             return false;
         }
-        version.incrementAndGet();
+        bump();
         listener.changed(key);
         return true;
     }
@@ -325,7 +499,7 @@ public final class KeyRoundRobin implements Processor {
         if (!key.enableByOperator(evidence)) {
             return false;
         }
-        version.incrementAndGet();
+        bump();
         listener.changed(key);
         return true;
     }
@@ -347,14 +521,18 @@ public final class KeyRoundRobin implements Processor {
         }
         List<ApiKey> added = new ArrayList<>();
         for (String s : secrets) {
-            if (!all.containsKey(s)) {
-                ApiKey k = new ApiKey(s, fingerprints);
-                all.put(s, k);
+            KeyEntry e = KeyEntry.parse(s);
+            if (!all.containsKey(e.secret())) {
+                ApiKey k = new ApiKey(e.secret(), fingerprints);
+                if (e.project() != null) {
+                    k.joinProject(project(e.project()), Project.Source.OPERATOR, "added with @" + e.project());
+                }
+                all.put(e.secret(), k);
                 added.add(k);
             }
         }
         keys = all.values().toArray(new ApiKey[0]);
-        version.incrementAndGet();
+        bump();
         return added;
     }
 
@@ -378,7 +556,7 @@ public final class KeyRoundRobin implements Processor {
         }
         if (!removed.isEmpty()) {
             keys = kept.toArray(new ApiKey[0]);
-            version.incrementAndGet();
+            bump();
         }
         return removed;
     }

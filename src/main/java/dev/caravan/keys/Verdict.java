@@ -6,8 +6,18 @@ package dev.caravan.keys;
  * @param kind          what happened
  * @param untilMillis   for cool-downs: when the (key, model) pair may be used again (epoch milliseconds)
  * @param evidence      what Google said
+ * @param signal        the project Google named and the quotas it said were violated, with their limits
  */
-public record Verdict(Kind kind, long untilMillis, Evidence evidence) {
+public record Verdict(Kind kind, long untilMillis, Evidence evidence, QuotaSignal signal) {
+
+    /** A verdict without quota details. */
+    public Verdict(Kind kind, long untilMillis, Evidence evidence) {
+        this(kind, untilMillis, evidence, QuotaSignal.NONE);
+    }
+
+    public Verdict {
+        signal = signal == null ? QuotaSignal.NONE : signal;
+    }
 
     /** The outcomes of DESIGN §3 plus the ones that only a gateway sees. */
     public enum Kind {
@@ -46,6 +56,17 @@ public record Verdict(Kind kind, long untilMillis, Evidence evidence) {
         /** Whether another key may succeed where this one failed. */
         public boolean retryable() {
             return retryable;
+        }
+
+        /**
+         * Whether Google refused the key itself at once, before any work on the request (a quota, an invalid or
+         * suspended key): such a refusal does not spend the client's attempts while other keys remain.
+         */
+        public boolean refusedKey() {
+            return switch (this) {
+                case QUOTA_COOLDOWN, MODEL_UNAVAILABLE, THROTTLED, KEY_INVALID, KEY_SUSPENDED, KEY_DISABLED -> true;
+                default -> false;
+            };
         }
     }
 

@@ -122,4 +122,24 @@ public final class CaravanMetrics {
         return counters.computeIfAbsent(key.toString(),
                 k -> Counter.builder(name).description(description).tags(tags).register(registry));
     }
+
+    // --- Quotas (issue 14): waiting requests, pool pauses, headroom ---
+
+    /** A gauge read from {@code value} at each scrape (it must be cheap and thread-safe). */
+    public void gauge(String name, String description, java.util.function.Supplier<Number> value, String... tags) {
+        Gauge.builder(name, value, v -> {
+            Number n = v.get();
+            return n == null ? Double.NaN : n.doubleValue();
+        }).description(description).tags(tags).strongReference(true).register(registry);
+    }
+
+    /** Counts one event of {@code name} with its tags (label values must be bounded). */
+    public void count(String name, String description, String... tags) {
+        counter(name, description, tags).increment();
+    }
+
+    /** The label a model gets in Caravan's metrics: a known model, "other" or "none". */
+    public String modelLabel(String model) {
+        return model(model);
+    }
 }

@@ -54,7 +54,8 @@ public final class ApiKeyStore {
         }
         LinkedHashSet<String> keys = new LinkedHashSet<>();
         for (String k : configured) {
-            if (!deleted.contains(fingerprints.of(k))) {
+            // an entry may name its project (key@project): the key alone is what was deleted
+            if (!deleted.contains(fingerprints.of(dev.caravan.keys.KeyEntry.secretOf(k)))) {
                 keys.add(k);
             }
         }

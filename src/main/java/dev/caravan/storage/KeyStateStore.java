@@ -131,7 +131,7 @@ public final class KeyStateStore implements KeyStateListener, AutoCloseable {
             try (PreparedStatement del = c.prepareStatement("DELETE FROM key_state WHERE key_fingerprint = ?");
                  PreparedStatement ins = c.prepareStatement("INSERT INTO key_state (key_fingerprint, state, "
                          + "manually_disabled, strikes, reason, evidence_status, quota_id, evidence_at_ms, cooldowns, "
-                         + "updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                         + "updated_at_ms, project, project_source, project_evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 boolean inserts = false;
                 for (ApiKey k : batch) {
                     del.setString(1, k.fingerprint());
@@ -152,6 +152,10 @@ public final class KeyStateStore implements KeyStateListener, AutoCloseable {
                     setLong(ins, 8, ev == null ? null : ev.atMillis());
                     setString(ins, 9, cooldowns.isEmpty() ? null : cooldownsJson(cooldowns));
                     ins.setLong(10, now);
+                    boolean keepProject = projectToKeep(k);
+                    setString(ins, 11, keepProject ? truncate(k.project().name(), 128) : null);
+                    setString(ins, 12, keepProject ? k.projectSource().name() : null);
+                    setString(ins, 13, keepProject ? truncate(k.projectEvidence(), 255) : null);
                     ins.addBatch();
                     inserts = true;
                 }
@@ -177,7 +181,8 @@ public final class KeyStateStore implements KeyStateListener, AutoCloseable {
         int restored = 0;
         try (Connection c = ds.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT key_fingerprint, state, manually_disabled, strikes, reason, "
-                     + "evidence_status, quota_id, evidence_at_ms, cooldowns FROM key_state");
+                     + "evidence_status, quota_id, evidence_at_ms, cooldowns, project, project_source, project_evidence "
+                     + "FROM key_state");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 ApiKey key = byFingerprint.get(rs.getString(1));
@@ -198,6 +203,15 @@ public final class KeyStateStore implements KeyStateListener, AutoCloseable {
                 String quotaId = rs.getString(7);
                 long at = rs.getLong(8);
                 Evidence ev = hasEvidence ? new Evidence(status, reason, quotaId, at) : null;
+                String project = rs.getString(10);
+                if (project != null && dev.caravan.keys.KeyEntry.validProject(project)) {
+                    try {
+                        pool.assignProject(key, project, dev.caravan.keys.Project.Source.valueOf(rs.getString(11)),
+                                rs.getString(12));
+                    } catch (IllegalArgumentException | NullPointerException unknownSource) {
+                        // a row of a later version: its project is learned again
+                    }
+                }
                 pool.restore(key, state, ev, strikes, manual, parseCooldowns(rs.getString(9)));
                 restored++;
             }
@@ -222,7 +236,13 @@ public final class KeyStateStore implements KeyStateListener, AutoCloseable {
     }
 
     private static boolean plain(ApiKey k, Map<String, ApiKey.Cooldown> cooldowns) {
-        return k.state() == KeyState.ACTIVE && k.strikes() == 0 && cooldowns.isEmpty() && !k.manuallyDisabled();
+        return k.state() == KeyState.ACTIVE && k.strikes() == 0 && cooldowns.isEmpty() && !k.manuallyDisabled()
+                && !projectToKeep(k);
+    }
+
+    /** A project that API_KEYS will not say again at the next start: learned, named by Google, or set on the admin page. */
+    private static boolean projectToKeep(ApiKey k) {
+        return k.projectSource() != dev.caravan.keys.Project.Source.UNKNOWN && !"API_KEYS".equals(k.projectEvidence());
     }
 
     private static Map<String, ApiKey.Cooldown> live(Map<String, ApiKey.Cooldown> all, long now) {

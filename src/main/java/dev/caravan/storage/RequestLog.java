@@ -44,7 +44,7 @@ public final class RequestLog implements org.apache.camel.Processor {
      * are the client's as it sent them; the rest is bounded before it gets here, and is cut all the same.
      */
     static final Map<String, Integer> COLUMN_SIZES = Map.of("request_id", 64, "surface", 16, "method", 8,
-            "path", 512, "model", 128, "client_fingerprint", 16, "key_fingerprint", 16, "error_type", 64,
+            "path", 512, "model", 128, "client_fingerprint", 16, "key_fingerprint", 16, "error_type", 64, "refusal", 255,
             "error_body", MAX_ERROR_BODY);
 
     /** True when the wire tap's step left rows to queue (false: a refusal that was only counted). */
@@ -184,6 +184,8 @@ public final class RequestLog implements org.apache.camel.Processor {
         row.put("thought_tokens", usage.thoughts());
         row.put("total_tokens", usage.total());
         row.put("error_type", errorType);
+        // issue 14: why the gateway refused the request itself, if it did
+        row.put("refusal", ctx == null ? null : ctx.refusal());
 
         Map<String, Object> error = null;
         if (status >= 400 || errorType != null) {
@@ -222,7 +224,7 @@ public final class RequestLog implements org.apache.camel.Processor {
      */
     static final List<String> REQUEST_COLUMNS = List.of("request_id", "request_at_ms", "surface", "method", "path",
             "model", "streamed", "client_fingerprint", "status", "latency_ms", "attempt_count", "attempts",
-            "prompt_tokens", "completion_tokens", "thought_tokens", "total_tokens", "error_type");
+            "prompt_tokens", "completion_tokens", "thought_tokens", "total_tokens", "error_type", "refusal");
 
     /** The columns of an error row, in the order of the {@code #} placeholders of its insert. */
     static final List<String> ERROR_COLUMNS = List.of("request_id", "error_at_ms", "surface", "path", "model",

@@ -24,6 +24,8 @@ public final class FailoverDecision implements Processor {
     private final LongSupplier clock;
     private final CaravanMetrics metrics;
     private final KnownModels models;
+    /** MAX_REJECTED_KEYS: keys refused at once that one call may walk past beyond MAX_RETRIES. */
+    private volatile IntSupplier maxRejectedKeys = () -> 0;
 
     /** @param models learns the models Google answered for, so they get their own label (may be null) */
     public FailoverDecision(UpstreamErrorClassifier classifier, KeyRoundRobin pool, IntSupplier maxRetries,
@@ -53,8 +55,28 @@ public final class FailoverDecision implements Processor {
         if (metrics != null) {
             metrics.attempt(v);
         }
+        if (v.kind() != Verdict.Kind.QUOTA_COOLDOWN && v.kind() != Verdict.Kind.THROTTLED) {
+            // a key that only paused may serve this request again after a wait for it; others may not
+            ctx.barAfterWait();
+        }
+        // a key Google refused at once spent none of the client's attempts: the next key is tried while healthy ones
+        // remain (the pick finds none otherwise), up to MAX_REJECTED_KEYS such keys
+        boolean budgetLeft;
+        if (v.kind().refusedKey() && ctx.key() != null) {
+            ctx.refusedKey();
+            budgetLeft = ctx.refusedKeys() <= maxRejectedKeys.getAsInt() ? ctx.countedAttempts() < maxRetries.getAsInt()
+                    : ctx.attempts() < maxRetries.getAsInt();
+        } else {
+            budgetLeft = ctx.countedAttempts() < maxRetries.getAsInt();
+        }
         // a piped body (an upload) was consumed by its attempt: it cannot be sent again
-        ctx.again(v.retryable() && !ctx.committed() && ctx.bodyStream() == null && ctx.attempts() < maxRetries.getAsInt());
+        ctx.again(v.retryable() && !ctx.committed() && ctx.bodyStream() == null && budgetLeft);
+    }
+
+    /** MAX_REJECTED_KEYS, read at each decision (an operator may change it). */
+    public FailoverDecision rejectedKeysUpTo(IntSupplier max) {
+        this.maxRejectedKeys = max;
+        return this;
     }
 
     /** Google answered as for a model it has: a success, or a quota of that model (an unknown one gets a 404). */

@@ -34,6 +34,8 @@ public final class RequestContext implements KeyRequest {
     }
 
     private TriedKeys tried = new TriedKeys();
+    /** Keys tried by this call whose answer was not a pause: after a wait for a cooling key, only these stay barred. */
+    private TriedKeys barredAfterWait = new TriedKeys();
     private final List<Attempt> attemptLog = new ArrayList<>(2);
     private String model;
     private HttpMethod method = HttpMethod.GET;
@@ -63,6 +65,12 @@ public final class RequestContext implements KeyRequest {
     private int streamTailNext;
 
     private ApiKey key;
+    /** Attempts of this call that Google refused for their key at once (they do not spend MAX_RETRIES). */
+    private int refusedKeys;
+    /** Attempts of this call, a key taken again after a wait counting again. */
+    private int attemptCount;
+    /** Why the gateway refused the request itself, for its request-log row (null: it did not). */
+    private String refusal;
     private boolean again;
     private long noKeyRetryAfterMillis = Long.MIN_VALUE;
     private UpstreamResult result;
@@ -74,6 +82,9 @@ public final class RequestContext implements KeyRequest {
      */
     void newCall() {
         tried = new TriedKeys();
+        barredAfterWait = new TriedKeys();
+        refusedKeys = 0;
+        attemptCount = 0;
         key = null;
         again = true;
         noKeyRetryAfterMillis = Long.MIN_VALUE;
@@ -214,6 +225,7 @@ public final class RequestContext implements KeyRequest {
             again = false;
         } else {
             tried.add(k);
+            attemptCount++;
             result = null;
             verdict = null;
             java.util.Arrays.fill(streamTail, null);
@@ -241,9 +253,48 @@ public final class RequestContext implements KeyRequest {
         return out;
     }
 
+    /**
+     * The keys a request that waited for a cooling key may not take again: those it tried whose answer was not a
+     * pause. A key that was cooling is what the wait is for.
+     */
+    public TriedKeys barredAfterWait() {
+        return barredAfterWait;
+    }
+
+    /** Bars the current key after a wait too (its answer was not a pause). */
+    void barAfterWait() {
+        if (key != null) {
+            barredAfterWait.add(key);
+        }
+    }
+
+    /** Counts an attempt that Google refused for its key at once. */
+    void refusedKey() {
+        refusedKeys++;
+    }
+
+    /** Attempts of this call that Google refused for their key at once. */
+    public int refusedKeys() {
+        return refusedKeys;
+    }
+
+    /** Attempts that spend MAX_RETRIES: those that reached Google's work on the request. */
+    public int countedAttempts() {
+        return attemptCount - refusedKeys;
+    }
+
+    /** Why the gateway refused the request itself (no key, a pause, a wait that ran out), for the request log. */
+    public String refusal() {
+        return refusal;
+    }
+
+    public void refusal(String why) {
+        this.refusal = why;
+    }
+
     /** Attempts made so far, counting the one in progress. */
     public int attempts() {
-        return tried.size();
+        return attemptCount;
     }
 
     public void result(UpstreamResult r) {
@@ -268,6 +319,20 @@ public final class RequestContext implements KeyRequest {
     @Override
     public void noKeyLeft(long retryAfterMillis) {
         this.noKeyRetryAfterMillis = retryAfterMillis;
+    }
+
+    /** A key came back while the request waited for one: the attempt goes on with it. */
+    void keyCameBack(ApiKey k) {
+        noKeyRetryAfterMillis = Long.MIN_VALUE;
+        refusal = null;
+        this.key = k;
+        attemptCount++;
+        if (!tried.contains(k)) {
+            tried.add(k);
+        }
+        result = null;
+        verdict = null;
+        java.util.Arrays.fill(streamTail, null);
     }
 
     public boolean noKeyAtAll() {

@@ -3,6 +3,8 @@ package dev.caravan.upstream;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -65,6 +67,13 @@ public final class UpstreamErrorClassifier {
             return new Verdict(Kind.SUCCESS, 0, null);
         }
         GoogleError err = GoogleError.parse(json, body);
+        Verdict v = judge(status, err, now);
+        return err.consumer == null && err.violations.isEmpty() ? v
+                : new Verdict(v.kind(), v.untilMillis(), v.evidence(),
+                        new dev.caravan.keys.QuotaSignal(err.consumer, List.copyOf(err.violations)));
+    }
+
+    private Verdict judge(int status, GoogleError err, long now) {
         Evidence ev = new Evidence(status, cut(err.reason != null ? err.reason : err.status, MAX_REASON),
                 cut(err.quotaId, MAX_QUOTA_ID), now);
         if (status == 0 || status == 408 || status >= 500) {
@@ -118,6 +127,9 @@ public final class UpstreamErrorClassifier {
         String quotaId;
         boolean limitZero;
         long retryDelayMillis = -1;
+        /** ErrorInfo.metadata.consumer when it names a project ("projects/123"). */
+        String consumer;
+        final List<dev.caravan.keys.QuotaSignal.Violation> violations = new ArrayList<>(2);
 
         static GoogleError parse(ObjectMapper json, byte[] body) {
             GoogleError e = new GoogleError();
@@ -146,6 +158,10 @@ public final class UpstreamErrorClassifier {
                 String type = d.path("@type").asText("");
                 if (type.endsWith("google.rpc.ErrorInfo")) {
                     e.reason = text(d.path("reason"));
+                    String consumer = d.path("metadata").path("consumer").asText("");
+                    if (consumer.matches("projects/[0-9]{1,24}")) {
+                        e.consumer = consumer;
+                    }
                 } else if (type.endsWith("google.rpc.QuotaFailure")) {
                     for (JsonNode v : d.path("violations")) {
                         if (e.quotaId == null) {
@@ -153,6 +169,15 @@ public final class UpstreamErrorClassifier {
                         }
                         if ("0".equals(v.path("quotaValue").asText())) {
                             e.limitZero = true;
+                        }
+                        String id = text(v.path("quotaId"));
+                        String value = v.path("quotaValue").asText("");
+                        String model = v.path("quotaDimensions").path("model").asText("");
+                        if (id != null && e.violations.size() < 8) {
+                            e.violations.add(new dev.caravan.keys.QuotaSignal.Violation(
+                                    dev.caravan.keys.QuotaSignal.Dimension.of(id, v.path("quotaMetric").asText("")),
+                                    cut(id, MAX_QUOTA_ID), dev.caravan.models.ModelName.isValid(model) ? model : null,
+                                    value.matches("[0-9]{1,15}") ? Long.parseLong(value) : -1));
                         }
                     }
                 } else if (type.endsWith("google.rpc.RetryInfo")) {

@@ -100,8 +100,25 @@ class SettingsReadsEveryPropertyTest {
         p.setProperty("caravan.image-upload-max-bytes", "65536");
         p.setProperty("caravan.paid-key", " AIzaPaidKey ");
         p.setProperty("caravan.paid-models", "[\"gemini-3-pro-image\"]");
+        // --- Quotas (issue 14) ---
+        p.setProperty("caravan.max-rejected-keys", "7");
+        p.setProperty("caravan.quota-wait-seconds", "3");
+        p.setProperty("caravan.project-evidence-seconds", "4");
+        p.setProperty("caravan.egress-throttle-projects", "6");
+        p.setProperty("caravan.egress-throttle-window-seconds", "8");
+        p.setProperty("caravan.egress-pause-max-seconds", "90");
+        p.setProperty("caravan.quota-limits", "{\"gemini-2.5-flash\": {\"rpm\": 10, \"rpd\": 250}}");
 
         Settings s = Settings.from(p);
+
+        assertThat(s.maxRejectedKeys()).isEqualTo(7);
+        assertThat(s.quotaWaitSeconds()).isEqualTo(3);
+        assertThat(s.projectEvidenceSeconds()).isEqualTo(4);
+        assertThat(s.egressThrottleProjects()).isEqualTo(6);
+        assertThat(s.egressThrottleWindowSeconds()).isEqualTo(8);
+        assertThat(s.egressPauseMaxSeconds()).isEqualTo(90);
+        assertThat(s.quotaLimits()).containsExactly(java.util.Map.entry("gemini-2.5-flash",
+                new QuotaLimits(10, -1, 250)));
 
         assertThat(s.port()).isEqualTo(9123);
         assertThat(s.apiKeys()).containsExactly("AIzaKeyOne", "AIzaKeyTwo");

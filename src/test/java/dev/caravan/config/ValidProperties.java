@@ -104,6 +104,14 @@ final class ValidProperties {
         p.setProperty("caravan.image-upload-max-bytes", "20971520");
         p.setProperty("caravan.paid-key", "");
         p.setProperty("caravan.paid-models", "");
+        // --- Quotas (issue 14) ---
+        p.setProperty("caravan.max-rejected-keys", "32");
+        p.setProperty("caravan.quota-wait-seconds", "10");
+        p.setProperty("caravan.project-evidence-seconds", "5");
+        p.setProperty("caravan.egress-throttle-projects", "5");
+        p.setProperty("caravan.egress-throttle-window-seconds", "10");
+        p.setProperty("caravan.egress-pause-max-seconds", "60");
+        p.setProperty("caravan.quota-limits", "");
         return p;
     }
 }

@@ -244,6 +244,8 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
         for (ApiKey k : pool.keys()) {
             pool.reset(k);
         }
+        // what coinciding 429s of one test taught is not the next test's world
+        pool.forgetLearnedProjects();
         KeyRoundRobin vertex = vertexPool();
         for (ApiKey k : vertex.keys()) {
             vertex.reset(k);

@@ -1,0 +1,260 @@
+package dev.caravan.upstream;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
+
+import dev.caravan.http.ClientDeadline;
+import dev.caravan.keys.ApiKey;
+import dev.caravan.keys.KeyRoundRobin;
+import dev.caravan.security.TokenVerifier;
+import io.vertx.core.Vertx;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.AsyncProcessorSupport;
+
+/**
+ * The upstream route's step after the key pick (issue 14): when no key was eligible because every usable key is
+ * cooling, and the first comes back within QUOTA_WAIT_SECONDS and within the client's own deadline, the request
+ * waits for it instead of failing; otherwise it goes on at once (the route then answers 429 with Retry-After).
+ *
+ * <p>A waiting request holds no thread: it sits in the lane of its (pool, model) and a Vert.x timer wakes the lane
+ * when the first key is due (or when the pool says a key came back early). Waiting requests are served fairly across
+ * client tokens: the lane takes one request of each client in turn, and each gets the next key the pool picks for
+ * it, until none is left. A request whose wait runs out goes on without a key.
+ *
+ * <p>Thread-safe: each lane is guarded by its own lock, held only while requests are queued or taken out (never
+ * across a call, a timer or a callback).
+ */
+public final class KeyComeback extends AsyncProcessorSupport {
+
+    /** Waiting requests in all lanes at once, at most: past it a request is answered at once (memory stays bounded). */
+    static final int MAX_WAITING = 10_000;
+    /** How often a lane looks again while keys are eligible but every one was already tried by its requests. */
+    private static final long RELOOK_MS = 250;
+
+    private final Vertx vertx;
+    private final KeyRoundRobin defaultPool;
+    private final IntSupplier waitSeconds;
+    private final Map<KeyRoundRobin, Map<String, Lane>> lanes = new ConcurrentHashMap<>();
+    private final AtomicInteger waiting = new AtomicInteger();
+
+    public KeyComeback(Vertx vertx, KeyRoundRobin defaultPool, IntSupplier waitSeconds) {
+        this.vertx = vertx;
+        this.defaultPool = defaultPool;
+        this.waitSeconds = waitSeconds;
+        watch(defaultPool);
+    }
+
+    /** Requests waiting for a key now, in every lane (a gauge). */
+    public int waiting() {
+        return waiting.get();
+    }
+
+    private Map<String, Lane> lanesOf(KeyRoundRobin pool) {
+        return lanes.computeIfAbsent(pool, p -> {
+            watch(p);
+            return new ConcurrentHashMap<>();
+        });
+    }
+
+    /** A key that may have come back early wakes every lane of its pool. */
+    private void watch(KeyRoundRobin pool) {
+        pool.onComeback(() -> {
+            Map<String, Lane> ls = lanes.get(pool);
+            if (ls != null) {
+                ls.values().forEach(l -> l.wakeSoon(0));
+            }
+        });
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        RequestContext ctx = RequestContext.of(exchange);
+        if (ctx.key() != null || ctx.pinnedKey() != null) {
+            callback.done(true);
+            return true;
+        }
+        KeyRoundRobin pool = ctx.keyPool() != null ? ctx.keyPool() : defaultPool;
+        long now = pool.now();
+        long back = pool.comebackAt(ctx.model());
+        long waitMs = Math.min(waitSeconds.getAsInt() * 1000L, ClientDeadline.remainingMillis(exchange));
+        if (back == Long.MAX_VALUE) {
+            ctx.refusal("no usable key: every key is invalid, suspended or disabled");
+        } else if (back <= now) {
+            // keys are eligible, and this request tried each: waiting would bring none
+            ctx.refusal("every eligible key already tried by this request");
+        } else if (now < pool.egress().pausedUntil() && (waitMs <= 0 || back - now > waitMs)) {
+            ctx.refusal("pool paused for " + (pool.egress().pausedUntil() - now) + " ms: Google throttles the gateway's "
+                    + "address, not the keys");
+        } else if (waitMs <= 0 || back - now > waitMs) {
+            ctx.refusal("every key cooling" + (ctx.model() == null ? "" : " for " + ctx.model()) + "; the first returns in "
+                    + (back - now) + " ms, beyond the wait of " + Math.max(0, waitMs) + " ms");
+        } else if (waiting.incrementAndGet() > MAX_WAITING) {
+            waiting.decrementAndGet();
+            ctx.refusal("every key cooling and " + MAX_WAITING + " requests already waiting");
+        } else {
+            String client = exchange.getProperty(TokenVerifier.CLIENT_FINGERPRINT, "", String.class);
+            Lane lane = lanesOf(pool).computeIfAbsent(ctx.model() == null ? "" : ctx.model(), m -> new Lane(pool, m));
+            lane.enter(new Waiter(exchange, ctx, callback, client, now, now + waitMs), back);
+            return false;
+        }
+        callback.done(true);
+        return true;
+    }
+
+    /**
+     * Goes on with a request that waited, on a worker thread: the rest of the route (the circuit breaker above all)
+     * may block, which an event loop must never do.
+     */
+    private void resume(Waiter w) {
+        vertx.executeBlocking(() -> {
+            w.callback.done(false);
+            return null;
+        }, false);
+    }
+
+    /** One waiting request. */
+    private static final class Waiter {
+        final Exchange exchange;
+        final RequestContext ctx;
+        final AsyncCallback callback;
+        final String client;
+        final long sinceMillis;
+        final long untilMillis;
+        long timer = -1;
+
+        Waiter(Exchange exchange, RequestContext ctx, AsyncCallback callback, String client, long sinceMillis,
+               long untilMillis) {
+            this.exchange = exchange;
+            this.ctx = ctx;
+            this.callback = callback;
+            this.client = client;
+            this.sinceMillis = sinceMillis;
+            this.untilMillis = untilMillis;
+        }
+    }
+
+    /** The requests waiting for one model of one pool, a queue per client, served one client at a time in turn. */
+    private final class Lane {
+        private final KeyRoundRobin pool;
+        private final String model;
+        /** Client → its waiting requests, oldest first; the map's order is the turn (a served client goes last). */
+        private final LinkedHashMap<String, ArrayDeque<Waiter>> queues = new LinkedHashMap<>();
+        private long timer = -1;
+        private long timerAt = Long.MAX_VALUE;
+
+        Lane(KeyRoundRobin pool, String model) {
+            this.pool = pool;
+            this.model = model;
+        }
+
+        void enter(Waiter w, long back) {
+            synchronized (this) {
+                queues.computeIfAbsent(w.client, c -> new ArrayDeque<>()).addLast(w);
+                w.timer = vertx.setTimer(Math.max(1, w.untilMillis - pool.now()), id -> giveUp(w));
+            }
+            wakeAt(back);
+        }
+
+        /** Wakes the lane at {@code at} (epoch ms) unless it wakes sooner already. */
+        void wakeAt(long at) {
+            synchronized (this) {
+                if (queues.isEmpty() || at >= timerAt) {
+                    return;
+                }
+                if (timer >= 0) {
+                    vertx.cancelTimer(timer);
+                }
+                timerAt = at;
+                timer = vertx.setTimer(Math.max(1, at - pool.now()), id -> serve());
+            }
+        }
+
+        void wakeSoon(long delayMs) {
+            wakeAt(pool.now() + delayMs);
+        }
+
+        /** Hands keys to waiting requests, one client at a time in turn, while the pool has keys for them. */
+        private void serve() {
+            List<Waiter> served = new ArrayList<>();
+            synchronized (this) {
+                timer = -1;
+                timerAt = Long.MAX_VALUE;
+                boolean progress = true;
+                while (progress && !queues.isEmpty()) {
+                    progress = false;
+                    Iterator<Map.Entry<String, ArrayDeque<Waiter>>> it = queues.entrySet().iterator();
+                    List<Map.Entry<String, ArrayDeque<Waiter>>> turned = new ArrayList<>();
+                    while (it.hasNext()) {
+                        Map.Entry<String, ArrayDeque<Waiter>> e = it.next();
+                        Waiter w = e.getValue().peekFirst();
+                        ApiKey key = pool.pick(model.isEmpty() ? null : model, w.ctx.barredAfterWait());
+                        if (key == null) {
+                            if (w.ctx.barredAfterWait().isEmpty()) {
+                                // nothing for anyone now: the others keep their places
+                                progress = false;
+                                break;
+                            }
+                            continue;
+                        }
+                        e.getValue().pollFirst();
+                        vertx.cancelTimer(w.timer);
+                        w.ctx.keyCameBack(key);
+                        w.exchange.getMessage().setHeader(KeyRoundRobin.KEY_HEADER, key.secret());
+                        served.add(w);
+                        progress = true;
+                        // this client had its turn: it goes to the back of the line
+                        it.remove();
+                        if (!e.getValue().isEmpty()) {
+                            turned.add(e);
+                        }
+                    }
+                    for (Map.Entry<String, ArrayDeque<Waiter>> e : turned) {
+                        queues.put(e.getKey(), e.getValue());
+                    }
+                }
+            }
+            for (Waiter w : served) {
+                waiting.decrementAndGet();
+                resume(w);
+            }
+            if (!isEmpty()) {
+                long back = pool.comebackAt(model.isEmpty() ? null : model);
+                long now = pool.now();
+                wakeAt(back > now ? back : now + RELOOK_MS);
+            }
+        }
+
+        private synchronized boolean isEmpty() {
+            return queues.isEmpty();
+        }
+
+        /** The wait ran out: the request goes on without a key, and the route answers 429 with a fresh Retry-After. */
+        private void giveUp(Waiter w) {
+            synchronized (this) {
+                ArrayDeque<Waiter> q = queues.get(w.client);
+                if (q == null || !q.remove(w)) {
+                    return;
+                }
+                if (q.isEmpty()) {
+                    queues.remove(w.client);
+                }
+            }
+            waiting.decrementAndGet();
+            long back = pool.comebackAt(model.isEmpty() ? null : model);
+            long now = pool.now();
+            if (w.ctx.tried().isEmpty()) {
+                w.ctx.noKeyLeft(back == Long.MAX_VALUE ? -1 : Math.max(0, back - now));
+            }
+            w.ctx.refusal("waited " + (now - w.sinceMillis) + " ms for a cooling key; none came back in time");
+            resume(w);
+        }
+    }
+}
