@@ -18,7 +18,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ServesJolokiaToTheAdminOnlyTest {
 
     /** The contract route every Gemini and OpenAI request goes through (direct:upstream-call). */
-    private static final String ROUTE = Jolokia.routeMBean("upstream-call");
+    private static String route() {
+        return Jolokia.routeMBean(gateway, "upstream-call");
+    }
 
     @RegisterExtension
     static final Gateway gateway = Gateway.withKeys("jolokia-key-a").set("caravan.jolokia-enabled", "true");
@@ -31,7 +33,7 @@ class ServesJolokiaToTheAdminOnlyTest {
         assertThat(res.statusCode()).isEqualTo(200);
 
         await().untilAsserted(() -> {
-            JsonNode read = jolokia.asAdmin(Jolokia.read(ROUTE, "ExchangesTotal"));
+            JsonNode read = jolokia.asAdmin(Jolokia.read(route(), "ExchangesTotal"));
             assertThat(read.path("status").asInt()).as(read.toString()).isEqualTo(200);
             assertThat(read.path("value").asLong()).isGreaterThanOrEqualTo(1);
         });
@@ -47,7 +49,7 @@ class ServesJolokiaToTheAdminOnlyTest {
 
     @Test
     void refusesCallersWithoutTheAdminToken() throws Exception {
-        JsonNode request = Jolokia.read(ROUTE, "ExchangesTotal");
+        JsonNode request = Jolokia.read(route(), "ExchangesTotal");
         for (String authorization : new String[] {null, Jolokia.bearer(Gateway.TOKEN),
                 Jolokia.basic("admin", Gateway.TOKEN), Jolokia.bearer(Gateway.ADMIN_TOKEN + "x")}) {
             HttpResponse<String> res = jolokia.post(request, authorization);
@@ -63,12 +65,12 @@ class ServesJolokiaToTheAdminOnlyTest {
     void refusesOperationsAndWritesWhileOperatorsHaveNotAllowedThem() throws Exception {
         gateway.post("/v1beta/models/gemini-2.5-flash:generateContent", Gateway.prompt("hi"));
 
-        JsonNode stop = jolokia.asAdmin(Jolokia.exec(ROUTE, "stop()"));
-        JsonNode write = jolokia.asAdmin(Jolokia.read(ROUTE, "Tracing").put("type", "write").put("value", true));
+        JsonNode stop = jolokia.asAdmin(Jolokia.exec(route(), "stop()"));
+        JsonNode write = jolokia.asAdmin(Jolokia.read(route(), "Tracing").put("type", "write").put("value", true));
 
         assertThat(stop.path("status").asInt()).as(stop.toString()).isEqualTo(403);
         assertThat(write.path("status").asInt()).as(write.toString()).isEqualTo(403);
-        assertThat(jolokia.asAdmin(Jolokia.read(ROUTE, "State")).path("value").asText()).isEqualTo("Started");
+        assertThat(jolokia.asAdmin(Jolokia.read(route(), "State")).path("value").asText()).isEqualTo("Started");
         assertThat(gateway.post("/v1beta/models/gemini-2.5-flash:generateContent", Gateway.prompt("still there"))
                 .statusCode()).isEqualTo(200);
     }

@@ -29,6 +29,15 @@ public final class Jolokia {
         return "org.apache.camel:context=caravan,type=routes,name=\"" + id + "\"";
     }
 
+    /**
+     * A route's MBean in this gateway's own context: JMX names a context "caravan", or "caravan-N" when another
+     * context of the same JVM (an earlier test's) still holds that name.
+     */
+    public static String routeMBean(Gateway gateway, String id) {
+        return "org.apache.camel:context=" + gateway.caravan().context().getManagementName()
+                + ",type=routes,name=\"" + id + "\"";
+    }
+
     public static String bearer(String token) {
         return "Bearer " + token;
     }
