@@ -300,7 +300,9 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 UpstreamPool.of(UpstreamPool.VERTEX, vertexPool, settings.vertexExpressBaseUrl()),
                 new UpstreamPool(dev.caravan.upstream.Upstream.PAID_POOL, paidPool, null));
         registry.bind("upstreamRequest", new UpstreamRequest(registry, RequestArrival::client, pools,
-                new dev.caravan.upstream.PaidModels(settings.paidModels(), settings.createImageModel())));
+                // read at each call: CREATE_IMAGE_MODEL saved on the admin page moves the paid pool with it
+                new dev.caravan.upstream.PaidModels(() -> runtime.current().paidModels(),
+                        () -> runtime.current().createImageModel())));
         registry.bind("anotherAttempt", AttemptChecks.ANOTHER_ATTEMPT);
         registry.bind("keyChosen", AttemptChecks.KEY_CHOSEN);
         GeminiCall geminiCall = new GeminiCall(vertx, http, settings.baseUrl(), runtime::timeoutMillis, proxies());
