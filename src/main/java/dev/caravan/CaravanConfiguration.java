@@ -665,8 +665,11 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 settings.modelsCacheSeconds() * 1000L, clock, knownModels);
         registry.bind("openAiModelList", modelList);
         registry.bind("openAiEmbeddings", new OpenAiEmbeddingsStep(json, new OpenAiEmbeddings()));
+        // --- Images: /v1/images/edits reads its multipart body itself, within MAX_BODY_SIZE (routes/image-edits) ---
         registry.bind("openAiImages", new OpenAiImagesStep(json, OpenAiImages.following(
-                () -> runtime.current().createImageModel(), Clock.systemUTC())));
+                () -> runtime.current().createImageModel(), Clock.systemUTC()),
+                new dev.caravan.http.MultipartBody(settings.maxBodyBytes()),
+                new dev.caravan.dialect.openai.ImageEditForm(dev.caravan.dialect.openai.ImageEditForm.OPENAI_MAX_IMAGES)));
         registry.bind("openAiPassThrough", new OpenAiPassThrough(json,
                 new PassThroughPaths(settings.openAiPassThroughExtraPaths())));
         bindImageFetch(context, registry);
