@@ -657,7 +657,9 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("openAiErrors", new DialectErrors(dialect));
         registry.bind("openAiErrorReply", new OpenAiErrorReply(dialect));
         registry.bind("openAiChatRequest", new OpenAiChatRequest(json, toGemini, () -> runtime.current().safetySettings()));
-        registry.bind("openAiChatStream", new OpenAiChatStream(json, fromGemini));
+        // --- Images: with UPLOAD_PROVIDER set, a streamed image is hosted before its chunk is written ---
+        registry.bind("openAiChatStream", new OpenAiChatStream(json, fromGemini,
+                dev.caravan.imagehost.ImageHostBeans.streamedImages(context, settings)));
         registry.bind("openAiPassThroughStream", OpenAiPassThrough.STREAM);
         registry.bind("generatedImages", new GeneratedImages(json));
         registry.bind("openAiChatReply", new OpenAiChatReply(json, fromGemini));
