@@ -662,6 +662,9 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 dev.caravan.imagehost.ImageHostBeans.streamedImages(context, settings)));
         registry.bind("openAiPassThroughStream", OpenAiPassThrough.STREAM);
         registry.bind("generatedImages", new GeneratedImages(json));
+        // --- Images: {n:K} and {ratio:W:H} on <CREATE_IMAGE_MODEL>-chat (routes/openai.camel.yaml) ---
+        registry.bind("imageChatDirectives", new dev.caravan.dialect.openai.ImageChatDirectives(json,
+                () -> runtime.current().createImageModel()));
         registry.bind("openAiChatReply", new OpenAiChatReply(json, fromGemini));
         OpenAiModelList modelList = new OpenAiModelList(json, new OpenAiModels(aliases::get, Clock.systemUTC()),
                 settings.modelsCacheSeconds() * 1000L, clock, knownModels);

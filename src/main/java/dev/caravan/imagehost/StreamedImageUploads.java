@@ -43,8 +43,10 @@ public final class StreamedImageUploads implements StreamedImages {
     @Override
     public Future<String> link(Exchange request, String mimeType, String base64, int index) {
         Context context = Vertx.currentContext();
-        if (context == null) {
-            throw new IllegalStateException("a streamed image is hosted from its stream's event loop");
+        if (context == null || !context.isEventLoopContext()) {
+            // not a relayed stream (a fake stream's whole answer, written from a worker): its images went through
+            // image-host with the rest of the answer already, so one left inline stays inline
+            return Future.succeededFuture(null);
         }
         Promise<String> link = Promise.promise();
         // both the deadline and the upload's end complete the promise on this context, so the stream goes on here

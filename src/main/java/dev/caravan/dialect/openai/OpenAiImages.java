@@ -152,7 +152,7 @@ public final class OpenAiImages {
         return ModelParam.id(model);
     }
 
-    private static int count(JsonNode n, boolean imagen, boolean directive) {
+    static int count(JsonNode n, boolean imagen, boolean directive) {
         if (n == null) {
             return 1;
         }
@@ -164,7 +164,7 @@ public final class OpenAiImages {
         return n.asInt();
     }
 
-    private static List<String> ratios(String model, boolean imagen) {
+    static List<String> ratios(String model, boolean imagen) {
         if (imagen) {
             return IMAGEN_RATIOS;
         }
@@ -172,7 +172,7 @@ public final class OpenAiImages {
     }
 
     /** A ratio the prompt asked for by name: one the model makes, or the client's mistake. */
-    private static String directRatio(String ratio, List<String> ratios) {
+    static String directRatio(String ratio, List<String> ratios) {
         if (!ratios.contains(ratio)) {
             throw new InvalidOpenAiRequest("The prompt's {ratio:" + ratio + "} is not one of " + String.join(", ", ratios),
                     "prompt");

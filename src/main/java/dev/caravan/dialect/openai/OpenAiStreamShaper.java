@@ -99,8 +99,14 @@ public final class OpenAiStreamShaper implements StreamShaper {
      */
     private Buffer translate(List<String> data, boolean closing) {
         StringBuilder out = new StringBuilder();
-        later = translateFrom(data, 0, closing, out);
-        return out.isEmpty() ? EMPTY : Buffer.buffer(out.toString());
+        Future<Buffer> rest = translateFrom(data, 0, closing, out);
+        Buffer now = out.isEmpty() ? EMPTY : Buffer.buffer(out.toString());
+        if (rest != null && rest.succeeded()) {
+            // nothing had to wait after all (no upload was due): one answer, as a shaper without images gives
+            return now.length() == 0 ? rest.result() : now.copy().appendBuffer(rest.result());
+        }
+        later = rest;
+        return now;
     }
 
     /** Translates {@code data} from {@code from} into {@code out}; the rest's bytes, or null when nothing waits. */
