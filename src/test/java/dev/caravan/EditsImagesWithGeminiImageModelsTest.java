@@ -174,6 +174,13 @@ class EditsImagesWithGeminiImageModelsTest {
                 Part.file("image", "big.png", "image/png", new byte[300_000])));
         assertThat(large.statusCode()).isEqualTo(413);
         assertThat(JSON.readTree(large.body()).path("error").has("message")).isTrue();
+        // chunked, without a Content-Length: refused once it grows past MAX_BODY_SIZE
+        byte[] chunked = new byte[400_000];
+        HttpResponse<String> growing = gateway.send(HttpRequest.newBuilder(URI.create(gateway.url("/v1/images/edits")))
+                .header("Authorization", "Bearer " + Gateway.TOKEN)
+                .header("content-type", "multipart/form-data; boundary=caravan-test-boundary-7")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(chunked))));
+        assertThat(growing.statusCode()).isEqualTo(413);
 
         assertThat(gateway.stub().received()).isEmpty();
     }
