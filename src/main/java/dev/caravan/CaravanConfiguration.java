@@ -299,7 +299,9 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 UpstreamPool.of(UpstreamPool.VERTEX, vertexPool, settings.vertexExpressBaseUrl()),
                 new UpstreamPool(dev.caravan.upstream.Upstream.PAID_POOL, paidPool, null));
         registry.bind("upstreamRequest", new UpstreamRequest(registry, RequestArrival::client, pools,
-                new dev.caravan.upstream.PaidModels(settings.paidModels(), settings.createImageModel())));
+                // read at each call: CREATE_IMAGE_MODEL saved on the admin page moves the paid pool with it
+                new dev.caravan.upstream.PaidModels(() -> runtime.current().paidModels(),
+                        () -> runtime.current().createImageModel())));
         registry.bind("anotherAttempt", AttemptChecks.ANOTHER_ATTEMPT);
         registry.bind("keyChosen", AttemptChecks.KEY_CHOSEN);
         GeminiCall geminiCall = new GeminiCall(vertx, http, settings.baseUrl(), runtime::timeoutMillis, proxies());
@@ -694,16 +696,24 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("openAiErrors", new DialectErrors(dialect));
         registry.bind("openAiErrorReply", new OpenAiErrorReply(dialect));
         registry.bind("openAiChatRequest", new OpenAiChatRequest(json, toGemini, () -> runtime.current().safetySettings()));
-        registry.bind("openAiChatStream", new OpenAiChatStream(json, fromGemini));
+        // --- Images: with UPLOAD_PROVIDER set, a streamed image is hosted before its chunk is written ---
+        registry.bind("openAiChatStream", new OpenAiChatStream(json, fromGemini,
+                dev.caravan.imagehost.ImageHostBeans.streamedImages(context, settings)));
         registry.bind("openAiPassThroughStream", OpenAiPassThrough.STREAM);
         registry.bind("generatedImages", new GeneratedImages(json));
+        // --- Images: {n:K} and {ratio:W:H} on <CREATE_IMAGE_MODEL>-chat (routes/openai.camel.yaml) ---
+        registry.bind("imageChatDirectives", new dev.caravan.dialect.openai.ImageChatDirectives(json,
+                () -> runtime.current().createImageModel()));
         registry.bind("openAiChatReply", new OpenAiChatReply(json, fromGemini));
         OpenAiModelList modelList = new OpenAiModelList(json, new OpenAiModels(aliases::get, Clock.systemUTC()),
                 settings.modelsCacheSeconds() * 1000L, clock, knownModels);
         registry.bind("openAiModelList", modelList);
         registry.bind("openAiEmbeddings", new OpenAiEmbeddingsStep(json, new OpenAiEmbeddings()));
+        // --- Images: /v1/images/edits reads its multipart body itself, within MAX_BODY_SIZE (routes/image-edits) ---
         registry.bind("openAiImages", new OpenAiImagesStep(json, OpenAiImages.following(
-                () -> runtime.current().createImageModel(), Clock.systemUTC())));
+                () -> runtime.current().createImageModel(), Clock.systemUTC()),
+                new dev.caravan.http.MultipartBody(settings.maxBodyBytes()),
+                new dev.caravan.dialect.openai.ImageEditForm(dev.caravan.dialect.openai.ImageEditForm.OPENAI_MAX_IMAGES)));
         registry.bind("openAiPassThrough", new OpenAiPassThrough(json,
                 new PassThroughPaths(settings.openAiPassThroughExtraPaths())));
         bindImageFetch(context, registry);

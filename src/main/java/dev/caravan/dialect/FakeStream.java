@@ -30,6 +30,11 @@ public final class FakeStream implements Processor {
 
     /** The exchange property that carries a fake stream from this step to {@link Reply}. */
     static final String PROPERTY = "caravanFakeStream";
+    /**
+     * Exchange property: this stream is served as a fake one whatever FAKE_STREAM_ENABLED says, because its answer is
+     * put together from several whole calls ({n:K} on the image chat model).
+     */
+    public static final String FORCE = "caravanFakeStreamForced";
     private static final String STREAM_ACTION = ":streamGenerateContent";
     private static final String DEFAULT_TRANSLATION = "geminiStream";
 
@@ -59,7 +64,8 @@ public final class FakeStream implements Processor {
     @Override
     public void process(Exchange exchange) {
         Message in = exchange.getMessage();
-        if (!enabled.getAsBoolean() || !Boolean.TRUE.equals(in.getHeader(Upstream.STREAM, Boolean.class))) {
+        boolean on = enabled.getAsBoolean() || exchange.getProperty(FORCE, false, Boolean.class);
+        if (!on || !Boolean.TRUE.equals(in.getHeader(Upstream.STREAM, Boolean.class))) {
             return;
         }
         String path = in.getHeader(Upstream.PATH, String.class);

@@ -41,6 +41,8 @@ public final class HttpEdge {
         // before it was all sent) ends its connection with the answer, as the rest of the body is still on its way
         router.route("/gemini/upload/*").handler(rc -> rc.reroute(rc.request().uri().substring("/gemini".length())));
         router.route("/upload/*").order(-1).handler(HttpEdge::closeIfBodyUnread);
+        // --- Images: an image edit's form is read by its route too (routes/image-edits.camel.yaml) ---
+        router.route("/v1/images/edits").order(-1).handler(HttpEdge::closeIfBodyUnread);
         // registered last, so it only sees requests that no route took: normalised once when that is on, else 404
         router.route().last().handler(this::unrouted);
         // platform-http's routes live on a sub-router, whose error handlers Vert.x never calls (only the root

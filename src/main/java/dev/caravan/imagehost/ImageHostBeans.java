@@ -34,6 +34,18 @@ public final class ImageHostBeans {
     }
 
     /**
+     * The uploads of streamed images, when UPLOAD_PROVIDER is set (null otherwise: streams answer data URLs and cost
+     * nothing more).
+     */
+    public static dev.caravan.dialect.openai.StreamedImages streamedImages(CamelContext context, Settings settings) {
+        if (settings.imageHost().isEmpty()) {
+            return null;
+        }
+        return new StreamedImageUploads(context.createProducerTemplate(), settings.imageHost(),
+                settings.imageUploadTimeoutSeconds() * 1000L);
+    }
+
+    /**
      * Fails when UPLOAD_PROVIDER names a host that no loaded route serves (a typo, or a custom host whose file is
      * not in custom-routes/): every image would otherwise silently stay inline.
      */

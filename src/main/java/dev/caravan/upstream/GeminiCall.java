@@ -214,6 +214,8 @@ public final class GeminiCall extends AsyncProcessorSupport {
         private volatile long lastChunkNanos;
         /** True while the relay holds Google back for a slow client: silence then is not Google's. */
         private volatile boolean paused;
+        /** Google's stream waits for bytes the shaper has not made yet ({@link StreamShaper#later}). */
+        private volatile boolean waiting;
         /** The pending idle-watch timer, cancelled when the attempt ends so it holds nothing for TIME_OUT. */
         private volatile long watchTimer = -1;
         /** A paced stream's writer (the stream optimizer), else null: output is written as it is shaped. */
@@ -236,7 +238,7 @@ public final class GeminiCall extends AsyncProcessorSupport {
                 if (done.get()) {
                     return;
                 }
-                long idleMillis = paused ? 0 : (System.nanoTime() - lastChunkNanos) / 1_000_000;
+                long idleMillis = paused || waiting ? 0 : (System.nanoTime() - lastChunkNanos) / 1_000_000;
                 if (idleMillis < timeoutMillis) {
                     watchIdle(timeoutMillis - idleMillis);
                     return;
@@ -296,34 +298,56 @@ public final class GeminiCall extends AsyncProcessorSupport {
                     noAnswer(new IllegalStateException("the stream could not be translated"));
                     return;
                 }
-                if (shaped.length() == 0) {
+                io.vertx.core.Future<Buffer> later = shaper.later();
+                if (shaped.length() == 0 && later == null) {
                     return;
                 }
                 commit(out, contentType);
-                out.write(shaped);
-                if (out.writeQueueFull()) {
-                    paused = true;
+                if (shaped.length() > 0) {
+                    out.write(shaped);
+                }
+                if (later != null) {
+                    // Google's next chunks wait until these bytes are written: the client reads them in order
+                    waiting = true;
                     response.pause();
-                    out.drainHandler(v -> {
+                    later.onComplete(ready -> {
                         lastChunkNanos = System.nanoTime();
-                        paused = false;
-                        response.resume();
+                        waiting = false;
+                        if (done.get()) {
+                            return;
+                        }
+                        if (ready.failed()) {
+                            noAnswer(new IllegalStateException("the stream could not be translated"));
+                            return;
+                        }
+                        out.write(ready.result());
+                        if (out.writeQueueFull()) {
+                            pauseUntilDrained(response, out);
+                        } else {
+                            response.resume();
+                        }
                     });
+                    return;
+                }
+                if (out.writeQueueFull()) {
+                    pauseUntilDrained(response, out);
                 }
             });
             response.exceptionHandler(this::noAnswer);
             response.endHandler(v -> {
                 Buffer tail;
+                io.vertx.core.Future<Buffer> later;
                 try {
                     tail = shaper.end();
+                    later = shaper.later();
                 } catch (RuntimeException e) {
                     noAnswer(new IllegalStateException("the stream could not be translated"));
                     return;
                 }
-                if (claim()) {
-                    commit(out, contentType);
-                    String failed = shaper.failure();
-                    if (paced != null) {
+                if (paced != null) {
+                    if (claim()) {
+                        commit(out, contentType);
+                        String failed = shaper.failure();
                         // the end goes after the last paced piece; the outcome is known once it went out
                         paced.end(tail, delivered -> {
                             if (!delivered) {
@@ -336,18 +360,54 @@ public final class GeminiCall extends AsyncProcessorSupport {
                             }
                             callback.done(false);
                         });
-                        return;
                     }
-                    if (failed != null) {
-                        ctx.result(UpstreamResult.broken(contentType, failed));
-                        exchange.setException(new UpstreamUnavailableException(failed));
-                    } else {
-                        ctx.result(UpstreamResult.relayed(contentType));
-                    }
-                    out.end(tail);
-                    callback.done(false);
+                    return;
                 }
+                if (later != null) {
+                    commit(out, contentType);
+                    if (tail.length() > 0) {
+                        out.write(tail);
+                    }
+                    waiting = true;
+                    later.onComplete(ready -> {
+                        waiting = false;
+                        if (ready.failed()) {
+                            noAnswer(new IllegalStateException("the stream could not be translated"));
+                            return;
+                        }
+                        endRelay(out, contentType, shaper, ready.result());
+                    });
+                    return;
+                }
+                endRelay(out, contentType, shaper, tail);
             });
+        }
+
+        /** Google's stream waits until the client has taken what is queued for it. */
+        private void pauseUntilDrained(HttpClientResponse response, HttpServerResponse out) {
+            paused = true;
+            response.pause();
+            out.drainHandler(v -> {
+                lastChunkNanos = System.nanoTime();
+                paused = false;
+                response.resume();
+            });
+        }
+
+        /** Google ended its stream: the last bytes, and the outcome. */
+        private void endRelay(HttpServerResponse out, String contentType, StreamShaper shaper, Buffer tail) {
+            if (claim()) {
+                commit(out, contentType);
+                String failed = shaper.failure();
+                if (failed != null) {
+                    ctx.result(UpstreamResult.broken(contentType, failed));
+                    exchange.setException(new UpstreamUnavailableException(failed));
+                } else {
+                    ctx.result(UpstreamResult.relayed(contentType));
+                }
+                out.end(tail);
+                callback.done(false);
+            }
         }
 
         /**

@@ -45,6 +45,17 @@ public interface StreamShaper {
         return null;
     }
 
+    /**
+     * The bytes that follow the last {@link #chunk} or {@link #end} but are not ready yet (an image being uploaded
+     * so that the client gets its link), or null when there are none. Asked right after each of those calls. The
+     * relay writes what the call returned, pauses Google's stream until this completes, writes its bytes, and goes
+     * on, so chunk order holds; the future completes on the stream's event loop, and its wait is bounded by whoever
+     * made it. A failed future ends the stream as a translation failure.
+     */
+    default io.vertx.core.Future<Buffer> later() {
+        return null;
+    }
+
     /** How a pass-through stream words a break after its first byte. */
     @FunctionalInterface
     interface ErrorTail {

@@ -13,10 +13,17 @@ public final class OpenAiChatStream implements StreamTranslation {
 
     private final ObjectMapper json;
     private final GeminiToOpenAi fromGemini;
+    private final StreamedImages images;
 
     public OpenAiChatStream(ObjectMapper json, GeminiToOpenAi fromGemini) {
+        this(json, fromGemini, null);
+    }
+
+    /** @param images hosts each streamed image before its chunk is written (UPLOAD_PROVIDER), or null for data URLs */
+    public OpenAiChatStream(ObjectMapper json, GeminiToOpenAi fromGemini, StreamedImages images) {
         this.json = json;
         this.fromGemini = fromGemini;
+        this.images = images;
     }
 
     @Override
@@ -25,6 +32,7 @@ public final class OpenAiChatStream implements StreamTranslation {
         if (chat == null) {
             throw new IllegalStateException("openAiChatStream translates chat completions: run openAiChatRequest first");
         }
-        return new OpenAiStreamShaper(json, fromGemini.stream(chat.requestedModel(), chat.includeUsage()));
+        return new OpenAiStreamShaper(json, fromGemini.stream(chat.requestedModel(), chat.includeUsage()), images,
+                exchange);
     }
 }

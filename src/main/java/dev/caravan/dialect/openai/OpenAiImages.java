@@ -83,6 +83,53 @@ public final class OpenAiImages {
         return toGemini(NODES.objectNode().put("prompt", prompt).put("model", model));
     }
 
+    /**
+     * An image edit ({@code /v1/images/edits}) as Gemini calls: the image model gets the prompt, then the input images
+     * as inlineData parts, in the order sent, as Google's image-editing examples do. Gemini image models have no mask
+     * input: a mask is sent as one more image after {@code maskNote}, a sentence saying what the mask means, so the
+     * model edits from language where OpenAI's models edit by pixels (a hint, not a guarantee). {@code n}, {@code size}
+     * (without one the model keeps the input's shape), {@code response_format} and the prompt's directives work as
+     * for generations. Imagen models, which the Gemini API does not let edit, are the client's mistake (400).
+     */
+    public GeminiImageRequest toGeminiEdit(ImageEdit edit, String maskNote) {
+        PromptDirectives directives = PromptDirectives.of(edit.prompt());
+        String model = model(edit.model());
+        if (model.startsWith("imagen")) {
+            throw new InvalidOpenAiRequest("Image edits take a Gemini image model (e.g. gemini-3.1-flash-image), not "
+                    + model, "model");
+        }
+        JsonNode n = directives.n() != null ? NODES.numberNode(directives.n()) : formNumber(edit.n());
+        int count = count(n, false, directives.n() != null);
+        List<String> ratios = ratios(model, false);
+        String ratio = directives.ratio() != null ? directRatio(directives.ratio(), ratios)
+                : aspectRatio(edit.size(), ratios);
+        boolean urls = urls(edit.responseFormat());
+        ObjectNode body = geminiBody(directives.prompt(), ratio, takesImageSize(model) ? imageSize(edit.size()) : null);
+        ArrayNode parts = (ArrayNode) body.path("contents").path(0).path("parts");
+        for (InlineData image : edit.images()) {
+            parts.add(image.toPart());
+        }
+        if (edit.mask() != null) {
+            if (maskNote != null && !maskNote.isBlank()) {
+                parts.addObject().put("text", maskNote);
+            }
+            parts.add(edit.mask().toPart());
+        }
+        return new GeminiImageRequest(model, false, count, urls, body);
+    }
+
+    /** A form field holding n: a whole number, or the client's mistake. */
+    private static JsonNode formNumber(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return NODES.numberNode(Long.parseLong(value));
+        } catch (NumberFormatException e) {
+            return NODES.textNode(value);
+        }
+    }
+
     /** @param replies every Gemini reply for this request ({@link GeminiImageRequest#calls()} of them) */
     public ObjectNode toOpenAi(List<JsonNode> replies, GeminiImageRequest request) {
         ObjectNode out = NODES.objectNode().put("created", clock.instant().getEpochSecond());
@@ -105,7 +152,7 @@ public final class OpenAiImages {
         return ModelParam.id(model);
     }
 
-    private static int count(JsonNode n, boolean imagen, boolean directive) {
+    static int count(JsonNode n, boolean imagen, boolean directive) {
         if (n == null) {
             return 1;
         }
@@ -117,7 +164,7 @@ public final class OpenAiImages {
         return n.asInt();
     }
 
-    private static List<String> ratios(String model, boolean imagen) {
+    static List<String> ratios(String model, boolean imagen) {
         if (imagen) {
             return IMAGEN_RATIOS;
         }
@@ -125,7 +172,7 @@ public final class OpenAiImages {
     }
 
     /** A ratio the prompt asked for by name: one the model makes, or the client's mistake. */
-    private static String directRatio(String ratio, List<String> ratios) {
+    static String directRatio(String ratio, List<String> ratios) {
         if (!ratios.contains(ratio)) {
             throw new InvalidOpenAiRequest("The prompt's {ratio:" + ratio + "} is not one of " + String.join(", ", ratios),
                     "prompt");

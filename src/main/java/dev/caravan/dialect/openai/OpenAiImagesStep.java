@@ -21,8 +21,13 @@ public final class OpenAiImagesStep {
 
     private static final String STATE = "caravanOpenAiImages";
 
+    /** The route's sentence that tells the image model what a mask means (routes/image-edits.camel.yaml). */
+    public static final String MASK_NOTE = "CaravanImageMaskNote";
+
     private final ObjectMapper json;
     private final OpenAiImages images;
+    private final dev.caravan.http.MultipartBody forms;
+    private final ImageEditForm editForm;
 
     /** What one images request has gathered so far. */
     private static final class State {
@@ -38,8 +43,16 @@ public final class OpenAiImagesStep {
     }
 
     public OpenAiImagesStep(ObjectMapper json, OpenAiImages images) {
+        this(json, images, new dev.caravan.http.MultipartBody(20L << 20), new ImageEditForm(ImageEditForm.OPENAI_MAX_IMAGES));
+    }
+
+    /** @param forms reads an edit's multipart body within MAX_BODY_SIZE */
+    public OpenAiImagesStep(ObjectMapper json, OpenAiImages images, dev.caravan.http.MultipartBody forms,
+                            ImageEditForm editForm) {
         this.json = json;
         this.images = images;
+        this.forms = forms;
+        this.editForm = editForm;
     }
 
     public void prepare(Exchange exchange) throws Exception {
@@ -48,6 +61,23 @@ public final class OpenAiImagesStep {
         exchange.setProperty(STATE, new State(request, Buffer.buffer(json.writeValueAsBytes(request.body()))));
         // b64_json asks for the bytes: UPLOAD_PROVIDER's host is skipped (a route of the operator's still runs)
         exchange.setProperty(dev.caravan.dialect.GeneratedImages.KEEP_INLINE, !request.urls());
+    }
+
+    /**
+     * {@code POST /v1/images/edits}: the multipart form's prompt and images as Gemini calls, then the same loop as a
+     * generation ({@link #nextCall}, {@link #collect}, {@link #answer}).
+     */
+    public void prepareEdit(Exchange exchange) throws Exception {
+        IncomingRequest.requireMethod(exchange.getMessage(), HttpMethod.POST);
+        // the endpoint left the body unread (readBody: false): the client's request itself
+        io.vertx.core.http.HttpServerRequest request =
+                exchange.getMessage().getBody(io.vertx.core.http.HttpServerRequest.class);
+        ImageEdit edit = editForm.read(forms.read(request));
+        GeminiImageRequest call = images.toGeminiEdit(edit, exchange.getMessage().getHeader(MASK_NOTE, String.class));
+        // the form's fields came in as headers too: none goes further
+        exchange.getMessage().getHeaders().clear();
+        exchange.setProperty(STATE, new State(call, Buffer.buffer(json.writeValueAsBytes(call.body()))));
+        exchange.setProperty(dev.caravan.dialect.GeneratedImages.KEEP_INLINE, !call.urls());
     }
 
     /** Whether another upstream call is due: the route's loop asks before each. */

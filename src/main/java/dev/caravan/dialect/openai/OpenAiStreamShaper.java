@@ -2,9 +2,12 @@ package dev.caravan.dialect.openai;
 
 import java.util.List;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.upstream.StreamShaper;
 import io.netty.buffer.ByteBuf;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -19,11 +22,28 @@ public final class OpenAiStreamShaper implements StreamShaper {
     private final ObjectMapper json;
     private final OpenAiStreamTranslator translator;
     private final SseEventParser events = new SseEventParser();
+    private final StreamedImages images;
+    private final org.apache.camel.Exchange request;
     private String failure;
+    /** What the last chunk() or end() left to come once its images are hosted, or null. */
+    private Future<Buffer> later;
+    private int imageCount;
 
     public OpenAiStreamShaper(ObjectMapper json, OpenAiStreamTranslator translator) {
+        this(json, translator, null, null);
+    }
+
+    /**
+     * @param images  hosts each image of the stream before the chunk that shows it is written (UPLOAD_PROVIDER), or
+     *                null to answer images as data URLs
+     * @param request the request whose stream this is (an upload's failure is noted on it)
+     */
+    public OpenAiStreamShaper(ObjectMapper json, OpenAiStreamTranslator translator, StreamedImages images,
+                              org.apache.camel.Exchange request) {
         this.json = json;
         this.translator = translator;
+        this.images = images;
+        this.request = request;
     }
 
     @Override
@@ -33,6 +53,7 @@ public final class OpenAiStreamShaper implements StreamShaper {
 
     @Override
     public Buffer chunk(Buffer upstream) {
+        later = null;
         ByteBuf buf = upstream.getByteBuf();
         List<String> data = buf.hasArray()
                 ? events.feed(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes())
@@ -43,8 +64,14 @@ public final class OpenAiStreamShaper implements StreamShaper {
     @Override
     public Buffer end() {
         // an event Google did not close with a blank line is still part of the answer: translate it before finishing
+        later = null;
         List<String> last = events.end();
         return translate(last, true);
+    }
+
+    @Override
+    public Future<Buffer> later() {
+        return later;
     }
 
     @Override
@@ -66,24 +93,48 @@ public final class OpenAiStreamShaper implements StreamShaper {
         return failure;
     }
 
-    /** The chunks for some Gemini events; with {@code closing}, then the closing chunks and {@code [DONE]}. */
+    /**
+     * The chunks for some Gemini events; with {@code closing}, then the closing chunks and {@code [DONE]}. From the
+     * first event that carries an image to host on, the chunks come {@link #later}, once its images are hosted.
+     */
     private Buffer translate(List<String> data, boolean closing) {
         StringBuilder out = new StringBuilder();
-        for (String d : data) {
+        Future<Buffer> rest = translateFrom(data, 0, closing, out);
+        Buffer now = out.isEmpty() ? EMPTY : Buffer.buffer(out.toString());
+        if (rest != null && rest.succeeded()) {
+            // nothing had to wait after all (no upload was due): one answer, as a shaper without images gives
+            return now.length() == 0 ? rest.result() : now.copy().appendBuffer(rest.result());
+        }
+        later = rest;
+        return now;
+    }
+
+    /** Translates {@code data} from {@code from} into {@code out}; the rest's bytes, or null when nothing waits. */
+    private Future<Buffer> translateFrom(List<String> data, int from, boolean closing, StringBuilder out) {
+        for (int i = from; i < data.size(); i++) {
+            String d = data.get(i);
             if (d.isBlank() || "[DONE]".equals(d.trim()) || translator.finished()) {
                 continue;
             }
+            JsonNode event;
             try {
-                for (String chunk : translator.onEvent(json.readTree(d))) {
-                    out.append(OpenAiStreamTranslator.frame(chunk));
-                }
-                if (translator.finished()) {
-                    // only an error event ends the translation before the stream's end
-                    failure = "Google ended the stream with an error event";
-                }
+                event = json.readTree(d);
             } catch (java.io.IOException notJson) {
                 // Google sent an event that is not JSON: nothing a client could use
+                continue;
             }
+            List<ObjectNode> inline = images == null ? List.of() : inlineImages(event);
+            if (!inline.isEmpty()) {
+                int next = i + 1;
+                return host(inline, 0).compose(v -> {
+                    StringBuilder rest = new StringBuilder();
+                    translateEvent(event, rest);
+                    Future<Buffer> more = translateFrom(data, next, closing, rest);
+                    Buffer now = Buffer.buffer(rest.toString());
+                    return more == null ? Future.succeededFuture(now) : more.map(now::appendBuffer);
+                });
+            }
+            translateEvent(event, out);
         }
         if (closing) {
             for (String chunk : translator.finish()) {
@@ -91,6 +142,61 @@ public final class OpenAiStreamShaper implements StreamShaper {
             }
             out.append(OpenAiStreamTranslator.DONE);
         }
-        return out.isEmpty() ? EMPTY : Buffer.buffer(out.toString());
+        return null;
+    }
+
+    private void translateEvent(JsonNode event, StringBuilder out) {
+        if (translator.finished()) {
+            return;
+        }
+        for (String chunk : translator.onEvent(event)) {
+            out.append(OpenAiStreamTranslator.frame(chunk));
+        }
+        if (translator.finished()) {
+            // only an error event ends the translation before the stream's end
+            failure = "Google ended the stream with an error event";
+        }
+    }
+
+    /**
+     * Hosts {@code inline.get(from)} and the rest, one after the other: each hosted image's part becomes a
+     * {@code fileData} part with the link (shown as a link); an image the host did not take stays inline.
+     */
+    private Future<Void> host(List<ObjectNode> inline, int from) {
+        if (from == inline.size()) {
+            return Future.succeededFuture();
+        }
+        ObjectNode part = inline.get(from);
+        JsonNode data = part.has("inlineData") ? part.get("inlineData") : part.get("inline_data");
+        String mime = Json.nestedText(data, "mimeType");
+        if (mime == null) {
+            mime = Json.nestedText(data, "mime_type");
+        }
+        String type = mime == null ? "image/png" : mime;
+        return images.link(request, type, data.get("data").asText(), imageCount++).compose(link -> {
+            if (link != null) {
+                part.remove(List.of("inlineData", "inline_data"));
+                part.putObject("fileData").put("mimeType", type).put("fileUri", link);
+            }
+            return host(inline, from + 1);
+        });
+    }
+
+    /** The parts of {@code event} that carry an image's bytes. */
+    private static List<ObjectNode> inlineImages(JsonNode event) {
+        List<ObjectNode> out = new java.util.ArrayList<>(0);
+        for (JsonNode candidate : event.path("candidates")) {
+            for (JsonNode part : candidate.path("content").path("parts")) {
+                JsonNode data = part.has("inlineData") ? part.get("inlineData") : part.get("inline_data");
+                if (part instanceof ObjectNode p && data != null && data.hasNonNull("data")) {
+                    String mime = data.hasNonNull("mimeType") ? data.get("mimeType").asText()
+                            : data.path("mime_type").asText("image/png");
+                    if (mime.startsWith("image/")) {
+                        out.add(p);
+                    }
+                }
+            }
+        }
+        return out;
     }
 }
