@@ -164,8 +164,10 @@ public final class UpstreamErrorClassifier {
                     }
                 } else if (type.endsWith("google.rpc.QuotaFailure")) {
                     for (JsonNode v : d.path("violations")) {
-                        if (e.quotaId == null) {
-                            e.quotaId = text(v.path("quotaId"));
+                        // a day spent in the same minute as the minute's limit is listed after it: the day decides
+                        String named = text(v.path("quotaId"));
+                        if (e.quotaId == null || (named != null && named.contains("PerDay") && !e.quotaId.contains("PerDay"))) {
+                            e.quotaId = named;
                         }
                         if ("0".equals(v.path("quotaValue").asText())) {
                             e.limitZero = true;

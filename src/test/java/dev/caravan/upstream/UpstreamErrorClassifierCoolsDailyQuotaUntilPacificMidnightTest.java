@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.keys.Verdict;
 import dev.caravan.keys.Verdict.Kind;
 import dev.caravan.support.GoogleBodies;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -58,5 +59,28 @@ class UpstreamErrorClassifierCoolsDailyQuotaUntilPacificMidnightTest {
             assertThat(v.untilMillis()).as("retryDelay 13s is ignored").isNotEqualTo(nowMillis + 13_000);
             assertThat(v.evidence().quotaId()).contains("PerDay");
         }
+    }
+
+    @Test
+    void aSpentDayListedAfterASpentMinuteStillCoolsUntilMidnight() {
+        // Google lists every violated quota; a day that ran out with its last minute full comes second
+        String body = """
+                {"error": {"code": 429, "status": "RESOURCE_EXHAUSTED", "message": "Quota exceeded", "details": [
+                  {"@type": "type.googleapis.com/google.rpc.QuotaFailure", "violations": [
+                    {"quotaMetric": "generativelanguage.googleapis.com/generate_content_free_tier_requests",
+                     "quotaId": "GenerateRequestsPerMinutePerProjectPerModel-FreeTier",
+                     "quotaDimensions": {"location": "global", "model": "gemini-2.5-flash"}, "quotaValue": "10"},
+                    {"quotaMetric": "generativelanguage.googleapis.com/generate_content_free_tier_requests",
+                     "quotaId": "GenerateRequestsPerDayPerProjectPerModel-FreeTier",
+                     "quotaDimensions": {"location": "global", "model": "gemini-2.5-flash"}, "quotaValue": "250"}]},
+                  {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "13s"}]}}
+                """;
+        long now = Instant.parse("2025-06-11T12:00:00Z").toEpochMilli();
+
+        Verdict v = classifier.classify(429, body.getBytes(StandardCharsets.UTF_8), now);
+
+        assertThat(v.kind()).isEqualTo(Kind.QUOTA_COOLDOWN);
+        assertThat(v.untilMillis()).isEqualTo(Instant.parse("2025-06-12T07:00:00Z").toEpochMilli());
+        assertThat(v.evidence().quotaId()).contains("PerDay");
     }
 }
