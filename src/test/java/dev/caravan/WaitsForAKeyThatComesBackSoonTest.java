@@ -137,4 +137,20 @@ class WaitsForAKeyThatComesBackSoonTest {
                 .timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofString(Gateway.prompt(text))).build(), HttpResponse.BodyHandlers.ofString());
     }
+
+    @Test
+    void theWaitIsOneBudgetForTheWholeRequestNotOneForEveryRound() throws Exception {
+        // both keys come back every 0.5 s only to refuse again: a wait of 4 s per round would never end
+        quotaFirst(Integer.MAX_VALUE, "0.5s");
+
+        long start = System.nanoTime();
+        HttpResponse<String> res = gateway.post(FLASH, Gateway.prompt("hello"));
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(res.statusCode()).isEqualTo(429);
+        assertThat(res.headers().firstValue("retry-after")).isPresent();
+        // QUOTA_WAIT_SECONDS (4) in all, then the 429: not a round of 4 s after each refusal
+        assertThat(tookMs).isBetween(3_000L, 6_500L);
+        assertThat(gateway.stub().received().size()).isBetween(4, 24);
+    }
 }

@@ -84,7 +84,8 @@ public final class KeyComeback extends AsyncProcessorSupport {
         KeyRoundRobin pool = ctx.keyPool() != null ? ctx.keyPool() : defaultPool;
         long now = pool.now();
         long back = pool.comebackAt(ctx.model());
-        long waitMs = Math.min(waitSeconds.getAsInt() * 1000L, ClientDeadline.remainingMillis(exchange));
+        long budgetMs = Math.max(0, ctx.waitEndsAtMillis(now, waitSeconds.getAsInt() * 1000L) - now);
+        long waitMs = Math.min(budgetMs, ClientDeadline.remainingMillis(exchange));
         if (back == Long.MAX_VALUE) {
             ctx.refusal("no usable key: every key is invalid, suspended or disabled");
         } else if (back <= now) {

@@ -71,6 +71,8 @@ public final class RequestContext implements KeyRequest {
     private int attemptCount;
     /** Why the gateway refused the request itself, for its request-log row (null: it did not). */
     private String refusal;
+    /** When this request's waits for cooling keys must end, all waits together (0: it has not waited yet). */
+    private long waitEndsAtMillis;
     private boolean again;
     private long noKeyRetryAfterMillis = Long.MIN_VALUE;
     private UpstreamResult result;
@@ -284,6 +286,17 @@ public final class RequestContext implements KeyRequest {
     }
 
     /** Why the gateway refused the request itself (no key, a pause, a wait that ran out), for the request log. */
+    /**
+     * The end of this request's waiting for keys: QUOTA_WAIT_SECONDS is one budget for the whole request, so a key
+     * that comes back only to refuse again cannot keep a request waiting round after round.
+     */
+    long waitEndsAtMillis(long now, long budgetMillis) {
+        if (waitEndsAtMillis == 0) {
+            waitEndsAtMillis = now + budgetMillis;
+        }
+        return waitEndsAtMillis;
+    }
+
     public String refusal() {
         return refusal;
     }
