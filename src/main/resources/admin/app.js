@@ -210,7 +210,7 @@
     let d;
     try { d = await api('GET', '/dashboard'); } catch (e) { return; }
     state.skew = d.now - Date.now();
-    const hr = d.hour; const day = d.day; const k = d.keys;
+    const hr = d.hour; const day = d.day; const k = d.keys; const vk = d.vertexKeys;
     const rate = (x) => (x === null || x === undefined ? '–' : `${(x * 100).toFixed(1)} %`);
     const usable = k.active + k.cooling;
     const stats = [
@@ -221,10 +221,17 @@
       ['Tokens, 24 h', fmtNum(day.tokens), `${fmtNum(hr.tokens)} in the last hour`, ''],
       ['Usable keys', `${fmtNum(usable)} / ${fmtNum(k.total)}`, `${fmtNum(k.cooling)} cooling`, usable === 0 && k.total > 0 ? 'bad' : ''],
     ];
+    // the Vertex Express pool, when VERTEX_API_KEYS has keys
+    if (vk && vk.total > 0) {
+      const vUsable = vk.active + vk.cooling;
+      stats.push(['Usable Vertex keys', `${fmtNum(vUsable)} / ${fmtNum(vk.total)}`, `${fmtNum(vk.cooling)} cooling`,
+        vUsable === 0 ? 'bad' : '']);
+    }
     $('dash-stats').replaceChildren(...stats.map(([label, value, sub, cls]) =>
       h('div', { class: `stat ${cls}` }, h('div', { class: 'label' }, label), h('div', { class: 'value' }, value),
         h('div', { class: 'sub' }, sub))));
-    $('dash-keys').replaceChildren(stateBar(k));
+    $('dash-keys').replaceChildren(h('h4', {}, 'Gemini pool (API_KEYS)'), stateBar(k), h('h4', {}, 'Vertex Express pool (VERTEX_API_KEYS)'),
+      vk && vk.total > 0 ? stateBar(vk) : h('p', { class: 'muted' }, 'No keys: VERTEX_API_KEYS is empty.'));
     $('chart-hour').replaceChildren(chart(hr, (t) => fmtClock(t)), legend());
     $('chart-day').replaceChildren(chart(day, (t) => fmtClock(t)), legend());
     $('dash-updated').textContent = `updated ${fmtTime(d.now).slice(11)}${state.zone ? ` (${state.zone})` : ''} · refreshes every 10 s`
@@ -370,7 +377,7 @@
       onclick: () => runAction(action, [r.fingerprint]) }, text);
     const wholePool = state.keys.pool === 'keys';
     const actions = h('div', { class: 'actions' },
-      wholePool ? act('verify', 'Verify') : null,
+      act('verify', 'Verify'),
       r.state !== 'ACTIVE' || r.strikes > 0 || r.cooldownUntil ? act('reset', 'Reset') : null,
       r.operatorDisabled ? act('enable', 'Enable') : act('disable', 'Disable'),
       wholePool ? act('delete', 'Delete', 'danger') : null);

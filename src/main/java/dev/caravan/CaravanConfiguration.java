@@ -482,7 +482,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("adminMethods", new AdminMethods());
         AdminAccess access = new AdminAccess(sessions, throttle, adminToken, json, () -> runtime.current().timezone());
         registry.bind("adminAccess", access);
-        registry.bind("adminDashboard", new AdminDashboard(dataSource, pool, requestLog, json, clock));
+        registry.bind("adminDashboard", new AdminDashboard(dataSource, pool, vertexPool, requestLog, json, clock));
         registry.bind("adminKeys", new AdminKeys(pool, apiKeyStore, new KeyExtractor(), json, clock));
         registry.bind("adminKeyCheck", new AdminKeyCheck(pool, classifier, json, clock));
         registry.bind("adminSettings", new AdminSettings(runtime, settingsStore, environmentProperties,
@@ -513,6 +513,10 @@ public final class CaravanConfiguration implements CamelConfiguration {
         // so it resets, disables and enables them, and adds or deletes none
         registry.bind("adminVertexKeys", new AdminKeys(vertexPool, apiKeyStore, new KeyExtractor(), json, clock,
                 AdminKeys.HEALTH_ACTIONS));
+        // --- Vertex keys out of rotation: re-checked on schedule (routes/maintenance.camel.yaml) and verified from the
+        // admin page (routes/admin-vertex.camel.yaml) as the Gemini pool's are, with Vertex's own check call ---
+        registry.bind("vertexKeyRecheck", new KeyRecheck(vertexPool, classifier, clock, " of the Vertex pool"));
+        registry.bind("adminVertexKeyCheck", new AdminKeyCheck(vertexPool, classifier, json, clock));
         // the TTS settings in force at each call (an operator may save new ones)
         registry.bind("openAiSpeech", new OpenAiSpeechStep(json, new OpenAiSpeech(() -> {
             Settings s = runtime.current();
@@ -762,12 +766,15 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("imageDownload", new ImageDownload(settings.imageFetchMaxBytes()));
     }
 
-    /** Readiness (/observe/health): the port answers, the database answers and a key is usable. */
+    /** Readiness (/observe/health): the port answers, the database answers and a key is usable (in each pool with keys). */
     public void registerHealth(CamelContext context, java.util.function.IntSupplier boundPort) {
         List<CaravanHealthCheck.Condition> conditions = new ArrayList<>();
         conditions.add(new CaravanHealthCheck.Condition("http", () -> boundPort.getAsInt() > 0 ? null : "HTTP port not bound"));
         conditions.add(new CaravanHealthCheck.Condition("database", this::databaseProblem));
         conditions.add(new CaravanHealthCheck.Condition("keys", () -> pool.usable() > 0 ? null : "no usable API key"));
+        // the Vertex pool is optional (VERTEX_API_KEYS may be empty); one with keys but none usable is down as the Gemini pool is
+        conditions.add(new CaravanHealthCheck.Condition("vertexKeys",
+                () -> vertexPool.size() == 0 || vertexPool.usable() > 0 ? null : "no usable Vertex key"));
         CaravanHealthCheck check = new CaravanHealthCheck(conditions);
         check.setCamelContext(context);
         HealthCheckRegistry registry = HealthCheckRegistry.get(context);

@@ -19,7 +19,8 @@ import org.apache.camel.Exchange;
 
 /**
  * The Dashboard view: requests and errors per minute over the last hour and per hour over the last 24 hours,
- * success rate and tokens, from {@code request_log}; keys by state from the pool. The buckets are grouped in SQL
+ * success rate and tokens, from {@code request_log}; keys by state from each pool (the Gemini pool's under
+ * {@code keys}, the Vertex AI Express pool's under {@code vertexKeys}, in the same shape). The buckets are grouped in SQL
  * with integer arithmetic only ({@code at - (at - origin) % step}), which SQLite and MySQL compute alike and which
  * uses the index on {@code request_at_ms}. Thread-safe.
  */
@@ -30,13 +31,17 @@ public final class AdminDashboard {
 
     private final DataSource ds;
     private final KeyRoundRobin pool;
+    private final KeyRoundRobin vertexPool;
     private final RequestLog requestLog;
     private final ObjectMapper json;
     private final LongSupplier clock;
 
-    public AdminDashboard(DataSource ds, KeyRoundRobin pool, RequestLog requestLog, ObjectMapper json, LongSupplier clock) {
+    /** @param vertexPool the Vertex AI Express pool (VERTEX_API_KEYS), empty when none is configured */
+    public AdminDashboard(DataSource ds, KeyRoundRobin pool, KeyRoundRobin vertexPool, RequestLog requestLog,
+                          ObjectMapper json, LongSupplier clock) {
         this.ds = ds;
         this.pool = pool;
+        this.vertexPool = vertexPool;
         this.requestLog = requestLog;
         this.json = json;
         this.clock = clock;
@@ -55,7 +60,8 @@ public final class AdminDashboard {
             out.put("hour", series(c, now, MINUTE, 60));
             out.put("day", series(c, now, HOUR, 24));
         }
-        out.put("keys", keys(now));
+        out.put("keys", keys(pool, now));
+        out.put("vertexKeys", keys(vertexPool, now));
         out.put("droppedLogRows", requestLog == null ? 0 : requestLog.droppedRows());
         return out;
     }
@@ -110,7 +116,7 @@ public final class AdminDashboard {
         return s;
     }
 
-    private Map<String, Object> keys(long now) {
+    private static Map<String, Object> keys(KeyRoundRobin pool, long now) {
         int active = 0;
         int cooling = 0;
         int invalid = 0;

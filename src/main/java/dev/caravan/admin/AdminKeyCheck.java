@@ -18,9 +18,10 @@ import dev.caravan.upstream.UpstreamErrorClassifier;
 import org.apache.camel.Exchange;
 
 /**
- * "Verify now" on the Keys view: the steps of the {@code admin-verify-keys} route, which asks Google about each
- * chosen key with the scheduled re-check's call ({@code GET {BASE_URL}/models/{TEST_MODEL}}: it proves the key and
- * spends no generation quota). A key that answers 200 and was out of rotation by Google's verdict goes back in; a
+ * "Verify now" on the Keys view: the steps of the {@code admin-verify-keys} route (and, for the Vertex pool, of
+ * {@code admin-verify-vertex-keys}), which asks Google about each chosen key with its pool's scheduled re-check call
+ * ({@code GET {BASE_URL}/models/{TEST_MODEL}}, or Vertex's {@code countTokens} of TEST_MODEL: each proves the key and
+ * spends no generation quota); one bean per pool. A key that answers 200 and was out of rotation by Google's verdict goes back in; a
  * key error (invalid, suspended, API disabled) takes it out with the new evidence; an operator's disable stays;
  * anything else (429, 5xx, no answer) is reported and changes nothing. Thread-safe; the split may run keys in
  * parallel.

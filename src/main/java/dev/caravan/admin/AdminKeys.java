@@ -38,8 +38,8 @@ public final class AdminKeys {
     static final int MAX_VERIFY = 1_000;
 
     private static final Set<String> ACTIONS = Set.of("verify", "reset", "disable", "enable", "delete");
-    /** The actions on the Vertex pool's keys, which come from VERTEX_API_KEYS only and have no re-check call. */
-    public static final Set<String> HEALTH_ACTIONS = Set.of("reset", "disable", "enable");
+    /** The actions on the Vertex pool's keys, which come from VERTEX_API_KEYS only: neither added nor deleted here. */
+    public static final Set<String> HEALTH_ACTIONS = Set.of("verify", "reset", "disable", "enable");
 
     private final KeyRoundRobin pool;
     private final ApiKeyStore store;

@@ -15,7 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The per-key steps of the scheduled re-check (routes/maintenance.camel.yaml): which keys are due (invalid,
+ * The per-key steps of the scheduled re-check of one pool (routes/maintenance.camel.yaml; one bean per pool, the
+ * route of each pool making its own check call): which keys are due (invalid,
  * suspended or disabled, but not by an operator's choice), the request that proves one (only the key, in
  * {@code x-goog-api-key}), and what the answer means: 200 puts the key back into rotation, a key error refreshes
  * its evidence, anything else (5xx, 429, no answer) leaves it as it was until the next re-check. Thread-safe; the
@@ -29,6 +30,8 @@ public final class KeyRecheck {
     private final KeyRoundRobin pool;
     private final UpstreamErrorClassifier classifier;
     private final LongSupplier clock;
+    /** What the log adds to "key" to name the pool: "" for the Gemini pool, " of the Vertex pool" for that one. */
+    private final String ofPool;
 
     /** What one run found; shared by the split's copies of the exchange. */
     private static final class Tally {
@@ -37,9 +40,15 @@ public final class KeyRecheck {
     }
 
     public KeyRecheck(KeyRoundRobin pool, UpstreamErrorClassifier classifier, LongSupplier clock) {
+        this(pool, classifier, clock, "");
+    }
+
+    /** @param ofPool what the log adds to "key" to name the pool, e.g. " of the Vertex pool" */
+    public KeyRecheck(KeyRoundRobin pool, UpstreamErrorClassifier classifier, LongSupplier clock, String ofPool) {
         this.pool = pool;
         this.classifier = classifier;
         this.clock = clock;
+        this.ofPool = ofPool;
     }
 
     /** The keys to re-check now; the body of the route's split. */
@@ -71,14 +80,15 @@ public final class KeyRecheck {
             // an operator may have disabled (or deleted) the key since it was found due: their word stands
             if (pool.recover(key)) {
                 tally(exchange).back.incrementAndGet();
-                LOG.info("Key {} is back in rotation: it was {} and now answers {}", key.fingerprint(), was, status);
+                LOG.info("Key {}{} is back in rotation: it was {} and now answers {}", key.fingerprint(), ofPool, was,
+                        status);
             }
             return;
         }
         Verdict v = classifier.classify(status, body, clock.getAsLong());
         switch (v.kind()) {
             case KEY_INVALID, KEY_SUSPENDED, KEY_DISABLED -> pool.record(key, null, v);
-            default -> LOG.debug("Key {} re-check answered {}: left as {}", key.fingerprint(), status, key.state());
+            default -> LOG.debug("Key {}{} re-check answered {}: left as {}", key.fingerprint(), ofPool, status, key.state());
         }
     }
 
@@ -86,7 +96,7 @@ public final class KeyRecheck {
     public void unreachable(Exchange exchange) {
         ApiKey key = KeyCheckCall.read(exchange).key();
         tally(exchange).checked.incrementAndGet();
-        LOG.debug("Key {} re-check could not reach Google", key == null ? "?" : key.fingerprint());
+        LOG.debug("Key {}{} re-check could not reach Google", key == null ? "?" : key.fingerprint(), ofPool);
     }
 
     /** One line per run, when there was anything to re-check. */
@@ -94,7 +104,8 @@ public final class KeyRecheck {
         Tally t = tally(exchange);
         exchange.getMessage().setBody(null);
         if (t.checked.get() > 0) {
-            LOG.info("Re-checked {} key(s) out of rotation: {} back in rotation", t.checked.get(), t.back.get());
+            LOG.info("Re-checked {} key(s){} out of rotation: {} back in rotation", t.checked.get(), ofPool,
+                    t.back.get());
         }
     }
 

@@ -18,9 +18,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The admin API shows the Vertex AI Express pool beside the Gemini pool: its own table (state, evidence, cool-downs)
- * and the actions on a key's health, reaching the running Vertex pool at once; the Gemini pool's view never lists a
- * Vertex key nor the other way round. Keys come from VERTEX_API_KEYS alone, so adding or deleting is refused. No
- * answer holds a key.
+ * and the actions on a key's health, reaching the running Vertex pool at once (Verify asks Vertex itself, with the
+ * re-check's countTokens call); the dashboard counts both pools by state; the Gemini pool's view never lists a Vertex
+ * key nor the other way round. Keys come from VERTEX_API_KEYS alone, so adding or deleting is refused. No answer
+ * holds a key.
  */
 class AdminShowsTheVertexPoolTest {
 
@@ -30,6 +31,7 @@ class AdminShowsTheVertexPoolTest {
 
     @RegisterExtension
     static final Gateway gateway = Gateway.withKeys(GEMINI)
+            .set("caravan.test-model", "gemini-2.0-flash")
             .set("caravan.vertex-api-keys", VERTEX_A + "," + VERTEX_B)
             .setFromStub("caravan.vertex-express-base-url",
                     s -> s.baseUrl().replaceFirst("/v1beta$", "/v1beta1/publishers/google"));
@@ -87,7 +89,7 @@ class AdminShowsTheVertexPoolTest {
     }
 
     @Test
-    void vertexKeysAreNeitherDeletedNorVerifiedHereNorFoundThroughTheGeminiView() throws Exception {
+    void vertexKeysAreNeitherDeletedHereNorFoundThroughTheGeminiView() throws Exception {
         AdminClient admin = new AdminClient(gateway).login();
         String fpA = vertexKey(VERTEX_A).fingerprint();
 
@@ -103,6 +105,63 @@ class AdminShowsTheVertexPoolTest {
         assertThat(vertexKey(VERTEX_A).manuallyDisabled()).isFalse();
         assertThat(gateway.vertexPool().size()).isEqualTo(2);
         assertThat(add.statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void verifyAsksVertexAboutEachKeyWithTheKeyInAHeader() throws Exception {
+        AdminClient admin = new AdminClient(gateway).login();
+        gateway.stub().answerFor(VERTEX_A, r -> new StubGemini.Json(400, GoogleBodies.keyInvalid()));
+        gateway.post("/vertex-express/v1beta/models/gemini-2.5-flash:generateContent", Gateway.prompt("hi"));
+        gateway.post("/vertex-express/v1beta/models/gemini-2.5-flash:generateContent", Gateway.prompt("hi"));
+        assertThat(vertexKey(VERTEX_A).state()).isEqualTo(KeyState.INVALID);
+        gateway.stub().reset();
+        // A works again; B is now refused
+        gateway.stub().answerFor(VERTEX_B, r -> new StubGemini.Json(403, GoogleBodies.forbidden("CONSUMER_SUSPENDED")));
+        gateway.stub().answer(r -> new StubGemini.Json(200, "{\"totalTokens\":1}"));
+        String fpA = vertexKey(VERTEX_A).fingerprint();
+        String fpB = vertexKey(VERTEX_B).fingerprint();
+
+        HttpResponse<String> res = admin.post("/admin/api/vertex-keys/actions",
+                AdminClient.body("action", "verify", "fingerprints", List.of(fpA, fpB)));
+
+        assertThat(res.statusCode()).isEqualTo(200);
+        answers.add(res.body());
+        java.util.Map<String, String> outcome = new java.util.HashMap<>();
+        AdminClient.json(res).path("results").forEach(r -> outcome.put(r.path("fingerprint").asText(), r.path("outcome").asText()));
+        assertThat(outcome).containsEntry(fpA, "valid; back in rotation");
+        assertThat(outcome.get(fpB)).startsWith("refused by Google");
+        assertThat(vertexKey(VERTEX_A).state()).isEqualTo(KeyState.ACTIVE);
+        assertThat(vertexKey(VERTEX_B).state()).isEqualTo(KeyState.SUSPENDED);
+        // Vertex's countTokens, one per key, the key in x-goog-api-key only; no Gemini key, no Gemini endpoint
+        assertThat(gateway.stub().received()).extracting(StubGemini.Received::key).containsExactlyInAnyOrder(VERTEX_A, VERTEX_B);
+        assertThat(gateway.stub().received()).allSatisfy(r -> {
+            assertThat(r.method()).isEqualTo("POST");
+            assertThat(r.path()).isEqualTo("/v1beta1/publishers/google/models/gemini-2.0-flash:countTokens");
+            assertThat(r.query()).isNullOrEmpty();
+        });
+        assertThat(gateway.key(GEMINI).state()).isEqualTo(KeyState.ACTIVE);
+        assertThat(answers).allSatisfy(body -> assertThat(body).doesNotContain(VERTEX_A, VERTEX_B, GEMINI));
+    }
+
+    @Test
+    void theDashboardCountsBothPoolsByState() throws Exception {
+        AdminClient admin = new AdminClient(gateway).login();
+        gateway.stub().answerFor(VERTEX_A, r -> new StubGemini.Json(400, GoogleBodies.keyInvalid()));
+        gateway.post("/vertex-express/v1beta/models/gemini-2.5-flash:generateContent", Gateway.prompt("hi"));
+        gateway.post("/vertex-express/v1beta/models/gemini-2.5-flash:generateContent", Gateway.prompt("hi"));
+        admin.post("/admin/api/vertex-keys/actions",
+                AdminClient.body("action", "disable", "fingerprints", List.of(vertexKey(VERTEX_B).fingerprint())));
+
+        JsonNode d = list(admin, "/admin/api/dashboard");
+
+        assertThat(d.path("keys").path("total").asInt()).isEqualTo(1);
+        assertThat(d.path("keys").path("active").asInt()).isEqualTo(1);
+        JsonNode v = d.path("vertexKeys");
+        assertThat(v.path("total").asInt()).isEqualTo(2);
+        assertThat(v.path("active").asInt()).isZero();
+        assertThat(v.path("invalid").asInt()).isEqualTo(1);
+        assertThat(v.path("operatorDisabled").asInt()).isEqualTo(1);
+        assertThat(answers).allSatisfy(body -> assertThat(body).doesNotContain(VERTEX_A, VERTEX_B, GEMINI));
     }
 
     private JsonNode list(AdminClient admin, String path) throws Exception {
