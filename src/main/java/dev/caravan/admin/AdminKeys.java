@@ -429,21 +429,7 @@ public final class AdminKeys {
     }
 
     private JsonNode body(Exchange exchange) {
-        String text = exchange.getMessage().getBody(String.class);
-        if (text == null || text.isBlank()) {
-            throw AdminError.badRequest("Send a JSON body");
-        }
-        try {
-            JsonNode n = json.readTree(text);
-            if (n == null || !n.isObject()) {
-                throw AdminError.badRequest("Send a JSON object");
-            }
-            return n;
-        } catch (AdminError e) {
-            throw e;
-        } catch (Exception e) {
-            throw AdminError.badRequest("Malformed JSON");
-        }
+        return AdminReply.jsonObject(exchange, json, "Send a JSON object");
     }
 
     static String text(Message msg, String name) {

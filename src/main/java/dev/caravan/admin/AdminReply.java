@@ -22,6 +22,24 @@ public final class AdminReply {
     }
 
     /** Answers {@code body} as JSON with {@code status}. */
+    /**
+     * The request's body as a JSON object, or a 400 in the admin API's shape: {@code hint} when the body is empty or
+     * not an object (it tells the caller what to send), "Malformed JSON" when it does not parse.
+     */
+    public static com.fasterxml.jackson.databind.JsonNode jsonObject(Exchange exchange, ObjectMapper json, String hint) {
+        String text = exchange.getMessage().getBody(String.class);
+        com.fasterxml.jackson.databind.JsonNode n;
+        try {
+            n = text == null || text.isBlank() ? null : json.readTree(text);
+        } catch (Exception e) {
+            throw AdminError.badRequest("Malformed JSON");
+        }
+        if (n == null || !n.isObject()) {
+            throw AdminError.badRequest(hint);
+        }
+        return n;
+    }
+
     public static void json(Exchange exchange, ObjectMapper json, int status, Object body) {
         try {
             reply(exchange.getMessage(), status, JSON, json.writeValueAsString(body));

@@ -348,18 +348,7 @@ public final class AdminSettings {
     }
 
     private JsonNode readBody(Exchange exchange) {
-        String text = exchange.getMessage().getBody(String.class);
-        try {
-            JsonNode n = text == null || text.isBlank() ? null : json.readTree(text);
-            if (n == null || !n.isObject()) {
-                throw AdminError.badRequest("Send a JSON object: {\"values\": {...}, \"reset\": [...]}");
-            }
-            return n;
-        } catch (AdminError e) {
-            throw e;
-        } catch (Exception e) {
-            throw AdminError.badRequest("Malformed JSON");
-        }
+        return AdminReply.jsonObject(exchange, json, "Send a JSON object: {\"values\": {...}, \"reset\": [...]}");
     }
 
     private static Properties copy(Properties p) {
