@@ -195,7 +195,8 @@ public final class KeyComeback extends AsyncProcessorSupport {
                     while (it.hasNext()) {
                         Map.Entry<String, ArrayDeque<Waiter>> e = it.next();
                         Waiter w = e.getValue().peekFirst();
-                        ApiKey key = pool.pick(model.isEmpty() ? null : model, w.ctx.barredAfterWait());
+                        long tokens = w.ctx.inputTokens();
+                        ApiKey key = pool.pick(model.isEmpty() ? null : model, w.ctx.barredAfterWait(), tokens);
                         if (key == null) {
                             if (w.ctx.barredAfterWait().isEmpty()) {
                                 // nothing for anyone now: the others keep their places
@@ -207,6 +208,7 @@ public final class KeyComeback extends AsyncProcessorSupport {
                         e.getValue().pollFirst();
                         vertx.cancelTimer(w.timer);
                         w.ctx.keyCameBack(key);
+                        w.ctx.tokensTaken(pool.now(), tokens);
                         w.exchange.getMessage().setHeader(KeyRoundRobin.KEY_HEADER, key.secret());
                         served.add(w);
                         progress = true;
