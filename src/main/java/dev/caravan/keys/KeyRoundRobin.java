@@ -585,6 +585,12 @@ public final class KeyRoundRobin implements Processor {
         }
         keys = all.values().toArray(new ApiKey[0]);
         bump();
+        for (ApiKey k : added) {
+            if (k.projectSource() == Project.Source.OPERATOR) {
+                // a project given with the key (key@project) is saved with its state, so it survives a restart
+                listener.changed(k);
+            }
+        }
         return added;
     }
 
