@@ -331,6 +331,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 keyComeback::waiting);
         // --- Quotas: budgets per (project, model) pace the Gemini pool's picks (issue 14, README "Quotas", pacing) ---
         pool.budgets().configure(() -> runtime.current().quotaLimits());
+        pool.budgets().minuteSeconds(settings.quotaMinuteSeconds());
         runtime.onChange(s -> pool.budgetsChanged());
         dev.caravan.ops.QuotaGauges quotaGauges = new dev.caravan.ops.QuotaGauges(pool, metrics);
         vertx.setPeriodic(dev.caravan.ops.QuotaGauges.REFRESH_MILLIS, t -> quotaGauges.refresh());

@@ -16,11 +16,17 @@ public final class Budget {
     private volatile long learnedTpm = -1;
     private volatile long learnedRpd = -1;
 
+    /** A sixtieth of Google's minute: 1,000 ms (a benchmark that compresses time shortens it, QUOTA_MINUTE_SECONDS). */
+    private final long slotMillis;
     private final long[] seconds = new long[60];
     private final int[] requests = new int[60];
     private final long[] tokens = new long[60];
     private long day = Long.MIN_VALUE;
     private long dayRequests;
+
+    Budget(long minuteMillis) {
+        this.slotMillis = Math.max(1, minuteMillis / 60);
+    }
 
     /** The limits in force, given the operator's for the model (or {@link dev.caravan.config.QuotaLimits#UNKNOWN}). */
     public Limits limits(long rpm, long tpm, long rpd) {
@@ -84,7 +90,7 @@ public final class Budget {
         if (!fits(l, now, today, estimatedTokens)) {
             return false;
         }
-        long second = now / 1000;
+        long second = now / slotMillis;
         int i = (int) (second % 60);
         if (seconds[i] != second) {
             seconds[i] = second;
@@ -105,7 +111,7 @@ public final class Budget {
         if (l.rpm <= 0 && l.tpm <= 0) {
             return true;
         }
-        long second = now / 1000;
+        long second = now / slotMillis;
         long reqs = 0;
         long toks = 0;
         for (int i = 0; i < 60; i++) {
@@ -141,7 +147,7 @@ public final class Budget {
             return dayEnd;
         }
         // the minute frees as its oldest seconds leave it: walk them oldest first until the request fits
-        long second = now / 1000;
+        long second = now / slotMillis;
         long reqs = 0;
         long toks = 0;
         for (int i = 0; i < 60; i++) {
@@ -160,10 +166,10 @@ public final class Budget {
             boolean rpmOk = l.rpm <= 0 || reqs < l.rpm;
             boolean tpmOk = l.tpm <= 0 || toks == 0 || toks + estimatedTokens <= l.tpm;
             if (rpmOk && tpmOk) {
-                return (s + 60) * 1000;
+                return (s + 60) * slotMillis;
             }
         }
-        return (second + 60) * 1000;
+        return (second + 60) * slotMillis;
     }
 
     /**
@@ -171,9 +177,9 @@ public final class Budget {
      * {@code promptTokenCount} less the estimate), while that second is still in the minute.
      */
     synchronized void correct(long pickedAt, long now, long delta) {
-        long second = pickedAt / 1000;
+        long second = pickedAt / slotMillis;
         int i = (int) (second % 60);
-        if (seconds[i] == second && now / 1000 - second < 60) {
+        if (seconds[i] == second && now / slotMillis - second < 60) {
             tokens[i] = Math.max(0, tokens[i] + delta);
         }
     }
@@ -181,7 +187,7 @@ public final class Budget {
     /** What the budget spent as of {@code now}. */
     synchronized Use use(long now, long today) {
         rollDay(today);
-        long second = now / 1000;
+        long second = now / slotMillis;
         long reqs = 0;
         long toks = 0;
         for (int i = 0; i < 60; i++) {

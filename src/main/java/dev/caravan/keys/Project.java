@@ -128,12 +128,12 @@ public final class Project {
     }
 
     /** The project's budget for a model, created on first use; null past {@link #MAX_COOLDOWN_MODELS} models. */
-    Budget budgetFor(String model) {
+    Budget budgetFor(String model, long minuteMillis) {
         Budget b = budgets.get(model);
         if (b != null || budgets.size() >= MAX_COOLDOWN_MODELS) {
             return b;
         }
-        return budgets.computeIfAbsent(model, m -> new Budget());
+        return budgets.computeIfAbsent(model, m -> new Budget(minuteMillis));
     }
 
     /** A snapshot of the project's budgets per model. */

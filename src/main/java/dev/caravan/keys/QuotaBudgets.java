@@ -27,6 +27,7 @@ public final class QuotaBudgets {
 
     private final PacificDay day;
     private volatile Supplier<Map<String, QuotaLimits>> table = Map::of;
+    private volatile long minuteMillis = 60_000;
 
     QuotaBudgets(PacificDay day) {
         this.day = day;
@@ -35,6 +36,14 @@ public final class QuotaBudgets {
     /** QUOTA_LIMITS, read at each use. */
     public void configure(Supplier<Map<String, QuotaLimits>> limits) {
         this.table = limits == null ? Map::of : limits;
+    }
+
+    /**
+     * QUOTA_MINUTE_SECONDS: the length of Google's per-minute window, 60; only a benchmark whose stub compresses time
+     * sets less. Read at start: budgets made before keep theirs.
+     */
+    public void minuteSeconds(int seconds) {
+        this.minuteMillis = Math.max(1, seconds) * 1000L;
     }
 
     /** Estimated input tokens of a request body of {@code bytes} bytes: one token per 4 bytes, at least 1. */
@@ -56,7 +65,7 @@ public final class QuotaBudgets {
         if (b != null) {
             return b;
         }
-        return table.get().containsKey(model) ? p.budgetFor(model) : null;
+        return table.get().containsKey(model) ? p.budgetFor(model, minuteMillis) : null;
     }
 
     /** The limits in force for a budget of {@code model}. */
@@ -89,7 +98,7 @@ public final class QuotaBudgets {
             if (m == null || v.value() <= 0 || v.dimension() == QuotaSignal.Dimension.OTHER) {
                 continue;
             }
-            Budget b = p.budgetFor(m);
+            Budget b = p.budgetFor(m, minuteMillis);
             if (b != null) {
                 rose |= b.learn(v.dimension(), v.value());
             }
@@ -137,7 +146,7 @@ public final class QuotaBudgets {
             long dayRate = 0;
             for (Project p : projects.keySet()) {
                 Budget b = p.budget(model);
-                Budget.Limits l = b != null ? limits(b, model) : new Budget().limits(
+                Budget.Limits l = b != null ? limits(b, model) : new Budget(minuteMillis).limits(
                         configured(model).rpm(), configured(model).tpm(), configured(model).rpd());
                 Budget.Use u = b != null ? b.use(now, today) : new Budget.Use(0, 0, 0);
                 minute.add(l.rpm(), u.minuteRequests());
@@ -150,7 +159,7 @@ public final class QuotaBudgets {
             long runout = -1;
             if (days.projects > 0 && dayRate > 0) {
                 // the day's headroom spent at the last minute's pace (requests per 60 s)
-                long seconds = days.headroom() * 60 / dayRate;
+                long seconds = days.headroom() * (minuteMillis / 1000) / dayRate;
                 if (now + seconds * 1000 < dayEnd) {
                     runout = seconds;
                 }

@@ -149,4 +149,14 @@ class KeyRoundRobinPacesProjectBudgetsTest {
         clock.advance(61_000);
         assertThat(pool.headroom().get(0).runoutSeconds()).as("no rate: no run-out").isEqualTo(-1);
     }
+
+    @Test
+    void aCompressedMinuteFreesSooner() {
+        KeyRoundRobin pool = pool(Map.of("m", new QuotaLimits(1, -1, -1)), "k1@p1");
+        pool.budgets().minuteSeconds(10);
+        assertThat(pool.pick("m", null)).isNotNull();
+        assertThat(pool.pick("m", null)).isNull();
+        // sixty slots of 166 ms: the window is 9.96 s, counted from the start of the request's slot
+        assertThat(pool.retryAfterMillis("m")).isBetween(9_800L, 10_000L);
+    }
 }
