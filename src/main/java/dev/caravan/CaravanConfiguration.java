@@ -332,6 +332,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
         // --- Quotas: budgets per (project, model) pace the Gemini pool's picks (issue 14, README "Quotas", pacing) ---
         pool.budgets().configure(() -> runtime.current().quotaLimits());
         pool.budgets().minuteSeconds(settings.quotaMinuteSeconds());
+        // pacing makes waits routine: they must never hold every worker, and resumes need threads of their own
+        keyComeback.workerPool(settings.workerPoolSize());
         runtime.onChange(s -> pool.budgetsChanged());
         dev.caravan.ops.QuotaGauges quotaGauges = new dev.caravan.ops.QuotaGauges(pool, metrics);
         vertx.setPeriodic(dev.caravan.ops.QuotaGauges.REFRESH_MILLIS, t -> quotaGauges.refresh());
