@@ -51,12 +51,13 @@ STORM_STUB_PORT=$STUB STORM_GATEWAY_URL="http://127.0.0.1:$GW" AUTH_TOKEN=$ADMIN
   STORM_TITLE="Storm benchmark${LABEL:+ ($LABEL)}, $stamp" \
   STORM_ABOUT_1_COMMIT="$commit" \
   STORM_ABOUT_2_MACHINE="$(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GB", $2/1048576}' /proc/meminfo), load before the run $(cut -d' ' -f1-3 /proc/loadavg)" \
-  STORM_ABOUT_3_GATEWAY="java $JAVA_OPTS -jar target/caravan.jar; MAX_RETRIES=${MAX_RETRIES:-3 (default)}, MAX_FAILURES=${MAX_FAILURES:-default}" \
+  STORM_ABOUT_3_GATEWAY="java $JAVA_OPTS -jar target/caravan.jar; MAX_RETRIES=${MAX_RETRIES:-3 (default)}, MAX_FAILURES=${MAX_FAILURES:-default}, QUOTA_MINUTE_SECONDS=${QUOTA_MINUTE_SECONDS:-${STORM_MINUTE_SECONDS:-10}} (the stub's minute)" \
   java $BENCH_OPTS -cp "$cp" dev.caravan.bench.StormBench run 2> >(tee "$work/bench.log" >&2) & bench=$!
 pids+=($bench)
 
 env API_KEYS="$keys" ALLOWED_TOKENS="$tokens" AUTH_TOKEN=$ADMIN SQLITE_DATABASE="$work/storm.db" \
   MANAGEMENT_PORT=$MGMT PORT=$GW BASE_URL="http://127.0.0.1:$STUB/v1beta" LOG_LEVEL=${LOG_LEVEL:-WARN} \
+  QUOTA_MINUTE_SECONDS=${QUOTA_MINUTE_SECONDS:-${STORM_MINUTE_SECONDS:-10}} \
   java $JAVA_OPTS -jar target/caravan.jar > "$work/gateway.log" 2>&1 & gw=$!
 pids+=($gw)
 

@@ -234,8 +234,23 @@
       vk && vk.total > 0 ? stateBar(vk) : h('p', { class: 'muted' }, 'No keys: VERTEX_API_KEYS is empty.'));
     $('chart-hour').replaceChildren(chart(hr, (t) => fmtClock(t)), legend());
     $('chart-day').replaceChildren(chart(day, (t) => fmtClock(t)), legend());
+    loadQuota();
     $('dash-updated').textContent = `updated ${fmtTime(d.now).slice(11)}${state.zone ? ` (${state.zone})` : ''} · refreshes every 10 s`
       + (d.droppedLogRows > 0 ? ` · ${fmtNum(d.droppedLogRows)} log rows dropped` : '');
+  }
+
+  // per model: the budgets' headroom (README "Quotas", pacing)
+  async function loadQuota() {
+    let q;
+    try { q = await api('GET', '/quota'); } catch (e) { return; }
+    const left = (w) => (w.projects === 0 ? '–' : `${fmtNum(w.headroom)} / ${fmtNum(w.limit)}`);
+    const runout = (m) => (m.runoutSeconds < 0 ? (m.dayRequests.projects === 0 ? '–' : 'not today')
+      : `${fmtTime(m.runoutAt).slice(11)} (in ${Math.round(m.runoutSeconds / 60)} min)`);
+    const rows = q.models.map((m) => h('tr', {}, h('td', {}, m.model), h('td', {}, fmtNum(m.projects)),
+      h('td', {}, left(m.minuteRequests)), h('td', {}, left(m.minuteTokens)), h('td', {}, left(m.dayRequests)),
+      h('td', {}, runout(m))));
+    $('dash-quota-body').replaceChildren(...(rows.length ? rows
+      : [h('tr', {}, h('td', { colspan: 6, class: 'muted' }, 'No limits known: set QUOTA_LIMITS, or they are learned from Google\'s 429s'))]));
   }
 
   const STATE_COLORS = [

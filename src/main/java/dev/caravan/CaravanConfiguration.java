@@ -329,6 +329,15 @@ public final class CaravanConfiguration implements CamelConfiguration {
         }
         metrics.gauge("caravan_requests_waiting_for_key", "Requests waiting for a cooling key to come back",
                 keyComeback::waiting);
+        // --- Quotas: budgets per (project, model) pace the Gemini pool's picks (issue 14, README "Quotas", pacing) ---
+        pool.budgets().configure(() -> runtime.current().quotaLimits());
+        pool.budgets().minuteSeconds(settings.quotaMinuteSeconds());
+        // pacing makes waits routine: they must never hold every worker, and resumes need threads of their own
+        keyComeback.workerPool(settings.workerPoolSize());
+        runtime.onChange(s -> pool.budgetsChanged());
+        dev.caravan.ops.QuotaGauges quotaGauges = new dev.caravan.ops.QuotaGauges(pool, metrics);
+        vertx.setPeriodic(dev.caravan.ops.QuotaGauges.REFRESH_MILLIS, t -> quotaGauges.refresh());
+        registry.bind("adminQuota", new dev.caravan.admin.AdminQuota(pool));
         // --- Streams: heartbeats and fake streaming (routes/upstream.camel.yaml, the gemini and openai routes) ---
         InStreamError inStreamError = new InStreamError(json);
         registry.bind("streamHeartbeat", new StreamHeartbeats.Start(vertx, () -> runtime.current().streamHeartbeatSeconds()));

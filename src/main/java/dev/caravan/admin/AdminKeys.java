@@ -15,8 +15,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.keys.ApiKey;
 import dev.caravan.keys.Evidence;
+import dev.caravan.keys.KeyEntry;
 import dev.caravan.keys.KeyRoundRobin;
 import dev.caravan.keys.KeyState;
+import dev.caravan.keys.Project;
 import dev.caravan.storage.ApiKeyStore;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -37,7 +39,9 @@ public final class AdminKeys {
     static final int MAX_PAGE_SIZE = 500;
     static final int MAX_VERIFY = 1_000;
 
-    private static final Set<String> ACTIONS = Set.of("verify", "reset", "disable", "enable", "delete");
+    private static final Set<String> ACTIONS = Set.of("verify", "reset", "disable", "enable", "delete", "project");
+    /** The project an action "project" puts its keys in ("" for a project of their own). */
+    static final String PROJECT = "caravanAdminProject";
     /** The actions on the Vertex pool's keys, which come from VERTEX_API_KEYS only: neither added nor deleted here. */
     public static final Set<String> HEALTH_ACTIONS = Set.of("verify", "reset", "disable", "enable");
 
@@ -314,8 +318,15 @@ public final class AdminKeys {
         List<String> fresh = new ArrayList<>();
         List<Map<String, Object>> duplicates = new ArrayList<>();
         for (String s : found.keys()) {
-            if (inPool.contains(s)) {
-                duplicates.add(Map.of("fingerprint", pool.fingerprints().of(s), "mask", pool.fingerprints().mask(s)));
+            KeyEntry entry = KeyEntry.parse(s);
+            if (inPool.contains(entry.secret())) {
+                String fp = pool.fingerprints().of(entry.secret());
+                duplicates.add(Map.of("fingerprint", fp, "mask", pool.fingerprints().mask(entry.secret())));
+                ApiKey had = entry.project() == null ? null : pool.byFingerprint(fp);
+                if (had != null) {
+                    // a key pasted again with @project: the operator names its project
+                    pool.assignProject(had, entry.project(), Project.Source.OPERATOR, "pasted with @" + entry.project());
+                }
             } else {
                 fresh.add(s);
             }
@@ -342,7 +353,7 @@ public final class AdminKeys {
         String action = body.path("action").asText("");
         if (!actions.contains(action)) {
             throw AdminError.badRequest("Unknown action '" + action + "': use " + (actions == ACTIONS
-                    ? "verify, reset, disable, enable or delete" : String.join(", ", actions.stream().sorted().toList())));
+                    ? "verify, reset, disable, enable, delete or project" : String.join(", ", actions.stream().sorted().toList())));
         }
         JsonNode fps = body.path("fingerprints");
         if (!fps.isArray() || fps.isEmpty()) {
@@ -369,6 +380,15 @@ public final class AdminKeys {
         }
         if ("verify".equals(action) && targets.size() > MAX_VERIFY) {
             throw AdminError.badRequest("Verify at most " + MAX_VERIFY + " keys at a time");
+        }
+        if ("project".equals(action)) {
+            // the operator's word on which Google Cloud project the keys share a budget in (README "Quotas")
+            String project = body.path("project").asText("").trim();
+            if (!body.path("project").isTextual() || (!project.isEmpty() && !KeyEntry.validProject(project))) {
+                throw AdminError.badRequest("Name the project: \"project\": \"proj-a\" (letters, digits, ._:/- up to 128),"
+                        + " or \"\" for a project of each key's own");
+            }
+            exchange.setProperty(PROJECT, project);
         }
         exchange.setProperty(ACTION, action);
         exchange.setProperty(TARGETS, new Targets(targets, unknown));
@@ -407,6 +427,17 @@ public final class AdminKeys {
                     skipped.add(k.fingerprint());
                 }
             });
+            case "project" -> {
+                String project = exchange.getProperty(PROJECT, String.class);
+                t.keys().forEach(k -> {
+                    if (pool.assignProject(k, project, Project.Source.OPERATOR, "set on the admin page")
+                            || (!project.isEmpty() && k.project().name().equals(project))) {
+                        done.add(k.fingerprint());
+                    } else {
+                        skipped.add(k.fingerprint());
+                    }
+                });
+            }
             case "delete" -> {
                 List<ApiKey> removed = pool.remove(t.keys());
                 removed.forEach(k -> done.add(k.fingerprint()));

@@ -124,6 +124,8 @@ public final class Settings {
     private final int egressThrottleWindowSeconds;
     private final int egressPauseMaxSeconds;
     private final Map<String, QuotaLimits> quotaLimits;
+    // --- Quotas: pacing by budgets (issue 14, README "Quotas") ---
+    private final int quotaMinuteSeconds;
 
     private Settings(Reader r) {
         port = r.integer("caravan.port", "PORT", 0, 65535);
@@ -254,6 +256,8 @@ public final class Settings {
         egressThrottleWindowSeconds = r.integer("caravan.egress-throttle-window-seconds", "EGRESS_THROTTLE_WINDOW_SECONDS", 1, 600);
         egressPauseMaxSeconds = r.integer("caravan.egress-pause-max-seconds", "EGRESS_PAUSE_MAX_SECONDS", 1, 3_600);
         quotaLimits = r.value("caravan.quota-limits", "QUOTA_LIMITS", QuotaLimits::parseTable);
+        // --- Quotas: pacing by budgets (issue 14, README "Quotas") ---
+        quotaMinuteSeconds = r.integer("caravan.quota-minute-seconds", "QUOTA_MINUTE_SECONDS", 1, 60);
     }
 
     /**
@@ -428,6 +432,9 @@ public final class Settings {
     public int egressPauseMaxSeconds() { return egressPauseMaxSeconds; }
     /** QUOTA_LIMITS: per model, the project's limits as known before Google tells them. */
     public Map<String, QuotaLimits> quotaLimits() { return quotaLimits; }
+    // --- Quotas: pacing by budgets (issue 14, README "Quotas") ---
+    /** The length of Google's per-minute window the budgets count (60; less only for a benchmark that compresses time). */
+    public int quotaMinuteSeconds() { return quotaMinuteSeconds; }
 
     /** UPLOAD_PROVIDER: a route name; aliyun_oss is refused, as no host route of Caravan's speaks OSS. */
     private static String parseImageHost(String raw) {

@@ -31,6 +31,18 @@ public interface KeyRequest {
         return null;
     }
 
+    /**
+     * The request's input tokens as estimated before it is sent ({@link QuotaBudgets#estimateTokens}), taken from the
+     * budget of the chosen key's project; 0 when unknown.
+     */
+    default long inputTokens() {
+        return 0;
+    }
+
+    /** The pool took {@code tokens} for the attempt with the key just chosen, at {@code atMillis}. */
+    default void tokensTaken(long atMillis, long tokens) {
+    }
+
     /** No key could be picked before any attempt: -1 when none is usable, otherwise ms until one returns. */
     void noKeyLeft(long retryAfterMillis);
 }

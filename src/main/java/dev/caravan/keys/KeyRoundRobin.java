@@ -53,6 +53,7 @@ public final class KeyRoundRobin implements Processor {
     private final ProjectLearning learning = new ProjectLearning(this);
     private final EgressThrottle egress = new EgressThrottle();
     private final PacificDay day = new PacificDay();
+    private final QuotaBudgets budgets = new QuotaBudgets(day);
 
     /** Until when no key can serve a model, as of a given pool version. */
     private record Exhausted(long version, long untilMillis) {
@@ -143,6 +144,23 @@ public final class KeyRoundRobin implements Processor {
         return learning;
     }
 
+    // --- Quotas (issue 14): budgets per (project, model) and pacing ---
+
+    /** The budgets that pace picks per (project, model) (README "Quotas", pacing). */
+    public QuotaBudgets budgets() {
+        return budgets;
+    }
+
+    /** The limits changed (QUOTA_LIMITS saved): requests held back by a budget look again. */
+    public void budgetsChanged() {
+        bump();
+    }
+
+    /** Per model with a known budget, the headroom left across the pool's projects in rotation. */
+    public List<QuotaBudgets.Headroom> headroom() {
+        return budgets.headroom(List.of(keys), clock.getAsLong());
+    }
+
     /** Bumps the pool's version: a key may have become eligible again, so hints end and waiting requests look again. */
     private void bump() {
         version.incrementAndGet();
@@ -165,7 +183,7 @@ public final class KeyRoundRobin implements Processor {
      * in epoch milliseconds: now when one is eligible, Long.MAX_VALUE when no key is usable at all.
      */
     public long comebackAt(String model) {
-        return earliestReturn(keys, model, clock.getAsLong());
+        return earliestReturn(keys, model, clock.getAsLong(), 0);
     }
 
     /** The pool's clock, epoch milliseconds. */
@@ -190,6 +208,14 @@ public final class KeyRoundRobin implements Processor {
      * @return the key, or null when none is eligible (then {@link #retryAfterMillis} tells why)
      */
     public ApiKey pick(String model, TriedKeys tried) {
+        return pick(model, tried, 0);
+    }
+
+    /**
+     * Like {@link #pick(String, TriedKeys)} for a request of about {@code tokens} input tokens: a key whose project's
+     * budget for the model has no room for it is passed over like a cooling one (README "Quotas", pacing).
+     */
+    public ApiKey pick(String model, TriedKeys tried, long tokens) {
         ApiKey[] ks = keys;
         int n = ks.length;
         if (n == 0) {
@@ -221,11 +247,15 @@ public final class KeyRoundRobin implements Processor {
                     }
                     continue;
                 }
+                if (!budgets.take(k.project(), model, now, tokens)) {
+                    continue;
+                }
                 use(k, model, now);
                 return k;
             }
         }
-        if (sameProject != null && eligible(sameProject, model, now, tried)) {
+        if (sameProject != null && eligible(sameProject, model, now, tried)
+                && budgets.take(sameProject.project(), model, now, tokens)) {
             use(sameProject, model, now);
             return sameProject;
         }
@@ -234,7 +264,7 @@ public final class KeyRoundRobin implements Processor {
         int start = (int) (cursor.get() % n);
         for (int i = 0; i < n; i++) {
             ApiKey k = ks[(start + i) % n];
-            if (eligible(k, model, now, tried)) {
+            if (eligible(k, model, now, tried) && budgets.take(k.project(), model, now, tokens)) {
                 use(k, model, now);
                 return k;
             }
@@ -243,7 +273,8 @@ public final class KeyRoundRobin implements Processor {
             if (exhausted.size() >= MAX_EXHAUSTION_HINTS) {
                 exhausted.clear();
             }
-            exhausted.put(hintKey, new Exhausted(v, earliestReturn(ks, model, now)));
+            // the hint holds for the smallest request: a larger one finds out on its own pick
+            exhausted.put(hintKey, new Exhausted(v, earliestReturn(ks, model, now, 0)));
         }
         return null;
     }
@@ -288,21 +319,28 @@ public final class KeyRoundRobin implements Processor {
      * no key is usable at all (every key invalid, suspended or disabled, or the pool is empty).
      */
     public long retryAfterMillis(String model) {
+        return retryAfterMillis(model, 0L);
+    }
+
+    /** Like {@link #retryAfterMillis(String)} for a request of about {@code tokens} input tokens. */
+    public long retryAfterMillis(String model, long tokens) {
         long now = clock.getAsLong();
-        long until = earliestReturn(keys, model, now);
+        long until = earliestReturn(keys, model, now, tokens);
         return until == Long.MAX_VALUE ? -1 : Math.max(0, until - now);
     }
 
-    private long earliestReturn(ApiKey[] ks, String model, long now) {
-        long best = earliestKey(ks, model, now);
+    private long earliestReturn(ApiKey[] ks, String model, long now, long tokens) {
+        long best = earliestKey(ks, model, now, tokens);
         return best == Long.MAX_VALUE ? best : Math.max(best, egress.pausedUntil());
     }
 
-    private static long earliestKey(ApiKey[] ks, String model, long now) {
+    private long earliestKey(ApiKey[] ks, String model, long now, long tokens) {
         long best = Long.MAX_VALUE;
         for (ApiKey k : ks) {
             if (k.state() == KeyState.ACTIVE) {
-                best = Math.min(best, Math.max(now, Math.max(k.cooldownUntil(model), k.project().cooldownUntil(model))));
+                long back = Math.max(now, Math.max(k.cooldownUntil(model), k.project().cooldownUntil(model)));
+                // a project's budget frees when its minute moves on or Google's day ends
+                best = Math.min(best, Math.max(back, budgets.freeAt(k.project(), model, back, tokens)));
             }
         }
         return best;
@@ -351,6 +389,10 @@ public final class KeyRoundRobin implements Processor {
                     key.project().coolDown(model, new ApiKey.Cooldown(verdict.untilMillis(), verdict.kind(),
                             verdict.evidence()), clock.getAsLong());
                     learning.quota429(key, model, verdict, clock.getAsLong());
+                    // Google's quotaValue is the project's limit: its budget paces at it from now on
+                    if (budgets.learn(key.project(), model, verdict.signal())) {
+                        bump();
+                    }
                 }
                 long before = key.cooldownUntil(model);
                 if (key.coolDown(model, verdict.untilMillis(), verdict.kind(), verdict.evidence())) {
@@ -420,14 +462,18 @@ public final class KeyRoundRobin implements Processor {
 
     private void pickFor(Exchange exchange, KeyRequest request) {
         String pin = request.pinnedKey();
-        ApiKey key = pin == null ? pick(request.model(), request.tried()) : pickPinned(pin, request.model(), request.tried());
+        long tokens = request.inputTokens();
+        ApiKey key = pin == null ? pick(request.model(), request.tried(), tokens)
+                : pickPinned(pin, request.model(), request.tried(), tokens);
         request.useKey(key);
         if (key != null) {
+            request.tokensTaken(clock.getAsLong(), tokens);
             exchange.getMessage().setHeader(KEY_HEADER, key.secret());
         } else {
             exchange.getMessage().removeHeader(KEY_HEADER);
             if (request.tried().isEmpty()) {
-                request.noKeyLeft(pin == null ? retryAfterMillis(request.model()) : retryAfterMillis(pin, request.model()));
+                request.noKeyLeft(pin == null ? retryAfterMillis(request.model(), tokens)
+                        : retryAfterMillis(pin, request.model()));
             }
         }
     }
@@ -439,9 +485,14 @@ public final class KeyRoundRobin implements Processor {
      * request's failure strikes the key it used.
      */
     public ApiKey pickPinned(String fingerprint, String model, TriedKeys tried) {
+        return pickPinned(fingerprint, model, tried, 0);
+    }
+
+    /** Like {@link #pickPinned(String, String, TriedKeys)}, taking the request from its project's budget. */
+    public ApiKey pickPinned(String fingerprint, String model, TriedKeys tried, long tokens) {
         ApiKey k = byFingerprint(fingerprint);
         long now = clock.getAsLong();
-        if (k == null || !eligible(k, model, now, tried)) {
+        if (k == null || !eligible(k, model, now, tried) || !budgets.take(k.project(), model, now, tokens)) {
             return null;
         }
         use(k, model, now);
@@ -455,7 +506,8 @@ public final class KeyRoundRobin implements Processor {
             return -1;
         }
         long now = clock.getAsLong();
-        return Math.max(0, k.cooldownUntil(model) - now);
+        long back = Math.max(now, k.cooldownUntil(model));
+        return Math.max(0, Math.max(back, budgets.freeAt(k.project(), model, back, 0)) - now);
     }
 
     /** Puts a key back into rotation: clears state, strikes and cool-downs (a removed key stays removed). */
@@ -533,6 +585,12 @@ public final class KeyRoundRobin implements Processor {
         }
         keys = all.values().toArray(new ApiKey[0]);
         bump();
+        for (ApiKey k : added) {
+            if (k.projectSource() == Project.Source.OPERATOR) {
+                // a project given with the key (key@project) is saved with its state, so it survives a restart
+                listener.changed(k);
+            }
+        }
         return added;
     }
 

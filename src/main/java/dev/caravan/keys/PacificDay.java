@@ -29,4 +29,13 @@ final class PacificDay {
         span = new Span(date.toEpochDay(), start, end);
         return date.toEpochDay();
     }
+
+    /** When Google's current day (the one {@code nowMillis} is in) ends: the next midnight in America/Los_Angeles. */
+    long endOf(long nowMillis) {
+        of(nowMillis);
+        Span s = span;
+        return nowMillis >= s.startMillis && nowMillis < s.endMillis ? s.endMillis
+                : Instant.ofEpochMilli(nowMillis).atZone(PACIFIC).toLocalDate().plusDays(1).atStartOfDay(PACIFIC)
+                        .toInstant().toEpochMilli();
+    }
 }

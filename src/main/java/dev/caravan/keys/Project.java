@@ -118,6 +118,29 @@ public final class Project {
         return Map.copyOf(cooldowns);
     }
 
+    // --- Quotas (issue 14): the project's budgets per model (pacing) ---
+
+    private final Map<String, Budget> budgets = new ConcurrentHashMap<>();
+
+    /** The project's budget for a model, or null while it has none. */
+    Budget budget(String model) {
+        return budgets.isEmpty() ? null : budgets.get(model);
+    }
+
+    /** The project's budget for a model, created on first use; null past {@link #MAX_COOLDOWN_MODELS} models. */
+    Budget budgetFor(String model, long minuteMillis) {
+        Budget b = budgets.get(model);
+        if (b != null || budgets.size() >= MAX_COOLDOWN_MODELS) {
+            return b;
+        }
+        return budgets.computeIfAbsent(model, m -> new Budget(minuteMillis));
+    }
+
+    /** A snapshot of the project's budgets per model. */
+    public Map<String, Budget> budgets() {
+        return Map.copyOf(budgets);
+    }
+
     @Override
     public String toString() {
         return name;

@@ -155,6 +155,11 @@ public final class RequestLog implements org.apache.camel.Processor {
             errorType = "IMAGE_HOST_FAILED";
         }
         TokenUsage usage = usage(ctx);
+        if (ctx != null && usage.prompt() != null && ctx.tokensTakenAt() > 0) {
+            // Google's count replaces the pick's estimate in the project's minute (README "Quotas", pacing)
+            dev.caravan.keys.QuotaBudgets.promptTokens(ctx.key(), ctx.model(), ctx.tokensTakenAt(),
+                    System.currentTimeMillis(), ctx.tokensTaken(), usage.prompt());
+        }
         List<RequestContext.Attempt> attempts = ctx == null ? List.of() : ctx.attemptLog();
 
         if (metrics != null) {

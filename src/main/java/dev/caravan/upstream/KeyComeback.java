@@ -44,12 +44,30 @@ public final class KeyComeback extends AsyncProcessorSupport {
     private final IntSupplier waitSeconds;
     private final Map<KeyRoundRobin, Map<String, Lane>> lanes = new ConcurrentHashMap<>();
     private final AtomicInteger waiting = new AtomicInteger();
+    /**
+     * Waiting requests at most, below the worker pool: platform-http parks a worker per request until it ends, so
+     * waiting requests holding every worker would leave none for the requests that end their waits (or for the admin
+     * page). Pacing makes waits routine, so this bound matters.
+     */
+    private volatile int maxWaiting = MAX_WAITING;
+    /**
+     * The threads that go on with requests whose wait ended: a pool of their own, because the shared worker pool may
+     * be full of parked requests that wait for exactly these to finish.
+     */
+    private volatile io.vertx.core.WorkerExecutor resumer;
 
     public KeyComeback(Vertx vertx, KeyRoundRobin defaultPool, IntSupplier waitSeconds) {
         this.vertx = vertx;
         this.defaultPool = defaultPool;
         this.waitSeconds = waitSeconds;
         watch(defaultPool);
+    }
+
+    /** Bounds the waiting requests by the worker pool's size (half of it), and gives resumes threads of their own. */
+    public KeyComeback workerPool(int size) {
+        this.maxWaiting = Math.max(1, Math.min(MAX_WAITING, size / 2));
+        this.resumer = vertx.createSharedWorkerExecutor("caravan-key-comeback", Math.max(4, Math.min(256, size / 4)));
+        return this;
     }
 
     /** Requests waiting for a key now, in every lane (a gauge). */
@@ -97,9 +115,9 @@ public final class KeyComeback extends AsyncProcessorSupport {
         } else if (waitMs <= 0 || back - now > waitMs) {
             ctx.refusal("every key cooling" + (ctx.model() == null ? "" : " for " + ctx.model()) + "; the first returns in "
                     + (back - now) + " ms, beyond the wait of " + Math.max(0, waitMs) + " ms");
-        } else if (waiting.incrementAndGet() > MAX_WAITING) {
+        } else if (waiting.incrementAndGet() > maxWaiting) {
             waiting.decrementAndGet();
-            ctx.refusal("every key cooling and " + MAX_WAITING + " requests already waiting");
+            ctx.refusal("every key cooling and " + maxWaiting + " requests already waiting");
         } else {
             String client = exchange.getProperty(TokenVerifier.CLIENT_FINGERPRINT, "", String.class);
             Lane lane = lanesOf(pool).computeIfAbsent(ctx.model() == null ? "" : ctx.model(), m -> new Lane(pool, m));
@@ -115,6 +133,14 @@ public final class KeyComeback extends AsyncProcessorSupport {
      * may block, which an event loop must never do.
      */
     private void resume(Waiter w) {
+        io.vertx.core.WorkerExecutor r = resumer;
+        if (r != null) {
+            r.executeBlocking(() -> {
+                w.callback.done(false);
+                return null;
+            }, false);
+            return;
+        }
         vertx.executeBlocking(() -> {
             w.callback.done(false);
             return null;
@@ -196,7 +222,8 @@ public final class KeyComeback extends AsyncProcessorSupport {
                     while (it.hasNext()) {
                         Map.Entry<String, ArrayDeque<Waiter>> e = it.next();
                         Waiter w = e.getValue().peekFirst();
-                        ApiKey key = pool.pick(model.isEmpty() ? null : model, w.ctx.barredAfterWait());
+                        long tokens = w.ctx.inputTokens();
+                        ApiKey key = pool.pick(model.isEmpty() ? null : model, w.ctx.barredAfterWait(), tokens);
                         if (key == null) {
                             if (w.ctx.barredAfterWait().isEmpty()) {
                                 // nothing for anyone now: the others keep their places
@@ -208,6 +235,7 @@ public final class KeyComeback extends AsyncProcessorSupport {
                         e.getValue().pollFirst();
                         vertx.cancelTimer(w.timer);
                         w.ctx.keyCameBack(key);
+                        w.ctx.tokensTaken(pool.now(), tokens);
                         w.exchange.getMessage().setHeader(KeyRoundRobin.KEY_HEADER, key.secret());
                         served.add(w);
                         progress = true;

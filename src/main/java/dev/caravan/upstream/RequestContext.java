@@ -100,6 +100,8 @@ public final class RequestContext implements KeyRequest {
         bodyStream = null;
         bodyStreamType = null;
         bodyStreamLength = -1;
+        tokensTakenAt = 0;
+        tokensTaken = 0;
         uploadBase = false;
         pinnedKey = null;
         answerHeaders = List.of();
@@ -154,6 +156,27 @@ public final class RequestContext implements KeyRequest {
     public UpstreamResult result() { return result; }
     public Verdict verdict() { return verdict; }
     public List<Attempt> attemptLog() { return attemptLog; }
+
+    // --- Quotas (issue 14): the request's input tokens as its budget counted them ---
+    private long tokensTakenAt;
+    private long tokensTaken;
+
+    /** A quarter of the body's bytes (QuotaBudgets.estimateTokens); a piped upload by its Content-Length. */
+    @Override
+    public long inputTokens() {
+        long bytes = body != null ? body.length() : Math.max(0, bodyStreamLength);
+        return dev.caravan.keys.QuotaBudgets.estimateTokens(bytes);
+    }
+
+    @Override
+    public void tokensTaken(long atMillis, long tokens) {
+        this.tokensTakenAt = atMillis;
+        this.tokensTaken = tokens;
+    }
+
+    /** When the pool counted the last attempt's tokens (epoch ms, 0 when none), and how many. */
+    public long tokensTakenAt() { return tokensTakenAt; }
+    public long tokensTaken() { return tokensTaken; }
 
     /** Describes the call to make upstream; path is relative to BASE_URL. */
     RequestContext target(String model, HttpMethod method, String upstreamPath, String query, Buffer body) {

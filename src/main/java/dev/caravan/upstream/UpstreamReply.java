@@ -73,7 +73,7 @@ public final class UpstreamReply implements Processor {
                 msg.setHeader(Upstream.GOOGLE_PREFIX + google.get(i), google.get(i + 1));
             }
             if (r.status() == 429) {
-                long ms = (ctx.keyPool() != null ? ctx.keyPool() : pool).retryAfterMillis(ctx.model());
+                long ms = (ctx.keyPool() != null ? ctx.keyPool() : pool).retryAfterMillis(ctx.model(), ctx.inputTokens());
                 if (ms > 0) {
                     msg.setHeader("Retry-After", seconds(ms));
                 }

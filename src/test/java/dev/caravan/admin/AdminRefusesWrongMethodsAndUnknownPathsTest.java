@@ -33,7 +33,7 @@ class AdminRefusesWrongMethodsAndUnknownPathsTest {
     /** Every admin verb and path, as the routes declare them: a change here is a change of the admin API. */
     private static final Set<String> ADMIN_API = Set.of(
             "GET /admin", "GET /admin/{file}", "POST /admin/api/login", "POST /admin/api/logout",
-            "GET /admin/api/session", "GET /admin/api/dashboard", "GET /admin/api/keys", "POST /admin/api/keys",
+            "GET /admin/api/session", "GET /admin/api/dashboard", "GET /admin/api/quota", "GET /admin/api/keys", "POST /admin/api/keys",
             "POST /admin/api/keys/actions", "GET /admin/api/settings", "PUT /admin/api/settings",
             "GET /admin/api/logs/requests", "GET /admin/api/logs/requests/{id}", "GET /admin/api/logs/errors",
             // the Vertex Express pool's view (routes/admin-vertex.camel.yaml)

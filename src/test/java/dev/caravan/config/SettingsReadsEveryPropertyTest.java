@@ -108,6 +108,7 @@ class SettingsReadsEveryPropertyTest {
         p.setProperty("caravan.egress-throttle-window-seconds", "8");
         p.setProperty("caravan.egress-pause-max-seconds", "90");
         p.setProperty("caravan.quota-limits", "{\"gemini-2.5-flash\": {\"rpm\": 10, \"rpd\": 250}}");
+        p.setProperty("caravan.quota-minute-seconds", "10");
 
         Settings s = Settings.from(p);
 
@@ -117,6 +118,7 @@ class SettingsReadsEveryPropertyTest {
         assertThat(s.egressThrottleProjects()).isEqualTo(6);
         assertThat(s.egressThrottleWindowSeconds()).isEqualTo(8);
         assertThat(s.egressPauseMaxSeconds()).isEqualTo(90);
+        assertThat(s.quotaMinuteSeconds()).isEqualTo(10);
         assertThat(s.quotaLimits()).containsExactly(java.util.Map.entry("gemini-2.5-flash",
                 new QuotaLimits(10, -1, 250)));
 

@@ -112,6 +112,7 @@ final class ValidProperties {
         p.setProperty("caravan.egress-throttle-window-seconds", "10");
         p.setProperty("caravan.egress-pause-max-seconds", "60");
         p.setProperty("caravan.quota-limits", "");
+        p.setProperty("caravan.quota-minute-seconds", "60");
         return p;
     }
 }

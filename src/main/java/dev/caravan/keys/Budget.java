@@ -1,0 +1,201 @@
+package dev.caravan.keys;
+
+/**
+ * One (project, model) budget as Google counts it (README "Quotas", pacing): requests and estimated input tokens in a
+ * rolling minute, and requests on Google's day (Pacific). The limits in force are Google's own {@code quotaValue} where
+ * a 429 told it ({@link #learn}), else the operator's QUOTA_LIMITS; -1 where neither is known (that dimension does not
+ * pace).
+ *
+ * <p>The minute is a ring of 60 one-second slots, so a check or a take costs 60 slot reads at most, whatever the
+ * traffic. Thread-safe: each operation holds this budget's lock for those few reads only (never across I/O).
+ */
+public final class Budget {
+
+    /** Limits learned from Google's 429s (-1: not learned), per dimension. */
+    private volatile long learnedRpm = -1;
+    private volatile long learnedTpm = -1;
+    private volatile long learnedRpd = -1;
+
+    /** A sixtieth of Google's minute: 1,000 ms (a benchmark that compresses time shortens it, QUOTA_MINUTE_SECONDS). */
+    private final long slotMillis;
+    private final long[] seconds = new long[60];
+    private final int[] requests = new int[60];
+    private final long[] tokens = new long[60];
+    private long day = Long.MIN_VALUE;
+    private long dayRequests;
+
+    Budget(long minuteMillis) {
+        this.slotMillis = Math.max(1, minuteMillis / 60);
+    }
+
+    /** The limits in force, given the operator's for the model (or {@link dev.caravan.config.QuotaLimits#UNKNOWN}). */
+    public Limits limits(long rpm, long tpm, long rpd) {
+        return new Limits(learnedRpm > 0 ? learnedRpm : rpm, learnedTpm > 0 ? learnedTpm : tpm,
+                learnedRpd > 0 ? learnedRpd : rpd);
+    }
+
+    /** Requests per minute, input tokens per minute, requests per day; -1 where unknown. */
+    public record Limits(long rpm, long tpm, long rpd) {
+        public boolean paces() {
+            return rpm > 0 || tpm > 0 || rpd > 0;
+        }
+    }
+
+    /** What the budget has spent as of a moment: the rolling minute's requests and tokens, and the day's requests. */
+    public record Use(long minuteRequests, long minuteTokens, long dayRequests) {
+    }
+
+    /**
+     * Sets a limit Google named in a 429's QuotaFailure ({@code quotaValue} &gt; 0).
+     *
+     * @return whether the limit rose (then a request held back by the old one may go now)
+     */
+    boolean learn(QuotaSignal.Dimension dimension, long value) {
+        if (value <= 0) {
+            return false;
+        }
+        long old;
+        switch (dimension) {
+            case REQUESTS_PER_MINUTE -> {
+                old = learnedRpm;
+                learnedRpm = value;
+            }
+            case INPUT_TOKENS_PER_MINUTE -> {
+                old = learnedTpm;
+                learnedTpm = value;
+            }
+            case REQUESTS_PER_DAY -> {
+                old = learnedRpd;
+                learnedRpd = value;
+            }
+            default -> {
+                return false;
+            }
+        }
+        return old > 0 && value > old;
+    }
+
+    /** Whether Google taught this budget any limit. */
+    boolean learned() {
+        return learnedRpm > 0 || learnedTpm > 0 || learnedRpd > 0;
+    }
+
+    /**
+     * Counts one request of {@code estimatedTokens} at {@code now} if the limits leave room for it.
+     *
+     * @param today Google's day of {@code now} ({@link PacificDay#of})
+     * @return whether it fitted (and was counted)
+     */
+    synchronized boolean tryTake(Limits l, long now, long today, long estimatedTokens) {
+        if (!fits(l, now, today, estimatedTokens)) {
+            return false;
+        }
+        long second = now / slotMillis;
+        int i = (int) (second % 60);
+        if (seconds[i] != second) {
+            seconds[i] = second;
+            requests[i] = 0;
+            tokens[i] = 0;
+        }
+        requests[i]++;
+        tokens[i] += Math.max(0, estimatedTokens);
+        dayRequests++;
+        return true;
+    }
+
+    private boolean fits(Limits l, long now, long today, long estimatedTokens) {
+        rollDay(today);
+        if (l.rpd > 0 && dayRequests >= l.rpd) {
+            return false;
+        }
+        if (l.rpm <= 0 && l.tpm <= 0) {
+            return true;
+        }
+        long second = now / slotMillis;
+        long reqs = 0;
+        long toks = 0;
+        for (int i = 0; i < 60; i++) {
+            if (second - seconds[i] < 60) {
+                reqs += requests[i];
+                toks += tokens[i];
+            }
+        }
+        if (l.rpm > 0 && reqs >= l.rpm) {
+            return false;
+        }
+        // a request larger than the whole minute's tokens goes once the minute is empty (Google then decides)
+        return l.tpm <= 0 || toks == 0 || toks + estimatedTokens <= l.tpm;
+    }
+
+    private void rollDay(long today) {
+        if (day != today) {
+            day = today;
+            dayRequests = 0;
+        }
+    }
+
+    /**
+     * When a request of {@code estimatedTokens} would fit again, in epoch milliseconds: {@code now} when it fits now.
+     *
+     * @param dayEnd when Google's day of {@code now} ends (Pacific midnight)
+     */
+    synchronized long freeAt(Limits l, long now, long today, long dayEnd, long estimatedTokens) {
+        if (fits(l, now, today, estimatedTokens)) {
+            return now;
+        }
+        if (l.rpd > 0 && dayRequests >= l.rpd) {
+            return dayEnd;
+        }
+        // the minute frees as its oldest seconds leave it: walk them oldest first until the request fits
+        long second = now / slotMillis;
+        long reqs = 0;
+        long toks = 0;
+        for (int i = 0; i < 60; i++) {
+            if (second - seconds[i] < 60) {
+                reqs += requests[i];
+                toks += tokens[i];
+            }
+        }
+        for (long s = second - 59; s <= second; s++) {
+            int i = (int) (s % 60);
+            if (seconds[i] != s) {
+                continue;
+            }
+            reqs -= requests[i];
+            toks -= tokens[i];
+            boolean rpmOk = l.rpm <= 0 || reqs < l.rpm;
+            boolean tpmOk = l.tpm <= 0 || toks == 0 || toks + estimatedTokens <= l.tpm;
+            if (rpmOk && tpmOk) {
+                return (s + 60) * slotMillis;
+            }
+        }
+        return (second + 60) * slotMillis;
+    }
+
+    /**
+     * Corrects the tokens counted for a request picked at {@code pickedAt} by {@code delta} (Google's
+     * {@code promptTokenCount} less the estimate), while that second is still in the minute.
+     */
+    synchronized void correct(long pickedAt, long now, long delta) {
+        long second = pickedAt / slotMillis;
+        int i = (int) (second % 60);
+        if (seconds[i] == second && now / slotMillis - second < 60) {
+            tokens[i] = Math.max(0, tokens[i] + delta);
+        }
+    }
+
+    /** What the budget spent as of {@code now}. */
+    synchronized Use use(long now, long today) {
+        rollDay(today);
+        long second = now / slotMillis;
+        long reqs = 0;
+        long toks = 0;
+        for (int i = 0; i < 60; i++) {
+            if (second - seconds[i] < 60) {
+                reqs += requests[i];
+                toks += tokens[i];
+            }
+        }
+        return new Use(reqs, toks, dayRequests);
+    }
+}
