@@ -186,6 +186,33 @@ public final class KeyRoundRobin implements Processor {
         return earliestReturn(keys, model, clock.getAsLong(), 0);
     }
 
+    /**
+     * How many usable keys are back for {@code model} by {@code untilMillis}: their own pause, their project's and its
+     * budget over. A paced key (its project's limit for the model is known) counts as one request served; an unpaced
+     * one may serve them all ({@link Integer#MAX_VALUE}). A request that finds this many already waiting would wait
+     * for nothing. O(keys); asked only when a request is about to wait.
+     */
+    public int returningBy(String model, long untilMillis) {
+        if (egress.pausedUntil() > untilMillis) {
+            return 0;
+        }
+        long now = clock.getAsLong();
+        int n = 0;
+        for (ApiKey k : keys) {
+            if (k.state() == KeyState.ACTIVE) {
+                long back = Math.max(now, Math.max(k.cooldownUntil(model), k.project().cooldownUntil(model)));
+                if (Math.max(back, budgets.freeAt(k.project(), model, back, 0)) <= untilMillis) {
+                    if (!budgets.paces(k.project(), model)) {
+                        // no known limit: once back, the key may serve every request that waits
+                        return Integer.MAX_VALUE;
+                    }
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
     /** The pool's clock, epoch milliseconds. */
     public long now() {
         return clock.getAsLong();

@@ -68,6 +68,12 @@ public final class QuotaBudgets {
         return table.get().containsKey(model) ? p.budgetFor(model, minuteMillis) : null;
     }
 
+    /** Whether a known limit paces {@code model} in {@code p} (else a key of it may serve any number of requests). */
+    boolean paces(Project p, String model) {
+        Budget b = of(p, model);
+        return b != null && limits(b, model).paces();
+    }
+
     /** The limits in force for a budget of {@code model}. */
     Budget.Limits limits(Budget b, String model) {
         QuotaLimits q = configured(model);

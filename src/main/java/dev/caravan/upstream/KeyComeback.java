@@ -82,6 +82,10 @@ public final class KeyComeback extends AsyncProcessorSupport {
         });
     }
 
+    private Lane laneOf(KeyRoundRobin pool, String model) {
+        return lanesOf(pool).computeIfAbsent(model == null ? "" : model, m -> new Lane(pool, m));
+    }
+
     /** A key that may have come back early wakes every lane of its pool. */
     private void watch(KeyRoundRobin pool) {
         pool.onComeback(() -> {
@@ -115,12 +119,16 @@ public final class KeyComeback extends AsyncProcessorSupport {
         } else if (waitMs <= 0 || back - now > waitMs) {
             ctx.refusal("every key cooling" + (ctx.model() == null ? "" : " for " + ctx.model()) + "; the first returns in "
                     + (back - now) + " ms, beyond the wait of " + Math.max(0, waitMs) + " ms");
+        } else if (laneOf(pool, ctx.model()).size() >= pool.returningBy(ctx.model(), now + waitMs)) {
+            // the keys back within the wait are promised to the requests already waiting: waiting would end in a 429
+            ctx.refusal("every key cooling" + (ctx.model() == null ? "" : " for " + ctx.model()) + "; the keys back "
+                    + "within the wait of " + waitMs + " ms are promised to the requests already waiting");
         } else if (waiting.incrementAndGet() > maxWaiting) {
             waiting.decrementAndGet();
             ctx.refusal("every key cooling and " + maxWaiting + " requests already waiting");
         } else {
             String client = exchange.getProperty(TokenVerifier.CLIENT_FINGERPRINT, "", String.class);
-            Lane lane = lanesOf(pool).computeIfAbsent(ctx.model() == null ? "" : ctx.model(), m -> new Lane(pool, m));
+            Lane lane = laneOf(pool, ctx.model());
             lane.enter(new Waiter(exchange, ctx, callback, client, now, now + waitMs), back);
             return false;
         }
@@ -176,6 +184,8 @@ public final class KeyComeback extends AsyncProcessorSupport {
         private final LinkedHashMap<String, ArrayDeque<Waiter>> queues = new LinkedHashMap<>();
         private long timer = -1;
         private long timerAt = Long.MAX_VALUE;
+        /** Requests waiting in this lane. */
+        private int size;
 
         Lane(KeyRoundRobin pool, String model) {
             this.pool = pool;
@@ -185,6 +195,7 @@ public final class KeyComeback extends AsyncProcessorSupport {
         void enter(Waiter w, long back) {
             synchronized (this) {
                 queues.computeIfAbsent(w.client, c -> new ArrayDeque<>()).addLast(w);
+                size++;
                 w.timer = vertx.setTimer(Math.max(1, w.untilMillis - pool.now()), id -> giveUp(w));
             }
             wakeAt(back);
@@ -233,6 +244,7 @@ public final class KeyComeback extends AsyncProcessorSupport {
                             continue;
                         }
                         e.getValue().pollFirst();
+                        size--;
                         vertx.cancelTimer(w.timer);
                         w.ctx.keyCameBack(key);
                         w.ctx.tokensTaken(pool.now(), tokens);
@@ -261,6 +273,10 @@ public final class KeyComeback extends AsyncProcessorSupport {
             }
         }
 
+        synchronized int size() {
+            return size;
+        }
+
         private synchronized boolean isEmpty() {
             return queues.isEmpty();
         }
@@ -272,6 +288,7 @@ public final class KeyComeback extends AsyncProcessorSupport {
                 if (q == null || !q.remove(w)) {
                     return;
                 }
+                size--;
                 if (q.isEmpty()) {
                     queues.remove(w.client);
                 }
