@@ -173,6 +173,30 @@ public final class Budget {
     }
 
     /**
+     * How many requests (tokens aside) the budget could take by {@code until}: the rolling minute's room once the
+     * seconds older than a minute before {@code until} have left it, within what the day has left.
+     */
+    synchronized long takeableBy(Limits l, long now, long today, long until) {
+        rollDay(today);
+        long room = Long.MAX_VALUE;
+        if (l.rpd > 0) {
+            room = Math.max(0, l.rpd - dayRequests);
+        }
+        if (l.rpm > 0) {
+            long untilSecond = until / slotMillis;
+            long second = now / slotMillis;
+            long stay = 0;
+            for (int i = 0; i < 60; i++) {
+                if (second - seconds[i] < 60 && untilSecond - seconds[i] < 60) {
+                    stay += requests[i];
+                }
+            }
+            room = Math.min(room, Math.max(0, l.rpm - stay));
+        }
+        return room;
+    }
+
+    /**
      * Corrects the tokens counted for a request picked at {@code pickedAt} by {@code delta} (Google's
      * {@code promptTokenCount} less the estimate), while that second is still in the minute.
      */

@@ -187,27 +187,28 @@ public final class KeyRoundRobin implements Processor {
     }
 
     /**
-     * How many usable keys are back for {@code model} by {@code untilMillis}: their own pause, their project's and its
-     * budget over. A paced key (its project's limit for the model is known) counts as one request served; an unpaced
-     * one may serve them all ({@link Integer#MAX_VALUE}). A request that finds this many already waiting would wait
-     * for nothing. O(keys); asked only when a request is about to wait.
+     * How many requests for {@code model} the usable keys could serve by {@code untilMillis}: their own pause and their
+     * project's over, then their project's budget's room by then. A project without a known limit for the model may
+     * serve them all ({@link Long#MAX_VALUE}). A request that finds this many already waiting would wait for nothing.
+     * O(keys); asked only when a request is about to wait.
      */
-    public int returningBy(String model, long untilMillis) {
+    public long returningBy(String model, long untilMillis) {
         if (egress.pausedUntil() > untilMillis) {
             return 0;
         }
         long now = clock.getAsLong();
-        int n = 0;
+        long n = 0;
+        java.util.Set<Project> counted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (ApiKey k : keys) {
-            if (k.state() == KeyState.ACTIVE) {
-                long back = Math.max(now, Math.max(k.cooldownUntil(model), k.project().cooldownUntil(model)));
-                if (Math.max(back, budgets.freeAt(k.project(), model, back, 0)) <= untilMillis) {
-                    if (!budgets.paces(k.project(), model)) {
-                        // no known limit: once back, the key may serve every request that waits
-                        return Integer.MAX_VALUE;
-                    }
-                    n++;
+            if (k.state() == KeyState.ACTIVE
+                    && Math.max(k.cooldownUntil(model), k.project().cooldownUntil(model)) <= untilMillis
+                    && counted.add(k.project())) {
+                // keys of one project share its budget: the project counts once
+                long room = budgets.takeableBy(k.project(), model, now, untilMillis);
+                if (room == Long.MAX_VALUE) {
+                    return Long.MAX_VALUE;
                 }
+                n += room;
             }
         }
         return n;

@@ -68,10 +68,17 @@ public final class QuotaBudgets {
         return table.get().containsKey(model) ? p.budgetFor(model, minuteMillis) : null;
     }
 
-    /** Whether a known limit paces {@code model} in {@code p} (else a key of it may serve any number of requests). */
-    boolean paces(Project p, String model) {
+    /**
+     * How many requests for {@code model} the project could take by {@code until}: {@link Long#MAX_VALUE} when no known
+     * limit paces it (a key of it may serve any number of requests).
+     */
+    long takeableBy(Project p, String model, long now, long until) {
         Budget b = of(p, model);
-        return b != null && limits(b, model).paces();
+        if (b == null) {
+            return Long.MAX_VALUE;
+        }
+        Budget.Limits l = limits(b, model);
+        return l.paces() ? b.takeableBy(l, now, day.of(now), until) : Long.MAX_VALUE;
     }
 
     /** The limits in force for a budget of {@code model}. */
