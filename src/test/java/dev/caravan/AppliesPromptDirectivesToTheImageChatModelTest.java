@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class AppliesPromptDirectivesToTheImageChatModelTest {
 
-    private static final String PAID = "AIzaPaidKeyForChatImages-00000004";
+    private static final String PAID = "test-paid-keyForChatImages-4";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class EditsImagesWithGeminiImageModelsTest {
 
-    private static final String PAID = "AIzaPaidKeyForEdits-0000000000003";
+    private static final String PAID = "test-paid-keyForEdits-3";
     private static final byte[] JPEG = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 1, 2, 3, 4};
     private static final byte[] MASK = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 9, 9};
     private static final StubGemini SMMS = StubGemini.started();

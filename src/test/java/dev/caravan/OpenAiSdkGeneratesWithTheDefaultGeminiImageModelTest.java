@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class OpenAiSdkGeneratesWithTheDefaultGeminiImageModelTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String PAID = "AIzaPaidKeyForImages-000000000002";
+    private static final String PAID = "test-paid-keyForImages-2";
 
     @RegisterExtension
     static final Gateway gateway = Gateway.withKeys("pool-key-a").set("caravan.paid-key", PAID);

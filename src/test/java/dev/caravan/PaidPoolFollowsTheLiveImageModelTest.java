@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class PaidPoolFollowsTheLiveImageModelTest {
 
-    private static final String PAID = "AIzaPaidKeyForImages-000000000002";
+    private static final String PAID = "test-paid-keyForImages-2";
 
     @RegisterExtension
     static final Gateway gateway = Gateway.withKeys("pool-key-a")

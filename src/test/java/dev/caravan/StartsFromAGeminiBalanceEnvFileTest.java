@@ -121,7 +121,7 @@ class StartsFromAGeminiBalanceEnvFileTest {
 
         assertThat(res.statusCode()).isEqualTo(200);
         StubGemini.Received sent = gateway.stub().received().get(0);
-        assertThat(sent.key()).startsWith("AIzaSyEnvFileKeyNumber");
+        assertThat(sent.key()).startsWith("test-env-file-key-");
         assertThat(sent.header("X-Relay-Team")).as("CUSTOM_HEADERS").isEqualTo("ops");
         JsonNode tools = JSON.readTree(sent.body()).path("tools");
         assertThat(tools.toString()).as("TOOLS_CODE_EXECUTION_ENABLED and URL_CONTEXT_ENABLED")

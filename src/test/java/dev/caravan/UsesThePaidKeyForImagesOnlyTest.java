@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class UsesThePaidKeyForImagesOnlyTest {
 
-    private static final String PAID = "AIzaPaidKeyForImages-000000000001";
+    private static final String PAID = "test-paid-keyForImages-1";
 
     @RegisterExtension
     static final Gateway gateway = Gateway.withKeys("pool-key-a", "pool-key-b")

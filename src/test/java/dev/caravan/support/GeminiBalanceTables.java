@@ -41,10 +41,10 @@ public final class GeminiBalanceTables {
                     + "api_key VARCHAR(100) NOT NULL, upload_url TEXT, user_token VARCHAR(100), "
                     + "upload_completed DATETIME)");
             st.execute("INSERT INTO t_error_logs (gemini_key, model_name, error_type, error_log, error_code, request_time) "
-                    + "VALUES ('AIzaSyOldErrorKey000000000000000000000', 'gemini-2.5-flash', 'gemini-chat-non-stream', "
+                    + "VALUES ('test-old-error-key', 'gemini-2.5-flash', 'gemini-chat-non-stream', "
                     + "'quota', 429, '2025-09-20 10:00:00')");
             st.execute("INSERT INTO t_request_log (request_time, model_name, api_key, is_success, status_code, latency_ms) "
-                    + "VALUES ('2025-09-20 10:00:00', 'gemini-2.5-flash', 'AIzaSyOldErrorKey000000000000000000000', "
+                    + "VALUES ('2025-09-20 10:00:00', 'gemini-2.5-flash', 'test-old-error-key', "
                     + "0, 429, 120)");
             // a file uploaded by key-ui-added-1 for the client sk-token-from-the-ui-1, Google keeps it until 2099;
             // and one already expired
