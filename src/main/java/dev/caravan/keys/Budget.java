@@ -112,19 +112,35 @@ public final class Budget {
             return true;
         }
         long second = now / slotMillis;
-        long reqs = 0;
-        long toks = 0;
-        for (int i = 0; i < 60; i++) {
-            if (second - seconds[i] < 60) {
-                reqs += requests[i];
-                toks += tokens[i];
-            }
-        }
+        long reqs = requestsIn(second, second);
+        long toks = tokensIn(second);
         if (l.rpm > 0 && reqs >= l.rpm) {
             return false;
         }
         // a request larger than the whole minute's tokens goes once the minute is empty (Google then decides)
         return l.tpm <= 0 || toks == 0 || toks + estimatedTokens <= l.tpm;
+    }
+
+    /** Requests of the seconds in the minute of {@code second} that are still in the minute of {@code stillAt}. */
+    private long requestsIn(long second, long stillAt) {
+        long n = 0;
+        for (int i = 0; i < 60; i++) {
+            if (second - seconds[i] < 60 && stillAt - seconds[i] < 60) {
+                n += requests[i];
+            }
+        }
+        return n;
+    }
+
+    /** Estimated tokens of the seconds in the minute of {@code second}. */
+    private long tokensIn(long second) {
+        long n = 0;
+        for (int i = 0; i < 60; i++) {
+            if (second - seconds[i] < 60) {
+                n += tokens[i];
+            }
+        }
+        return n;
     }
 
     private void rollDay(long today) {
@@ -148,14 +164,8 @@ public final class Budget {
         }
         // the minute frees as its oldest seconds leave it: walk them oldest first until the request fits
         long second = now / slotMillis;
-        long reqs = 0;
-        long toks = 0;
-        for (int i = 0; i < 60; i++) {
-            if (second - seconds[i] < 60) {
-                reqs += requests[i];
-                toks += tokens[i];
-            }
-        }
+        long reqs = requestsIn(second, second);
+        long toks = tokensIn(second);
         for (long s = second - 59; s <= second; s++) {
             int i = (int) (s % 60);
             if (seconds[i] != s) {
@@ -185,12 +195,7 @@ public final class Budget {
         if (l.rpm > 0) {
             long untilSecond = until / slotMillis;
             long second = now / slotMillis;
-            long stay = 0;
-            for (int i = 0; i < 60; i++) {
-                if (second - seconds[i] < 60 && untilSecond - seconds[i] < 60) {
-                    stay += requests[i];
-                }
-            }
+            long stay = requestsIn(second, untilSecond);
             room = Math.min(room, Math.max(0, l.rpm - stay));
         }
         return room;
@@ -212,14 +217,8 @@ public final class Budget {
     synchronized Use use(long now, long today) {
         rollDay(today);
         long second = now / slotMillis;
-        long reqs = 0;
-        long toks = 0;
-        for (int i = 0; i < 60; i++) {
-            if (second - seconds[i] < 60) {
-                reqs += requests[i];
-                toks += tokens[i];
-            }
-        }
+        long reqs = requestsIn(second, second);
+        long toks = tokensIn(second);
         return new Use(reqs, toks, dayRequests);
     }
 }
