@@ -7,30 +7,18 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.genai.Client;
-import com.google.genai.ResponseStream;
-import com.google.genai.types.ClientOptions;
-import com.google.genai.types.GenerateContentResponse;
-import com.google.genai.types.HttpOptions;
-import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
-import com.openai.core.Timeout;
-import com.openai.core.http.StreamResponse;
-import com.openai.models.chat.completions.ChatCompletionChunk;
-import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.caravan.support.Arrivals;
 import dev.caravan.support.Gateway;
+import dev.caravan.support.ImpatientSdks;
 import dev.caravan.support.GoogleBodies;
 import dev.caravan.support.ImpatientClient;
 import dev.caravan.support.RawHttp;
 import dev.caravan.support.StubGemini;
-import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -207,21 +195,7 @@ class KeepsStreamClientsAliveUntilTheFirstEventTest {
     @Test
     void googlesSdkStreamsThroughHeartbeatsWithAReadTimeoutOfTwoSeconds() throws Exception {
         gateway.stub().answer(r -> new StubGemini.Delayed(GOOGLE_THINKS, sse(streamOf("sdk"))));
-        OkHttpClient impatient = new OkHttpClient.Builder().readTimeout(Duration.ofMillis(CLIENT_GIVES_UP_MS)).build();
-        Client sdk = Client.builder().apiKey(Gateway.TOKEN)
-                .httpOptions(HttpOptions.builder().baseUrl(gateway.url("")).apiVersion("v1beta").build())
-                .clientOptions(ClientOptions.builder().customHttpClient(impatient).build())
-                .build();
-        List<String> texts = new ArrayList<>();
-        try (sdk; ResponseStream<GenerateContentResponse> stream = sdk.models.generateContentStream("gemini-2.5-flash",
-                "think", null)) {
-            for (GenerateContentResponse chunk : stream) {
-                texts.add(chunk.text());
-            }
-        } finally {
-            impatient.dispatcher().executorService().shutdown();
-            impatient.connectionPool().evictAll();
-        }
+        List<String> texts = ImpatientSdks.geminiStreamTexts(gateway, CLIENT_GIVES_UP_MS);
 
         assertThat(texts).containsExactly("sdk 1", "sdk 2", "sdk 3");
     }
@@ -229,17 +203,7 @@ class KeepsStreamClientsAliveUntilTheFirstEventTest {
     @Test
     void openAiSdkStreamsThroughHeartbeatsWithAReadTimeoutOfTwoSeconds() throws Exception {
         gateway.stub().answer(r -> new StubGemini.Delayed(GOOGLE_THINKS, sse(streamOf("sdk"))));
-        OpenAIClient sdk = OpenAIOkHttpClient.builder().baseUrl(gateway.url("/v1")).apiKey(Gateway.TOKEN).maxRetries(0)
-                .timeout(Timeout.builder().read(Duration.ofMillis(CLIENT_GIVES_UP_MS)).request(Duration.ofSeconds(30)).build())
-                .build();
-        StringBuilder text = new StringBuilder();
-        try (StreamResponse<ChatCompletionChunk> stream = sdk.chat().completions().createStreaming(
-                ChatCompletionCreateParams.builder().model("gemini-2.5-flash").addUserMessage("think").build())) {
-            stream.stream().forEach(chunk -> chunk.choices()
-                    .forEach(c -> c.delta().content().ifPresent(text::append)));
-        } finally {
-            sdk.close();
-        }
+        String text = ImpatientSdks.openAiStreamText(gateway, CLIENT_GIVES_UP_MS);
 
         assertThat(text).hasToString("sdk 1sdk 2sdk 3");
     }
