@@ -219,11 +219,15 @@ public final class CaravanConfiguration implements CamelConfiguration {
         Vertx vertx = new VertxBuilder(new VertxOptions().setWorkerPoolSize(settings.workerPoolSize()))
                 .executorServiceFactory(new ElasticWorkerPool()).init().vertx();
         registry.bind("vertx", vertx);
+        // the store replicas share (REDIS_URL); disabled, and never touched, in single-process mode
+        dev.caravan.cluster.SharedStore sharedStore = dev.caravan.cluster.SharedStore.connect(vertx, settings.redisUrl());
+        registry.bind("sharedStore", sharedStore);
         // Camel does not own a Vert.x it found in the registry: close it when the context shuts down
         try {
             context.addService(new org.apache.camel.support.service.ServiceSupport() {
                 @Override
                 protected void doShutdown() {
+                    sharedStore.close();
                     vertx.close();
                 }
             }, true, false);

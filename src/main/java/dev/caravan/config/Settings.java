@@ -126,6 +126,8 @@ public final class Settings {
     private final Map<String, QuotaLimits> quotaLimits;
     // --- Quotas: pacing by budgets (issue 14, README "Quotas") ---
     private final int quotaMinuteSeconds;
+    // --- Replicas: the shared store (issue 15, README "Scale out") ---
+    private final String redisUrl;
 
     private Settings(Reader r) {
         port = r.integer("caravan.port", "PORT", 0, 65535);
@@ -258,6 +260,14 @@ public final class Settings {
         quotaLimits = r.value("caravan.quota-limits", "QUOTA_LIMITS", QuotaLimits::parseTable);
         // --- Quotas: pacing by budgets (issue 14, README "Quotas") ---
         quotaMinuteSeconds = r.integer("caravan.quota-minute-seconds", "QUOTA_MINUTE_SECONDS", 1, 60);
+        // it may hold a password: a malformed one is refused without echoing it
+        redisUrl = r.secretValue("caravan.redis-url", "REDIS_URL", raw -> {
+            String url = raw.strip();
+            if (!url.isEmpty() && !url.matches("(?i)(redis|rediss|unix)://\\S+")) {
+                throw new IllegalArgumentException("not a redis://, rediss:// or unix:// address");
+            }
+            return url;
+        });
     }
 
     /**
@@ -435,6 +445,10 @@ public final class Settings {
     // --- Quotas: pacing by budgets (issue 14, README "Quotas") ---
     /** The length of Google's per-minute window the budgets count (60; less only for a benchmark that compresses time). */
     public int quotaMinuteSeconds() { return quotaMinuteSeconds; }
+
+    // --- Replicas: the shared store (issue 15, README "Scale out") ---
+    /** REDIS_URL: the store replicas share, or empty for a single process (the default); never for a log or a message. */
+    public String redisUrl() { return redisUrl; }
 
     /** UPLOAD_PROVIDER: a route name; aliyun_oss is refused, as no host route of Caravan's speaks OSS. */
     private static String parseImageHost(String raw) {

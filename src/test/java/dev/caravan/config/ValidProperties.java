@@ -113,6 +113,7 @@ final class ValidProperties {
         p.setProperty("caravan.egress-pause-max-seconds", "60");
         p.setProperty("caravan.quota-limits", "");
         p.setProperty("caravan.quota-minute-seconds", "60");
+        p.setProperty("caravan.redis-url", "");
         return p;
     }
 }
