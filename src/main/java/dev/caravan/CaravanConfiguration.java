@@ -222,6 +222,10 @@ public final class CaravanConfiguration implements CamelConfiguration {
         // the store replicas share (REDIS_URL); disabled, and never touched, in single-process mode
         dev.caravan.cluster.SharedStore sharedStore = dev.caravan.cluster.SharedStore.connect(vertx, settings.redisUrl());
         registry.bind("sharedStore", sharedStore);
+        // the master: endpoints of the routes' timers: one replica runs each job, holding a lease in the shared store
+        // (every job runs here when there is none)
+        dev.caravan.cluster.LeaseClusterService leases = new dev.caravan.cluster.LeaseClusterService(vertx, sharedStore,
+                settings.clusterLeaseSeconds());
         // Camel does not own a Vert.x it found in the registry: close it when the context shuts down
         try {
             context.addService(new org.apache.camel.support.service.ServiceSupport() {
@@ -231,6 +235,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
                     vertx.close();
                 }
             }, true, false);
+            context.addService(leases, true, false);
         } catch (Exception e) {
             throw new IllegalStateException("cannot register the Vert.x shutdown", e);
         }

@@ -128,6 +128,7 @@ public final class Settings {
     private final int quotaMinuteSeconds;
     // --- Replicas: the shared store (issue 15, README "Scale out") ---
     private final String redisUrl;
+    private final int clusterLeaseSeconds;
 
     private Settings(Reader r) {
         port = r.integer("caravan.port", "PORT", 0, 65535);
@@ -268,6 +269,7 @@ public final class Settings {
             }
             return url;
         });
+        clusterLeaseSeconds = r.integer("caravan.cluster-lease-seconds", "CLUSTER_LEASE_SECONDS", 3, 300);
     }
 
     /**
@@ -449,6 +451,9 @@ public final class Settings {
     // --- Replicas: the shared store (issue 15, README "Scale out") ---
     /** REDIS_URL: the store replicas share, or empty for a single process (the default); never for a log or a message. */
     public String redisUrl() { return redisUrl; }
+
+    /** CLUSTER_LEASE_SECONDS: how long a replica's lease on a scheduled job lasts without renewal (a dead one's job moves on after it). */
+    public int clusterLeaseSeconds() { return clusterLeaseSeconds; }
 
     /** UPLOAD_PROVIDER: a route name; aliyun_oss is refused, as no host route of Caravan's speaks OSS. */
     private static String parseImageHost(String raw) {
