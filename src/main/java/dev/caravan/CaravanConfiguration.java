@@ -180,6 +180,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
     /** The one-off import of a gemini-balance database (README "Moving from gemini-balance"). */
     private GeminiBalanceImport carryover;
     private HttpClient proxyCheckClient;
+    /** REDIS_URL: what replicas share (disabled for one process). */
+    private dev.caravan.cluster.SharedStore sharedStore;
 
     private volatile RuntimeException failure;
     /** The model lists in force; replaced when an operator saves new ones. */
@@ -220,7 +222,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 .executorServiceFactory(new ElasticWorkerPool()).init().vertx();
         registry.bind("vertx", vertx);
         // the store replicas share (REDIS_URL); disabled, and never touched, in single-process mode
-        dev.caravan.cluster.SharedStore sharedStore = dev.caravan.cluster.SharedStore.connect(vertx, settings.redisUrl());
+        sharedStore = dev.caravan.cluster.SharedStore.connect(vertx, settings.redisUrl());
         registry.bind("sharedStore", sharedStore);
         // the master: endpoints of the routes' timers: one replica runs each job, holding a lease in the shared store
         // (every job runs here when there is none)
@@ -276,8 +278,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
         bindStorage(context, registry, json, clock, classifier, redactor);
         // only ALLOWED_TOKENS open the API: the admin token stays with the operator (README, "Configuration"); guessing
         // is throttled per address, apart from the admin token's throttle
-        TokenVerifier tokenVerifier = new TokenVerifier(settings.allowedTokens(),
-                new GuessThrottle(settings.clientTokenMaxFailures(), GuessThrottle.WINDOW_MS, clock), fingerprints);
+        GuessThrottle clientThrottle = new GuessThrottle(settings.clientTokenMaxFailures(), GuessThrottle.WINDOW_MS, clock);
+        TokenVerifier tokenVerifier = new TokenVerifier(settings.allowedTokens(), clientThrottle, fingerprints);
         // older log rows name these keys and tokens by unkeyed fingerprints: re-keyed off the start's path
         List<String> secrets = new ArrayList<>(withAdmin(settings.allowedTokens(), adminToken));
         pool.keys().forEach(k -> secrets.add(k.secret()));
@@ -388,6 +390,11 @@ public final class CaravanConfiguration implements CamelConfiguration {
         });
         // one throttle for every place that takes the admin token, so no door guesses faster than another
         GuessThrottle adminThrottle = GuessThrottle.admin(clock);
+        if (sharedStore.enabled()) {
+            // replicas count wrong tokens together (never waited for on a request)
+            adminThrottle.share(new dev.caravan.cluster.SharedGuesses(sharedStore, "admin"));
+            clientThrottle.share(new dev.caravan.cluster.SharedGuesses(sharedStore, "client"));
+        }
         AdminAccess adminAccess = bindAdmin(context, registry, json, clock, classifier, adminToken, adminThrottle, redactor);
         guardManagement(context, registry, adminToken, adminThrottle);
         httpServer = createHttpServer(context, vertx, tokenVerifier, adminAccess);
@@ -401,7 +408,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
     private CaravanHttpServer createHttpServer(CamelContext context, Vertx vertx, TokenVerifier tokens, AdminAccess admin) {
         edgeAnswers = new EdgeAnswers(context);
         BodyLimits bodies = new BodyLimits(bodyHandler(context, settings.maxBodyBytes()),
-                bodyHandler(context, BodyLimits.LOGIN_MAX_BODY_BYTES), tokens::isAllowed, admin::authenticated);
+                bodyHandler(context, BodyLimits.LOGIN_MAX_BODY_BYTES), tokens::isAllowed, admin::authenticatedLater);
         CaravanHttpServer server = new CaravanHttpServer(context, vertx, new CaravanHttpServer.Options(settings.port(),
                 java.time.Duration.ofSeconds(settings.httpHeaderTimeoutSeconds()),
                 java.time.Duration.ofSeconds(settings.httpReadTimeoutSeconds()),
@@ -495,6 +502,10 @@ public final class CaravanConfiguration implements CamelConfiguration {
                                   UpstreamErrorClassifier classifier, AdminCredential adminToken, GuessThrottle throttle,
                                   SecretRedactor redactor) {
         AdminSessions sessions = new AdminSessions(clock, () -> runtime.current().adminSessionExpireSeconds());
+        if (sharedStore.enabled()) {
+            // a browser logged in on one replica is logged in on all
+            sessions.share(new dev.caravan.cluster.SharedAdminSessions(sharedStore, AdminSessions.MAX_SESSIONS));
+        }
         registry.bind("adminErrors", new AdminErrors(json));
         registry.bind("adminFiles", new AdminFiles());
         registry.bind("adminMethods", new AdminMethods());
@@ -503,8 +514,20 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("adminDashboard", new AdminDashboard(dataSource, pool, vertexPool, requestLog, json, clock));
         registry.bind("adminKeys", new AdminKeys(pool, apiKeyStore, new KeyExtractor(), json, clock));
         registry.bind("adminKeyCheck", new AdminKeyCheck(pool, classifier, json, clock));
-        registry.bind("adminSettings", new AdminSettings(runtime, settingsStore, environmentProperties,
-                effectiveProperties, context.getPropertiesComponent(), sessions, json, fingerprints));
+        AdminSettings adminSettings = new AdminSettings(runtime, settingsStore, environmentProperties,
+                effectiveProperties, context.getPropertiesComponent(), sessions, json, fingerprints);
+        registry.bind("adminSettings", adminSettings);
+        if (sharedStore.enabled()) {
+            // a save on one replica is in force on all: a notice through the store, the table re-read from the database
+            dev.caravan.cluster.SettingsChanges changes = new dev.caravan.cluster.SettingsChanges(
+                    registry.lookupByNameAndType("vertx", Vertx.class), sharedStore, adminSettings::reload);
+            adminSettings.onSaved(changes::publish);
+            try {
+                context.addService(changes, true, false);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot register the settings channel", e);
+            }
+        }
         registry.bind("adminLogs", new AdminLogs(dataSource, redactor, json));
         registry.bind("adminCarryover", new dev.caravan.admin.AdminCarryover(carryover, json));
         registry.bind("adminErrorLogDeletion", new dev.caravan.admin.AdminErrorLogDeletion(dataSource, json, clock));

@@ -76,14 +76,15 @@ public final class AdminAccess implements Processor {
     /**
      * Whether a request carries the admin token as {@code Authorization: Bearer} or the cookie of a live session;
      * nothing is counted or refused here (the HTTP edge asks, to know whether to read a body at all; {@link #process}
-     * decides and throttles).
+     * decides and throttles). Answered without waiting for the shared store, where sessions live when there are
+     * replicas: the HTTP edge asks from an event loop.
      */
-    public boolean authenticated(HttpServerRequest req) {
+    public java.util.concurrent.CompletionStage<Boolean> authenticatedLater(HttpServerRequest req) {
         String bearer = bearer(req.getHeader("Authorization"));
         if (bearer != null) {
-            return credential.matches(bearer);
+            return java.util.concurrent.CompletableFuture.completedFuture(credential.matches(bearer));
         }
-        return sessions.find(cookie(req.getHeader("Cookie"))) != null;
+        return sessions.findLater(cookie(req.getHeader("Cookie"))).thenApply(s -> s != null);
     }
 
     /** {@code POST /admin/api/login} with {@code {"token": AUTH_TOKEN}}: starts a session. */

@@ -118,6 +118,8 @@ public final class AdminSettings {
     private final AdminSessions sessions;
     private final ObjectMapper json;
     private final KeyFingerprint fingerprints;
+    /** Told after each save (the other replicas are told through it). */
+    private volatile Runnable onSaved = () -> { };
 
     /**
      * @param environment the resolved properties without the settings table (what a reset goes back to)
@@ -289,12 +291,49 @@ public final class AdminSettings {
         if (adminTokenChanged) {
             sessions.endAllExcept(exchange.getProperty(AdminAccess.SESSION, AdminSessions.Session.class));
         }
+        onSaved.run();
         List<String> names = new ArrayList<>();
         changes.keySet().forEach(p -> names.add(byProperty(p).name()));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("saved", names);
         out.put("reset", resets.stream().map(Field::name).toList());
         AdminReply.json(exchange, json, 200, out);
+    }
+
+    /** Calls {@code listener} after each save made here (several replicas: to tell the others). */
+    public void onSaved(Runnable listener) {
+        this.onSaved = listener;
+    }
+
+    /**
+     * Re-reads the settings table and puts in force what was saved or reset elsewhere (another replica), as a save
+     * here would; a table that would not validate is left out of force, with the settings in force kept.
+     *
+     * @return how many settings changed
+     */
+    public synchronized int reload() {
+        Map<String, String> saved = store.all();
+        Properties next = copy(effective);
+        List<String> changed = new ArrayList<>();
+        for (Field f : FIELDS) {
+            String value = saved.containsKey(f.property()) ? saved.get(f.property())
+                    : environment.getProperty(f.property(), "");
+            if (!value.equals(effective.getProperty(f.property(), ""))) {
+                next.setProperty(f.property(), value);
+                changed.add(f.property());
+            }
+        }
+        if (changed.isEmpty()) {
+            return 0;
+        }
+        Settings settings = Settings.from(next);
+        effective.clear();
+        effective.putAll(next);
+        for (String name : changed) {
+            placeholders.addOverrideProperty(name, next.getProperty(name, ""));
+        }
+        runtime.apply(settings);
+        return changed.size();
     }
 
     /** Seconds as an operator writes them: 0.016, not 0.016000000000000000333. */

@@ -1,6 +1,12 @@
 package dev.caravan.http;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.function.Predicate;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
@@ -31,16 +37,17 @@ public final class BodyLimits implements Handler<RoutingContext> {
     private final BodyHandler full;
     private final BodyHandler login;
     private final Predicate<String> clientToken;
-    private final Predicate<HttpServerRequest> admin;
+    private final Function<HttpServerRequest, CompletionStage<Boolean>> admin;
 
     /**
      * @param full        platform-http's body handler with MAX_BODY_SIZE (Camel's settings for uploads and forms)
      * @param login       the same with the login's limit
      * @param clientToken whether a token is an allowed client token (as the routes' token check decides)
-     * @param admin       whether a request carries the admin token or an admin session
+     * @param admin       whether a request carries the admin token or an admin session (answered later when the
+     *                    session must be asked of the replicas' shared store; the request stays paused meanwhile)
      */
     public BodyLimits(BodyHandler full, BodyHandler login, Predicate<String> clientToken,
-                      Predicate<HttpServerRequest> admin) {
+                      Function<HttpServerRequest, CompletionStage<Boolean>> admin) {
         this.full = full;
         this.login = login;
         this.clientToken = clientToken;
@@ -55,7 +62,22 @@ public final class BodyLimits implements Handler<RoutingContext> {
             read(full, rc);
         } else if (path.equals(LOGIN_PATH)) {
             read(login, rc);
-        } else if (path.startsWith("/admin") ? admin.test(req) : clientToken.test(presentedToken(req))) {
+        } else if (path.startsWith("/admin")) {
+            CompletableFuture<Boolean> allowed = admin.apply(req).toCompletableFuture();
+            Context context = Vertx.currentContext();
+            if (allowed.isDone() || context == null) {
+                readIf(allowed.handle((ok, failed) -> Boolean.TRUE.equals(ok)).join(), rc);
+            } else {
+                // the store answers on its own thread: the decision goes back to the request's event loop
+                allowed.whenComplete((ok, failed) -> context.runOnContext(v -> readIf(Boolean.TRUE.equals(ok), rc)));
+            }
+        } else {
+            readIf(clientToken.test(presentedToken(req)), rc);
+        }
+    }
+
+    private void readIf(boolean allowed, RoutingContext rc) {
+        if (allowed) {
             read(full, rc);
         } else {
             leaveUnread(rc);
