@@ -33,7 +33,7 @@ fi
 status=0
 report=$(java -XX:+UseSerialGC -Xmx256m -cp "$cp" dev.caravan.bench.ReplicasProof) || status=$?
 echo "$report"
-if [ -n "$out" ]; then
+if [ -n "$out" ] && [ "$status" -eq 0 ]; then
   {
     echo "# Replicas: three Caravans behind nginx, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo
