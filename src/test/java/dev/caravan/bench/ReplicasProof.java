@@ -274,8 +274,8 @@ public final class ReplicasProof {
 
     /** Requests/s through nginx to three replicas, and straight to one. */
     private void throughput() throws Exception {
-        // warm-up of every JVM (a few seconds each)
-        load(lbUrl(), Math.max(2, loadSeconds / 2), null);
+        // warm-up of every JVM: the replicas' JIT must be done before either figure is taken
+        load(lbUrl(), loadSeconds, null);
         double three = load(lbUrl(), loadSeconds, null).perSecond();
         double one = load("http://127.0.0.1:" + onePort, loadSeconds, null).perSecond();
         double direct = load(url(replicas.get(0)), loadSeconds, null).perSecond();
