@@ -29,7 +29,7 @@ class ThreeReplicasShareOnePoolTest {
         ProcessBuilder pb = new ProcessBuilder("bash", "bench/replicas.sh").redirectErrorStream(true);
         Map<String, String> env = pb.environment();
         env.put("REPLICAS_CLASSPATH", System.getProperty("java.class.path"));
-        env.put("REPLICAS_SECONDS", "3");
+        env.put("REPLICAS_SECONDS", "2");
         env.put("REPLICAS_CLIENTS", "8");
         env.put("REPLICAS_REDIS_URL", redis);
         File log = File.createTempFile("replicas-", ".log");
