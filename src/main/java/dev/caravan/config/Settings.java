@@ -128,6 +128,7 @@ public final class Settings {
     private final int quotaMinuteSeconds;
     // --- Replicas: the shared store (issue 15, README "Scale out") ---
     private final String redisUrl;
+    private final String redisPrefix;
 
     private Settings(Reader r) {
         port = r.integer("caravan.port", "PORT", 0, 65535);
@@ -267,6 +268,13 @@ public final class Settings {
                 throw new IllegalArgumentException("not a redis://, rediss:// or unix:// address");
             }
             return url;
+        });
+        redisPrefix = r.value("caravan.redis-prefix", "REDIS_PREFIX", raw -> {
+            String prefix = raw.strip();
+            if (!prefix.matches("[A-Za-z0-9:_.-]{1,64}")) {
+                throw new IllegalArgumentException("1 to 64 letters, digits or :_.-");
+            }
+            return prefix;
         });
     }
 
@@ -449,6 +457,9 @@ public final class Settings {
     // --- Replicas: the shared store (issue 15, README "Scale out") ---
     /** REDIS_URL: the store replicas share, or empty for a single process (the default); never for a log or a message. */
     public String redisUrl() { return redisUrl; }
+
+    /** REDIS_PREFIX: what every Redis key and channel of this installation starts with (several share one Redis). */
+    public String redisPrefix() { return redisPrefix; }
 
     /** UPLOAD_PROVIDER: a route name; aliyun_oss is refused, as no host route of Caravan's speaks OSS. */
     private static String parseImageHost(String raw) {

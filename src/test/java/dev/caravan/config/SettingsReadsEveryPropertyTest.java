@@ -110,6 +110,7 @@ class SettingsReadsEveryPropertyTest {
         p.setProperty("caravan.quota-limits", "{\"gemini-2.5-flash\": {\"rpm\": 10, \"rpd\": 250}}");
         p.setProperty("caravan.quota-minute-seconds", "10");
         p.setProperty("caravan.redis-url", "redis://127.0.0.1:6379/2");
+        p.setProperty("caravan.redis-prefix", "caravan-eu:");
 
         Settings s = Settings.from(p);
 
@@ -121,6 +122,7 @@ class SettingsReadsEveryPropertyTest {
         assertThat(s.egressPauseMaxSeconds()).isEqualTo(90);
         assertThat(s.quotaMinuteSeconds()).isEqualTo(10);
         assertThat(s.redisUrl()).isEqualTo("redis://127.0.0.1:6379/2");
+        assertThat(s.redisPrefix()).isEqualTo("caravan-eu:");
         assertThat(s.quotaLimits()).containsExactly(java.util.Map.entry("gemini-2.5-flash",
                 new QuotaLimits(10, -1, 250)));
 

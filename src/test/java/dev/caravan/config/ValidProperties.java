@@ -114,6 +114,7 @@ final class ValidProperties {
         p.setProperty("caravan.quota-limits", "");
         p.setProperty("caravan.quota-minute-seconds", "60");
         p.setProperty("caravan.redis-url", "");
+        p.setProperty("caravan.redis-prefix", "caravan:");
         return p;
     }
 }
