@@ -553,7 +553,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
     private KeyStateListener shared(KeyRoundRobin p, String name, KeyStateStore database, ObjectMapper json,
                                     LongSupplier clock) {
         dev.caravan.cluster.SharedStore store = sharedStore;
-        if (!store.enabled()) {
+        // a pool without keys (the Vertex pool, usually) has nothing to share: it opens no subscription
+        if (!store.enabled() || (p != pool && p.size() == 0)) {
             return database;
         }
         dev.caravan.cluster.SharedKeyState shared = new dev.caravan.cluster.SharedKeyState(store, vertx, p, name, database,

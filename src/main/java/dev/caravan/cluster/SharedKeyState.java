@@ -72,6 +72,7 @@ public final class SharedKeyState implements KeyStateListener, AutoCloseable {
     /** The secret of a fingerprint an operator added, from the shared database (blocking), or null. */
     private final Function<String, String> addedSecret;
     private final String origin = Long.toHexString(ThreadLocalRandom.current().nextLong());
+    private final String poolName;
     private final String hash;
     private final String channel;
     private final String installationKey;
@@ -124,6 +125,7 @@ public final class SharedKeyState implements KeyStateListener, AutoCloseable {
         this.json = json;
         this.clock = clock;
         this.addedSecret = addedSecret;
+        this.poolName = poolName;
         this.hash = prefix + "keys:" + poolName;
         this.channel = prefix + "keys:" + poolName + ":changes";
         this.installationKey = prefix + "keys:" + poolName + ":installation";
@@ -422,8 +424,8 @@ public final class SharedKeyState implements KeyStateListener, AutoCloseable {
         retryMs = FIRST_RETRY_MS;
         if (warned) {
             warned = false;
-            LOG.info("Redis is back: caught up with {} shared key state(s); publishing {} change(s) made meanwhile",
-                    inHash.size(), dirty.size());
+            LOG.info("Redis is back: caught up with {} shared {} key state(s); publishing {} change(s) made meanwhile",
+                    inHash.size(), poolName, dirty.size());
         }
         flush();
     }
@@ -456,8 +458,9 @@ public final class SharedKeyState implements KeyStateListener, AutoCloseable {
         if (!warned) {
             // once per outage: the replica serves on, from what it knows
             warned = true;
-            LOG.warn("Redis is unreachable ({}): serving from this replica's own view of the keys, and trying again "
-                    + "with a backoff up to {} s", cause == null ? "connection closed" : cause.getMessage(), MAX_RETRY_MS / 1000);
+            LOG.warn("Redis is unreachable ({}): serving from this replica's own view of the {} keys, and trying again "
+                    + "with a backoff up to {} s", cause == null ? "connection closed" : cause.getMessage(), poolName,
+                    MAX_RETRY_MS / 1000);
         }
         retryTimer = vertx.setTimer(retryMs, t -> onContext(this::connect));
         retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
