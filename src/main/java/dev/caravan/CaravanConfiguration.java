@@ -560,11 +560,15 @@ public final class CaravanConfiguration implements CamelConfiguration {
         dev.caravan.cluster.SharedKeyState shared = new dev.caravan.cluster.SharedKeyState(store, vertx, p, name, database,
                 json, clock, apiKeyStore::addedKey, settings.redisPrefix());
         sharedKeyStates.put(name, shared);
+        // the day's requests of every replica, for the per-day budgets
+        dev.caravan.cluster.SharedDayCounts days = new dev.caravan.cluster.SharedDayCounts(store, vertx, p, name,
+                settings.redisPrefix());
         try {
             // stops before the store closes (services stop in reverse order of their start)
             camelContext.addService(new org.apache.camel.support.service.ServiceSupport() {
                 @Override
                 protected void doStop() {
+                    days.close();
                     shared.close();
                 }
             }, true, false);
