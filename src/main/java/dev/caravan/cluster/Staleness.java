@@ -22,6 +22,11 @@ public final class Staleness {
         return count;
     }
 
+    /** The samples kept, oldest first or not (a copy). */
+    public synchronized long[] samplesMicros() {
+        return Arrays.copyOf(samples, (int) Math.min(count, KEPT));
+    }
+
     /** The {@code p}-th percentile (0 &lt; p ≤ 100) of the samples kept, in microseconds; -1 without samples. */
     public synchronized long percentileMicros(double p) {
         int n = (int) Math.min(count, KEPT);
