@@ -31,6 +31,7 @@ class SharesKeyStateBetweenReplicasTest {
 
     private static final ScratchMariaDb MARIADB = ScratchMariaDb.create("caravan_replicas_");
     private static final String FLASH = "/v1beta/models/gemini-2.5-flash:generateContent";
+    private static final String ADDED = "AIza" + "SyR1234567890abcdefghijklmnopqrstuv";
 
     @RegisterExtension
     @Order(1)
@@ -185,5 +186,30 @@ class SharesKeyStateBetweenReplicasTest {
         System.out.printf("Shared key state, A to B through Redis: p50 %.2f ms, p99 %.2f ms over %d changes%n",
                 p50 / 1000.0, p99 / 1000.0, changes);
         assertThat(p99).isLessThan(1_000_000L);
+    }
+
+    @Test
+    void aKeyAddedOrDeletedOnOneReplicaIsAddedOrDeletedOnTheOther() throws Exception {
+        awaitConnected();
+        bothAnswer200();
+        AdminClient admin = new AdminClient(a).login();
+
+        admin.post("/admin/api/keys", AdminClient.body("text", "one more: " + ADDED));
+        String fp = a.fingerprint(ADDED);
+        // the key itself reaches B through the database they share, never through Redis
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.pool().byFingerprint(fp) != null);
+        for (int i = 0; i < 6; i++) {
+            assertThat(b.post(FLASH, Gateway.prompt("b " + i)).statusCode()).isEqualTo(200);
+        }
+        assertThat(b.stub().keysSeen()).containsOnly("key-a", "key-b", ADDED).contains(ADDED);
+
+        admin.post("/admin/api/keys/actions", AdminClient.body("action", "delete", "fingerprints", List.of(fp)));
+        await().atMost(Duration.ofSeconds(1)).until(() -> b.pool().byFingerprint(fp) == null);
+        b.stub().reset();
+        bothAnswer200();
+        for (int i = 0; i < 6; i++) {
+            assertThat(b.post(FLASH, Gateway.prompt("b after " + i)).statusCode()).isEqualTo(200);
+        }
+        assertThat(b.stub().keysSeen()).hasSize(6).doesNotContain(ADDED);
     }
 }
