@@ -52,7 +52,12 @@ public final class SharedRedis implements BeforeAllCallback, AfterAllCallback {
 
     /** Points a gateway at Redis through the relay, under this class's prefix. */
     public Gateway configure(Gateway gateway) {
-        return gateway.set("caravan.redis-url", "redis://127.0.0.1:" + port).set("caravan.redis-prefix", prefix);
+        return gateway.set("caravan.redis-url", url()).set("caravan.redis-prefix", prefix);
+    }
+
+    /** The relay's address, as REDIS_URL. */
+    public String url() {
+        return "redis://127.0.0.1:" + port;
     }
 
     public String prefix() {
