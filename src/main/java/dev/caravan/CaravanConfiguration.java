@@ -560,6 +560,11 @@ public final class CaravanConfiguration implements CamelConfiguration {
         dev.caravan.cluster.SharedKeyState shared = new dev.caravan.cluster.SharedKeyState(store, vertx, p, name, database,
                 json, clock, apiKeyStore::addedKey, settings.redisPrefix());
         sharedKeyStates.put(name, shared);
+        metrics.gauge("caravan_shared_key_state_connected", "1 while this replica is subscribed to the key state replicas "
+                + "share (Redis), 0 while it serves from its own view", () -> shared.connected() ? 1 : 0, "pool", name);
+        metrics.gauge("caravan_shared_key_state_staleness_p99_seconds", "How long the last changes of other replicas took "
+                + "to be in force here, 99th percentile", () -> Math.max(0, shared.staleness().percentileMicros(99)) / 1e6,
+                "pool", name);
         // the day's requests of every replica, for the per-day budgets
         dev.caravan.cluster.SharedDayCounts days = new dev.caravan.cluster.SharedDayCounts(store, vertx, p, name,
                 settings.redisPrefix());

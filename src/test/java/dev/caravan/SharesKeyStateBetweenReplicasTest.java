@@ -186,6 +186,11 @@ class SharesKeyStateBetweenReplicasTest {
         System.out.printf("Shared key state, A to B through Redis: p50 %.2f ms, p99 %.2f ms over %d changes%n",
                 p50 / 1000.0, p99 / 1000.0, changes);
         assertThat(p99).isLessThan(1_000_000L);
+        // operators see it too, on the management port
+        String metrics = b.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                b.managementUrl("/observe/metrics"))).GET()).body();
+        assertThat(metrics).contains("caravan_shared_key_state_connected{pool=\"gemini\"} 1.0")
+                .contains("caravan_shared_key_state_staleness_p99_seconds{pool=\"gemini\"}");
     }
 
     @Test
