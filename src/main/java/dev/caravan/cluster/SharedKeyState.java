@@ -206,20 +206,29 @@ public final class SharedKeyState implements KeyStateListener, AutoCloseable {
         }
     }
 
-    private KeySnapshot snapshotOf(ApiKey k, long sinceMicros) {
+    /**
+     * Stamps what changed in the key here since this replica last knew it, with the time of the change ({@code atMillis}:
+     * when it was marked, not when it is sent, so that a change made while Redis was away keeps its place in time).
+     */
+    private Known noteLocal(ApiKey k, long atMillis) {
         Known kn = known.computeIfAbsent(k.fingerprint(), f -> new Known());
-        long now = clock.getAsLong();
         if (k.state() != kn.state || k.manuallyDisabled() != kn.manual) {
-            kn.healthAt = Math.max(now, kn.healthAt + 1);
+            kn.healthAt = Math.max(atMillis, kn.healthAt + 1);
             kn.healthOrigin = origin;
             kn.state = k.state();
             kn.manual = k.manuallyDisabled();
         }
         if (k.strikes() != kn.strikes) {
-            kn.strikesAt = Math.max(now, kn.strikesAt + 1);
+            kn.strikesAt = Math.max(atMillis, kn.strikesAt + 1);
             kn.strikesOrigin = origin;
             kn.strikes = k.strikes();
         }
+        return kn;
+    }
+
+    private KeySnapshot snapshotOf(ApiKey k, long sinceMicros) {
+        Known kn = noteLocal(k, sinceMicros / 1000);
+        long now = clock.getAsLong();
         Map<String, ApiKey.Cooldown> live = new HashMap<>();
         k.cooldowns().forEach((model, c) -> {
             if (c.untilMillis() > now) {
@@ -282,7 +291,10 @@ public final class SharedKeyState implements KeyStateListener, AutoCloseable {
         if (s.added()) {
             addedAtRuntime.add(s.fingerprint());
         }
-        Known kn = known.computeIfAbsent(s.fingerprint(), f -> new Known());
+        // a change made here and not sent yet (Redis away) is weighed against theirs by its own time
+        Pending mine = dirty.get(s.fingerprint());
+        Known kn = mine != null ? noteLocal(key, mine.sinceMicros() / 1000)
+                : known.computeIfAbsent(s.fingerprint(), f -> new Known());
         ApiKey.Health health = null;
         if (later(s.healthAt(), s.origin(), kn.healthAt, kn.healthOrigin)) {
             health = new ApiKey.Health(s.state(), s.evidence(), s.manual());
@@ -316,7 +328,8 @@ public final class SharedKeyState implements KeyStateListener, AutoCloseable {
 
     /** The later of two changes: by time, then by replica (so that all replicas choose the same one). */
     private static boolean later(long at, String from, long knownAt, String knownFrom) {
-        return at > knownAt || (at == knownAt && from.compareTo(knownFrom) > 0);
+        // 0: the sender never saw it change, which tells nothing
+        return at > 0 && (at > knownAt || (at == knownAt && from.compareTo(knownFrom) > 0));
     }
 
     private void quietly(Runnable r) {

@@ -119,10 +119,15 @@ class ReplicasConvergeWithoutEchoesTest {
         redis.cut();
         await().atMost(Duration.ofSeconds(10)).until(() -> !sa.connected() && !sb.connected());
         long until = System.currentTimeMillis() + 3_600_000;
-        // A: a per-day pause of key 1 and a strike of key 2; B: an operator disables key 2
+        // A: a per-day pause of key 1, and strikes that take key 2 out; then B: an operator disables key 2
         a.record(first(a), FLASH, perDay(until));
-        a.record(a.keys().get(1), FLASH, new Verdict(Verdict.Kind.UPSTREAM_FAILURE, 0,
-                new Evidence(503, "UNAVAILABLE", null, System.currentTimeMillis())));
+        for (int i = 0; i < 3; i++) {
+            a.record(a.keys().get(1), FLASH, new Verdict(Verdict.Kind.UPSTREAM_FAILURE, 0,
+                    new Evidence(503, "UNAVAILABLE", null, System.currentTimeMillis())));
+        }
+        assertThat(a.keys().get(1).state()).isEqualTo(KeyState.DISABLED);
+        long struckOut = System.currentTimeMillis();
+        await().until(() -> System.currentTimeMillis() > struckOut);
         b.disable(b.keys().get(1), new Evidence(0, "OPERATOR_DISABLED", null, System.currentTimeMillis()));
 
         redis.restore();
@@ -132,8 +137,10 @@ class ReplicasConvergeWithoutEchoesTest {
             for (KeyRoundRobin pool : List.of(a, b)) {
                 assertThat(first(pool).cooldowns().get(FLASH)).isNotNull();
                 assertThat(first(pool).cooldowns().get(FLASH).untilMillis()).isEqualTo(until);
+                // the operator's word came later: it holds on both, whichever replica reconnected first
                 assertThat(pool.keys().get(1).manuallyDisabled()).isTrue();
-                assertThat(pool.keys().get(1).strikes()).isEqualTo(1);
+                assertThat(pool.keys().get(1).evidence().reason()).isEqualTo("OPERATOR_DISABLED");
+                assertThat(pool.keys().get(1).strikes()).isEqualTo(3);
             }
         });
     }
