@@ -74,6 +74,7 @@ import dev.caravan.upstream.AttemptChecks;
 import dev.caravan.upstream.UpstreamRequest;
 import dev.caravan.upstream.KeyRecheck;
 import dev.caravan.keys.KeyRoundRobin;
+import dev.caravan.keys.KeyStateListener;
 import dev.caravan.models.KnownModels;
 import dev.caravan.ops.CaravanMetrics;
 import dev.caravan.admin.ManagementAdminGuard;
@@ -180,8 +181,11 @@ public final class CaravanConfiguration implements CamelConfiguration {
     /** The one-off import of a gemini-balance database (README "Moving from gemini-balance"). */
     private GeminiBalanceImport carryover;
     private HttpClient proxyCheckClient;
-    /** REDIS_URL: what replicas share (disabled for one process). */
+    // --- Replicas (README "Scale out"): the store they share, and each pool's shared key state ---
+    private CamelContext camelContext;
+    private Vertx vertx;
     private dev.caravan.cluster.SharedStore sharedStore;
+    private final Map<String, dev.caravan.cluster.SharedKeyState> sharedKeyStates = new java.util.concurrent.ConcurrentHashMap<>();
 
     private volatile RuntimeException failure;
     /** The model lists in force; replaced when an operator saves new ones. */
@@ -194,6 +198,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) {
         LongSupplier clock = System::currentTimeMillis;
+        camelContext = context;
         try {
             Properties props = caravanProperties(context);
             Settings fromEnvironment = Settings.from(props);
@@ -221,8 +226,9 @@ public final class CaravanConfiguration implements CamelConfiguration {
         Vertx vertx = new VertxBuilder(new VertxOptions().setWorkerPoolSize(settings.workerPoolSize()))
                 .executorServiceFactory(new ElasticWorkerPool()).init().vertx();
         registry.bind("vertx", vertx);
+        this.vertx = vertx;
         // the store replicas share (REDIS_URL); disabled, and never touched, in single-process mode
-        sharedStore = dev.caravan.cluster.SharedStore.connect(vertx, settings.redisUrl());
+        sharedStore = dev.caravan.cluster.SharedStore.connect(vertx, settings.redisUrl(), settings.redisPrefix());
         registry.bind("sharedStore", sharedStore);
         // the master: endpoints of the routes' timers: one replica runs each job, holding a lease in the shared store
         // (every job runs here when there is none)
@@ -547,7 +553,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
             LOG.info("Restored the saved state of {} Vertex key(s): {} usable of {}", restored, vertexPool.usable(),
                     vertexPool.size());
         }
-        vertexPool.listen(keyStateStore);
+        vertexPool.listen(shared(vertexPool, UpstreamPool.VERTEX, keyStateStore, json, clock));
         metrics.poolGauges("caravan_vertex_keys", "Keys in the Vertex Express pool by state", vertexPool);
         registry.bind("vertexExpressActions", new VertexExpressActions());
         // the admin page's view of the Vertex pool (routes/admin-vertex.camel.yaml): its keys come from VERTEX_API_KEYS,
@@ -563,6 +569,48 @@ public final class CaravanConfiguration implements CamelConfiguration {
             Settings s = runtime.current();
             return new OpenAiSpeech.Defaults(s.ttsModel(), s.ttsVoiceName(), s.ttsSpeed());
         })));
+    }
+
+    /**
+     * The listener a pool tells its changes: the database's key state, behind which, when replicas share a Redis
+     * (REDIS_URL), the key state they share (README "Scale out"). In single-process mode Redis is never touched.
+     */
+    private KeyStateListener shared(KeyRoundRobin p, String name, KeyStateStore database, ObjectMapper json,
+                                    LongSupplier clock) {
+        dev.caravan.cluster.SharedStore store = sharedStore;
+        // a pool without keys (the Vertex pool, usually) has nothing to share: it opens no subscription
+        if (!store.enabled() || (p != pool && p.size() == 0)) {
+            return database;
+        }
+        dev.caravan.cluster.SharedKeyState shared = new dev.caravan.cluster.SharedKeyState(store, vertx, p, name, database,
+                json, clock, apiKeyStore::addedKey, settings.redisPrefix());
+        sharedKeyStates.put(name, shared);
+        metrics.gauge("caravan_shared_key_state_connected", "1 while this replica is subscribed to the key state replicas "
+                + "share (Redis), 0 while it serves from its own view", () -> shared.connected() ? 1 : 0, "pool", name);
+        metrics.gauge("caravan_shared_key_state_staleness_p99_seconds", "How long the last changes of other replicas took "
+                + "to be in force here, 99th percentile", () -> Math.max(0, shared.staleness().percentileMicros(99)) / 1e6,
+                "pool", name);
+        // the day's requests of every replica, for the per-day budgets
+        dev.caravan.cluster.SharedDayCounts days = new dev.caravan.cluster.SharedDayCounts(store, vertx, p, name,
+                settings.redisPrefix());
+        try {
+            // stops before the store closes (services stop in reverse order of their start)
+            camelContext.addService(new org.apache.camel.support.service.ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    days.close();
+                    shared.close();
+                }
+            }, true, false);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot register the shared key state's shutdown", e);
+        }
+        return shared.start();
+    }
+
+    /** The key state shared with other replicas, by pool name ("gemini", "vertex"); empty in single-process mode. */
+    public Map<String, dev.caravan.cluster.SharedKeyState> sharedKeyStates() {
+        return Map.copyOf(sharedKeyStates);
     }
 
     /** The client tokens and the admin token: every secret a text could echo. */
@@ -600,7 +648,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         if (restored > 0) {
             LOG.info("Restored the saved state of {} key(s): {} usable of {}", restored, pool.usable(), pool.size());
         }
-        pool.listen(keyStateStore);
+        pool.listen(shared(pool, UpstreamPool.GEMINI, keyStateStore, json, clock));
         requestLog = new RequestLog(json, redactor, new UnauthenticatedLog(clock)).withMetrics(metrics);
 
         registry.bind("dataSource", dataSource);

@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class LeaseClusterService extends AbstractCamelClusterService<LeaseClusterService.LeaseView> {
 
     private static final Logger LOG = LoggerFactory.getLogger(LeaseClusterService.class);
-    /** The lease of namespace {@code n} is the key {@code caravan:lease:n}; its value is the leader's id. */
-    static final String KEY_PREFIX = "caravan:lease:";
+    /** The lease of namespace {@code n} is the key {@code <prefix>lease:n}; its value is the leader's id. */
+    static final String KEY_PREFIX = "lease:";
     private static final String RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then "
             + "return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
     private static final String RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then "
@@ -94,7 +94,7 @@ public final class LeaseClusterService extends AbstractCamelClusterService<Lease
 
         LeaseView(String namespace) {
             super(LeaseClusterService.this, namespace);
-            this.key = KEY_PREFIX + namespace;
+            this.key = store.name(KEY_PREFIX + namespace);
             this.local = new Member(memberId);
         }
 

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 public final class SettingsChanges extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(SettingsChanges.class);
-    static final String CHANNEL = "caravan:settings-changed";
+    static final String CHANNEL = "settings-changed";
     private static final long RECONNECT_MS = 1_000L;
 
     private final Vertx vertx;
@@ -40,7 +40,7 @@ public final class SettingsChanges extends ServiceSupport {
 
     /** Tells the other replicas that settings were saved here (fire and forget). */
     public void publish() {
-        store.api().publish(CHANNEL, senderId)
+        store.api().publish(store.name(CHANNEL), senderId)
                 .onFailure(e -> LOG.warn("Could not tell the other replicas of the settings change: {}", e.toString()));
     }
 
@@ -75,7 +75,7 @@ public final class SettingsChanges extends ServiceSupport {
                     retry();
                 }
             });
-            conn.send(Request.cmd(Command.SUBSCRIBE).arg(CHANNEL)).onSuccess(r -> {
+            conn.send(Request.cmd(Command.SUBSCRIBE).arg(store.name(CHANNEL))).onSuccess(r -> {
                 subscriber = conn;
                 // whatever was saved while this replica was not listening
                 reloadLater("reconnected");

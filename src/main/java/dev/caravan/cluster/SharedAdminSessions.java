@@ -12,14 +12,14 @@ import io.vertx.core.Future;
 
 /**
  * The admin sessions of every replica in the shared store: a session's record under
- * {@code caravan:admin-session:<SHA-256 of its id>} (so the store holds no cookie a reader could replay), living as
- * long as the session may, and an index of them by login time ({@code caravan:admin-sessions}) that bounds their
+ * {@code <prefix>admin-session:<SHA-256 of its id>} (so the store holds no cookie a reader could replay), living as
+ * long as the session may, and an index of them by login time ({@code <prefix>admin-sessions}) that bounds their
  * number and lets an admin-token change end them all. Safe to call from any thread.
  */
 public final class SharedAdminSessions implements AdminSessions.Store {
 
-    static final String KEY_PREFIX = "caravan:admin-session:";
-    static final String INDEX = "caravan:admin-sessions";
+    static final String KEY_PREFIX = "admin-session:";
+    static final String INDEX = "admin-sessions";
     /** Sessions older than this have expired whatever their settings (ADMIN_SESSION_EXPIRE is at most a day). */
     private static final long LONGEST_MS = 24 * 3_600_000L;
     private static final String SAVE = "redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) "
@@ -36,39 +36,43 @@ public final class SharedAdminSessions implements AdminSessions.Store {
 
     private final SharedStore store;
     private final int maxSessions;
+    private final String keyPrefix;
+    private final String index;
 
     public SharedAdminSessions(SharedStore store, int maxSessions) {
         this.store = store;
         this.maxSessions = maxSessions;
+        this.keyPrefix = store.name(KEY_PREFIX);
+        this.index = store.name(INDEX);
     }
 
     @Override
     public CompletionStage<Void> save(String id, String record, long createdAt, long ttlMs) {
         String h = hash(id);
-        return done(store.api().eval(List.of(SAVE, "2", KEY_PREFIX + h, INDEX, record, Long.toString(Math.max(1, ttlMs)),
+        return done(store.api().eval(List.of(SAVE, "2", keyPrefix + h, index, record, Long.toString(Math.max(1, ttlMs)),
                 Long.toString(createdAt), h, Long.toString(createdAt - LONGEST_MS), Integer.toString(maxSessions),
-                KEY_PREFIX)));
+                keyPrefix)));
     }
 
     @Override
     public CompletionStage<String> load(String id) {
-        return store.api().get(KEY_PREFIX + hash(id)).map(r -> r == null ? null : r.toString()).toCompletionStage();
+        return store.api().get(keyPrefix + hash(id)).map(r -> r == null ? null : r.toString()).toCompletionStage();
     }
 
     @Override
     public CompletionStage<Void> touch(String id, String record, long ttlMs) {
-        return done(store.api().set(List.of(KEY_PREFIX + hash(id), record, "PX", Long.toString(Math.max(1, ttlMs)), "XX")));
+        return done(store.api().set(List.of(keyPrefix + hash(id), record, "PX", Long.toString(Math.max(1, ttlMs)), "XX")));
     }
 
     @Override
     public CompletionStage<Void> delete(String id) {
         String h = hash(id);
-        return done(store.api().del(List.of(KEY_PREFIX + h)).compose(r -> store.api().zrem(List.of(INDEX, h))));
+        return done(store.api().del(List.of(keyPrefix + h)).compose(r -> store.api().zrem(List.of(index, h))));
     }
 
     @Override
     public CompletionStage<Void> deleteAllExcept(String id) {
-        return done(store.api().eval(List.of(DELETE_ALL_EXCEPT, "1", INDEX, id.isEmpty() ? "" : hash(id), KEY_PREFIX)));
+        return done(store.api().eval(List.of(DELETE_ALL_EXCEPT, "1", index, id.isEmpty() ? "" : hash(id), keyPrefix)));
     }
 
     private static CompletionStage<Void> done(Future<?> f) {

@@ -9,7 +9,7 @@ import io.vertx.redis.client.Response;
 
 /**
  * The wrong tokens of each client address, counted by every replica together in the shared store: a sorted set per
- * address and door ({@code caravan:guesses:<scope>:<address>}) of the failures' times, trimmed to the window and
+ * address and door ({@code <prefix>guesses:<scope>:<address>}) of the failures' times, trimmed to the window and
  * expiring with it. Fire and forget: callers are called back when the store answers, never waited for; a store
  * that does not answer leaves each replica with its own count. Safe to call from any thread.
  */
@@ -29,7 +29,7 @@ public final class SharedGuesses implements GuessThrottle.Shared {
     /** @param scope the door counted apart ("admin" for the admin token, "client" for the client API) */
     public SharedGuesses(SharedStore store, String scope) {
         this.store = store;
-        this.prefix = "caravan:guesses:" + scope + ":";
+        this.prefix = store.name("guesses:" + scope + ":");
     }
 
     @Override

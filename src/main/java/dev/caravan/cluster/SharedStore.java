@@ -16,16 +16,26 @@ public final class SharedStore implements AutoCloseable {
 
     private final Redis client;
     private final RedisAPI api;
+    private final String prefix;
 
-    private SharedStore(Redis client) {
+    private SharedStore(Redis client, String prefix) {
         this.client = client;
         this.api = client == null ? null : RedisAPI.api(client);
+        this.prefix = prefix;
     }
 
     /** The store at {@code url}, or a disabled one when {@code url} is empty. */
     public static SharedStore connect(Vertx vertx, String url) {
+        return connect(vertx, url, "caravan:");
+    }
+
+    /**
+     * The store at {@code url} whose keys and channels all start with {@code prefix} (REDIS_PREFIX), or a disabled
+     * one when {@code url} is empty.
+     */
+    public static SharedStore connect(Vertx vertx, String url, String prefix) {
         if (url == null || url.isBlank()) {
-            return new SharedStore(null);
+            return new SharedStore(null, prefix);
         }
         RedisOptions options = new RedisOptions()
                 .setConnectionString(url)
@@ -33,7 +43,12 @@ public final class SharedStore implements AutoCloseable {
                 .setMaxPoolSize(8)
                 .setMaxPoolWaiting(1024)
                 .setMaxWaitingHandlers(4096);
-        return new SharedStore(Redis.createClient(vertx, options));
+        return new SharedStore(Redis.createClient(vertx, options), prefix);
+    }
+
+    /** The name of this installation's Redis key or channel {@code name} (REDIS_PREFIX + name). */
+    public String name(String name) {
+        return prefix + name;
     }
 
     /** True when replicas share this store; false in single-process mode. */

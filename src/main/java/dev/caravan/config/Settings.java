@@ -129,6 +129,7 @@ public final class Settings {
     // --- Replicas: the shared store (issue 15, README "Scale out") ---
     private final String redisUrl;
     private final int clusterLeaseSeconds;
+    private final String redisPrefix;
 
     private Settings(Reader r) {
         port = r.integer("caravan.port", "PORT", 0, 65535);
@@ -270,6 +271,13 @@ public final class Settings {
             return url;
         });
         clusterLeaseSeconds = r.integer("caravan.cluster-lease-seconds", "CLUSTER_LEASE_SECONDS", 3, 300);
+        redisPrefix = r.value("caravan.redis-prefix", "REDIS_PREFIX", raw -> {
+            String prefix = raw.strip();
+            if (!prefix.matches("[A-Za-z0-9:_.-]{1,64}")) {
+                throw new IllegalArgumentException("1 to 64 letters, digits or :_.-");
+            }
+            return prefix;
+        });
     }
 
     /**
@@ -454,6 +462,8 @@ public final class Settings {
 
     /** CLUSTER_LEASE_SECONDS: how long a replica's lease on a scheduled job lasts without renewal (a dead one's job moves on after it). */
     public int clusterLeaseSeconds() { return clusterLeaseSeconds; }
+    /** REDIS_PREFIX: what every Redis key and channel of this installation starts with (several share one Redis). */
+    public String redisPrefix() { return redisPrefix; }
 
     /** UPLOAD_PROVIDER: a route name; aliyun_oss is refused, as no host route of Caravan's speaks OSS. */
     private static String parseImageHost(String raw) {

@@ -68,7 +68,9 @@ public final class BodyLimits implements Handler<RoutingContext> {
             if (allowed.isDone() || context == null) {
                 readIf(allowed.handle((ok, failed) -> Boolean.TRUE.equals(ok)).join(), rc);
             } else {
-                // the store answers on its own thread: the decision goes back to the request's event loop
+                // the store answers on its own thread: the decision goes back to the request's event loop, and no
+                // byte of the body may be delivered (and lost) before a body handler listens
+                req.pause();
                 allowed.whenComplete((ok, failed) -> context.runOnContext(v -> readIf(Boolean.TRUE.equals(ok), rc)));
             }
         } else {

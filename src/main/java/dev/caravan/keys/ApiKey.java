@@ -38,6 +38,11 @@ public final class ApiKey {
     private volatile boolean manual;
     /** Set once the key left the pool: no pick hands it out and no late verdict changes (or saves) it again. */
     private volatile boolean removed;
+    /**
+     * When a reset last cleared the key's cool-downs (epoch milliseconds; 0: never): replicas drop a cool-down learned
+     * before it and keep one learned after it (README "Scale out").
+     */
+    private volatile long clearedAtMillis;
     /** Attempts made with the key on Google's day {@link #usageDay} (Pacific), per model ("" when none). */
     private final Map<String, AtomicLong> usage = new ConcurrentHashMap<>();
     private volatile long usageDay;
@@ -294,10 +299,11 @@ public final class ApiKey {
     }
 
     /** @return false when the key was removed */
-    synchronized boolean reset() {
+    synchronized boolean reset(long nowMillis) {
         if (removed) {
             return false;
         }
+        clearedAtMillis = Math.max(clearedAtMillis, nowMillis);
         strikes.set(0);
         cooldowns.clear();
         state = KeyState.ACTIVE;
@@ -312,8 +318,62 @@ public final class ApiKey {
      *
      * @return whether it went back
      */
-    synchronized boolean recover() {
-        return !manual && reset();
+    synchronized boolean recover(long nowMillis) {
+        return !manual && reset(nowMillis);
+    }
+
+    /** When a reset last cleared the key's cool-downs (epoch milliseconds), or 0. */
+    public long clearedAtMillis() {
+        return clearedAtMillis;
+    }
+
+    /**
+     * Takes what another replica knows of the key (README "Scale out"): its reset, if later than this one's, drops the
+     * cool-downs learned before it; its health (state, evidence, an operator's disable) and its strikes when they are
+     * newer than this replica's, as the caller decided; and each of its cool-downs that ends later than this one's
+     * for the model (the latest deadline wins, so two replicas never undo each other's pause).
+     *
+     * @param health    the state, evidence and operator's disable to take, or null to keep this replica's
+     * @param strikeCount the strikes to take, or -1 to keep this replica's
+     * @return the cool-downs taken (the pool pauses their projects too), or null when the key left the pool
+     */
+    synchronized Map<String, Cooldown> adopt(long clearedAt, Health health, int strikeCount,
+                                             Map<String, Cooldown> theirs, long nowMillis) {
+        if (removed) {
+            return null;
+        }
+        if (clearedAt > clearedAtMillis) {
+            clearedAtMillis = clearedAt;
+            cooldowns.values().removeIf(c -> learnedAt(c) <= clearedAt);
+        }
+        if (health != null) {
+            state = health.state();
+            evidence = health.evidence();
+            manual = health.manual();
+        }
+        if (strikeCount >= 0) {
+            strikes.set(strikeCount);
+        }
+        Map<String, Cooldown> taken = new java.util.HashMap<>();
+        theirs.forEach((model, c) -> {
+            Cooldown mine = cooldowns.get(model);
+            if (c.untilMillis() > nowMillis && learnedAt(c) > clearedAtMillis
+                    && (mine == null || mine.untilMillis() < c.untilMillis())
+                    && (mine != null || cooldowns.size() < MAX_COOLDOWN_MODELS)) {
+                cooldowns.put(model, c);
+                taken.put(model, c);
+            }
+        });
+        return taken;
+    }
+
+    /** A key's pool-wide health as a replica tells it: state, evidence, and whether an operator disabled it. */
+    public record Health(KeyState state, Evidence evidence, boolean manual) {
+    }
+
+    /** When a cool-down was learned: its evidence's time (0 without evidence). */
+    static long learnedAt(Cooldown c) {
+        return c.evidence() == null ? 0L : c.evidence().atMillis();
     }
 
     void touch(long nowMillis) {

@@ -23,6 +23,10 @@ public final class Budget {
     private final long[] tokens = new long[60];
     private long day = Long.MIN_VALUE;
     private long dayRequests;
+    /** Of {@link #dayRequests}, how many the replicas' shared count of the day already has (README "Scale out"). */
+    private long dayShared;
+    /** The day's requests of the other replicas, as of the last shared count. */
+    private long dayOthers;
 
     Budget(long minuteMillis) {
         this.slotMillis = Math.max(1, minuteMillis / 60);
@@ -105,7 +109,7 @@ public final class Budget {
 
     private boolean fits(Limits l, long now, long today, long estimatedTokens) {
         rollDay(today);
-        if (l.rpd > 0 && dayRequests >= l.rpd) {
+        if (l.rpd > 0 && dayRequests + dayOthers >= l.rpd) {
             return false;
         }
         if (l.rpm <= 0 && l.tpm <= 0) {
@@ -147,6 +151,8 @@ public final class Budget {
         if (day != today) {
             day = today;
             dayRequests = 0;
+            dayShared = 0;
+            dayOthers = 0;
         }
     }
 
@@ -159,7 +165,7 @@ public final class Budget {
         if (fits(l, now, today, estimatedTokens)) {
             return now;
         }
-        if (l.rpd > 0 && dayRequests >= l.rpd) {
+        if (l.rpd > 0 && dayRequests + dayOthers >= l.rpd) {
             return dayEnd;
         }
         // the minute frees as its oldest seconds leave it: walk them oldest first until the request fits
@@ -190,7 +196,7 @@ public final class Budget {
         rollDay(today);
         long room = Long.MAX_VALUE;
         if (l.rpd > 0) {
-            room = Math.max(0, l.rpd - dayRequests);
+            room = Math.max(0, l.rpd - dayRequests - dayOthers);
         }
         if (l.rpm > 0) {
             long untilSecond = until / slotMillis;
@@ -219,6 +225,33 @@ public final class Budget {
         long second = now / slotMillis;
         long reqs = requestsIn(second, second);
         long toks = tokensIn(second);
-        return new Use(reqs, toks, dayRequests);
+        return new Use(reqs, toks, dayRequests + dayOthers);
+    }
+
+    // --- Replicas (README "Scale out"): the day's requests of every replica, counted in the shared store ---
+
+    /**
+     * This replica's requests of Google's day {@code today} that the shared count does not have yet, now marked as
+     * given to it (0 on a new day).
+     */
+    public synchronized long takeUnshared(long today) {
+        rollDay(today);
+        long n = dayRequests - dayShared;
+        dayShared = dayRequests;
+        return n;
+    }
+
+    /** The shared count could not take {@code n} requests of {@code today}: they are given again next time. */
+    public synchronized void giveBack(long today, long n) {
+        if (day == today) {
+            dayShared = Math.max(0, dayShared - n);
+        }
+    }
+
+    /** The shared count of {@code today}, every replica's requests: what is not this replica's is the others'. */
+    public synchronized void sharedCount(long today, long total) {
+        if (day == today) {
+            dayOthers = Math.max(0, total - dayShared);
+        }
     }
 }

@@ -477,6 +477,33 @@ public final class KeyRoundRobin implements Processor {
     }
 
     /**
+     * Applies what another replica learned of a key (README "Scale out", {@link ApiKey#adopt}): a later reset there
+     * ends this replica's older pauses of the key and its project, and the cool-downs taken pause the key's project as
+     * a verdict would. Not told to the listener: the caller saves what it needs to.
+     *
+     * @param health  state, evidence and an operator's disable to take, or null to keep this replica's
+     * @param strikes the strikes to take, or -1 to keep this replica's
+     */
+    public void adopt(ApiKey key, long clearedAt, ApiKey.Health health, int strikes, Map<String, ApiKey.Cooldown> cooldowns) {
+        long now = clock.getAsLong();
+        boolean reset = clearedAt > key.clearedAtMillis();
+        Map<String, ApiKey.Cooldown> taken = key.adopt(clearedAt, health, strikes, cooldowns, now);
+        if (taken == null) {
+            return;
+        }
+        if (reset) {
+            key.project().clearCooldowns();
+        }
+        taken.forEach((model, c) -> {
+            if (c.kind() != Verdict.Kind.THROTTLED) {
+                key.project().coolDown(model.isEmpty() ? null : model, c, now);
+            }
+        });
+        // a reset or an operator's enable there may bring the key back here: hints end, waiting requests look again
+        bump();
+    }
+
+    /**
      * Enriches the exchange with the next key for the request ({@link #KEY_HEADER}), or tells the request that none
      * is left, which ends the upstream route's loop.
      */
@@ -540,7 +567,7 @@ public final class KeyRoundRobin implements Processor {
 
     /** Puts a key back into rotation: clears state, strikes and cool-downs (a removed key stays removed). */
     public void reset(ApiKey key) {
-        if (key.reset()) {
+        if (key.reset(clock.getAsLong())) {
             key.project().clearCooldowns();
             bump();
             listener.changed(key);
@@ -554,7 +581,7 @@ public final class KeyRoundRobin implements Processor {
      * @return whether the key went back into rotation
      */
     public boolean recover(ApiKey key) {
-        if (!key.recover()) {
+        if (!key.recover(clock.getAsLong())) {
             return false;
         }
         bump();
@@ -613,6 +640,9 @@ public final class KeyRoundRobin implements Processor {
         }
         keys = all.values().toArray(new ApiKey[0]);
         bump();
+        if (!added.isEmpty()) {
+            listener.added(added);
+        }
         for (ApiKey k : added) {
             if (k.projectSource() == Project.Source.OPERATOR) {
                 // a project given with the key (key@project) is saved with its state, so it survives a restart
@@ -643,6 +673,7 @@ public final class KeyRoundRobin implements Processor {
         if (!removed.isEmpty()) {
             keys = kept.toArray(new ApiKey[0]);
             bump();
+            listener.removed(removed);
         }
         return removed;
     }

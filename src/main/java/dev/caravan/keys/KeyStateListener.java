@@ -11,4 +11,12 @@ public interface KeyStateListener {
     KeyStateListener NONE = key -> { };
 
     void changed(ApiKey key);
+
+    /** Keys joined the pool at runtime (an operator added them); same rules as {@link #changed}. */
+    default void added(java.util.List<ApiKey> keys) {
+    }
+
+    /** Keys left the pool at runtime (an operator deleted them); same rules as {@link #changed}. */
+    default void removed(java.util.List<ApiKey> keys) {
+    }
 }

@@ -63,6 +63,24 @@ public final class ApiKeyStore {
         return List.copyOf(keys);
     }
 
+    /**
+     * The key an operator added under {@code fingerprint} (on this replica or another sharing the database), or null
+     * when there is none or it was deleted since. Blocking: a database read.
+     */
+    public String addedKey(String fingerprint) {
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT api_key FROM api_keys WHERE key_fingerprint = ? AND deleted = ? AND api_key IS NOT NULL")) {
+            ps.setString(1, fingerprint);
+            ps.setBoolean(2, false);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read the api_keys table: " + e.getMessage(), e);
+        }
+    }
+
     /** Remembers keys an operator added (a deleted key added again comes back). */
     public void added(Collection<String> keys) {
         long now = clock.getAsLong();

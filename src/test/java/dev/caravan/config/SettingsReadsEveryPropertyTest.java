@@ -111,6 +111,7 @@ class SettingsReadsEveryPropertyTest {
         p.setProperty("caravan.quota-minute-seconds", "10");
         p.setProperty("caravan.redis-url", "redis://127.0.0.1:6379/2");
         p.setProperty("caravan.cluster-lease-seconds", "6");
+        p.setProperty("caravan.redis-prefix", "caravan-eu:");
 
         Settings s = Settings.from(p);
 
@@ -123,6 +124,7 @@ class SettingsReadsEveryPropertyTest {
         assertThat(s.quotaMinuteSeconds()).isEqualTo(10);
         assertThat(s.redisUrl()).isEqualTo("redis://127.0.0.1:6379/2");
         assertThat(s.clusterLeaseSeconds()).isEqualTo(6);
+        assertThat(s.redisPrefix()).isEqualTo("caravan-eu:");
         assertThat(s.quotaLimits()).containsExactly(java.util.Map.entry("gemini-2.5-flash",
                 new QuotaLimits(10, -1, 250)));
 

@@ -115,6 +115,7 @@ final class ValidProperties {
         p.setProperty("caravan.quota-minute-seconds", "60");
         p.setProperty("caravan.redis-url", "");
         p.setProperty("caravan.cluster-lease-seconds", "15");
+        p.setProperty("caravan.redis-prefix", "caravan:");
         return p;
     }
 }
