@@ -1,8 +1,12 @@
 package dev.caravan.keys;
 
 /**
- * One (project, model) budget as Google counts it (README "Quotas", pacing): requests and estimated input tokens in a
- * rolling minute, and requests on Google's day (Pacific). The limits in force are Google's own {@code quotaValue} where
+ * One (project, model) budget as Google counts it (README "Quotas", pacing): requests and estimated input tokens per
+ * minute, and requests on Google's day (Pacific). The minute is a rolling one until Google tells when its window
+ * resets: a per-minute 429's RetryInfo.retryDelay ends the window ({@link #align}), and from then on the budget counts
+ * fixed minutes from that reset, as Google's windows are, so that a window that reset at Google is full no longer. A
+ * request taken in the last slot (a sixtieth of a minute) before a reset counts in both windows: on its way it may
+ * reach Google after the reset. The limits in force are Google's own {@code quotaValue} where
  * a 429 told it ({@link #learn}), else the operator's QUOTA_LIMITS; -1 where neither is known (that dimension does not
  * pace).
  *
@@ -18,14 +22,74 @@ public final class Budget {
 
     /** A sixtieth of Google's minute: 1,000 ms (a benchmark that compresses time shortens it, QUOTA_MINUTE_SECONDS). */
     private final long slotMillis;
-    private final long[] seconds = new long[60];
-    private final int[] requests = new int[60];
-    private final long[] tokens = new long[60];
+    private final long minuteMillis;
+    /** Slots kept: a minute and the slots before a fixed window that spill into it. */
+    private static final int RING = 64;
+    private final long[] seconds = new long[RING];
+    private final int[] requests = new int[RING];
+    private final long[] tokens = new long[RING];
+    /** A moment Google's minute window reset (epoch ms), or Long.MIN_VALUE while unknown (the minute then rolls). */
+    private long anchor = Long.MIN_VALUE;
     private long day = Long.MIN_VALUE;
     private long dayRequests;
 
     Budget(long minuteMillis) {
         this.slotMillis = Math.max(1, minuteMillis / 60);
+        this.minuteMillis = slotMillis * 60;
+    }
+
+    /**
+     * Google said when the project's minute window for the model resets ({@code resetAt}: when the per-minute 429 was
+     * read plus its retryDelay): the minute counts fixed windows from it. The latest 429 wins.
+     */
+    synchronized void align(long resetAt) {
+        anchor = resetAt;
+    }
+
+    /** Whether the minute counts Google's fixed windows (a per-minute 429 told when one resets). */
+    synchronized boolean aligned() {
+        return anchor != Long.MIN_VALUE;
+    }
+
+    /** The start of the fixed window that {@code now} falls in (anchored budgets only). */
+    private long windowStart(long now) {
+        return anchor + Math.floorDiv(now - anchor, minuteMillis) * minuteMillis;
+    }
+
+    /** Requests counted in the fixed window starting at {@code start}: its own, and the last slot's before it. */
+    private long requestsFrom(long start) {
+        long n = 0;
+        for (int i = 0; i < RING; i++) {
+            if (inWindow(seconds[i], start)) {
+                n += requests[i];
+            }
+        }
+        return n;
+    }
+
+    private long tokensFrom(long start) {
+        long n = 0;
+        for (int i = 0; i < RING; i++) {
+            if (inWindow(seconds[i], start)) {
+                n += tokens[i];
+            }
+        }
+        return n;
+    }
+
+    /** Whether slot {@code s} counts in the window from {@code start}: it ends after the slot before the start. */
+    private boolean inWindow(long s, long start) {
+        return (s + 1) * slotMillis > start - slotMillis && s * slotMillis < start + minuteMillis;
+    }
+
+    /** The minute's requests as of {@code now}: the fixed window's when aligned, else the rolling minute's. */
+    private long minuteRequests(long now) {
+        long second = now / slotMillis;
+        return anchor != Long.MIN_VALUE ? requestsFrom(windowStart(now)) : requestsIn(second, second);
+    }
+
+    private long minuteTokens(long now) {
+        return anchor != Long.MIN_VALUE ? tokensFrom(windowStart(now)) : tokensIn(now / slotMillis);
     }
 
     /** The limits in force, given the operator's for the model (or {@link dev.caravan.config.QuotaLimits#UNKNOWN}). */
@@ -91,7 +155,7 @@ public final class Budget {
             return false;
         }
         long second = now / slotMillis;
-        int i = (int) (second % 60);
+        int i = (int) (second % RING);
         if (seconds[i] != second) {
             seconds[i] = second;
             requests[i] = 0;
@@ -111,9 +175,8 @@ public final class Budget {
         if (l.rpm <= 0 && l.tpm <= 0) {
             return true;
         }
-        long second = now / slotMillis;
-        long reqs = requestsIn(second, second);
-        long toks = tokensIn(second);
+        long reqs = minuteRequests(now);
+        long toks = minuteTokens(now);
         if (l.rpm > 0 && reqs >= l.rpm) {
             return false;
         }
@@ -124,7 +187,7 @@ public final class Budget {
     /** Requests of the seconds in the minute of {@code second} that are still in the minute of {@code stillAt}. */
     private long requestsIn(long second, long stillAt) {
         long n = 0;
-        for (int i = 0; i < 60; i++) {
+        for (int i = 0; i < RING; i++) {
             if (second - seconds[i] < 60 && stillAt - seconds[i] < 60) {
                 n += requests[i];
             }
@@ -135,7 +198,7 @@ public final class Budget {
     /** Estimated tokens of the seconds in the minute of {@code second}. */
     private long tokensIn(long second) {
         long n = 0;
-        for (int i = 0; i < 60; i++) {
+        for (int i = 0; i < RING; i++) {
             if (second - seconds[i] < 60) {
                 n += tokens[i];
             }
@@ -162,12 +225,17 @@ public final class Budget {
         if (l.rpd > 0 && dayRequests >= l.rpd) {
             return dayEnd;
         }
+        if (anchor != Long.MIN_VALUE) {
+            // Google's window resets at once: the next one has room but for what spills into it
+            long next = windowStart(now) + minuteMillis;
+            return fitsFrom(l, next, estimatedTokens) ? next : next + minuteMillis;
+        }
         // the minute frees as its oldest seconds leave it: walk them oldest first until the request fits
         long second = now / slotMillis;
         long reqs = requestsIn(second, second);
         long toks = tokensIn(second);
         for (long s = second - 59; s <= second; s++) {
-            int i = (int) (s % 60);
+            int i = (int) (s % RING);
             if (seconds[i] != s) {
                 continue;
             }
@@ -182,9 +250,17 @@ public final class Budget {
         return (second + 60) * slotMillis;
     }
 
+    /** Whether the fixed window from {@code start} has room for a request, counting what spills into it. */
+    private boolean fitsFrom(Limits l, long start, long estimatedTokens) {
+        long toks = tokensFrom(start);
+        return (l.rpm <= 0 || requestsFrom(start) < l.rpm)
+                && (l.tpm <= 0 || toks == 0 || toks + estimatedTokens <= l.tpm);
+    }
+
     /**
-     * How many requests (tokens aside) the budget could take by {@code until}: the rolling minute's room once the
-     * seconds older than a minute before {@code until} have left it, within what the day has left.
+     * How many requests (tokens aside) the budget could take by {@code until}, within what the day has left: when
+     * aligned, the current window's room and a whole minute's for each reset by then; else the rolling minute's room
+     * once the seconds older than a minute before {@code until} have left it.
      */
     synchronized long takeableBy(Limits l, long now, long today, long until) {
         rollDay(today);
@@ -192,7 +268,15 @@ public final class Budget {
         if (l.rpd > 0) {
             room = Math.max(0, l.rpd - dayRequests);
         }
-        if (l.rpm > 0) {
+        if (l.rpm > 0 && anchor != Long.MIN_VALUE) {
+            long start = windowStart(now);
+            long minute = Math.max(0, l.rpm - requestsFrom(start));
+            // a wait is seconds long: a few windows at most (bounded all the same)
+            for (int w = 1; w <= 1_000 && start + w * minuteMillis <= until; w++) {
+                minute += Math.max(0, l.rpm - (w == 1 ? requestsFrom(start + minuteMillis) : 0));
+            }
+            room = Math.min(room, minute);
+        } else if (l.rpm > 0) {
             long untilSecond = until / slotMillis;
             long second = now / slotMillis;
             long stay = requestsIn(second, untilSecond);
@@ -207,7 +291,7 @@ public final class Budget {
      */
     synchronized void correct(long pickedAt, long now, long delta) {
         long second = pickedAt / slotMillis;
-        int i = (int) (second % 60);
+        int i = (int) (second % RING);
         if (seconds[i] == second && now / slotMillis - second < 60) {
             tokens[i] = Math.max(0, tokens[i] + delta);
         }
@@ -216,9 +300,6 @@ public final class Budget {
     /** What the budget spent as of {@code now}. */
     synchronized Use use(long now, long today) {
         rollDay(today);
-        long second = now / slotMillis;
-        long reqs = requestsIn(second, second);
-        long toks = tokensIn(second);
-        return new Use(reqs, toks, dayRequests);
+        return new Use(minuteRequests(now), minuteTokens(now), dayRequests);
     }
 }

@@ -179,6 +179,17 @@ public final class KeyRoundRobin implements Processor {
     }
 
     /**
+     * Tells the pool how many requests wait for a key per model ({@code model} "" for calls without one): while some
+     * do, a new request's pick leaves the keys to them and goes behind them (README "Quotas"). Read on every new
+     * request's pick: it must be cheap and never block.
+     */
+    public void waitingFor(java.util.function.ToIntFunction<String> waiting) {
+        this.waitingFor = waiting == null ? m -> 0 : waiting;
+    }
+
+    private volatile java.util.function.ToIntFunction<String> waitingFor = m -> 0;
+
+    /**
      * When the first key that is out only for a while (a cool-down, a budget, a pause) can serve {@code model} again,
      * in epoch milliseconds: now when one is eligible, Long.MAX_VALUE when no key is usable at all.
      */
@@ -421,6 +432,8 @@ public final class KeyRoundRobin implements Processor {
                     if (budgets.learn(key.project(), model, verdict.signal())) {
                         bump();
                     }
+                    // Google's retryDelay tells when its minute window resets: the budget counts its windows
+                    budgets.align(key.project(), model, verdict.signal());
                 }
                 long before = key.cooldownUntil(model);
                 if (key.coolDown(model, verdict.untilMillis(), verdict.kind(), verdict.evidence())) {
@@ -491,7 +504,11 @@ public final class KeyRoundRobin implements Processor {
     private void pickFor(Exchange exchange, KeyRequest request) {
         String pin = request.pinnedKey();
         long tokens = request.inputTokens();
-        ApiKey key = pin == null ? pick(request.model(), request.tried(), tokens)
+        // requests already waiting for a key of this model come first: a new one does not take the key that came back
+        // for them (it goes behind them, or is refused at once where none is left for it)
+        boolean behind = pin == null && request.tried().isEmpty()
+                && waitingFor.applyAsInt(request.model() == null ? "" : request.model()) > 0;
+        ApiKey key = behind ? null : pin == null ? pick(request.model(), request.tried(), tokens)
                 : pickPinned(pin, request.model(), request.tried(), tokens);
         request.useKey(key);
         if (key != null) {

@@ -120,6 +120,20 @@ public final class QuotaBudgets {
     }
 
     /**
+     * Aligns the project's minute for the model with Google's window, when the 429 told when it resets (README
+     * "Quotas", pacing).
+     */
+    void align(Project p, String model, QuotaSignal signal) {
+        if (model == null || signal.minuteResetAtMillis() < 0) {
+            return;
+        }
+        Budget b = of(p, model);
+        if (b != null) {
+            b.align(signal.minuteResetAtMillis());
+        }
+    }
+
+    /**
      * Google's {@code usageMetadata.promptTokenCount} for a request that {@code key} served, picked at {@code pickedAt}
      * and counted at {@code estimated} tokens: its project's minute counts the real number from now on.
      */
