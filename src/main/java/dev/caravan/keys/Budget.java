@@ -5,8 +5,8 @@ package dev.caravan.keys;
  * minute, and requests on Google's day (Pacific). The minute is a rolling one until Google tells when its window
  * resets: a per-minute 429's RetryInfo.retryDelay ends the window ({@link #align}), and from then on the budget counts
  * fixed minutes from that reset, as Google's windows are, so that a window that reset at Google is full no longer. A
- * request taken in the last slot (a sixtieth of a minute) before a reset counts in both windows: on its way it may
- * reach Google after the reset. The limits in force are Google's own {@code quotaValue} where
+ * request taken shortly before a reset (a slot, a sixtieth of a minute, or the round trip the last 429 took, whichever
+ * is longer) counts in both windows: on its way it may reach Google after the reset. The limits in force are Google's own {@code quotaValue} where
  * a 429 told it ({@link #learn}), else the operator's QUOTA_LIMITS; -1 where neither is known (that dimension does not
  * pace).
  *
@@ -23,27 +23,43 @@ public final class Budget {
     /** A sixtieth of Google's minute: 1,000 ms (a benchmark that compresses time shortens it, QUOTA_MINUTE_SECONDS). */
     private final long slotMillis;
     private final long minuteMillis;
-    /** Slots kept: a minute and the slots before a fixed window that spill into it. */
-    private static final int RING = 64;
+    /** Slots kept: a minute and the slots before a fixed window that spill into it (a quarter of a minute at most). */
+    private static final int RING = 80;
     private final long[] seconds = new long[RING];
     private final int[] requests = new int[RING];
     private final long[] tokens = new long[RING];
     /** A moment Google's minute window reset (epoch ms), or Long.MIN_VALUE while unknown (the minute then rolls). */
     private long anchor = Long.MIN_VALUE;
+    /**
+     * How long before a reset a request taken may still reach Google after it, so counts in both windows: at least a
+     * slot, else how uncertain the last 429 left the reset (its call's round trip), halving as later ones are surer.
+     */
+    private long guardMillis;
     private long day = Long.MIN_VALUE;
     private long dayRequests;
 
     Budget(long minuteMillis) {
         this.slotMillis = Math.max(1, minuteMillis / 60);
-        this.minuteMillis = slotMillis * 60;
+        this.minuteMillis = Math.max(1, minuteMillis);
     }
 
     /**
-     * Google said when the project's minute window for the model resets ({@code resetAt}: when the per-minute 429 was
-     * read plus its retryDelay): the minute counts fixed windows from it. The latest 429 wins.
+     * Google said when the project's minute window for the model resets: somewhere in {@code [earliest, latest]}, the
+     * retryDelay of a per-minute 429 added to when its call was sent and to when its answer was read (Google answered
+     * in between). The minute then counts fixed windows from a reset no earlier than Google's: the one it counted
+     * already while that lies in the new interval (a later 429 that was merely read later moves nothing), else
+     * {@code latest} (Google's windows are not where the budget thought).
+     *
+     * @return whether the windows moved (then the budget may free sooner than the pool remembered)
      */
-    synchronized void align(long resetAt) {
-        anchor = resetAt;
+    synchronized boolean align(long earliest, long latest) {
+        long uncertain = Math.max(0, latest - earliest);
+        guardMillis = Math.min(minuteMillis / 4, Math.max(uncertain, guardMillis / 2));
+        if (anchor == Long.MIN_VALUE || Math.floorMod(anchor - earliest, minuteMillis) > uncertain) {
+            anchor = latest;
+            return true;
+        }
+        return false;
     }
 
     /** Whether the minute counts Google's fixed windows (a per-minute 429 told when one resets). */
@@ -77,9 +93,9 @@ public final class Budget {
         return n;
     }
 
-    /** Whether slot {@code s} counts in the window from {@code start}: it ends after the slot before the start. */
+    /** Whether slot {@code s} counts in the window from {@code start}: it ends within the guard before the start, or later. */
     private boolean inWindow(long s, long start) {
-        return (s + 1) * slotMillis > start - slotMillis && s * slotMillis < start + minuteMillis;
+        return (s + 1) * slotMillis > start - Math.max(slotMillis, guardMillis) && s * slotMillis < start + minuteMillis;
     }
 
     /** The minute's requests as of {@code now}: the fixed window's when aligned, else the rolling minute's. */
@@ -137,6 +153,15 @@ public final class Budget {
             }
         }
         return old > 0 && value > old;
+    }
+
+    /**
+     * A budget made when Google first told a limit counted nothing of the day before it: it starts from the day's
+     * requests counted elsewhere (the project's keys' attempts), unless it counted more already.
+     */
+    synchronized void dayAlready(long today, long requests) {
+        rollDay(today);
+        dayRequests = Math.max(dayRequests, requests);
     }
 
     /** Whether Google taught this budget any limit. */

@@ -121,16 +121,22 @@ public final class QuotaBudgets {
 
     /**
      * Aligns the project's minute for the model with Google's window, when the 429 told when it resets (README
-     * "Quotas", pacing).
+     * "Quotas", pacing): read at {@code readAt} for a call sent at {@code sentAt} (0: unknown).
+     *
+     * @return whether the project's windows moved
      */
-    void align(Project p, String model, QuotaSignal signal) {
-        if (model == null || signal.minuteResetAtMillis() < 0) {
-            return;
+    boolean align(Project p, String model, QuotaSignal signal, long sentAt, long readAt) {
+        long latest = signal.minuteResetAtMillis();
+        if (model == null || latest < 0) {
+            return false;
         }
         Budget b = of(p, model);
         if (b != null) {
-            b.align(signal.minuteResetAtMillis());
+            // Google answered between the call's sending and the answer's reading: its reset lies that much apart
+            long took = sentAt > 0 && sentAt <= readAt ? readAt - sentAt : 0;
+            return b.align(latest - took, latest);
         }
+        return false;
     }
 
     /**

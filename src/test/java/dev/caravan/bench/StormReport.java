@@ -326,6 +326,16 @@ public final class StormReport {
         }
         md.append("- served per client token: ").append(java.util.Arrays.toString(servedByClient)).append('\n');
         md.append("- 429s with a Retry-After: ").append(refusedWithRetryAfter).append(" of ").append(refusedWaits.size()).append('\n');
+        // where the slow 429s come from: per model, and per (compressed) minute of the load they were sent in
+        Map<String, Long> slow = new java.util.TreeMap<>();
+        for (StormLoad.Result r : results) {
+            if (r.status() == 429 && r.waitMillis() >= 100) {
+                slow.merge(settings.models().get(r.model()).name() + " in minute " + r.sentMillis() / settings.minuteMillis(),
+                        1L, Long::sum);
+            }
+        }
+        md.append("- 429s after 100 ms or more, by model and minute of the load: ").append(slow.isEmpty() ? "none" : slow)
+                .append('\n');
         md.append("- upper bound of the limits, whatever the arrivals (every window of every project full): ")
                 .append(upperBound).append('\n');
         for (Map.Entry<String, String> e : firstMessages.entrySet()) {
