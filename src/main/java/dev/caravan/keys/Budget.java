@@ -20,7 +20,7 @@ public final class Budget {
     private volatile long learnedTpm = -1;
     private volatile long learnedRpd = -1;
 
-    /** A sixtieth of Google's minute: 1,000 ms (a benchmark that compresses time shortens it, QUOTA_MINUTE_SECONDS). */
+    /** A sixtieth of Google's minute, rounded up: 1,000 ms (a benchmark that compresses time shortens it, QUOTA_MINUTE_SECONDS). */
     private final long slotMillis;
     private final long minuteMillis;
     /** Slots kept: a minute and the slots before a fixed window that spill into it (a quarter of a minute at most). */
@@ -39,7 +39,8 @@ public final class Budget {
     private long dayRequests;
 
     Budget(long minuteMillis) {
-        this.slotMillis = Math.max(1, minuteMillis / 60);
+        // rounded up: sixty slots never make a rolling minute shorter than Google's (10 s compressed: 60 × 167 ms)
+        this.slotMillis = Math.max(1, (minuteMillis + 59) / 60);
         this.minuteMillis = Math.max(1, minuteMillis);
     }
 
