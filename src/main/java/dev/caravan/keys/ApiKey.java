@@ -178,6 +178,11 @@ public final class ApiKey {
         return Map.copyOf(cooldowns);
     }
 
+    /** The key's own pause for {@code model}, or null. */
+    Cooldown cooldown(String model) {
+        return cooldowns.isEmpty() ? null : cooldowns.get(model == null ? "" : model);
+    }
+
     /** When the key may serve {@code model} again, or 0 when it is not cooling for it. */
     long cooldownUntil(String model) {
         if (cooldowns.isEmpty()) {

@@ -1,8 +1,12 @@
 package dev.caravan.keys;
 
 /**
- * One (project, model) budget as Google counts it (README "Quotas", pacing): requests and estimated input tokens in a
- * rolling minute, and requests on Google's day (Pacific). The limits in force are Google's own {@code quotaValue} where
+ * One (project, model) budget as Google counts it (README "Quotas", pacing): requests and estimated input tokens per
+ * minute, and requests on Google's day (Pacific). The minute is a rolling one until Google tells when its window
+ * resets: a per-minute 429's RetryInfo.retryDelay ends the window ({@link #align}), and from then on the budget counts
+ * fixed minutes from that reset, as Google's windows are, so that a window that reset at Google is full no longer. A
+ * request taken shortly before a reset (a slot, a sixtieth of a minute, or the round trip the last 429 took, whichever
+ * is longer) counts in both windows: on its way it may reach Google after the reset. The limits in force are Google's own {@code quotaValue} where
  * a 429 told it ({@link #learn}), else the operator's QUOTA_LIMITS; -1 where neither is known (that dimension does not
  * pace).
  *
@@ -16,11 +20,21 @@ public final class Budget {
     private volatile long learnedTpm = -1;
     private volatile long learnedRpd = -1;
 
-    /** A sixtieth of Google's minute: 1,000 ms (a benchmark that compresses time shortens it, QUOTA_MINUTE_SECONDS). */
+    /** A sixtieth of Google's minute, rounded up: 1,000 ms (a benchmark that compresses time shortens it, QUOTA_MINUTE_SECONDS). */
     private final long slotMillis;
-    private final long[] seconds = new long[60];
-    private final int[] requests = new int[60];
-    private final long[] tokens = new long[60];
+    private final long minuteMillis;
+    /** Slots kept: a minute and the slots before a fixed window that spill into it (a quarter of a minute at most). */
+    private static final int RING = 80;
+    private final long[] seconds = new long[RING];
+    private final int[] requests = new int[RING];
+    private final long[] tokens = new long[RING];
+    /** A moment Google's minute window reset (epoch ms), or Long.MIN_VALUE while unknown (the minute then rolls). */
+    private long anchor = Long.MIN_VALUE;
+    /**
+     * How long before a reset a request taken may still reach Google after it, so counts in both windows: at least a
+     * slot, else how uncertain the last 429 left the reset (its call's round trip), halving as later ones are surer.
+     */
+    private long guardMillis;
     private long day = Long.MIN_VALUE;
     private long dayRequests;
     /** Of {@link #dayRequests}, how many the replicas' shared count of the day already has (README "Scale out"). */
@@ -29,7 +43,74 @@ public final class Budget {
     private long dayOthers;
 
     Budget(long minuteMillis) {
-        this.slotMillis = Math.max(1, minuteMillis / 60);
+        // rounded up: sixty slots never make a rolling minute shorter than Google's (10 s compressed: 60 × 167 ms)
+        this.slotMillis = Math.max(1, (minuteMillis + 59) / 60);
+        this.minuteMillis = Math.max(1, minuteMillis);
+    }
+
+    /**
+     * Google said when the project's minute window for the model resets: somewhere in {@code [earliest, latest]}, the
+     * retryDelay of a per-minute 429 added to when its call was sent and to when its answer was read (Google answered
+     * in between). The minute then counts fixed windows from a reset no earlier than Google's: the one it counted
+     * already while that lies in the new interval (a later 429 that was merely read later moves nothing), else
+     * {@code latest} (Google's windows are not where the budget thought).
+     *
+     * @return whether the windows moved (then the budget may free sooner than the pool remembered)
+     */
+    synchronized boolean align(long earliest, long latest) {
+        long uncertain = Math.max(0, latest - earliest);
+        guardMillis = Math.min(minuteMillis / 4, Math.max(uncertain, guardMillis / 2));
+        if (anchor == Long.MIN_VALUE || Math.floorMod(anchor - earliest, minuteMillis) > uncertain) {
+            anchor = latest;
+            return true;
+        }
+        return false;
+    }
+
+    /** Whether the minute counts Google's fixed windows (a per-minute 429 told when one resets). */
+    synchronized boolean aligned() {
+        return anchor != Long.MIN_VALUE;
+    }
+
+    /** The start of the fixed window that {@code now} falls in (anchored budgets only). */
+    private long windowStart(long now) {
+        return anchor + Math.floorDiv(now - anchor, minuteMillis) * minuteMillis;
+    }
+
+    /** Requests counted in the fixed window starting at {@code start}: its own, and the last slot's before it. */
+    private long requestsFrom(long start) {
+        long n = 0;
+        for (int i = 0; i < RING; i++) {
+            if (inWindow(seconds[i], start)) {
+                n += requests[i];
+            }
+        }
+        return n;
+    }
+
+    private long tokensFrom(long start) {
+        long n = 0;
+        for (int i = 0; i < RING; i++) {
+            if (inWindow(seconds[i], start)) {
+                n += tokens[i];
+            }
+        }
+        return n;
+    }
+
+    /** Whether slot {@code s} counts in the window from {@code start}: it ends within the guard before the start, or later. */
+    private boolean inWindow(long s, long start) {
+        return (s + 1) * slotMillis > start - Math.max(slotMillis, guardMillis) && s * slotMillis < start + minuteMillis;
+    }
+
+    /** The minute's requests as of {@code now}: the fixed window's when aligned, else the rolling minute's. */
+    private long minuteRequests(long now) {
+        long second = now / slotMillis;
+        return anchor != Long.MIN_VALUE ? requestsFrom(windowStart(now)) : requestsIn(second, second);
+    }
+
+    private long minuteTokens(long now) {
+        return anchor != Long.MIN_VALUE ? tokensFrom(windowStart(now)) : tokensIn(now / slotMillis);
     }
 
     /** The limits in force, given the operator's for the model (or {@link dev.caravan.config.QuotaLimits#UNKNOWN}). */
@@ -79,6 +160,15 @@ public final class Budget {
         return old > 0 && value > old;
     }
 
+    /**
+     * A budget made when Google first told a limit counted nothing of the day before it: it starts from the day's
+     * requests counted elsewhere (the project's keys' attempts), unless it counted more already.
+     */
+    synchronized void dayAlready(long today, long requests) {
+        rollDay(today);
+        dayRequests = Math.max(dayRequests, requests);
+    }
+
     /** Whether Google taught this budget any limit. */
     boolean learned() {
         return learnedRpm > 0 || learnedTpm > 0 || learnedRpd > 0;
@@ -95,7 +185,7 @@ public final class Budget {
             return false;
         }
         long second = now / slotMillis;
-        int i = (int) (second % 60);
+        int i = (int) (second % RING);
         if (seconds[i] != second) {
             seconds[i] = second;
             requests[i] = 0;
@@ -115,9 +205,8 @@ public final class Budget {
         if (l.rpm <= 0 && l.tpm <= 0) {
             return true;
         }
-        long second = now / slotMillis;
-        long reqs = requestsIn(second, second);
-        long toks = tokensIn(second);
+        long reqs = minuteRequests(now);
+        long toks = minuteTokens(now);
         if (l.rpm > 0 && reqs >= l.rpm) {
             return false;
         }
@@ -128,7 +217,7 @@ public final class Budget {
     /** Requests of the seconds in the minute of {@code second} that are still in the minute of {@code stillAt}. */
     private long requestsIn(long second, long stillAt) {
         long n = 0;
-        for (int i = 0; i < 60; i++) {
+        for (int i = 0; i < RING; i++) {
             if (second - seconds[i] < 60 && stillAt - seconds[i] < 60) {
                 n += requests[i];
             }
@@ -139,7 +228,7 @@ public final class Budget {
     /** Estimated tokens of the seconds in the minute of {@code second}. */
     private long tokensIn(long second) {
         long n = 0;
-        for (int i = 0; i < 60; i++) {
+        for (int i = 0; i < RING; i++) {
             if (second - seconds[i] < 60) {
                 n += tokens[i];
             }
@@ -168,12 +257,17 @@ public final class Budget {
         if (l.rpd > 0 && dayRequests + dayOthers >= l.rpd) {
             return dayEnd;
         }
+        if (anchor != Long.MIN_VALUE) {
+            // Google's window resets at once: the next one has room but for what spills into it
+            long next = windowStart(now) + minuteMillis;
+            return fitsFrom(l, next, estimatedTokens) ? next : next + minuteMillis;
+        }
         // the minute frees as its oldest seconds leave it: walk them oldest first until the request fits
         long second = now / slotMillis;
         long reqs = requestsIn(second, second);
         long toks = tokensIn(second);
         for (long s = second - 59; s <= second; s++) {
-            int i = (int) (s % 60);
+            int i = (int) (s % RING);
             if (seconds[i] != s) {
                 continue;
             }
@@ -188,9 +282,17 @@ public final class Budget {
         return (second + 60) * slotMillis;
     }
 
+    /** Whether the fixed window from {@code start} has room for a request, counting what spills into it. */
+    private boolean fitsFrom(Limits l, long start, long estimatedTokens) {
+        long toks = tokensFrom(start);
+        return (l.rpm <= 0 || requestsFrom(start) < l.rpm)
+                && (l.tpm <= 0 || toks == 0 || toks + estimatedTokens <= l.tpm);
+    }
+
     /**
-     * How many requests (tokens aside) the budget could take by {@code until}: the rolling minute's room once the
-     * seconds older than a minute before {@code until} have left it, within what the day has left.
+     * How many requests (tokens aside) the budget could take by {@code until}, within what the day has left: when
+     * aligned, the current window's room and a whole minute's for each reset by then; else the rolling minute's room
+     * once the seconds older than a minute before {@code until} have left it.
      */
     synchronized long takeableBy(Limits l, long now, long today, long until) {
         rollDay(today);
@@ -198,7 +300,15 @@ public final class Budget {
         if (l.rpd > 0) {
             room = Math.max(0, l.rpd - dayRequests - dayOthers);
         }
-        if (l.rpm > 0) {
+        if (l.rpm > 0 && anchor != Long.MIN_VALUE) {
+            long start = windowStart(now);
+            long minute = Math.max(0, l.rpm - requestsFrom(start));
+            // a wait is seconds long: a few windows at most (bounded all the same)
+            for (int w = 1; w <= 1_000 && start + w * minuteMillis <= until; w++) {
+                minute += Math.max(0, l.rpm - (w == 1 ? requestsFrom(start + minuteMillis) : 0));
+            }
+            room = Math.min(room, minute);
+        } else if (l.rpm > 0) {
             long untilSecond = until / slotMillis;
             long second = now / slotMillis;
             long stay = requestsIn(second, untilSecond);
@@ -213,7 +323,7 @@ public final class Budget {
      */
     synchronized void correct(long pickedAt, long now, long delta) {
         long second = pickedAt / slotMillis;
-        int i = (int) (second % 60);
+        int i = (int) (second % RING);
         if (seconds[i] == second && now / slotMillis - second < 60) {
             tokens[i] = Math.max(0, tokens[i] + delta);
         }
@@ -222,10 +332,7 @@ public final class Budget {
     /** What the budget spent as of {@code now}. */
     synchronized Use use(long now, long today) {
         rollDay(today);
-        long second = now / slotMillis;
-        long reqs = requestsIn(second, second);
-        long toks = tokensIn(second);
-        return new Use(reqs, toks, dayRequests + dayOthers);
+        return new Use(minuteRequests(now), minuteTokens(now), dayRequests + dayOthers);
     }
 
     // --- Replicas (README "Scale out"): the day's requests of every replica, counted in the shared store ---

@@ -179,6 +179,17 @@ public final class KeyRoundRobin implements Processor {
     }
 
     /**
+     * Tells the pool how many requests wait for a key per model ({@code model} "" for calls without one): while some
+     * do, a new request's pick leaves the keys to them and goes behind them (README "Quotas"). Read on every new
+     * request's pick: it must be cheap and never block.
+     */
+    public void waitingFor(java.util.function.ToIntFunction<String> waiting) {
+        this.waitingFor = waiting == null ? m -> 0 : waiting;
+    }
+
+    private volatile java.util.function.ToIntFunction<String> waitingFor = m -> 0;
+
+    /**
      * When the first key that is out only for a while (a cool-down, a budget, a pause) can serve {@code model} again,
      * in epoch milliseconds: now when one is eligible, Long.MAX_VALUE when no key is usable at all.
      */
@@ -380,6 +391,14 @@ public final class KeyRoundRobin implements Processor {
      * the later one.
      */
     public void record(ApiKey key, String model, Verdict verdict) {
+        record(key, model, verdict, 0);
+    }
+
+    /**
+     * Like {@link #record(ApiKey, String, Verdict)} for an attempt whose key was picked at {@code sentAt} (epoch ms):
+     * with the verdict's time it bounds when Google answered, so when a quota's window resets (README "Quotas").
+     */
+    public void record(ApiKey key, String model, Verdict verdict, long sentAt) {
         String consumer = verdict.signal().consumer();
         if (consumer != null && key.project().name() != consumer && !consumer.equals(key.project().name())) {
             // Google named the key's project: the strongest evidence short of an operator's word
@@ -408,6 +427,13 @@ public final class KeyRoundRobin implements Processor {
                 }
             }
             case QUOTA_COOLDOWN, MODEL_UNAVAILABLE, THROTTLED -> {
+                if (olderNews(key, model, verdict, sentAt)) {
+                    // the answer to a call sent before the key's current pause was read cannot shorten that pause:
+                    // it is older news (answers of a loaded gateway are read late), and Google's window it names is over
+                    budgets.align(key.project(), model, verdict.signal(), sentAt,
+                            verdict.evidence() == null ? clock.getAsLong() : verdict.evidence().atMillis());
+                    return;
+                }
                 if (key.project().own() && !key.manuallyDisabled() && !key.removed()) {
                     key.project().mirror(model, verdict.kind() == Verdict.Kind.THROTTLED ? null
                             : new ApiKey.Cooldown(verdict.untilMillis(), verdict.kind(), verdict.evidence()));
@@ -418,7 +444,17 @@ public final class KeyRoundRobin implements Processor {
                             verdict.evidence()), clock.getAsLong());
                     learning.quota429(key, model, verdict, clock.getAsLong());
                     // Google's quotaValue is the project's limit: its budget paces at it from now on
+                    boolean fresh = model != null && key.project().budget(model) == null;
                     if (budgets.learn(key.project(), model, verdict.signal())) {
+                        bump();
+                    }
+                    if (fresh) {
+                        startDay(key.project(), model);
+                    }
+                    // Google's retryDelay tells when its minute window resets: the budget counts its windows
+                    if (budgets.align(key.project(), model, verdict.signal(), sentAt,
+                            verdict.evidence() == null ? clock.getAsLong() : verdict.evidence().atMillis())) {
+                        // the budget may free sooner than an exhaustion hint remembers
                         bump();
                     }
                 }
@@ -444,6 +480,50 @@ public final class KeyRoundRobin implements Processor {
                 // the key did nothing wrong
             }
         }
+    }
+
+    /**
+     * Whether a pause verdict is older news than the pause the key (or its project) has for the model now: its call was
+     * sent before that pause's evidence was read, and it would end sooner. Then it changes no pause: the later reading
+     * of an earlier answer must not put a key back that Google refused since. Unknown send times ({@code sentAt} 0)
+     * keep the last verdict winning.
+     */
+    private static boolean olderNews(ApiKey key, String model, Verdict verdict, long sentAt) {
+        if (sentAt <= 0) {
+            return false;
+        }
+        ApiKey.Cooldown own = key.cooldown(model);
+        ApiKey.Cooldown shared = key.project().cooldown(model);
+        return isNewerThan(own, verdict, sentAt) || isNewerThan(shared, verdict, sentAt);
+    }
+
+    private static boolean isNewerThan(ApiKey.Cooldown current, Verdict verdict, long sentAt) {
+        return current != null && current.evidence() != null && current.evidence().atMillis() >= sentAt
+                && current.untilMillis() > verdict.untilMillis();
+    }
+
+    /**
+     * A budget Google's 429 just made starts its day from the project's keys' attempts today for the model, less the
+     * refused one that taught it: else it would allow the day's whole limit again (O(keys), once per project and model).
+     */
+    private void startDay(Project p, String model) {
+        Budget b = p.budget(model);
+        if (b == null) {
+            return;
+        }
+        String label = useLabel.apply(model);
+        if (!model.equals(label)) {
+            // counted with other models under one label: it says nothing of this one's day
+            return;
+        }
+        long today = day.of(clock.getAsLong());
+        long n = 0;
+        for (ApiKey k : keys) {
+            if (k.project() == p) {
+                n += k.usageOn(today).getOrDefault(label, 0L);
+            }
+        }
+        b.dayAlready(today, n - 1);
     }
 
     private void changeState(ApiKey key, KeyState state, Evidence evidence) {
@@ -518,7 +598,11 @@ public final class KeyRoundRobin implements Processor {
     private void pickFor(Exchange exchange, KeyRequest request) {
         String pin = request.pinnedKey();
         long tokens = request.inputTokens();
-        ApiKey key = pin == null ? pick(request.model(), request.tried(), tokens)
+        // requests already waiting for a key of this model come first: a new one does not take the key that came back
+        // for them (it goes behind them, or is refused at once where none is left for it)
+        boolean behind = pin == null && request.tried().isEmpty()
+                && waitingFor.applyAsInt(request.model() == null ? "" : request.model()) > 0;
+        ApiKey key = behind ? null : pin == null ? pick(request.model(), request.tried(), tokens)
                 : pickPinned(pin, request.model(), request.tried(), tokens);
         request.useKey(key);
         if (key != null) {

@@ -61,6 +61,11 @@ public final class Project {
         return own;
     }
 
+    /** The project's pause for {@code model}, or null. */
+    ApiKey.Cooldown cooldown(String model) {
+        return cooldowns.isEmpty() ? null : cooldowns.get(model == null ? "" : model);
+    }
+
     /** When the project may serve {@code model} again, or 0. */
     long cooldownUntil(String model) {
         if (cooldowns.isEmpty()) {

@@ -78,8 +78,22 @@ public final class QuotaBudgets {
             return Long.MAX_VALUE;
         }
         Budget.Limits l = limits(b, model);
+        if (l.rpd() <= 0) {
+            // a day limit another project of the pool was refused at: a request waits only for the day it may have
+            Long guess = dayGuess.get(model);
+            if (guess != null) {
+                l = new Budget.Limits(l.rpm(), l.tpm(), guess);
+            }
+        }
         return l.paces() ? b.takeableBy(l, now, day.of(now), until) : Long.MAX_VALUE;
     }
+
+    /**
+     * Per model, the lowest day limit Google named for any project of the pool. Only the waiting admission uses it for
+     * projects whose own day limit is unknown (it never paces them: another project may be of a higher tier), so that
+     * a request is not promised a day that is likely spent. Bounded by the models that have budgets.
+     */
+    private final Map<String, Long> dayGuess = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** The limits in force for a budget of {@code model}. */
     Budget.Limits limits(Budget b, String model) {
@@ -114,9 +128,32 @@ public final class QuotaBudgets {
             Budget b = p.budgetFor(m, minuteMillis);
             if (b != null) {
                 rose |= b.learn(v.dimension(), v.value());
+                if (v.dimension() == QuotaSignal.Dimension.REQUESTS_PER_DAY && dayGuess.size() < 1024) {
+                    dayGuess.merge(m, v.value(), Math::min);
+                }
             }
         }
         return rose;
+    }
+
+    /**
+     * Aligns the project's minute for the model with Google's window, when the 429 told when it resets (README
+     * "Quotas", pacing): read at {@code readAt} for a call sent at {@code sentAt} (0: unknown).
+     *
+     * @return whether the project's windows moved
+     */
+    boolean align(Project p, String model, QuotaSignal signal, long sentAt, long readAt) {
+        long latest = signal.minuteResetAtMillis();
+        if (model == null || latest < 0) {
+            return false;
+        }
+        Budget b = of(p, model);
+        if (b != null) {
+            // Google answered between the call's sending and the answer's reading: its reset lies that much apart
+            long took = sentAt > 0 && sentAt <= readAt ? readAt - sentAt : 0;
+            return b.align(latest - took, latest);
+        }
+        return false;
     }
 
     /**

@@ -7,7 +7,18 @@ import java.util.List;
  * ({@code ErrorInfo.metadata.consumer}, e.g. {@code projects/123}) and each {@code QuotaFailure} violation with its
  * limit ({@code quotaValue}). Immutable.
  */
-public record QuotaSignal(String consumer, List<Violation> violations) {
+public record QuotaSignal(String consumer, List<Violation> violations, long minuteResetAtMillis) {
+
+    /**
+     * @param minuteResetAtMillis when a per-minute quota named by the 429 resets (epoch ms): when the answer was read
+     *                            plus its RetryInfo.retryDelay; -1 when the 429 named no per-minute quota or no delay
+     */
+    public QuotaSignal {
+    }
+
+    public QuotaSignal(String consumer, List<Violation> violations) {
+        this(consumer, violations, -1);
+    }
 
     /** One violated quota: which dimension, its id, the model it is for, and its limit (-1 when Google did not say). */
     public record Violation(Dimension dimension, String quotaId, String model, long value) {

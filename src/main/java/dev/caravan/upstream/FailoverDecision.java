@@ -50,7 +50,7 @@ public final class FailoverDecision implements Processor {
             if (models != null && answeredForTheModel(v)) {
                 models.learn(ctx.model());
             }
-            (ctx.keyPool() != null ? ctx.keyPool() : pool).record(ctx.key(), ctx.model(), v);
+            (ctx.keyPool() != null ? ctx.keyPool() : pool).record(ctx.key(), ctx.model(), v, ctx.tokensTakenAt());
         }
         if (metrics != null) {
             metrics.attempt(v);

@@ -63,6 +63,21 @@ public final class KeyComeback extends AsyncProcessorSupport {
         watch(defaultPool);
     }
 
+    /**
+     * The end of a wait that room coming back must leave free to count for a request: a tenth of the wait, at most a
+     * second. Room that comes back just as the wait ends goes to whichever timer a loaded event loop runs first.
+     */
+    static long margin(long waitMs) {
+        return Math.min(1_000, Math.max(0, waitMs / 10));
+    }
+
+    /** Requests waiting in the lane of (pool, model), read without a lock (the pool's new picks yield to them). */
+    private int waitingIn(KeyRoundRobin pool, String model) {
+        Map<String, Lane> ls = lanes.get(pool);
+        Lane l = ls == null ? null : ls.get(model);
+        return l == null ? 0 : l.size;
+    }
+
     /** Bounds the waiting requests by the worker pool's size (half of it), and gives resumes threads of their own. */
     public KeyComeback workerPool(int size) {
         this.maxWaiting = Math.max(1, Math.min(MAX_WAITING, size / 2));
@@ -88,6 +103,7 @@ public final class KeyComeback extends AsyncProcessorSupport {
 
     /** A key that may have come back early wakes every lane of its pool. */
     private void watch(KeyRoundRobin pool) {
+        pool.waitingFor(model -> waitingIn(pool, model));
         pool.onComeback(() -> {
             Map<String, Lane> ls = lanes.get(pool);
             if (ls != null) {
@@ -108,28 +124,38 @@ public final class KeyComeback extends AsyncProcessorSupport {
         long back = pool.comebackAt(ctx.model());
         long budgetMs = Math.max(0, ctx.waitEndsAtMillis(now, waitSeconds.getAsInt() * 1000L) - now);
         long waitMs = Math.min(budgetMs, ClientDeadline.remainingMillis(exchange));
+        Lane lane = laneOf(pool, ctx.model());
+        // a new request whose pick left the keys to the requests already waiting: it waits behind them where a key
+        // comes back for it within its wait, else it is refused at once
+        boolean behind = ctx.tried().isEmpty() && lane.size > 0;
         if (back == Long.MAX_VALUE) {
             ctx.refusal("no usable key: every key is invalid, suspended or disabled");
-        } else if (back <= now) {
+        } else if (behind && waitMs <= 0) {
+            ctx.refusal("every key that comes back is promised to the requests already waiting, and this one may not wait");
+            ctx.noKeyLeft(Math.max(0, back - now));
+        } else if (back <= now && !behind) {
             // keys are eligible, and this request tried each: waiting would bring none
             ctx.refusal("every eligible key already tried by this request");
         } else if (now < pool.egress().pausedUntil() && (waitMs <= 0 || back - now > waitMs)) {
             ctx.refusal("pool paused for " + (pool.egress().pausedUntil() - now) + " ms: Google throttles the gateway's "
                     + "address, not the keys");
-        } else if (waitMs <= 0 || back - now > waitMs) {
+        } else if (!behind && (waitMs <= 0 || back - now > waitMs)) {
             ctx.refusal("every key cooling" + (ctx.model() == null ? "" : " for " + ctx.model()) + "; the first returns in "
                     + (back - now) + " ms, beyond the wait of " + Math.max(0, waitMs) + " ms");
-        } else if (laneOf(pool, ctx.model()).size() >= pool.returningBy(ctx.model(), now + waitMs)) {
-            // the keys back within the wait are promised to the requests already waiting: waiting would end in a 429
+        } else if (lane.size() >= pool.returningBy(ctx.model(), now + waitMs - margin(waitMs))) {
+            // the keys back within the wait are promised to the requests already waiting: waiting would end in a 429;
+            // the first room for this one is past their wait
             ctx.refusal("every key cooling" + (ctx.model() == null ? "" : " for " + ctx.model()) + "; the keys back "
                     + "within the wait of " + waitMs + " ms are promised to the requests already waiting");
+            if (ctx.tried().isEmpty()) {
+                ctx.noKeyLeft(Math.max(waitMs, back - now));
+            }
         } else if (waiting.incrementAndGet() > maxWaiting) {
             waiting.decrementAndGet();
             ctx.refusal("every key cooling and " + maxWaiting + " requests already waiting");
         } else {
             String client = exchange.getProperty(TokenVerifier.CLIENT_FINGERPRINT, "", String.class);
-            Lane lane = laneOf(pool, ctx.model());
-            lane.enter(new Waiter(exchange, ctx, callback, client, now, now + waitMs), back);
+            lane.enter(new Waiter(exchange, ctx, callback, client, now, now + waitMs), Math.max(back, now));
             return false;
         }
         callback.done(true);
@@ -184,8 +210,8 @@ public final class KeyComeback extends AsyncProcessorSupport {
         private final LinkedHashMap<String, ArrayDeque<Waiter>> queues = new LinkedHashMap<>();
         private long timer = -1;
         private long timerAt = Long.MAX_VALUE;
-        /** Requests waiting in this lane. */
-        private int size;
+        /** Requests waiting in this lane (written under the lane's lock, read without it by new picks). */
+        private volatile int size;
 
         Lane(KeyRoundRobin pool, String model) {
             this.pool = pool;
@@ -266,10 +292,41 @@ public final class KeyComeback extends AsyncProcessorSupport {
                 waiting.decrementAndGet();
                 resume(w);
             }
+            breakBrokenPromises();
             if (!isEmpty()) {
                 long back = pool.comebackAt(model.isEmpty() ? null : model);
                 long now = pool.now();
                 wakeAt(back > now ? back : now + RELOOK_MS);
+            }
+        }
+
+        /**
+         * The room a request was admitted to wait for may vanish (a project refused for the day, a key retired): the
+         * requests that came last, beyond what comes back by the last wait's end, are refused now with a fresh
+         * Retry-After instead of at the end of their wait.
+         */
+        private void breakBrokenPromises() {
+            List<Waiter> all = new ArrayList<>();
+            long horizon = Long.MIN_VALUE;
+            synchronized (this) {
+                for (ArrayDeque<Waiter> q : queues.values()) {
+                    for (Waiter w : q) {
+                        all.add(w);
+                        horizon = Math.max(horizon, w.untilMillis);
+                    }
+                }
+            }
+            if (all.isEmpty()) {
+                return;
+            }
+            long room = pool.returningBy(model.isEmpty() ? null : model, horizon - margin(waitSeconds.getAsInt() * 1000L));
+            if (all.size() <= room) {
+                return;
+            }
+            all.sort((a, b) -> Long.compare(b.sinceMillis, a.sinceMillis));
+            for (int i = 0; i < all.size() - room; i++) {
+                refuse(all.get(i), "the keys it waited for will not serve it: its place is beyond what comes back by "
+                        + "the waits' end");
             }
         }
 
@@ -283,6 +340,11 @@ public final class KeyComeback extends AsyncProcessorSupport {
 
         /** The wait ran out: the request goes on without a key, and the route answers 429 with a fresh Retry-After. */
         private void giveUp(Waiter w) {
+            refuse(w, null);
+        }
+
+        /** Takes a waiting request out of the lane (unless served meanwhile) and lets it go on to its 429. */
+        private void refuse(Waiter w, String why) {
             synchronized (this) {
                 ArrayDeque<Waiter> q = queues.get(w.client);
                 if (q == null || !q.remove(w)) {
@@ -297,9 +359,14 @@ public final class KeyComeback extends AsyncProcessorSupport {
             long back = pool.comebackAt(model.isEmpty() ? null : model);
             long now = pool.now();
             if (w.ctx.tried().isEmpty()) {
-                w.ctx.noKeyLeft(back == Long.MAX_VALUE ? -1 : Math.max(0, back - now));
+                // a request refused before its wait's end finds no room before it: the keys until then are promised
+                w.ctx.noKeyLeft(back == Long.MAX_VALUE ? -1 : Math.max(0, (why == null ? back : Math.max(back, w.untilMillis)) - now));
             }
-            w.ctx.refusal("waited " + (now - w.sinceMillis) + " ms for a cooling key; none came back in time");
+            if (why != null) {
+                vertx.cancelTimer(w.timer);
+            }
+            w.ctx.refusal("waited " + (now - w.sinceMillis) + " ms for a cooling key; "
+                    + (why == null ? "none came back in time" : why));
             resume(w);
         }
     }

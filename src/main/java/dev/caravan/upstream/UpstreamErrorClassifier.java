@@ -70,7 +70,24 @@ public final class UpstreamErrorClassifier {
         Verdict v = judge(status, err, now);
         return err.consumer == null && err.violations.isEmpty() ? v
                 : new Verdict(v.kind(), v.untilMillis(), v.evidence(),
-                        new dev.caravan.keys.QuotaSignal(err.consumer, List.copyOf(err.violations)));
+                        new dev.caravan.keys.QuotaSignal(err.consumer, List.copyOf(err.violations), minuteReset(err, now)));
+    }
+
+    /**
+     * When a per-minute quota the 429 names resets: Google's retryDelay is the time left in that window (also when the
+     * 429 names the day's quota too); -1 without a per-minute quota or a retryDelay.
+     */
+    private static long minuteReset(GoogleError err, long now) {
+        if (err.retryDelayMillis < 0 || err.retryDelayMillis > MAX_RETRY_DELAY_MS) {
+            return -1;
+        }
+        for (dev.caravan.keys.QuotaSignal.Violation v : err.violations) {
+            if (v.dimension() == dev.caravan.keys.QuotaSignal.Dimension.REQUESTS_PER_MINUTE
+                    || v.dimension() == dev.caravan.keys.QuotaSignal.Dimension.INPUT_TOKENS_PER_MINUTE) {
+                return now + err.retryDelayMillis;
+            }
+        }
+        return -1;
     }
 
     private Verdict judge(int status, GoogleError err, long now) {

@@ -44,6 +44,7 @@ public final class StormReport {
     final long callsRacingRefusal;
     final long knownAfterMillis;
     final List<Long> coolingGaps;
+    final List<Long> coolingTimes;
     final long unknownKey;
     final long maxOut;
     final long maxDisabledPerMinute;
@@ -105,6 +106,7 @@ public final class StormReport {
         callsRacingRefusal = stub.callsRacingRefusal.get();
         knownAfterMillis = stub.knownAfterMillis;
         coolingGaps = new ArrayList<>(stub.coolingGaps);
+        coolingTimes = new ArrayList<>(stub.coolingTimes);
         coolingGaps.sort(null);
         unknownKey = stub.unknownKey.get();
         long out = 0;
@@ -326,6 +328,20 @@ public final class StormReport {
         }
         md.append("- served per client token: ").append(java.util.Arrays.toString(servedByClient)).append('\n');
         md.append("- 429s with a Retry-After: ").append(refusedWithRetryAfter).append(" of ").append(refusedWaits.size()).append('\n');
+        // where the slow 429s come from: per model, and per (compressed) minute of the load they were sent in
+        Map<String, Long> slow = new java.util.TreeMap<>();
+        for (StormLoad.Result r : results) {
+            if (r.status() == 429 && r.waitMillis() >= 100) {
+                slow.merge(settings.models().get(r.model()).name() + " in minute " + r.sentMillis() / settings.minuteMillis(),
+                        1L, Long::sum);
+            }
+        }
+        md.append("- 429s after 100 ms or more, by model and minute of the load: ").append(slow.isEmpty() ? "none" : slow)
+                .append('\n');
+        md.append("- 429s by wait: under 100 ms ").append(refusedWaits.stream().filter(w -> w < 100).count())
+                .append(", 100 ms to 1 s ").append(refusedWaits.stream().filter(w -> w >= 100 && w < 1_000).count())
+                .append(", 1 s to 9 s ").append(refusedWaits.stream().filter(w -> w >= 1_000 && w < 9_000).count())
+                .append(", 9 s or more ").append(refusedWaits.stream().filter(w -> w >= 9_000).count()).append('\n');
         md.append("- upper bound of the limits, whatever the arrivals (every window of every project full): ")
                 .append(upperBound).append('\n');
         for (Map.Entry<String, String> e : firstMessages.entrySet()) {
@@ -347,6 +363,12 @@ public final class StormReport {
                 .append("; not counted: calls within ").append(knownAfterMillis)
                 .append(" ms of it or before (racing it: the gateway had picked the key before it read the refusal): ")
                 .append(callsRacingRefusal).append('\n');
+        Map<Long, Long> coolingByMinute = new java.util.TreeMap<>();
+        for (long t : coolingTimes) {
+            coolingByMinute.merge(t / settings.minuteMillis(), 1L, Long::sum);
+        }
+        md.append("- those calls by (compressed) minute of the load: ").append(coolingByMinute.isEmpty() ? "none"
+                : coolingByMinute).append('\n');
         md.append("- calls with a key it does not know: ").append(unknownKey).append('\n');
         List<Long> back = minuteResets.stream().filter(v -> v >= 0).toList();
         md.append("- per-minute resets of a refused project: ").append(minuteResets.size()).append(", served again after ")

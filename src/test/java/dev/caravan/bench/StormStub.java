@@ -116,6 +116,8 @@ public final class StormStub implements AutoCloseable {
     final AtomicLong callsRacingRefusal = new AtomicLong();
     /** For each call counted in {@link #callsToCoolingKey}: how long after its key's refusal was written it came. */
     final ConcurrentLinkedQueue<Long> coolingGaps = new ConcurrentLinkedQueue<>();
+    /** For each call counted in {@link #callsToCoolingKey}: when it came (stub clock, ms). */
+    final ConcurrentLinkedQueue<Long> coolingTimes = new ConcurrentLinkedQueue<>();
     /** Of the calls to a key known cooling, those whose refusal had named the per-day quota. */
     final AtomicLong callsToDayRefusedKey = new AtomicLong();
     final AtomicLong unknownKey = new AtomicLong();
@@ -294,6 +296,7 @@ public final class StormStub implements AutoCloseable {
                 } else {
                     callsToCoolingKey.incrementAndGet();
                     coolingGaps.add(t - sent);
+                    coolingTimes.add(t);
                     if (keyRefusedUntil[k][m] == dayEnd(day(t))) {
                         callsToDayRefusedKey.incrementAndGet();
                     }

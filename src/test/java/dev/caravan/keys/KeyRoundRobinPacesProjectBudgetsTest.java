@@ -156,7 +156,54 @@ class KeyRoundRobinPacesProjectBudgetsTest {
         pool.budgets().minuteSeconds(10);
         assertThat(pool.pick("m", null)).isNotNull();
         assertThat(pool.pick("m", null)).isNull();
-        // sixty slots of 166 ms: the window is 9.96 s, counted from the start of the request's slot
-        assertThat(pool.retryAfterMillis("m")).isBetween(9_800L, 10_000L);
+        // sixty slots of 167 ms (rounded up, never shorter than the stub's minute): the window is 10.02 s, counted from
+        // the start of the request's slot
+        assertThat(pool.retryAfterMillis("m")).isBetween(9_850L, 10_020L);
+    }
+
+    private static Verdict perMinute429(long now, long resetAt, long limit) {
+        String id = "GenerateRequestsPerMinutePerProjectPerModel-FreeTier";
+        return new Verdict(Verdict.Kind.QUOTA_COOLDOWN, resetAt, new Evidence(429, "RESOURCE_EXHAUSTED", id, now),
+                new QuotaSignal(null, List.of(new QuotaSignal.Violation(QuotaSignal.Dimension.REQUESTS_PER_MINUTE, id,
+                        "m", limit)), resetAt));
+    }
+
+    @Test
+    void googlesRetryDelayAlignsTheMinuteWithItsFixedWindow() {
+        KeyRoundRobin pool = pool(Map.of("m", new QuotaLimits(2, -1, -1)), "k1@p1");
+        clock.set(T0 + 50_000);
+        ApiKey k1 = pool.pick("m", null);
+        assertThat(k1).isNotNull();
+        assertThat(pool.pick("m", null)).isNotNull();
+        assertThat(pool.pick("m", null)).isNull();
+        // rolling, the minute would hold both requests until T0 + 110 s
+        assertThat(pool.comebackAt("m")).isEqualTo(T0 + 110_000);
+
+        // Google's 429 says its window resets in 10 s: from then on the budget counts Google's fixed windows
+        pool.record(k1, "m", perMinute429(clock.now(), T0 + 60_000, 2));
+        assertThat(pool.comebackAt("m")).isEqualTo(T0 + 60_000);
+        clock.set(T0 + 60_000);
+        assertThat(pool.pick("m", null)).isNotNull();
+        assertThat(pool.pick("m", null)).isNotNull();
+        assertThat(pool.pick("m", null)).isNull();
+        assertThat(pool.comebackAt("m")).isEqualTo(T0 + 120_000);
+        // what the waiting admission counts: this window's room (none) and a whole minute's at the next reset
+        assertThat(pool.returningBy("m", T0 + 119_000)).isZero();
+        assertThat(pool.returningBy("m", T0 + 120_000)).isEqualTo(2);
+        assertThat(pool.returningBy("m", T0 + 180_000)).isEqualTo(4);
+    }
+
+    @Test
+    void aRequestTakenJustBeforeGooglesResetCountsInTheNextWindowToo() {
+        KeyRoundRobin pool = pool(Map.of("m", new QuotaLimits(2, -1, -1)), "k1@p1");
+        ApiKey k1 = pool.keys().get(0);
+        clock.set(T0 - 1_000);
+        pool.record(k1, "m", perMinute429(clock.now(), T0, 2));
+        // the last second of Google's window: on its way, the request may reach Google after the reset
+        clock.set(T0 + 59_500);
+        assertThat(pool.pick("m", null)).isNotNull();
+        clock.set(T0 + 60_000);
+        assertThat(pool.pick("m", null)).isNotNull();
+        assertThat(pool.pick("m", null)).isNull();
     }
 }
