@@ -133,6 +133,14 @@ public final class CaravanMetrics {
         }).description(description).tags(tags).strongReference(true).register(registry);
     }
 
+    /**
+     * A counter read from {@code owner} at each scrape (a monotonic count kept there; cheap and thread-safe). The
+     * registry holds {@code owner} weakly: it must live as long as Caravan, as the beans in the Camel registry do.
+     */
+    public <T> void functionCounter(String name, String description, T owner, java.util.function.ToDoubleFunction<T> total) {
+        io.micrometer.core.instrument.FunctionCounter.builder(name, owner, total).description(description).register(registry);
+    }
+
     /** Counts one event of {@code name} with its tags (label values must be bounded). */
     public void count(String name, String description, String... tags) {
         counter(name, description, tags).increment();
