@@ -391,7 +391,7 @@ public final class RequestLog implements org.apache.camel.Processor {
                 return TokenUsage.ofStreamTail(ctx.streamTail());
             }
             if (r.status() >= 200 && r.status() < 300 && r.body() != null) {
-                return TokenUsage.of(r.body().getBytes());
+                return TokenUsage.of(r.body());
             }
         } catch (RuntimeException unreadable) {
             // a released or odd buffer costs the counts, never the row
