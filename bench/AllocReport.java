@@ -9,7 +9,7 @@ import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * bench/alloc.sh's report (run as a single-file program: java bench/AllocReport.java FILE.jfr REQUESTS TOP): the
+ * bench/alloc.sh's report (run as a single-file program: java bench/AllocReport.java FILE.jfr REQUESTS [TOP [THREADS]]): the
  * bytes every thread allocated over the recording (jdk.ThreadAllocationStatistics at its start and end) per request,
  * and the allocation sites of jdk.ObjectAllocationSample, scaled to that total. Prints Markdown.
  */
@@ -23,9 +23,12 @@ public class AllocReport {
         Path file = Path.of(args[0]);
         long requests = Long.parseLong(args[1]);
         int top = args.length > 2 ? Integer.parseInt(args[2]) : 25;
+        // optional: only the samples of threads whose name matches (e.g. 'vert.x-worker.*'); the total stays all threads'
+        java.util.regex.Pattern only = args.length > 3 ? java.util.regex.Pattern.compile(args[3]) : null;
 
         Map<Long, Long> first = new HashMap<>();
         Map<Long, Long> last = new HashMap<>();
+        Map<Long, String> names = new HashMap<>();
         Map<String, Long> byOwner = new HashMap<>();
         Map<String, Long> byFrame = new HashMap<>();
         Map<String, Long> byCaravan = new HashMap<>();
@@ -39,11 +42,16 @@ public class AllocReport {
                         continue;
                     }
                     long tid = e.getThread("thread").getJavaThreadId();
+                    names.put(tid, e.getThread("thread").getJavaName());
                     first.putIfAbsent(tid, e.getLong("allocated"));
                     last.put(tid, e.getLong("allocated"));
                 } else if (type.equals("jdk.ObjectAllocationSample")) {
                     long w = e.getLong("weight");
                     weight += w;
+                    if (only != null && (e.getThread("eventThread") == null
+                            || !only.matcher(String.valueOf(e.getThread("eventThread").getJavaName())).matches())) {
+                        continue;
+                    }
                     RecordedStackTrace st = e.getStackTrace();
                     if (st == null || st.getFrames().isEmpty()) {
                         continue;
@@ -69,12 +77,18 @@ public class AllocReport {
             }
         }
         long total = 0;
+        Map<String, Long> byThread = new HashMap<>();
         for (Map.Entry<Long, Long> t : last.entrySet()) {
-            total += t.getValue() - first.get(t.getKey());
+            long bytes = t.getValue() - first.get(t.getKey());
+            total += bytes;
+            // threads of one pool together: the digits of their names go
+            String name = names.getOrDefault(t.getKey(), "?");
+            byThread.merge(name == null ? "?" : name.replaceAll("[0-9]+", "#"), bytes, Long::sum);
         }
         double scale = weight == 0 ? 0 : (double) total / weight;
         System.out.printf("requests=%d allocated_bytes=%d bytes_per_request=%d%n", requests, total,
                 total / Math.max(1, requests));
+        table("By thread (exact)", byThread, 1, total, requests, top);
         table("By first frame of a known library or of Caravan", byOwner, scale, weight, requests, top);
         table("By allocating frame and class", byFrame, scale, weight, requests, top);
         table("By the innermost Caravan frame on the stack", byCaravan, scale, weight, requests, top);

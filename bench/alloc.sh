@@ -141,8 +141,10 @@ reqs() { echo "$1" | head -1 | tr ' ' '\n' | sed -n 's/^requests=//p'; }
   echo "- Gemini surface (generateContent, 1 KB body): **$(bpr "$native_report") bytes per request** over $(reqs "$native_report") requests"
   echo "- OpenAI surface (chat completion): **$(bpr "$openai_report") bytes per request** over $(reqs "$openai_report") requests"
   echo
-  echo "Bytes are exact (per-thread TLAB counters of every thread over the window, background threads included); the"
-  echo "sites are JFR's allocation samples scaled to that total."
+  echo "Bytes and the split by thread are exact (per-thread TLAB counters of every thread over the window, background"
+  echo "threads included). The sites are JFR's allocation samples scaled to that total: a sample's weight is what its"
+  echo "thread allocated since its previous sample, so a site can be credited with its neighbours' bytes; read the"
+  echo "site tables as where to look, and the thread table and totals as the measurement."
   echo
   echo "## Gemini surface"
   echo
