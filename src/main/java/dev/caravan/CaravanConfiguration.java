@@ -260,7 +260,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         vertexPool = new KeyRoundRobin(settings.vertexApiKeys(), settings.maxFailures(), clock,
                 fingerprints.forPool(UpstreamPool.VERTEX));
         vertexPool.countUseAs(knownModels::label);
-        // the Prometheus registry Camel's route metrics use (bound by the main class before Camel looks for one)
+        // the Prometheus registry Camel's metrics use (bound by the main class before Camel looks for one)
         MeterRegistry meters = registry.lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
         metrics = new CaravanMetrics(meters != null ? meters : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), pool,
                 knownModels);

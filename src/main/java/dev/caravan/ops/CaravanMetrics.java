@@ -15,7 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * Caravan's own meters, next to Camel's route metrics: requests by surface, model and status, their duration,
+ * Caravan's own meters, next to the JVM's (Camel's per-route policy is off): requests by surface, model and status, their duration,
  * upstream attempts by outcome, keys by state, cool-downs by reason and tokens by model and kind. No label ever
  * holds a key or a token. Model names come from clients, so the model label is a model the gateway knows
  * ({@link KnownModels}: configured, listed by Google or answered by Google) or "other": a client inventing names
