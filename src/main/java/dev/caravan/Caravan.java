@@ -75,7 +75,7 @@ public final class Caravan {
             copy.putAll(overrides);
             main.setOverrideProperties(copy);
         }
-        // one Prometheus registry for Camel's route metrics and Caravan's own meters
+        // one Prometheus registry for Camel's metrics (the JVM binders) and Caravan's own meters
         main.bind(MicrometerConstants.METRICS_REGISTRY_NAME, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         main.configure().addConfiguration(configuration);
         main.addMainListener(new MainListenerSupport() {

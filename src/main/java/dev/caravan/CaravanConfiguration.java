@@ -93,6 +93,8 @@ import dev.caravan.storage.KeyStateStore;
 import dev.caravan.storage.LogRetention;
 import dev.caravan.storage.RetentionSchedule;
 import dev.caravan.storage.RequestLog;
+import dev.caravan.storage.RequestLogBatches;
+import dev.caravan.storage.RequestLogQueue;
 import dev.caravan.http.RequestLogStamp;
 import dev.caravan.storage.SecretRedactor;
 import dev.caravan.storage.SettingsStore;
@@ -131,7 +133,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.component.platform.http.plugin.JolokiaPlatformHttpPlugin;
 import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
-import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
@@ -272,7 +273,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         vertexPool = new KeyRoundRobin(settings.vertexApiKeys(), settings.maxFailures(), clock,
                 fingerprints.forPool(UpstreamPool.VERTEX));
         vertexPool.countUseAs(knownModels::label);
-        // the Prometheus registry Camel's route metrics use (bound by the main class before Camel looks for one)
+        // the Prometheus registry Camel's metrics use (bound by the main class before Camel looks for one)
         MeterRegistry meters = registry.lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
         metrics = new CaravanMetrics(meters != null ? meters : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), pool,
                 knownModels);
@@ -649,24 +650,24 @@ public final class CaravanConfiguration implements CamelConfiguration {
             LOG.info("Restored the saved state of {} key(s): {} usable of {}", restored, pool.usable(), pool.size());
         }
         pool.listen(shared(pool, UpstreamPool.GEMINI, keyStateStore, json, clock));
-        requestLog = new RequestLog(json, redactor, new UnauthenticatedLog(clock)).withMetrics(metrics);
+        RequestLogQueue logQueue = new RequestLogQueue(settings.requestLogQueueSize());
+        requestLog = new RequestLog(json, redactor, new UnauthenticatedLog(clock), logQueue).withMetrics(metrics);
+        metrics.gauge("caravan_request_log_queued_rows", "Request-log rows waiting in memory for the database",
+                logQueue::size);
+        metrics.functionCounter("caravan_request_log_dropped_rows_total",
+                "Request-log rows dropped: the queue was full, or the database refused them while Caravan stopped",
+                logQueue, RequestLogQueue::droppedRows);
 
         registry.bind("dataSource", dataSource);
         registry.bind("requestLog", requestLog);
         registry.bind("requestLogHasRows", RequestLog.HAS_ROWS);
         registry.bind("requestLogStamp", new RequestLogStamp());
-        registry.bind("requestLogBatch", new GroupedBodyAggregationStrategy());
-        // the thread that writes the request log's batches. While it retries a batch the database refuses, one more
-        // batch may wait for it, and the next runs on the thread that completed it (the queue's consumer), which then
-        // takes no more rows: the queue fills and drops, so what an outage holds in memory stays bounded (Camel's own
-        // aggregator thread would queue finished batches without limit)
-        java.util.concurrent.ThreadPoolExecutor logWriter = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0,
-                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(1), r -> {
-                    Thread t = new Thread(r, "caravan-request-log");
-                    t.setDaemon(true);
-                    return t;
-                }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
-        registry.bind("requestLogWriter", logWriter);
+        // the wire tap runs on the request's own thread: it only computes and queues (RequestLog, RequestLogQueue)
+        registry.bind("requestLogTap", new org.apache.camel.util.concurrent.SynchronousExecutorService());
+        registry.bind("requestLogQueue", logQueue);
+        RequestLogBatches batches = new RequestLogBatches(logQueue);
+        registry.bind("requestLogBatches", batches);
+        registry.bind("requestLogQueued", batches.waiting());
         registry.bind("logRetention", new LogRetention(runtime::current, clock));
         registry.bind("recheckSchedule", new RecheckSchedule(() -> runtime.current().checkIntervalHours(), clock));
         registry.bind("keyRecheck", new KeyRecheck(pool, classifier, clock));
@@ -680,12 +681,6 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 @Override
                 protected void doStop() {
                     migration.close();
-                    logWriter.shutdown();
-                    try {
-                        logWriter.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
                     keys.close();
                     ds.close();
                 }

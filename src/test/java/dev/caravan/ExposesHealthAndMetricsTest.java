@@ -52,7 +52,8 @@ class ExposesHealthAndMetricsTest {
         assertThat(metrics).contains("caravan_upstream_attempts_total{outcome=\"key_invalid\"}");
         assertThat(metrics).contains("caravan_key_cooldowns_total{reason=\"per_minute\"}");
         assertThat(metrics).contains("caravan_keys{state=\"invalid\"} 1.0");
-        assertThat(metrics).contains("camel_exchanges_total");
+        // Camel's per-route policy is off (issue 16): caravan_* count every request, and the JVM's meters stay
+        assertThat(metrics).contains("jvm_memory_used_bytes").doesNotContain("camel_route_policy");
         org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(management("/observe/metrics").body())
                 .contains("caravan_requests_total{model=\"gemini-2.5-pro\",status=\"200\",surface=\"gemini\"}")
                 .contains("caravan_request_duration_seconds_count")

@@ -66,7 +66,8 @@ public final class EdgeAnswers {
                 exchange.setProperty(TokenVerifier.REFUSED,
                         new TokenVerifier.Refusal(ClientAddress.of(request), TokenVerifier.Refusal.UNKNOWN_PATH));
             }
-            logWriter.asyncSend(REQUEST_LOG, exchange);
+            // on this thread: the log's step only computes the rows and queues them, never waits
+            logWriter.send(REQUEST_LOG, exchange);
         } catch (RuntimeException e) {
             // the answer went out; a log row must never fail it
         }

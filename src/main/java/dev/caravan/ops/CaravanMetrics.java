@@ -15,7 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * Caravan's own meters, next to Camel's route metrics: requests by surface, model and status, their duration,
+ * Caravan's own meters, next to the JVM's (Camel's per-route policy is off): requests by surface, model and status, their duration,
  * upstream attempts by outcome, keys by state, cool-downs by reason and tokens by model and kind. No label ever
  * holds a key or a token. Model names come from clients, so the model label is a model the gateway knows
  * ({@link KnownModels}: configured, listed by Google or answered by Google) or "other": a client inventing names
@@ -26,7 +26,18 @@ public final class CaravanMetrics {
     private final MeterRegistry registry;
     private final KnownModels models;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<ModelKey, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<RequestKey, Counter> requests = new ConcurrentHashMap<>();
+    private final Map<ModelKey, Counter> tokens = new ConcurrentHashMap<>();
+    private final Map<Verdict.Kind, Counter> attempts = new ConcurrentHashMap<>();
+
+    /** The labels of caravan_requests_total: every request looks its counter up by one. */
+    private record RequestKey(String surface, String model, int status) {
+    }
+
+    /** Two labels, one of them a model: caravan_request_duration by surface, caravan_tokens_total by kind. */
+    private record ModelKey(String other, String model) {
+    }
 
     public CaravanMetrics(MeterRegistry registry, KeyRoundRobin pool, KnownModels models) {
         this.registry = registry;
@@ -62,9 +73,12 @@ public final class CaravanMetrics {
     /** One client request finished with {@code status} after {@code nanos}. */
     public void request(String surface, String model, int status, long nanos) {
         String m = model(model);
-        String s = String.valueOf(status);
-        counter("caravan_requests_total", "Client requests", "surface", surface, "model", m, "status", s).increment();
-        timers.computeIfAbsent(surface + '|' + m, k -> Timer.builder("caravan_request_duration")
+        // looked up by a small key object: no label string is built for a request whose meters exist already
+        requests.computeIfAbsent(new RequestKey(surface, m, status), k -> Counter.builder("caravan_requests_total")
+                .description("Client requests")
+                .tags("surface", surface, "model", m, "status", String.valueOf(status))
+                .register(registry)).increment();
+        timers.computeIfAbsent(new ModelKey(surface, m), k -> Timer.builder("caravan_request_duration")
                 .description("Client request duration")
                 .tags("surface", surface, "model", m)
                 .publishPercentileHistogram()
@@ -82,8 +96,8 @@ public final class CaravanMetrics {
 
     /** One upstream attempt and what it meant. */
     public void attempt(Verdict verdict) {
-        counter("caravan_upstream_attempts_total", "Upstream attempts by outcome",
-                "outcome", verdict.kind().name().toLowerCase()).increment();
+        attempts.computeIfAbsent(verdict.kind(), k -> counter("caravan_upstream_attempts_total", "Upstream attempts by outcome",
+                "outcome", k.name().toLowerCase(java.util.Locale.ROOT))).increment();
         String reason = cooldownReason(verdict);
         if (reason != null) {
             counter("caravan_key_cooldowns_total", "Key cool-downs by reason", "reason", reason).increment();
@@ -93,7 +107,11 @@ public final class CaravanMetrics {
     /** Tokens Google counted for a request: kind is prompt, completion or thought. */
     public void tokens(String model, String kind, long count) {
         if (count > 0) {
-            counter("caravan_tokens_total", "Tokens by model and kind", "model", model(model), "kind", kind).increment(count);
+            String m = model(model);
+            tokens.computeIfAbsent(new ModelKey(kind, m), k -> Counter.builder("caravan_tokens_total")
+                    .description("Tokens by model and kind")
+                    .tags("model", m, "kind", kind)
+                    .register(registry)).increment(count);
         }
     }
 
@@ -131,6 +149,14 @@ public final class CaravanMetrics {
             Number n = v.get();
             return n == null ? Double.NaN : n.doubleValue();
         }).description(description).tags(tags).strongReference(true).register(registry);
+    }
+
+    /**
+     * A counter read from {@code owner} at each scrape (a monotonic count kept there; cheap and thread-safe). The
+     * registry holds {@code owner} weakly: it must live as long as Caravan, as the beans in the Camel registry do.
+     */
+    public <T> void functionCounter(String name, String description, T owner, java.util.function.ToDoubleFunction<T> total) {
+        io.micrometer.core.instrument.FunctionCounter.builder(name, owner, total).description(description).register(registry);
     }
 
     /** Counts one event of {@code name} with its tags (label values must be bounded). */

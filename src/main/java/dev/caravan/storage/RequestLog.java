@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,10 +26,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns a finished request (the wire-tapped copy of its exchange) into its log rows, off the request's thread:
- * what was asked, by whom (the client token's fingerprint), how it ended, every upstream attempt with its key's
- * fingerprint, status and verdict, and the tokens Google counted. A failure also gets an error row with Google's
- * error body, or the gateway's own answer, with keys and tokens redacted. Counts the rows it had to drop.
+ * Turns a finished request (the wire-tapped copy of its exchange) into its log rows: what was asked, by whom (the
+ * client token's fingerprint), how it ended, every upstream attempt with its key's fingerprint, status and verdict,
+ * and the tokens Google counted. A failure also gets an error row with Google's error body, or the gateway's own
+ * answer, with keys and tokens redacted. The wire tap runs this on the request's own thread (no hand-off to another
+ * thread): it only computes, never waits (no I/O, no lock held beyond {@link UnauthenticatedLog}'s short one), and
+ * the rows go to the {@link RequestLogQueue}. The batch writer's callbacks (retry, failure, success) are here too.
  * Thread-safe.
  */
 public final class RequestLog implements org.apache.camel.Processor {
@@ -53,14 +54,14 @@ public final class RequestLog implements org.apache.camel.Processor {
     private final ObjectMapper json;
     private final SecretRedactor redactor;
     private final UnauthenticatedLog unauthenticated;
-    private final LongAdder dropped = new LongAdder();
-    private final AtomicBoolean warnedFull = new AtomicBoolean();
+    private final RequestLogQueue queue;
     private final AtomicBoolean warnedFailed = new AtomicBoolean();
+    private final AtomicBoolean warnedUnreadable = new AtomicBoolean();
     private final AtomicBoolean warnedRetrying = new AtomicBoolean();
 
     private CaravanMetrics metrics;
 
-    /** Also counts each finished request in the Prometheus meters (on the wire tap's thread, off the hot path). */
+    /** Also counts each finished request in the Prometheus meters (in the wire tap, as the answer goes out). */
     public RequestLog withMetrics(CaravanMetrics meters) {
         this.metrics = meters;
         return this;
@@ -68,11 +69,14 @@ public final class RequestLog implements org.apache.camel.Processor {
 
     /**
      * @param unauthenticated decides which refused requests get rows of their own, and sums up the others
+     * @param queue           where the rows wait for the batch writer, and where rows given up are counted
      */
-    public RequestLog(ObjectMapper json, SecretRedactor redactor, UnauthenticatedLog unauthenticated) {
+    public RequestLog(ObjectMapper json, SecretRedactor redactor, UnauthenticatedLog unauthenticated,
+                      RequestLogQueue queue) {
         this.json = json;
         this.redactor = redactor;
         this.unauthenticated = unauthenticated;
+        this.queue = queue;
     }
 
     /**
@@ -83,7 +87,20 @@ public final class RequestLog implements org.apache.camel.Processor {
      */
     @Override
     public void process(Exchange exchange) {
-        LogEntry entry = entry(exchange);
+        LogEntry entry;
+        try {
+            entry = entry(exchange);
+        } catch (RuntimeException e) {
+            // a row that cannot be made is counted and reported, never retried and never the request's problem;
+            // the message is left out, as it may quote the request
+            queue.dropped(1);
+            if (warnedUnreadable.compareAndSet(false, true)) {
+                LOG.warn("Cannot make the request log rows of a request, dropping them: {} at {}", e.getClass().getName(),
+                        e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?");
+            }
+            exchange.getMessage().setBody(null);
+            return;
+        }
         TokenVerifier.Refusal refusal = exchange.getProperty(TokenVerifier.REFUSED, TokenVerifier.Refusal.class);
         if (refusal != null) {
             String surface = (String) entry.request().get("surface");
@@ -258,15 +275,6 @@ public final class RequestLog implements org.apache.camel.Processor {
         return rows;
     }
 
-    /** The queue was full: the row is dropped, counted, and the first drop of an episode is logged. */
-    public void dropped() {
-        dropped.increment();
-        if (warnedFull.compareAndSet(false, true)) {
-            LOG.warn("Request log queue is full: rows are being dropped (the database is too slow or unreachable); "
-                    + "counting drops from now on");
-        }
-    }
-
     /**
      * Whether to try a batch the database refused once more (the request-log route's retry condition): always while
      * Caravan runs, so that rows wait for a database that is away rather than being dropped (the queue in front
@@ -294,11 +302,17 @@ public final class RequestLog implements org.apache.camel.Processor {
     private static final String STOPPING_TRIES = "caravanLogStoppingTries";
     static final int TRIES_WHILE_STOPPING = 2;
 
-    /** A batch could not be written even after retries: its rows are counted as dropped. */
+    /**
+     * A batch could not be written even after retries (Caravan is stopping, and the database still refuses): its
+     * rows, and every row still queued behind it, are counted as dropped, so that the stop does not wait on them.
+     */
     public void batchFailed(Exchange exchange) {
         Object body = exchange.getMessage().getBody();
         int n = body instanceof List<?> l ? l.size() : 1;
-        dropped.add(n);
+        queue.dropped(n);
+        if (!exchange.getContext().getStatus().isStarted()) {
+            n += queue.dropAll();
+        }
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (warnedFailed.compareAndSet(false, true)) {
             LOG.warn("Cannot write {} request log row(s) to the database, dropping them: {}", n,
@@ -306,13 +320,14 @@ public final class RequestLog implements org.apache.camel.Processor {
         }
     }
 
+
     /** A batch was written: a later problem is worth a new warning. */
     public void batchWritten() {
         if (warnedRetrying.compareAndSet(true, false)) {
             LOG.info("Writing request log rows to the database again");
         }
         warnedFailed.set(false);
-        warnedFull.set(false);
+        queue.written();
     }
 
     /** Whether a batch the database refused is being tried again now. */
@@ -322,7 +337,7 @@ public final class RequestLog implements org.apache.camel.Processor {
 
     /** Rows dropped since start (queue full, or the database refused them after retries). */
     public long droppedRows() {
-        return dropped.sum();
+        return queue.droppedRows();
     }
 
     static String surfaceOf(String path) {
@@ -376,7 +391,7 @@ public final class RequestLog implements org.apache.camel.Processor {
                 return TokenUsage.ofStreamTail(ctx.streamTail());
             }
             if (r.status() >= 200 && r.status() < 300 && r.body() != null) {
-                return TokenUsage.of(r.body().getBytes());
+                return TokenUsage.of(r.body());
             }
         } catch (RuntimeException unreadable) {
             // a released or odd buffer costs the counts, never the row

@@ -22,25 +22,40 @@ public record TokenUsage(Integer prompt, Integer completion, Integer thoughts, I
 
     /** The counts in a whole answer (or the last chunks of a stream), or {@link #NONE}. */
     public static TokenUsage of(byte[] bytes) {
-        if (bytes == null) {
+        return bytes == null ? NONE : of(bytes, 0, bytes.length);
+    }
+
+    /** The counts in an answer held in a Vert.x buffer, read in place when it is backed by an array (no copy). */
+    public static TokenUsage of(Buffer answer) {
+        if (answer == null) {
             return NONE;
         }
-        int at = lastField(bytes);
+        io.netty.buffer.ByteBuf buf = answer.getByteBuf();
+        if (buf.hasArray()) {
+            return of(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
+        }
+        return of(answer.getBytes());
+    }
+
+    /** The counts in {@code length} bytes of {@code bytes} from {@code offset}. */
+    private static TokenUsage of(byte[] bytes, int offset, int length) {
+        int end = offset + length;
+        int at = lastField(bytes, offset, end);
         if (at < 0) {
             return NONE;
         }
         int i = at + FIELD.length;
-        while (i < bytes.length && (bytes[i] == ' ' || bytes[i] == ':' || bytes[i] == '\n' || bytes[i] == '\r' || bytes[i] == '\t')) {
+        while (i < end && (bytes[i] == ' ' || bytes[i] == ':' || bytes[i] == '\n' || bytes[i] == '\r' || bytes[i] == '\t')) {
             i++;
         }
-        if (i >= bytes.length || bytes[i] != '{') {
+        if (i >= end || bytes[i] != '{') {
             return NONE;
         }
         Integer prompt = null;
         Integer completion = null;
         Integer thoughts = null;
         Integer total = null;
-        try (JsonParser p = JSON.createParser(bytes, i, bytes.length - i)) {
+        try (JsonParser p = JSON.createParser(bytes, i, end - i)) {
             p.nextToken();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
@@ -72,19 +87,19 @@ public record TokenUsage(Integer prompt, Integer completion, Integer thoughts, I
         for (Buffer b : chunks) {
             all.appendBuffer(b);
         }
-        return of(all.getBytes());
+        return of(all);
     }
 
     /** The last occurrence of the field name that is not inside a string (an escaped quote precedes those). */
-    private static int lastField(byte[] b) {
+    private static int lastField(byte[] b, int from, int end) {
         outer:
-        for (int i = b.length - FIELD.length; i >= 0; i--) {
+        for (int i = end - FIELD.length; i >= from; i--) {
             for (int j = 0; j < FIELD.length; j++) {
                 if (b[i + j] != FIELD[j]) {
                     continue outer;
                 }
             }
-            if (i > 0 && b[i - 1] == '\\') {
+            if (i > from && b[i - 1] == '\\') {
                 continue;
             }
             return i;

@@ -31,7 +31,7 @@ class TokenUsageReadsUsageMetadataTest {
                 .isEqualTo(new TokenUsage(4, null, null, 4));
         assertThat(of("{\"embeddings\":[{\"values\":[0.1]}]}")).isEqualTo(TokenUsage.NONE);
         assertThat(of("")).isEqualTo(TokenUsage.NONE);
-        assertThat(TokenUsage.of(null)).isEqualTo(TokenUsage.NONE);
+        assertThat(TokenUsage.of((byte[]) null)).isEqualTo(TokenUsage.NONE);
     }
 
     @Test
@@ -40,6 +40,19 @@ class TokenUsageReadsUsageMetadataTest {
                 + "\"usageMetadata\":{\"promptTokenCount\":5,\"candidatesTokenCount\":6,\"totalTokenCount\":11}}");
 
         assertThat(u).isEqualTo(new TokenUsage(5, 6, null, 11));
+    }
+
+    @Test
+    void readsAnAnswerInPlaceInAPartOfABuffer() {
+        // a slice of a larger buffer: what comes before and after it is not part of the answer
+        String answer = "{\"usageMetadata\":{\"promptTokenCount\":7,\"totalTokenCount\":7}}";
+        Buffer whole = Buffer.buffer("\"usageMetadata\":{\"promptTokenCount\":1}" + answer
+                + ",\"usageMetadata\":{\"promptTokenCount\":2}");
+        int from = whole.toString().indexOf(answer);
+
+        assertThat(TokenUsage.of(whole.slice(from, from + answer.length()))).isEqualTo(new TokenUsage(7, null, null, 7));
+        assertThat(TokenUsage.of(Buffer.buffer(answer))).isEqualTo(new TokenUsage(7, null, null, 7));
+        assertThat(TokenUsage.of((Buffer) null)).isEqualTo(TokenUsage.NONE);
     }
 
     @Test

@@ -1,0 +1,113 @@
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordingFile;
+
+/**
+ * bench/alloc.sh's report (run as a single-file program: java bench/AllocReport.java FILE.jfr REQUESTS [TOP [THREADS]]): the
+ * bytes every thread allocated over the recording (jdk.ThreadAllocationStatistics at its start and end) per request,
+ * and the allocation sites of jdk.ObjectAllocationSample, scaled to that total. Prints Markdown.
+ */
+public class AllocReport {
+
+    /** Code worth naming as the owner of an allocation: the first frame of one of these is reported. */
+    private static final List<String> OWN = List.of("dev.caravan.", "org.apache.camel.", "io.vertx.", "io.netty.",
+            "com.fasterxml.", "io.micrometer.", "com.zaxxer.", "org.sqlite.", "io.github.resilience4j.");
+
+    public static void main(String[] args) throws Exception {
+        Path file = Path.of(args[0]);
+        long requests = Long.parseLong(args[1]);
+        int top = args.length > 2 ? Integer.parseInt(args[2]) : 25;
+        // optional: only the samples of threads whose name matches (e.g. 'vert.x-worker.*'); the total stays all threads'
+        java.util.regex.Pattern only = args.length > 3 ? java.util.regex.Pattern.compile(args[3]) : null;
+
+        Map<Long, Long> first = new HashMap<>();
+        Map<Long, Long> last = new HashMap<>();
+        Map<Long, String> names = new HashMap<>();
+        Map<String, Long> byOwner = new HashMap<>();
+        Map<String, Long> byFrame = new HashMap<>();
+        Map<String, Long> byCaravan = new HashMap<>();
+        long weight = 0;
+        try (RecordingFile rf = new RecordingFile(file)) {
+            while (rf.hasMoreEvents()) {
+                RecordedEvent e = rf.readEvent();
+                String type = e.getEventType().getName();
+                if (type.equals("jdk.ThreadAllocationStatistics")) {
+                    if (e.getThread("thread") == null) {
+                        continue;
+                    }
+                    long tid = e.getThread("thread").getJavaThreadId();
+                    names.put(tid, e.getThread("thread").getJavaName());
+                    first.putIfAbsent(tid, e.getLong("allocated"));
+                    last.put(tid, e.getLong("allocated"));
+                } else if (type.equals("jdk.ObjectAllocationSample")) {
+                    long w = e.getLong("weight");
+                    weight += w;
+                    if (only != null && (e.getThread("eventThread") == null
+                            || !only.matcher(String.valueOf(e.getThread("eventThread").getJavaName())).matches())) {
+                        continue;
+                    }
+                    RecordedStackTrace st = e.getStackTrace();
+                    if (st == null || st.getFrames().isEmpty()) {
+                        continue;
+                    }
+                    List<RecordedFrame> frames = st.getFrames();
+                    String top0 = name(frames.get(0));
+                    byFrame.merge(top0 + " (" + e.getClass("objectClass").getName() + ")", w, Long::sum);
+                    String own = null;
+                    String caravan = null;
+                    for (RecordedFrame f : frames) {
+                        String n = name(f);
+                        if (own == null && OWN.stream().anyMatch(n::startsWith)) {
+                            own = n;
+                        }
+                        if (caravan == null && n.startsWith("dev.caravan.")) {
+                            caravan = n;
+                        }
+                    }
+                    own = own == null ? top0 : own;
+                    byOwner.merge(own, w, Long::sum);
+                    byCaravan.merge((caravan == null ? "(no Caravan frame)" : caravan) + " ← " + own, w, Long::sum);
+                }
+            }
+        }
+        long total = 0;
+        Map<String, Long> byThread = new HashMap<>();
+        for (Map.Entry<Long, Long> t : last.entrySet()) {
+            long bytes = t.getValue() - first.get(t.getKey());
+            total += bytes;
+            // threads of one pool together: the digits of their names go
+            String name = names.getOrDefault(t.getKey(), "?");
+            byThread.merge(name == null ? "?" : name.replaceAll("[0-9]+", "#"), bytes, Long::sum);
+        }
+        double scale = weight == 0 ? 0 : (double) total / weight;
+        System.out.printf("requests=%d allocated_bytes=%d bytes_per_request=%d%n", requests, total,
+                total / Math.max(1, requests));
+        table("By thread (exact)", byThread, 1, total, requests, top);
+        table("By first frame of a known library or of Caravan", byOwner, scale, weight, requests, top);
+        table("By allocating frame and class", byFrame, scale, weight, requests, top);
+        table("By the innermost Caravan frame on the stack", byCaravan, scale, weight, requests, top);
+    }
+
+    private static String name(RecordedFrame f) {
+        // one name per lambda class, however the JVM numbered it
+        String type = f.getMethod().getType().getName().replaceAll("\\$\\$Lambda\\$.*", "\\$\\$Lambda");
+        return type + "." + f.getMethod().getName();
+    }
+
+    private static void table(String title, Map<String, Long> sites, double scale, long weight, long requests, int top) {
+        System.out.println();
+        System.out.println("#### " + title);
+        System.out.println();
+        System.out.println("| bytes/request | share | site |");
+        System.out.println("|---:|---:|---|");
+        sites.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(top)
+                .forEach(s -> System.out.printf("| %d | %.1f%% | `%s` |%n", Math.round(s.getValue() * scale / Math.max(1, requests)),
+                        100.0 * s.getValue() / weight, s.getKey()));
+    }
+}

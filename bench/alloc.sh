@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# Bytes allocated per non-streamed request, and where. Starts a fixed-response upstream (nginx serving run.sh's
+# static Gemini answer) and Caravan in front of it, warms Caravan up with wrk, then records a Java Flight Recorder
+# window while wrk drives generateContent requests (and, separately, OpenAI chat completions). Reports:
+#   - bytes per request: the exact bytes every thread allocated in the window (jdk.ThreadAllocationStatistics at the
+#     window's start and end) over the requests Caravan counted in it (caravan_requests_total);
+#   - the top allocation sites (jdk.ObjectAllocationSample weights, grouped by the first frame of Caravan, Camel,
+#     Vert.x/Netty, Jackson or Micrometer code, and by the allocating frame): bench/AllocReport.java.
+# Allocation counts do not depend on the machine's load the way requests/s do: a loaded machine gives the same bytes
+# per request. Writes bench/results/<UTC time>-alloc.md. Needs nginx, wrk, python3 (free ports), a JDK with jcmd.
+#
+# Knobs (environment): WARMUP (20s), DURATION (15s per surface), CONC (16), JAVA_OPTS (none: the plain java -jar),
+# LABEL (a word in the results file name, e.g. before/after), TOP (25 sites), KEEP (1: keep the recordings).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+WARMUP=${WARMUP:-20s}
+DURATION=${DURATION:-15s}
+CONC=${CONC:-16}
+JAVA_OPTS=${JAVA_OPTS:-}
+LABEL=${LABEL:-}
+TOP=${TOP:-25}
+# free loopback ports, picked now: other runs may hold run.sh's fixed ones
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+UP=$(free_port); GW=$(free_port); MGMT=$(free_port)
+TOKEN=bench-token
+work=$(mktemp -d)
+stamp=$(date -u +%Y-%m-%dT%H%M%SZ)
+mkdir -p bench/results
+rev="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src routes application.properties || echo ' + uncommitted changes')"
+out=bench/results/$stamp-alloc${LABEL:+-$LABEL}.md
+
+for tool in nginx wrk python3 java jcmd; do
+  command -v $tool >/dev/null || { echo "missing $tool: apt-get install -y nginx-light wrk" >&2; exit 1; }
+done
+[ -f target/caravan.jar ] || mvn -B -q -DskipTests package
+
+pids=()
+cleanup() {
+  for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done
+  nginx -p "$work" -c up.conf -s stop 2>/dev/null || true
+  [ -n "${KEEP:-}" ] || rm -rf "$work"
+}
+trap cleanup EXIT
+
+body=$(tr -d '\n' < bench/generate-content-response.json)
+cat > "$work/up.conf" <<CONF
+worker_processes 1;
+error_log $work/up-error.log;
+pid $work/up.pid;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path $work;
+  proxy_temp_path $work;
+  server {
+    listen 127.0.0.1:$UP backlog=4096;
+    location / { default_type application/json; return 200 '$body'; }
+  }
+}
+CONF
+nginx -p "$work" -c up.conf
+
+native="http://127.0.0.1:$GW/v1beta/models/gemini-2.5-flash:generateContent"
+openai="http://127.0.0.1:$GW/v1/chat/completions"
+# shellcheck disable=SC2086
+env API_KEYS='["bench-key-1","bench-key-2","bench-key-3","bench-key-4"]' ALLOWED_TOKENS="[\"$TOKEN\"]" \
+  AUTH_TOKEN=bench-admin-token-1234 SQLITE_DATABASE="$work/bench.db" MANAGEMENT_PORT=$MGMT PORT=$GW \
+  BASE_URL="http://127.0.0.1:$UP/v1beta" LOG_LEVEL=WARN MAX_RETRIES=1 \
+  java $JAVA_OPTS -jar target/caravan.jar > "$work/caravan.log" 2>&1 & gw=$!; pids+=($gw)
+until curl -s -o /dev/null -H "x-goog-api-key: $TOKEN" -H 'content-type: application/json' -d '{"contents":[]}' "$native"; do
+  kill -0 $gw 2>/dev/null || { cat "$work/caravan.log" >&2; exit 1; }
+  sleep 0.05
+done
+
+# the same request bodies as run.sh
+cat > "$work/native.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["content-type"] = "application/json"
+wrk.headers["x-goog-api-key"] = "bench-token"
+local parts = {}
+for i = 1, 16 do parts[#parts + 1] = '{"text":"A caravan of forty camels crossed the dunes at dusk, its bells ringing over the sand."}' end
+wrk.body = '{"contents":[{"role":"user","parts":[' .. table.concat(parts, ",") .. ']}],"generationConfig":{"temperature":0.2}}'
+LUA
+cat > "$work/openai.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["content-type"] = "application/json"
+wrk.headers["authorization"] = "Bearer bench-token"
+wrk.body = '{"model":"gemini-2.5-flash","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"A caravan of forty camels crossed the dunes at dusk, its bells ringing over the sand. Tell me where it was going, in one sentence, and why the camels were tired. Then name the oasis."}],"temperature":0.2}'
+LUA
+
+# the recording: exact per-thread allocation counters at the window's start and end, and sampled allocation sites
+cat > "$work/alloc.jfc" <<'JFC'
+<?xml version="1.0" encoding="UTF-8"?>
+<configuration version="2.0" label="alloc">
+  <event name="jdk.ThreadAllocationStatistics"><setting name="enabled">true</setting><setting name="period">everyChunk</setting></event>
+  <event name="jdk.ObjectAllocationSample"><setting name="enabled">true</setting><setting name="throttle">2000/s</setting><setting name="stackTrace">true</setting></event>
+</configuration>
+JFC
+
+requests() {
+  curl -s "http://127.0.0.1:$MGMT/observe/metrics" | awk '/^caravan_requests_total\{/ {s += $NF} END {printf "%d", s}'
+}
+
+echo "warm-up $WARMUP ..."
+wrk -t1 -c"$CONC" -d"$WARMUP" -s "$work/native.lua" "$native" > /dev/null
+wrk -t1 -c"$CONC" -d5s -s "$work/openai.lua" "$openai" > /dev/null
+sleep 1
+
+# one window per surface: "surface bytes requests"
+window() {
+  local name=$1 script=$2 url=$3
+  local before after
+  before=$(requests)
+  jcmd $gw JFR.start name=$name settings="$work/alloc.jfc" filename="$work/$name.jfr" > /dev/null
+  wrk -t1 -c"$CONC" -d"$DURATION" -s "$script" "$url" > "$work/$name.wrk"
+  jcmd $gw JFR.stop name=$name > /dev/null
+  sleep 1
+  after=$(requests)
+  echo "$((after - before))" > "$work/$name.requests"
+}
+window native "$work/native.lua" "$native"
+window openai "$work/openai.lua" "$openai"
+
+report() {
+  java bench/AllocReport.java "$work/$1.jfr" "$(cat "$work/$1.requests")" "$TOP"
+}
+
+native_report=$(report native)
+openai_report=$(report openai)
+bpr() { echo "$1" | head -1 | tr ' ' '\n' | sed -n 's/^bytes_per_request=//p'; }
+reqs() { echo "$1" | head -1 | tr ' ' '\n' | sed -n 's/^requests=//p'; }
+{
+  echo "# Caravan allocation per request, $stamp${LABEL:+ ($LABEL)}"
+  echo
+  echo "Command: \`bash bench/alloc.sh\` (WARMUP=$WARMUP, DURATION=$DURATION, CONC=$CONC, JAVA_OPTS='$JAVA_OPTS')"
+  echo
+  echo "- $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(java -version 2>&1 | head -1); Caravan $rev"
+  echo "- Gemini surface (generateContent, 1 KB body): **$(bpr "$native_report") bytes per request** over $(reqs "$native_report") requests"
+  echo "- OpenAI surface (chat completion): **$(bpr "$openai_report") bytes per request** over $(reqs "$openai_report") requests"
+  echo
+  echo "Bytes and the split by thread are exact (per-thread TLAB counters of every thread over the window, background"
+  echo "threads included). The sites are JFR's allocation samples scaled to that total: a sample's weight is what its"
+  echo "thread allocated since its previous sample, so a site can be credited with its neighbours' bytes; read the"
+  echo "site tables as where to look, and the thread table and totals as the measurement."
+  echo
+  echo "## Gemini surface"
+  echo
+  echo '```'
+  echo "$native_report" | head -1
+  echo '```'
+  echo "$native_report" | tail -n +2
+  echo
+  echo "## OpenAI surface"
+  echo
+  echo '```'
+  echo "$openai_report" | head -1
+  echo '```'
+  echo "$openai_report" | tail -n +2
+} > "$out"
+echo "wrote $out"
+head -8 "$out"

@@ -1,0 +1,52 @@
+package dev.caravan.storage;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Predicate;
+import org.apache.camel.Processor;
+import org.apache.camel.ShutdownRunningTask;
+import org.apache.camel.spi.ShutdownAware;
+import org.apache.camel.support.service.ServiceSupport;
+
+/**
+ * The batch writer's step in routes/request-log.camel.yaml: the next batch of queued request-log entries (up to
+ * {@value #BATCH_SIZE}) becomes the body, a {@code List<LogEntry>}. As a step of that route it also tells Camel's
+ * graceful shutdown how many entries still wait in the queue ({@link ShutdownAware}): the route is deferred, so
+ * Camel keeps its timer running and waits until they are written before it stops the route. Thread-safe.
+ */
+public final class RequestLogBatches extends ServiceSupport implements Processor, ShutdownAware {
+
+    /** Rows of one batch insert. */
+    public static final int BATCH_SIZE = 200;
+
+    private final RequestLogQueue queue;
+
+    public RequestLogBatches(RequestLogQueue queue) {
+        this.queue = queue;
+    }
+
+    /** True while entries wait: the writer's loop goes on (bound as requestLogQueued). */
+    public Predicate waiting() {
+        return exchange -> queue.size() > 0;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        exchange.getMessage().setBody(queue.take(BATCH_SIZE));
+    }
+
+    @Override
+    public boolean deferShutdown(ShutdownRunningTask shutdownRunningTask) {
+        return true;
+    }
+
+    /** Entries still queued: Camel's shutdown waits for them (up to its timeout). */
+    @Override
+    public int getPendingExchangesSize() {
+        return queue.size();
+    }
+
+    @Override
+    public void prepareShutdown(boolean suspendOnly, boolean forced) {
+        // nothing to prepare: the writer's timer drains the queue until the route stops
+    }
+}
