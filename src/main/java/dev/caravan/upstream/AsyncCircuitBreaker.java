@@ -9,6 +9,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.NamedNode;
@@ -50,7 +51,7 @@ import org.apache.camel.support.service.ServiceHelper;
  * <p>Thread-safe: the breaker is Resilience4j's (thread-safe); each exchange's state lives in its own callbacks.
  */
 public final class AsyncCircuitBreaker extends AsyncProcessorSupport
-        implements Navigate<Processor>, Traceable, IdAware, RouteIdAware {
+        implements CamelContextAware, Navigate<Processor>, Traceable, IdAware, RouteIdAware {
 
     private final ResilienceProcessor stock;
     private final AsyncProcessor steps;
@@ -226,6 +227,16 @@ public final class AsyncCircuitBreaker extends AsyncProcessorSupport
     }
 
     @Override
+    public CamelContext getCamelContext() {
+        return stock.getCamelContext();
+    }
+
+    @Override
+    public void setCamelContext(CamelContext context) {
+        stock.setCamelContext(context);
+    }
+
+    @Override
     public String getTraceLabel() {
         return stock.getTraceLabel();
     }
@@ -278,6 +289,9 @@ public final class AsyncCircuitBreaker extends AsyncProcessorSupport
         public Processor createProcessor(Route route, NamedNode definition) throws Exception {
             Processor made = delegate.createProcessor(route, definition);
             if (made instanceof ResilienceProcessor stock && definition instanceof CircuitBreakerDefinition cb) {
+                if (stock.getCamelContext() == null) {
+                    stock.setCamelContext(route.getCamelContext());
+                }
                 return new AsyncCircuitBreaker(stock, throwWhenOpen(route.getCamelContext(), cb));
             }
             return made;
