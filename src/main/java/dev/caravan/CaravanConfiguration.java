@@ -228,6 +228,12 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 .executorServiceFactory(new ElasticWorkerPool()).init().vertx();
         registry.bind("vertx", vertx);
         this.vertx = vertx;
+        // the threads that run the few blocking steps of event-loop routes (routes: threads, executorService
+        // blockingSteps): grown only when every one is busy, bounded like Vert.x's own worker pool
+        java.util.concurrent.ExecutorService blockingSteps = new ElasticWorkerPool().createExecutor(
+                new org.apache.camel.util.concurrent.CamelThreadFactory("#counter# - #name#", "caravan-blocking-step", true),
+                settings.workerPoolSize(), settings.workerPoolSize());
+        registry.bind("blockingSteps", blockingSteps);
         // the store replicas share (REDIS_URL); disabled, and never touched, in single-process mode
         sharedStore = dev.caravan.cluster.SharedStore.connect(vertx, settings.redisUrl(), settings.redisPrefix());
         registry.bind("sharedStore", sharedStore);
@@ -241,6 +247,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 @Override
                 protected void doShutdown() {
                     sharedStore.close();
+                    blockingSteps.shutdownNow();
                     vertx.close();
                 }
             }, true, false);
@@ -405,6 +412,24 @@ public final class CaravanConfiguration implements CamelConfiguration {
         AdminAccess adminAccess = bindAdmin(context, registry, json, clock, classifier, adminToken, adminThrottle, redactor);
         guardManagement(context, registry, adminToken, adminThrottle);
         httpServer = createHttpServer(context, vertx, tokenVerifier, adminAccess);
+        bindHttpEngines(context, registry);
+        // the circuitBreaker EIP drives Resilience4j asynchronously: no thread waits while Google answers
+        dev.caravan.upstream.AsyncCircuitBreaker.Factory.install(context);
+    }
+
+    /**
+     * The two shapes an endpoint of the api-endpoint template chooses between (its parameter engine): a worker thread
+     * per request (platform-http's own; routes with blocking steps, the default) or the route run from the event loop
+     * with no thread held (the data-plane endpoints, whose routes never block).
+     */
+    private static void bindHttpEngines(CamelContext context, Registry registry) {
+        org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine worker =
+                new org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine();
+        worker.setCamelContext(context);
+        registry.bind("workerHttpEngine", worker);
+        var eventLoop = new org.apache.camel.component.platform.http.vertx.EventLoopPlatformHttpConsumer.Engine();
+        eventLoop.setCamelContext(context);
+        registry.bind("eventLoopHttpEngine", eventLoop);
     }
 
     /**
@@ -783,6 +808,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
 
         registry.bind("openAiErrors", new DialectErrors(dialect));
         registry.bind("openAiErrorReply", new OpenAiErrorReply(dialect));
+        // the chat requests whose image URLs are fetched (camel-http, blocking) on a worker thread off the event loop
+        registry.bind("mentionsImageUrls", new dev.caravan.http.BodyMentions("image_url"));
         registry.bind("openAiChatRequest", new OpenAiChatRequest(json, toGemini, () -> runtime.current().safetySettings()));
         // --- Images: with UPLOAD_PROVIDER set, a streamed image is hosted before its chunk is written ---
         registry.bind("openAiChatStream", new OpenAiChatStream(json, fromGemini,
@@ -820,6 +847,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 () -> runtime.current().filesUserIsolationEnabled());
         registry.bind("fileRecords", records);
         registry.bind("fileAffinity", new dev.caravan.files.FileAffinity(files, new JsonFactory()));
+        // the requests whose file lookup (JDBC) goes to a worker thread off the event loop
+        registry.bind("mentionsFiles", new dev.caravan.http.BodyMentions("fileUri", "file_uri"));
         registry.bind("fileUploadRequest", new dev.caravan.files.FileUploadRequest(files));
         registry.bind("fileUploadReply", new dev.caravan.files.FileUploadReply(files, json, clock));
         registry.bind("fileRequest", new dev.caravan.files.FileRequest(files, json));

@@ -209,6 +209,8 @@ public final class GeminiCall extends AsyncProcessorSupport {
         private final long timeoutMillis;
         private final AtomicBoolean done = new AtomicBoolean();
         private volatile HttpClientRequest request;
+        /** Google's answer once its head arrived (a relay may hold it back: paused). */
+        private volatile HttpClientResponse response;
         private volatile boolean committed;
         /** When the stream last delivered a chunk (System.nanoTime), for the idle watch. */
         private volatile long lastChunkNanos;
@@ -253,6 +255,7 @@ public final class GeminiCall extends AsyncProcessorSupport {
         }
 
         void whole(HttpClientResponse response) {
+            this.response = response;
             String contentType = response.getHeader("content-type");
             int status = response.statusCode();
             ctx.answerHeaders(uploadHeaders(response));
@@ -272,6 +275,7 @@ public final class GeminiCall extends AsyncProcessorSupport {
         }
 
         void relay(HttpClientResponse response) {
+            this.response = response;
             HttpServerResponse out = ctx.clientResponse();
             StreamShaper shaper = ctx.shaper();
             String contentType = shaper.contentType(response.getHeader("content-type"));
@@ -529,9 +533,7 @@ public final class GeminiCall extends AsyncProcessorSupport {
                 paced.abort();
             }
             if (claim()) {
-                if (r != null) {
-                    r.reset();
-                }
+                stopGoogle(r);
                 // mark the answer finished (the write fails quietly on the closed connection), or platform-http
                 // tries to write a reply head after the stream's and logs an error for an ordinary disconnect
                 HttpServerResponse out = ctx.clientResponse();
@@ -541,6 +543,33 @@ public final class GeminiCall extends AsyncProcessorSupport {
                 ctx.result(UpstreamResult.clientGone());
                 callback.done(false);
             }
+        }
+
+        /**
+         * Stops what Google still sends for a client that left. A relay may hold Google's answer back (paused) after
+         * all of it arrived; resetting the request then would close its connection, which the pool may already have
+         * handed to the next call (Vert.x closes the connection of a reset request whose answer ended). So the held
+         * answer is let go and dropped first, and the request reset only if more is still coming after that.
+         */
+        private void stopGoogle(HttpClientRequest r) {
+            HttpClientResponse res = response;
+            if (res == null) {
+                if (r != null) {
+                    r.reset();
+                }
+                return;
+            }
+            AtomicBoolean ended = new AtomicBoolean();
+            res.handler(chunk -> { });
+            res.exceptionHandler(e -> { });
+            res.endHandler(v -> ended.set(true));
+            res.resume();
+            // what was held back is delivered before this timer (tasks queued earlier run first)
+            vertx.setTimer(1, id -> {
+                if (!ended.get() && r != null) {
+                    r.reset();
+                }
+            });
         }
 
         /** Ends the attempt once: true for the one caller that may complete it. */

@@ -1,0 +1,183 @@
+package org.apache.camel.component.platform.http.vertx;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
+import org.apache.camel.component.platform.http.spi.PlatformHttpConsumer;
+import org.apache.camel.spi.HeaderFilterStrategy;
+import org.apache.camel.util.CollectionHelper;
+
+/**
+ * A platform-http consumer that runs its route asynchronously from the Vert.x event loop, in place of the stock
+ * consumer's {@code executeBlocking} hop that parks a worker thread until the exchange completes (DESIGN §6): the
+ * exchange starts on the event loop that read the request, the route's asynchronous steps give the thread back, and
+ * the response is written from the exchange's completion callback, on the request's own context. No thread waits
+ * for a request, so in-flight requests and open streams are bounded by memory, not by a pool.
+ *
+ * <p>The route must therefore not block: a step that does (JDBC, a blocking HTTP client, a latch) belongs behind an
+ * explicit hop ({@code threads} in the route, or an asynchronous processor). An endpoint opts in by naming the
+ * engine, {@code platformHttpEngine=#eventLoopHttpEngine} (see {@link Engine}); every other endpoint keeps the stock
+ * worker shape. Everything else is the stock consumer's: the route on the router, the body handlers, headers,
+ * cookies, form fields and attachments, response writing and failure handling. The {@code httpProxy} mode is not
+ * supported (refused at start).
+ *
+ * <p>It lives in Camel's package because the stock response writer ({@code VertxPlatformHttpSupport.writeResponse})
+ * is package-private; it is written as a contribution to Camel (an endpoint option choosing this shape would be the
+ * upstream form) and uses nothing of Caravan.
+ */
+public class EventLoopPlatformHttpConsumer extends VertxPlatformHttpConsumer {
+
+    public EventLoopPlatformHttpConsumer(PlatformHttpEndpoint endpoint, Processor processor,
+                                         List<Handler<RoutingContext>> handlers, String routerName) {
+        super(endpoint, processor, handlers, routerName);
+    }
+
+    @Override
+    protected void doInit() throws Exception {
+        if (getEndpoint().isHttpProxy()) {
+            throw new IllegalArgumentException("platform-http endpoint " + getEndpoint().getPath()
+                    + ": the event-loop engine does not serve httpProxy endpoints; use the default engine");
+        }
+        super.doInit();
+    }
+
+    @Override
+    protected void handleRequest(RoutingContext ctx) {
+        if (isSuspended()) {
+            ctx.response().setStatusCode(503);
+            ctx.end();
+            return;
+        }
+        // the request's own context (Vert.x Web hands each request a duplicate of its event loop's): the answer is
+        // written there, whichever thread completes the exchange
+        Context requestContext = ctx.vertx().getOrCreateContext();
+        Exchange exchange = createExchange(false);
+        exchange.setPattern(ExchangePattern.InOut);
+        processHttpRequest(exchange, ctx).onComplete(read -> {
+            if (read.failed()) {
+                fail(exchange, ctx, read.cause());
+                return;
+            }
+            if (getEndpoint().isUseBodyHandler()) {
+                formFields(ctx, exchange.getIn(), getEndpoint().getHeaderFilterStrategy());
+            }
+            try {
+                createUoW(exchange);
+            } catch (Exception e) {
+                fail(exchange, ctx, e);
+                return;
+            }
+            try {
+                getAsyncProcessor().process(exchange, doneSync -> {
+                    if (Vertx.currentContext() == requestContext) {
+                        respond(exchange, ctx);
+                    } else {
+                        requestContext.runOnContext(v -> respond(exchange, ctx));
+                    }
+                });
+            } catch (Throwable e) {
+                // an asynchronous processor reports failures on the exchange; one that throws anyway still gets an answer
+                exchange.setException(e);
+                respond(exchange, ctx);
+            }
+        });
+    }
+
+    /** Writes the exchange's answer, as the stock consumer does once its worker is done. */
+    private void respond(Exchange exchange, RoutingContext ctx) {
+        writeResponse(ctx, exchange, getEndpoint().getHeaderFilterStrategy(), getEndpoint().isMuteException())
+                .onComplete(written -> {
+                    if (written.succeeded()) {
+                        complete(exchange);
+                    } else {
+                        fail(exchange, ctx, written.cause());
+                    }
+                });
+    }
+
+    private static io.vertx.core.Future<Void> writeResponse(RoutingContext ctx, Exchange exchange,
+                                                            HeaderFilterStrategy filter, boolean muteExceptions) {
+        try {
+            return VertxPlatformHttpSupport.writeResponse(ctx, exchange, filter, muteExceptions);
+        } catch (Exception e) {
+            return io.vertx.core.Future.failedFuture(e);
+        }
+    }
+
+    private void complete(Exchange exchange) {
+        doneUoW(exchange);
+        releaseExchange(exchange, false);
+    }
+
+    /** The stock consumer's failure path: reported, the routing context failed, the exchange completed. */
+    private void fail(Exchange exchange, RoutingContext ctx, Throwable failure) {
+        getExceptionHandler().handleException("Failed handling platform-http endpoint " + getEndpoint().getPath(), failure);
+        ctx.fail(failure);
+        if (getEndpoint().isHandleWriteResponseError() && failure != null) {
+            Exception existing = exchange.getException();
+            if (existing != null) {
+                failure.addSuppressed(existing);
+            }
+            exchange.setProperty(Exchange.EXCEPTION_CAUGHT, failure);
+            exchange.setException(failure);
+        }
+        complete(exchange);
+    }
+
+    /**
+     * Form fields as headers (and as the body when the endpoint asks so), and uploaded files as attachments: what the
+     * stock consumer does before it hands the exchange to its worker.
+     */
+    private void formFields(RoutingContext ctx, Message message, HeaderFilterStrategy filter) {
+        boolean multipart = VertxPlatformHttpSupport.isMultiPartFormData(ctx);
+        if (!multipart && !VertxPlatformHttpSupport.isFormUrlEncoded(ctx)) {
+            return;
+        }
+        MultiMap form = ctx.request().formAttributes();
+        Map<String, Object> body = new HashMap<>();
+        for (String name : form.names()) {
+            for (String value : form.getAll(name)) {
+                if (filter != null && !filter.applyFilterToExternalHeaders(name, value, message.getExchange())) {
+                    CollectionHelper.appendEntry(message.getHeaders(), name, value);
+                    if (getEndpoint().isPopulateBodyWithForm()) {
+                        CollectionHelper.appendEntry(body, name, value);
+                    }
+                }
+            }
+        }
+        if (!body.isEmpty()) {
+            message.setBody(body);
+        }
+        if (multipart) {
+            populateAttachments(ctx.fileUploads(), message);
+        }
+    }
+
+    /**
+     * The platform-http engine whose consumers are {@link EventLoopPlatformHttpConsumer}s, for the endpoints that name
+     * it ({@code platformHttpEngine=#name}); the server, router and port are the stock engine's.
+     */
+    public static class Engine extends VertxPlatformHttpEngine {
+        /** Unlike the stock engine, it does not bind itself as the registry's default engine: endpoints name it. */
+        @Override
+        protected void doInit() {
+        }
+
+        @Override
+        public PlatformHttpConsumer createConsumer(PlatformHttpEndpoint endpoint, Processor processor) {
+            return new EventLoopPlatformHttpConsumer(endpoint, processor, getHandlers(),
+                    VertxPlatformHttpRouter.getRouterNameFromPort(getServerPort()));
+        }
+    }
+}
