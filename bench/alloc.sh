@@ -44,23 +44,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-body=$(tr -d '\n' < bench/generate-content-response.json)
-cat > "$work/up.conf" <<CONF
-worker_processes 1;
-error_log $work/up-error.log;
-pid $work/up.pid;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  client_body_temp_path $work;
-  proxy_temp_path $work;
-  server {
-    listen 127.0.0.1:$UP backlog=4096;
-    location / { default_type application/json; return 200 '$body'; }
-  }
-}
-CONF
+. bench/lib.sh
+bench_upstream_conf "$work" $UP
 nginx -p "$work" -c up.conf
 
 native="http://127.0.0.1:$GW/v1beta/models/gemini-2.5-flash:generateContent"
@@ -76,20 +61,7 @@ until curl -s -o /dev/null -H "x-goog-api-key: $TOKEN" -H 'content-type: applica
 done
 
 # the same request bodies as run.sh
-cat > "$work/native.lua" <<'LUA'
-wrk.method = "POST"
-wrk.headers["content-type"] = "application/json"
-wrk.headers["x-goog-api-key"] = "bench-token"
-local parts = {}
-for i = 1, 16 do parts[#parts + 1] = '{"text":"A caravan of forty camels crossed the dunes at dusk, its bells ringing over the sand."}' end
-wrk.body = '{"contents":[{"role":"user","parts":[' .. table.concat(parts, ",") .. ']}],"generationConfig":{"temperature":0.2}}'
-LUA
-cat > "$work/openai.lua" <<'LUA'
-wrk.method = "POST"
-wrk.headers["content-type"] = "application/json"
-wrk.headers["authorization"] = "Bearer bench-token"
-wrk.body = '{"model":"gemini-2.5-flash","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"A caravan of forty camels crossed the dunes at dusk, its bells ringing over the sand. Tell me where it was going, in one sentence, and why the camels were tired. Then name the oasis."}],"temperature":0.2}'
-LUA
+bench_wrk_bodies "$work"
 
 # the recording: exact per-thread allocation counters at the window's start and end, and sampled allocation sites
 cat > "$work/alloc.jfc" <<'JFC'

@@ -43,31 +43,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-body=$(tr -d '\n' < bench/generate-content-response.json)
-models='{"models":[{"name":"models/gemini-2.5-flash","displayName":"Gemini 2.5 Flash"}]}'
-cat > "$work/up.conf" <<CONF
-worker_processes 1;
-error_log $work/up-error.log;
-pid $work/up.pid;
-events { worker_connections 8192; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  client_body_temp_path $work;
-  proxy_temp_path $work;
-  server {
-    listen 127.0.0.1:$UP backlog=4096;
-    location ~ :streamGenerateContent {
-      proxy_pass http://127.0.0.1:$SSE;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_buffering off;
-    }
-    location ~ /models\$ { default_type application/json; return 200 '$models'; }
-    location / { default_type application/json; return 200 '$body'; }
-  }
-}
-CONF
+. bench/lib.sh
+bench_upstream_conf "$work" $UP $SSE
 mkdir -p "$work/proxy"
 cat > "$work/proxy/proxy.conf" <<CONF
 worker_processes 1;
@@ -123,20 +100,7 @@ sleep 3
 rss() { awk '/VmRSS/ {printf "%d", $2/1024}' /proc/$gw/status; }
 idle_rss=$(rss)
 
-cat > "$work/native.lua" <<'LUA'
-wrk.method = "POST"
-wrk.headers["content-type"] = "application/json"
-wrk.headers["x-goog-api-key"] = "bench-token"
-local parts = {}
-for i = 1, 16 do parts[#parts + 1] = '{"text":"A caravan of forty camels crossed the dunes at dusk, its bells ringing over the sand."}' end
-wrk.body = '{"contents":[{"role":"user","parts":[' .. table.concat(parts, ",") .. ']}],"generationConfig":{"temperature":0.2}}'
-LUA
-cat > "$work/openai.lua" <<'LUA'
-wrk.method = "POST"
-wrk.headers["content-type"] = "application/json"
-wrk.headers["authorization"] = "Bearer bench-token"
-wrk.body = '{"model":"gemini-2.5-flash","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"A caravan of forty camels crossed the dunes at dusk, its bells ringing over the sand. Tell me where it was going, in one sentence, and why the camels were tired. Then name the oasis."}],"temperature":0.2}'
-LUA
+bench_wrk_bodies "$work"
 
 echo "warm-up $WARMUP (native and OpenAI surfaces) ..."
 $LOAD_CPU wrk -t1 -c16 -d"$WARMUP" -s "$work/native.lua" "$native" > /dev/null

@@ -15,26 +15,8 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-body=$(tr -d '\n' < bench/generate-content-response.json)
-cat > "$work/up.conf" <<CONF
-worker_processes 1;
-error_log $work/up-error.log;
-pid $work/up.pid;
-events { worker_connections 8192; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  client_body_temp_path $work;
-  proxy_temp_path $work;
-  server {
-    listen 127.0.0.1:$UP backlog=4096;
-    location ~ :streamGenerateContent {
-      proxy_pass http://127.0.0.1:$SSE; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_buffering off;
-    }
-    location / { default_type application/json; return 200 '$body'; }
-  }
-}
-CONF
+. bench/lib.sh
+bench_upstream_conf "$work" $UP $SSE
 python3 bench/sse_upstream.py $SSE 3 10 20 500 & pids+=($!)
 nginx -p "$work" -c up.conf
 env API_KEYS='["bench-key-1","bench-key-2","bench-key-3","bench-key-4"]' ALLOWED_TOKENS="[\"$TOKEN\"]" \
