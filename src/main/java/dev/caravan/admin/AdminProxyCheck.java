@@ -67,13 +67,8 @@ public final class AdminProxyCheck {
                 results.add(pending.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
             } catch (java.util.concurrent.TimeoutException e) {
                 // a probe Vert.x never ended is that proxy's answer, not a failure of the whole check
-                Map<String, Object> r = new LinkedHashMap<>();
-                r.put("proxy", AdminSettings.proxyAddress(urls.get(i)));
-                r.put("reachable", false);
-                r.put("status", null);
-                r.put("latencyMs", (TIMEOUT_SECONDS + 5L) * 1000L);
-                r.put("error", "no answer within " + (TIMEOUT_SECONDS + 5L) + " s");
-                results.add(r);
+                results.add(row(AdminSettings.proxyAddress(urls.get(i)), null, (TIMEOUT_SECONDS + 5L) * 1000L,
+                        "no answer within " + (TIMEOUT_SECONDS + 5L) + " s"));
             }
         }
         AdminReply.json(exchange, json, 200, Map.of("results", results));
@@ -91,18 +86,23 @@ public final class AdminProxyCheck {
         http.request(options)
                 .compose(req -> req.send())
                 .compose(res -> res.body().map(ignored -> res.statusCode()))
-                .onComplete(ar -> {
-                    Map<String, Object> r = new LinkedHashMap<>();
-                    r.put("proxy", shown);
-                    r.put("reachable", ar.succeeded());
-                    r.put("status", ar.succeeded() ? ar.result() : null);
-                    r.put("latencyMs", (System.nanoTime() - started) / 1_000_000);
-                    // the cause's kind and message: a proxy's credentials are never part of them
-                    r.put("error", ar.succeeded() ? null : ar.cause().getClass().getSimpleName()
-                            + (ar.cause().getMessage() == null ? "" : ": " + ar.cause().getMessage()));
-                    out.complete(r);
-                });
+                .onComplete(ar -> out.complete(row(shown, ar.succeeded() ? ar.result() : null,
+                        (System.nanoTime() - started) / 1_000_000,
+                        // the cause's kind and message: a proxy's credentials are never part of them
+                        ar.succeeded() ? null : ar.cause().getClass().getSimpleName()
+                                + (ar.cause().getMessage() == null ? "" : ": " + ar.cause().getMessage()))));
         return out;
+    }
+
+    /** One proxy's result: reachable when it brought any HTTP answer ({@code status}), else the {@code error}. */
+    private static Map<String, Object> row(String shown, Integer status, long latencyMs, String error) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("proxy", shown);
+        r.put("reachable", error == null);
+        r.put("status", status);
+        r.put("latencyMs", latencyMs);
+        r.put("error", error);
+        return r;
     }
 
     private List<String> requested(Exchange exchange) {
