@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Where the gateway's CPU goes at concurrency 64 (issue 16): the same static upstream and request bodies as run.sh
+# (bench/lib.sh), Caravan pinned to core 0 and wrk to core 1, a warm-up, then `perf record` on Caravan's process
+# while wrk drives generateContent requests. Java frames are named from the JIT's perf map (jcmd Compiler.perfmap).
+# Writes bench/results/<UTC time>-profile[-LABEL].md with the top frames by own CPU time, CPU by thread group, and
+# the requests/s wrk saw during the recording (perf slows the gateway a little; compare profiles, not speeds).
+# Needs nginx, wrk, perf (Debian's linux-perf), python3, a JDK with jcmd.
+#
+# Knobs (environment): WARMUP (15s), DURATION (15s of recording), CONC (64), SURFACE (native | openai),
+# JAVA_OPTS (none: the plain java -jar), LABEL (a word in the file name, e.g. before/after), TOP (40 frames).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+WARMUP=${WARMUP:-15s}
+DURATION=${DURATION:-15}
+CONC=${CONC:-64}
+SURFACE=${SURFACE:-native}
+JAVA_OPTS=${JAVA_OPTS:-}
+LABEL=${LABEL:-}
+TOP=${TOP:-40}
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+UP=$(free_port); GW=$(free_port); MGMT=$(free_port)
+TOKEN=bench-token
+work=$(mktemp -d)
+stamp=$(date -u +%Y-%m-%dT%H%M%SZ)
+mkdir -p bench/results
+rev="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src routes application.properties || echo ' + uncommitted changes')"
+out=bench/results/$stamp-profile${LABEL:+-$LABEL}.md
+
+for tool in nginx wrk perf python3 java jcmd taskset; do
+  command -v $tool >/dev/null || { echo "missing $tool: apt-get install -y nginx-light wrk linux-perf" >&2; exit 1; }
+done
+[ -f target/caravan.jar ] || mvn -B -q -DskipTests package
+
+pids=()
+cleanup() {
+  for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done
+  nginx -p "$work" -c up.conf -s stop 2>/dev/null || true
+  [ -n "${KEEP:-}" ] || rm -rf "$work"
+}
+trap cleanup EXIT
+
+. bench/lib.sh
+bench_upstream_conf "$work" $UP
+taskset -c 1 nginx -p "$work" -c up.conf
+bench_wrk_bodies "$work"
+
+native="http://127.0.0.1:$GW/v1beta/models/gemini-2.5-flash:generateContent"
+openai="http://127.0.0.1:$GW/v1/chat/completions"
+if [ "$SURFACE" = openai ]; then url=$openai; script=$work/openai.lua; else url=$native; script=$work/native.lua; fi
+# shellcheck disable=SC2086
+env API_KEYS='["bench-key-1","bench-key-2","bench-key-3","bench-key-4"]' ALLOWED_TOKENS="[\"$TOKEN\"]" \
+  AUTH_TOKEN=bench-admin-token-1234 SQLITE_DATABASE="$work/bench.db" MANAGEMENT_PORT=$MGMT PORT=$GW \
+  BASE_URL="http://127.0.0.1:$UP/v1beta" LOG_LEVEL=WARN MAX_RETRIES=1 \
+  taskset -c 0 java -XX:+PreserveFramePointer $JAVA_OPTS -jar target/caravan.jar > "$work/caravan.log" 2>&1 & gw=$!
+pids+=($gw)
+until curl -s -o /dev/null -H "x-goog-api-key: $TOKEN" -H 'content-type: application/json' -d '{"contents":[]}' "$native"; do
+  kill -0 $gw 2>/dev/null || { cat "$work/caravan.log" >&2; exit 1; }
+  sleep 0.05
+done
+
+echo "warm-up $WARMUP ..."
+taskset -c 1 wrk -t1 -c"$CONC" -d"$WARMUP" -s "$script" "$url" > /dev/null
+echo "recording ${DURATION}s ..."
+taskset -c 1 wrk -t1 -c"$CONC" -d"$((DURATION + 2))s" -s "$script" "$url" > "$work/wrk.txt" & load=$!
+perf record -q -F 997 -g -p $gw -o "$work/perf.data" -- sleep "$DURATION" 2> "$work/perf.err" || true
+wait $load
+# the JIT's symbol map for perf, written after the recording so that it names what ran hot
+jcmd $gw Compiler.perfmap > /dev/null
+
+rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.txt")
+samples=$(perf report -i "$work/perf.data" --stdio --header-only 2>/dev/null | awk '/sample/ && /nr_samples|samples/ {print; exit}')
+{
+  echo "# Caravan CPU profile, $stamp${LABEL:+ ($LABEL)}"
+  echo
+  echo "Command: \`bash bench/profile.sh\` (SURFACE=$SURFACE, CONC=$CONC, DURATION=${DURATION}s, WARMUP=$WARMUP, JAVA_OPTS='$JAVA_OPTS'); Caravan $rev"
+  echo
+  echo "- machine: $(nproc) cores, load before the run $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- requests/s during the recording (perf attached): $rps"
+  echo
+  echo "## CPU by thread group"
+  echo
+  echo '```'
+  perf report -i "$work/perf.data" --stdio -g none --no-children --sort comm 2>/dev/null | grep -v '^#' | grep -v '^$' \
+    | sed -E 's/-[0-9]+$//' | awk '{p=$1; $1=""; sub(/^ +/,""); gsub(/[0-9]+$/,"N"); a[$0]+=p+0} END {for (k in a) printf "%6.2f%%  %s\n", a[k], k}' \
+    | sort -rn | head -20
+  echo '```'
+  echo
+  echo "## Top $TOP frames by own CPU time"
+  echo
+  echo '```'
+  perf report -i "$work/perf.data" --stdio -g none --no-children --sort dso,symbol 2>/dev/null | grep -E '^ +[0-9.]+%' | head -"$TOP" \
+    | cut -c1-200
+  echo '```'
+} > "$out"
+echo "wrote $out"
+cat "$out"
