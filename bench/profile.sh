@@ -6,13 +6,14 @@
 # the requests/s wrk saw during the recording (perf slows the gateway a little; compare profiles, not speeds).
 # Needs nginx, wrk, perf (Debian's linux-perf), python3, a JDK with jcmd.
 #
-# Knobs (environment): WARMUP (15s), DURATION (15s of recording), CONC (64), SURFACE (native | openai),
-# JAVA_OPTS (none: the plain java -jar), LABEL (a word in the file name, e.g. before/after), TOP (40 frames).
+# Knobs (environment): WARMUP (15s), WARMUP_ROUNDS (3 wrk runs), DURATION (15s of recording), CONC (64), SURFACE (native | openai),
+# JAVA_OPTS (none: the plain java -jar), JFR (a file: also keep a flight recording of the run there), LABEL (a word in the file name, e.g. before/after), TOP (40 frames).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 WARMUP=${WARMUP:-15s}
+WARMUP_ROUNDS=${WARMUP_ROUNDS:-3}
 DURATION=${DURATION:-15}
 CONC=${CONC:-64}
 SURFACE=${SURFACE:-native}
@@ -53,23 +54,34 @@ if [ "$SURFACE" = openai ]; then url=$openai; script=$work/openai.lua; else url=
 env API_KEYS='["bench-key-1","bench-key-2","bench-key-3","bench-key-4"]' ALLOWED_TOKENS="[\"$TOKEN\"]" \
   AUTH_TOKEN=bench-admin-token-1234 SQLITE_DATABASE="$work/bench.db" MANAGEMENT_PORT=$MGMT PORT=$GW \
   BASE_URL="http://127.0.0.1:$UP/v1beta" LOG_LEVEL=WARN MAX_RETRIES=1 \
-  taskset -c 0 java -XX:+PreserveFramePointer $JAVA_OPTS -jar target/caravan.jar > "$work/caravan.log" 2>&1 & gw=$!
+  taskset -c 0 java -XX:+PreserveFramePointer ${JFR:+-XX:StartFlightRecording=name=profile,settings=profile} $JAVA_OPTS -jar target/caravan.jar > "$work/caravan.log" 2>&1 & gw=$!
 pids+=($gw)
 until curl -s -o /dev/null -H "x-goog-api-key: $TOKEN" -H 'content-type: application/json' -d '{"contents":[]}' "$native"; do
   kill -0 $gw 2>/dev/null || { cat "$work/caravan.log" >&2; exit 1; }
   sleep 0.05
 done
 
-echo "warm-up $WARMUP ..."
-taskset -c 1 wrk -t1 -c"$CONC" -d"$WARMUP" -s "$script" "$url" > /dev/null
+# the warm-up reconnects a few times: a new wrk's connections take paths the first run never saw, and the JIT's
+# recompilation of the event loop's hot code would otherwise fall into the recording
+echo "warm-up $WARMUP in $WARMUP_ROUNDS rounds ..."
+for _ in $(seq "$WARMUP_ROUNDS"); do
+  taskset -c 1 wrk -t1 -c"$CONC" -d"$(( ${WARMUP%s} / WARMUP_ROUNDS ))s" -s "$script" "$url" > /dev/null
+done
 echo "recording ${DURATION}s ..."
 taskset -c 1 wrk -t1 -c"$CONC" -d"$((DURATION + 2))s" -s "$script" "$url" > "$work/wrk.txt" & load=$!
 perf record -q -F 997 -g -p $gw -o "$work/perf.data" -- sleep "$DURATION" 2> "$work/perf.err" || true
 wait $load
 # the JIT's symbol map for perf, written after the recording so that it names what ran hot
 jcmd $gw Compiler.perfmap > /dev/null
+# JFR=<file>: a flight recording (profile settings: deoptimizations, allocations, locks) of the whole run, kept there
+[ -z "${JFR:-}" ] || jcmd $gw JFR.dump name=profile filename="$(realpath -m "$JFR")" > /dev/null
 
 rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.txt")
+# CPU time per request, from the samples (997 a second of CPU) and the requests served while perf recorded: a figure
+# other load on the machine moves far less than requests/s, so runs on a busy machine still compare
+cpu_us=$(perf report -i "$work/perf.data" --stdio -n -g none --sort pid 2>/dev/null | grep -v '^#' \
+  | awk -v rps="$rps" -v d="$DURATION" '$3 ~ /^[0-9]+$/ {n+=$3; if ($0 !~ /Compiler/) m+=$3}
+      END {if (rps > 0) printf "%.1f µs (%.1f µs without the JIT compiler threads)", n/997*1e6/(rps*d), m/997*1e6/(rps*d)}')
 samples=$(perf report -i "$work/perf.data" --stdio --header-only 2>/dev/null | awk '/sample/ && /nr_samples|samples/ {print; exit}')
 {
   echo "# Caravan CPU profile, $stamp${LABEL:+ ($LABEL)}"
@@ -78,6 +90,7 @@ samples=$(perf report -i "$work/perf.data" --stdio --header-only 2>/dev/null | a
   echo
   echo "- machine: $(nproc) cores, load before the run $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- requests/s during the recording (perf attached): $rps"
+  echo "- CPU time per request: $cpu_us"
   echo
   echo "## CPU by thread group"
   echo
