@@ -8,7 +8,10 @@ import java.util.Arrays;
  */
 public final class TriedKeys {
 
-    private ApiKey[] keys = new ApiKey[4];
+    private static final ApiKey[] NONE = new ApiKey[0];
+
+    /** Allocated at the first attempt: a request served on its first key, or refused before any, needs none. */
+    private ApiKey[] keys = NONE;
     private int size;
 
     public boolean contains(ApiKey key) {
@@ -22,7 +25,7 @@ public final class TriedKeys {
 
     public void add(ApiKey key) {
         if (size == keys.length) {
-            keys = Arrays.copyOf(keys, size * 2);
+            keys = Arrays.copyOf(keys, Math.max(4, size * 2));
         }
         keys[size++] = key;
     }

@@ -63,7 +63,9 @@ public class EventLoopPlatformHttpConsumer extends VertxPlatformHttpConsumer {
         // written there, whichever thread completes the exchange
         Context requestContext = ctx.vertx().getOrCreateContext();
         Exchange exchange = createExchange(false);
-        exchange.setPattern(ExchangePattern.InOut);
+        // the answer is the message the route ends with (writeResponse reads getMessage()); under InOut Camel would
+        // copy that message, headers and all, into a new OUT message at the end of every pipeline the exchange runs
+        exchange.setPattern(ExchangePattern.InOnly);
         processHttpRequest(exchange, ctx).onComplete(read -> {
             if (read.failed()) {
                 fail(exchange, ctx, read.cause());
