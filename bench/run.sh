@@ -4,7 +4,7 @@
 # Caravan, then drives the upstream directly, through nginx and through Caravan side by side with wrk.
 # Writes a dated results file under bench/results/. Needs: nginx, wrk, python3 (apt-get install -y nginx-light wrk).
 #
-# Knobs (environment): DURATION (10s per measurement), WARMUP (15s), PIN (1: gateway on core 0, load on core 1),
+# Knobs (environment): DURATION (10s per measurement), WARMUP (24s over every load shape, twice), PIN (1: gateway on core 0, load on core 1),
 # STREAMS (1000 held streams), JAVA_OPTS (JVM flags for Caravan; by default the Dockerfile's: serial GC, a heap of 64 to 320 MB
 # heap and a class-data-sharing archive that this script makes with one training start, as the image build does).
 set -euo pipefail
@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 DURATION=${DURATION:-10s}
-WARMUP=${WARMUP:-15s}
+WARMUP=${WARMUP:-24s}
 PIN=${PIN:-1}
 STREAMS=${STREAMS:-1000}
 JAVA_OPTS=${JAVA_OPTS-DEFAULT}
@@ -102,9 +102,17 @@ idle_rss=$(rss)
 
 bench_wrk_bodies "$work"
 
-echo "warm-up $WARMUP (native and OpenAI surfaces) ..."
-$LOAD_CPU wrk -t1 -c16 -d"$WARMUP" -s "$work/native.lua" "$native" > /dev/null
-$LOAD_CPU wrk -t1 -c16 -d5s -s "$work/openai.lua" "http://127.0.0.1:$GW/v1/chat/completions" > /dev/null
+# the warm-up runs every load shape the measurements use, twice over: each new shape (a surface, a concurrency, new
+# connections) takes paths the JIT has not seen and makes it recompile the event loop's hot code, which would
+# otherwise happen inside a measurement
+echo "warm-up $WARMUP (both surfaces, every concurrency, twice) ..."
+slice=$(( (${WARMUP%s} + 11) / 12 ))
+for _ in 1 2; do
+  for c in 64 16 1; do
+    $LOAD_CPU wrk -t1 -c$c -d${slice}s -s "$work/native.lua" "$native" > /dev/null
+    $LOAD_CPU wrk -t1 -c$c -d${slice}s -s "$work/openai.lua" "http://127.0.0.1:$GW/v1/chat/completions" > /dev/null
+  done
+done
 
 # wrk → "rps p50_ms p99_ms"
 measure() {

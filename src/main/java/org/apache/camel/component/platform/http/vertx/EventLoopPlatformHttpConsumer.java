@@ -111,6 +111,12 @@ public class EventLoopPlatformHttpConsumer extends VertxPlatformHttpConsumer {
     private static io.vertx.core.Future<Void> writeResponse(RoutingContext ctx, Exchange exchange,
                                                             HeaderFilterStrategy filter, boolean muteExceptions) {
         try {
+            // the stock writer knows a body's length only for bytes and a ByteBuffer, and sends anything else chunked:
+            // a whole answer held in a Vert.x buffer goes as a ByteBuffer view of it, so it gets a Content-Length
+            Object body = exchange.getMessage().getBody();
+            if (body instanceof io.vertx.core.buffer.Buffer buffer) {
+                exchange.getMessage().setBody(buffer.getByteBuf().nioBuffer());
+            }
             return VertxPlatformHttpSupport.writeResponse(ctx, exchange, filter, muteExceptions);
         } catch (Exception e) {
             return io.vertx.core.Future.failedFuture(e);
