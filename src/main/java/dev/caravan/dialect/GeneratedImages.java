@@ -50,9 +50,8 @@ public final class GeneratedImages implements Predicate, Expression, Processor {
     /** Exchange property: the client asked for the images' bytes (b64_json), so no image host is to take them. */
     public static final String KEEP_INLINE = "caravanImagesInline";
     private static final String STATE = "caravanGeneratedImages";
-    private static final byte[][] MARKERS = {"\"inlineData\"".getBytes(StandardCharsets.US_ASCII),
-            "\"inline_data\"".getBytes(StandardCharsets.US_ASCII),
-            "\"bytesBase64Encoded\"".getBytes(StandardCharsets.US_ASCII)};
+    private static final dev.caravan.http.BodyMentions MARKERS = new dev.caravan.http.BodyMentions("\"inlineData\"",
+            "\"inline_data\"", "\"bytesBase64Encoded\"");
     /** An address a client can follow, with nothing that could break out of a markdown link or a JSON string. */
     private static final Pattern ADDRESS = Pattern.compile("https?://[^\\s()<>\"'\\\\]{1,2048}");
 
@@ -227,32 +226,7 @@ public final class GeneratedImages implements Predicate, Expression, Processor {
     }
 
     private static boolean hasImage(Buffer body) {
-        io.netty.buffer.ByteBuf buf = body.getByteBuf();
-        for (byte[] marker : MARKERS) {
-            if (indexOf(buf, marker) >= 0) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Where {@code marker} starts in the readable bytes of {@code data}, or -1. */
-    private static int indexOf(io.netty.buffer.ByteBuf data, byte[] marker) {
-        int last = data.writerIndex() - marker.length;
-        for (int i = data.readerIndex(); i <= last; i++) {
-            i = data.indexOf(i, last + 1, marker[0]);
-            if (i < 0) {
-                return -1;
-            }
-            int j = 1;
-            while (j < marker.length && data.getByte(i + j) == marker[j]) {
-                j++;
-            }
-            if (j == marker.length) {
-                return i;
-            }
-        }
-        return -1;
+        return MARKERS.in(body);
     }
 
     private static Buffer bufferOf(byte[] bytes) {

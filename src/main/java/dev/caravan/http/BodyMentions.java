@@ -30,13 +30,7 @@ public final class BodyMentions implements Predicate {
             return false;
         }
         if (body instanceof Buffer buffer) {
-            ByteBuf b = buffer.getByteBuf();
-            for (Word w : words) {
-                if (w.in(b)) {
-                    return true;
-                }
-            }
-            return false;
+            return in(buffer);
         }
         String text = body instanceof String s ? s
                 : body instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : null;
@@ -51,12 +45,23 @@ public final class BodyMentions implements Predicate {
         return false;
     }
 
+    /** Whether the readable bytes of {@code buffer} hold any of the words. */
+    public boolean in(Buffer buffer) {
+        ByteBuf b = buffer.getByteBuf();
+        for (Word w : words) {
+            if (w.in(b)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * A word and the byte its search scans for. Netty's general substring search costs a bounds-checked read per body
      * byte, which showed as 5% of the gateway's CPU at concurrency 64; scanning for one byte is Netty's fast path,
-     * and only its few hits are compared in full. The anchor is the word's first byte that is not a lower-case
-     * letter (an underscore, a capital), since those are rare in prompts and JSON; a word of lower-case letters only
-     * is anchored on its first byte.
+     * and only its few hits are compared in full. The anchor is the word's first capital, digit or underscore,
+     * since those are rare in prompts and JSON (a quote, the commonest byte of JSON, never is one); a word without
+     * any is anchored on its first byte that is not a quote.
      */
     private static final class Word {
         final String text;
@@ -66,14 +71,19 @@ public final class BodyMentions implements Predicate {
         Word(String text) {
             this.text = text;
             this.bytes = text.getBytes(StandardCharsets.UTF_8);
-            int a = 0;
-            for (int i = 0; i < bytes.length; i++) {
-                if (bytes[i] < 'a' || bytes[i] > 'z') {
+            int a = -1;
+            for (int i = 0; i < bytes.length && a < 0; i++) {
+                byte c = bytes[i];
+                if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_') {
                     a = i;
-                    break;
                 }
             }
-            this.anchor = a;
+            for (int i = 0; i < bytes.length && a < 0; i++) {
+                if (bytes[i] != '"') {
+                    a = i;
+                }
+            }
+            this.anchor = Math.max(0, a);
         }
 
         boolean in(ByteBuf b) {

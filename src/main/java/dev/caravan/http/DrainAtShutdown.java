@@ -18,6 +18,13 @@ public final class DrainAtShutdown extends EventNotifierSupport {
     public DrainAtShutdown(CaravanHttpServer server, Duration bound) {
         this.server = server;
         this.bound = bound;
+        // only the context's stopping matters: told so, Camel creates no event object for each exchange and step
+        // (with a notifier that does not say it, every request allocated its sending, sent and completed events)
+        setIgnoreExchangeEvents(true);
+        setIgnoreRouteEvents(true);
+        setIgnoreServiceEvents(true);
+        setIgnoreStepEvents(true);
+        setIgnoreCamelContextInitEvents(true);
     }
 
     @Override
