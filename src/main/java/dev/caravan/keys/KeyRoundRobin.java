@@ -200,8 +200,10 @@ public final class KeyRoundRobin implements Processor {
     /**
      * How many requests for {@code model} the usable keys could serve by {@code untilMillis}: their own pause and their
      * project's over, then their project's budget's room by then. A project without a known limit for the model may
-     * serve them all ({@link Long#MAX_VALUE}). A request that finds this many already waiting would wait for nothing.
-     * O(keys); asked only when a request is about to wait.
+     * serve them all ({@link Long#MAX_VALUE}). A key whose project is unknown but shown to be shared
+     * ({@link ProjectLearning#sharesUnknown}) counts nothing: its own budget would count the whole project's minute
+     * once per key. A request that finds this many already waiting would wait for nothing. O(keys); asked only when a
+     * request is about to wait.
      */
     public long returningBy(String model, long untilMillis) {
         if (egress.pausedUntil() > untilMillis) {
@@ -213,6 +215,7 @@ public final class KeyRoundRobin implements Processor {
         for (ApiKey k : keys) {
             if (k.state() == KeyState.ACTIVE
                     && Math.max(k.cooldownUntil(model), k.project().cooldownUntil(model)) <= untilMillis
+                    && !learning.sharesUnknown(k)
                     && counted.add(k.project())) {
                 // keys of one project share its budget: the project counts once
                 long room = budgets.takeableBy(k.project(), model, now, untilMillis);
@@ -421,6 +424,9 @@ public final class KeyRoundRobin implements Processor {
         }
         switch (verdict.kind()) {
             case SUCCESS -> {
+                long now = clock.getAsLong();
+                // a served call counts in its key's window, and shows its project had room (README "Quotas", the evidence)
+                learning.served(key, model, sentAt > 0 ? sentAt : now, now);
                 // the usual case: a clean key tells nobody
                 if (key.clearStrikes()) {
                     listener.changed(key);
@@ -442,14 +448,16 @@ public final class KeyRoundRobin implements Processor {
                     // a quota is the project's: every key of it pauses (a 429 without details names no quota)
                     key.project().coolDown(model, new ApiKey.Cooldown(verdict.untilMillis(), verdict.kind(),
                             verdict.evidence()), clock.getAsLong());
-                    learning.quota429(key, model, verdict, clock.getAsLong());
+                    learning.quota429(key, model, verdict, sentAt, clock.getAsLong());
                     // Google's quotaValue is the project's limit: its budget paces at it from now on
                     boolean fresh = model != null && key.project().budget(model) == null;
-                    if (budgets.learn(key.project(), model, verdict.signal())) {
-                        bump();
-                    }
+                    boolean changed = budgets.learn(key.project(), model, verdict.signal());
                     if (fresh) {
                         startDay(key.project(), model);
+                    }
+                    if (changed) {
+                        // requests held back may go, or waiting requests' room is gone: the lanes look again now
+                        bump();
                     }
                     // Google's retryDelay tells when its minute window resets: the budget counts its windows
                     if (budgets.align(key.project(), model, verdict.signal(), sentAt,
