@@ -199,7 +199,7 @@ public final class KeyRoundRobin implements Processor {
 
     /**
      * How many requests for {@code model} the usable keys could serve by {@code untilMillis}: their own pause and their
-     * project's over, then their project's budget's room by then. A project without a known limit for the model may
+     * project's over, then their project's budget's room from the end of the project's pause until then. A project without a known limit for the model may
      * serve them all ({@link Long#MAX_VALUE}). A key whose project is unknown but shown to be shared
      * ({@link ProjectLearning#sharesUnknown}) counts nothing: its own budget would count the whole project's minute
      * once per key. A request that finds this many already waiting would wait for nothing. O(keys); asked only when a
@@ -217,8 +217,10 @@ public final class KeyRoundRobin implements Processor {
                     && Math.max(k.cooldownUntil(model), k.project().cooldownUntil(model)) <= untilMillis
                     && !learning.sharesUnknown(k)
                     && counted.add(k.project())) {
-                // keys of one project share its budget: the project counts once
-                long room = budgets.takeableBy(k.project(), model, now, untilMillis);
+                // keys of one project share its budget: the project counts once, and only from the end of its pause
+                // (Google refused it: the window it refused is full, whatever the budget counted)
+                long from = Math.max(now, k.project().cooldownUntil(model));
+                long room = budgets.takeableBy(k.project(), model, from, untilMillis);
                 if (room == Long.MAX_VALUE) {
                     return Long.MAX_VALUE;
                 }

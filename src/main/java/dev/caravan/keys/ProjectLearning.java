@@ -86,8 +86,8 @@ public final class ProjectLearning {
         String apart;
     }
 
-    /** A key's served calls for a model: the times they were sent, newest last (a ring). */
-    private static final class Served {
+    /** A key's served calls for a model: the times they were sent (a ring of the last {@link #SERVED_RING}). */
+    static final class Served {
         final long[] at = new long[SERVED_RING];
         int next;
         int count;
@@ -110,16 +110,14 @@ public final class ProjectLearning {
         }
     }
 
-    private record ServedKey(ApiKey key, String model) {
-    }
-
     private final ArrayDeque<Refusal> minuteRefusals = new ArrayDeque<>();
     private final Map<Pair, Tally> tallies = new HashMap<>();
-    private final Map<ServedKey, Served> served = new ConcurrentHashMap<>();
     /** Keys whose project is unknown and which were refused before they alone could have spent the window. */
     private final Set<ApiKey> sharing = java.util.Collections.newSetFromMap(new ConcurrentHashMap<>());
     /** Until when successes are compared with refusals (epoch ms): a while after the last per-minute 429. */
     private volatile long activeUntil = Long.MIN_VALUE;
+    /** Since when successes are counted (epoch ms): a window that started before (a restart) says nothing. */
+    private volatile long activeFrom = Long.MAX_VALUE;
 
     private final KeyRoundRobin pool;
     private final ArrayDeque<Hit> recent = new ArrayDeque<>();
@@ -241,10 +239,22 @@ public final class ProjectLearning {
      * its project had room while any key refused before it (and not reset since) had none.
      */
     void served(ApiKey key, String model, long sentAt, long now) {
-        if (model == null || now > activeUntil) {
+        if (model == null) {
             return;
         }
-        served.computeIfAbsent(new ServedKey(key, model), k -> new Served()).add(sentAt);
+        if (key.project().own()) {
+            // only a key whose project is unknown has anything to prove
+            if (activeFrom == Long.MAX_VALUE) {
+                activeFrom = now;
+            }
+            Served ring = key.served(model);
+            if (ring != null) {
+                ring.add(sentAt);
+            }
+        }
+        if (now > activeUntil) {
+            return;
+        }
         synchronized (this) {
             for (Refusal o : minuteRefusals) {
                 // sent after the other's refusal was read, answered before its window could reset: Google served it
@@ -313,9 +323,11 @@ public final class ProjectLearning {
         activeUntil = now + ACTIVE_MINUTES * minute;
         // Google answered between sending and reading: the reset lies that far apart
         Refusal r = new Refusal(key, quotaId, model, now, resetLatest - (now - sentAt), resetLatest);
-        Served s = served.get(new ServedKey(key, model));
-        long own = s == null ? 0 : s.between(r.resetEarliest - minute, now);
-        // fewer served than the limit, yet refused: someone else spent this window, the key shares its project
+        long windowStart = r.resetEarliest - minute;
+        Served ring = key.served(model);
+        long own = windowStart < activeFrom || ring == null ? Long.MAX_VALUE : ring.between(windowStart, now);
+        // fewer served than the limit, yet refused: someone else spent this window, the key shares its project (a
+        // window whose served calls were not all counted proves nothing)
         boolean shares = own < limit;
         List<ApiKey> join = new ArrayList<>();
         synchronized (this) {
@@ -360,6 +372,9 @@ public final class ProjectLearning {
         }
         if (shares && key.project().own()) {
             sharing.add(key);
+        } else if (own != Long.MAX_VALUE) {
+            // the key spent its window alone this time: its own budget's room is its project's
+            sharing.remove(key);
         }
         for (ApiKey partner : join) {
             group(key, partner, quotaId, model, limit, verdict, now);
