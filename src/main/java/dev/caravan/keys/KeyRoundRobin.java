@@ -200,9 +200,9 @@ public final class KeyRoundRobin implements Processor {
     /**
      * How many requests for {@code model} the usable keys could serve by {@code untilMillis}: their own pause and their
      * project's over, then their project's budget's room from the end of the project's pause until then. A project without a known limit for the model may
-     * serve them all ({@link Long#MAX_VALUE}). A key whose project is unknown but shown to be shared
-     * ({@link ProjectLearning#sharesUnknown}) counts nothing: its own budget would count the whole project's minute
-     * once per key. A request that finds this many already waiting would wait for nothing. O(keys); asked only when a
+     * serve them all ({@link Long#MAX_VALUE}). Keys whose projects are unknown but shown to be shared
+     * ({@link ProjectLearning#sharesUnknown}) count as one project together: each one's own budget would count its
+     * project's whole minute once per key. A request that finds this many already waiting would wait for nothing. O(keys); asked only when a
      * request is about to wait.
      */
     public long returningBy(String model, long untilMillis) {
@@ -211,23 +211,29 @@ public final class KeyRoundRobin implements Processor {
         }
         long now = clock.getAsLong();
         long n = 0;
+        // keys shown to share projects nobody named: together they count as one project (the most room of theirs), not
+        // as one project each (four keys of one project would promise its minute four times)
+        long shared = 0;
         java.util.Set<Project> counted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (ApiKey k : keys) {
             if (k.state() == KeyState.ACTIVE
                     && Math.max(k.cooldownUntil(model), k.project().cooldownUntil(model)) <= untilMillis
-                    && !learning.sharesUnknown(k)
                     && counted.add(k.project())) {
                 // keys of one project share its budget: the project counts once, and only from the end of its pause
                 // (Google refused it: the window it refused is full, whatever the budget counted)
                 long from = Math.max(now, k.project().cooldownUntil(model));
                 long room = budgets.takeableBy(k.project(), model, from, untilMillis);
+                if (learning.sharesUnknown(k)) {
+                    shared = Math.max(shared, room);
+                    continue;
+                }
                 if (room == Long.MAX_VALUE) {
                     return Long.MAX_VALUE;
                 }
                 n += room;
             }
         }
-        return n;
+        return shared == Long.MAX_VALUE ? Long.MAX_VALUE : n + shared;
     }
 
     /** The pool's clock, epoch milliseconds. */

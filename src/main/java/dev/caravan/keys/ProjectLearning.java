@@ -41,8 +41,9 @@ import java.util.function.IntSupplier;
  * project nobody named; an operator's word (API_KEYS' key@project, the admin page) and a project Google names are
  * never overridden, and two learned projects are never merged.
  *
- * <p>Until a key is grouped, a key shown to share its window with keys unknown ({@link #sharesUnknown}) promises no
- * room to waiting requests: its own budget would count the project's whole minute for each of its keys.
+ * <p>Until they are grouped, keys shown to share their windows with keys unknown ({@link #sharesUnknown}) count as one
+ * project together when waiting requests are promised room: each one's own budget would count its project's whole
+ * minute once per key.
  *
  * <p>Thread-safe: the recent 429s and the tallies are guarded by this object's lock, taken on quota 429s, and on
  * successes only while some per-minute refusal is recent (never by picks).
@@ -116,8 +117,6 @@ public final class ProjectLearning {
     private final Set<ApiKey> sharing = java.util.Collections.newSetFromMap(new ConcurrentHashMap<>());
     /** Until when successes are compared with refusals (epoch ms): a while after the last per-minute 429. */
     private volatile long activeUntil = Long.MIN_VALUE;
-    /** Since when successes are counted (epoch ms): a window that started before (a restart) says nothing. */
-    private volatile long activeFrom = Long.MAX_VALUE;
 
     private final KeyRoundRobin pool;
     private final ArrayDeque<Hit> recent = new ArrayDeque<>();
@@ -140,10 +139,14 @@ public final class ProjectLearning {
     /** Like {@link #quota429(ApiKey, String, Verdict, long)} for a call sent at {@code sentAt} (0: unknown). */
     void quota429(ApiKey key, String model, Verdict verdict, long sentAt, long now) {
         long window = windowSeconds.getAsInt() * 1000L;
-        if (window <= 0 || verdict.evidence() == null || verdict.evidence().quotaId() == null) {
+        if (verdict.evidence() == null || verdict.evidence().quotaId() == null) {
             return;
         }
-        minute429(key, model, verdict, sentAt, now);
+        // whether the key shares its window is known even where grouping is off (its waits stay honest)
+        minute429(key, model, verdict, sentAt, now, window > 0);
+        if (window <= 0) {
+            return;
+        }
         String quotaId = verdict.evidence().quotaId();
         long limit = -1;
         QuotaSignal.Dimension dimension = QuotaSignal.Dimension.of(quotaId, null);
@@ -244,9 +247,6 @@ public final class ProjectLearning {
         }
         if (key.project().own()) {
             // only a key whose project is unknown has anything to prove
-            if (activeFrom == Long.MAX_VALUE) {
-                activeFrom = now;
-            }
             Served ring = key.served(model);
             if (ring != null) {
                 ring.add(sentAt);
@@ -303,7 +303,7 @@ public final class ProjectLearning {
     }
 
     /** The second rule's part of a quota 429: a per-minute refusal whose window reset Google told. */
-    private void minute429(ApiKey key, String model, Verdict verdict, long sentAt, long now) {
+    private void minute429(ApiKey key, String model, Verdict verdict, long sentAt, long now, boolean learn) {
         long resetLatest = verdict.signal().minuteResetAtMillis();
         if (model == null || sentAt <= 0 || sentAt > now || resetLatest < 0) {
             return;
@@ -325,16 +325,17 @@ public final class ProjectLearning {
         Refusal r = new Refusal(key, quotaId, model, now, resetLatest - (now - sentAt), resetLatest);
         long windowStart = r.resetEarliest - minute;
         Served ring = key.served(model);
-        long own = windowStart < activeFrom || ring == null ? Long.MAX_VALUE : ring.between(windowStart, now);
-        // fewer served than the limit, yet refused: someone else spent this window, the key shares its project (a
-        // window whose served calls were not all counted proves nothing)
+        long own = ring == null ? Long.MAX_VALUE : ring.between(windowStart, now);
+        // fewer served than the limit, yet refused: someone else spent this window, the key shares its project. (A
+        // window a restart cut in two shows only this process's calls: a lone key then looks shared for that window,
+        // which makes its waits more careful, not its grouping wrong: grouping needs three windows together.)
         boolean shares = own < limit;
         List<ApiKey> join = new ArrayList<>();
         synchronized (this) {
             while (!minuteRefusals.isEmpty() && minuteRefusals.peekFirst().resetLatest + minute < now) {
                 minuteRefusals.removeFirst();
             }
-            for (Refusal o : minuteRefusals) {
+            for (Refusal o : learn ? minuteRefusals : List.<Refusal>of()) {
                 if (o.key == key || !o.quotaId.equals(quotaId) || !o.model.equals(model)
                         || !(key.project().own() || o.key.project().own())) {
                     continue;
@@ -360,7 +361,7 @@ public final class ProjectLearning {
             while (minuteRefusals.size() > MAX_RECENT) {
                 minuteRefusals.removeFirst();
             }
-            if (shares) {
+            if (shares && learn) {
                 for (Map.Entry<Pair, Tally> e : tallies.entrySet()) {
                     Pair p = e.getKey();
                     Tally t = e.getValue();
