@@ -434,7 +434,7 @@ public final class KeyRoundRobin implements Processor {
             case SUCCESS -> {
                 long now = clock.getAsLong();
                 // a served call counts in its key's window, and shows its project had room (README "Quotas", the evidence)
-                learning.served(key, model, sentAt > 0 ? sentAt : now, now);
+                learning.served(key, model, sentAt, now);
                 // the usual case: a clean key tells nobody
                 if (key.clearStrikes()) {
                     listener.changed(key);

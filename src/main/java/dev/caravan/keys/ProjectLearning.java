@@ -238,11 +238,12 @@ public final class ProjectLearning {
     }
 
     /**
-     * A call {@code key} served for {@code model}, sent at {@code sentAt}: counted for the key's window, and proof that
+     * A call {@code key} served for {@code model}, sent at {@code sentAt} (0: unknown, then it proves nothing): counted for the key's window, and proof that
      * its project had room while any key refused before it (and not reset since) had none.
      */
     void served(ApiKey key, String model, long sentAt, long now) {
-        if (model == null) {
+        if (model == null || sentAt <= 0) {
+            // a call whose sending time is unknown proves nothing about which window Google served it in
             return;
         }
         if (key.project().own()) {
