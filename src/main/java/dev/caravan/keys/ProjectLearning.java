@@ -261,7 +261,7 @@ public final class ProjectLearning {
                 // sent after the other's refusal was read, answered before its window could reset: Google served it
                 // inside that window, which one project could not have
                 if (o.key != key && o.model.equals(model) && o.readAt < sentAt && now < o.resetEarliest - RESET_SLACK_MS
-                        && (key.project().own() || o.key.project().own()) && key.project() != o.key.project()) {
+                        && undecided(key, o.key)) {
                     Tally t = tally(key, o.key);
                     if (t != null && t.apart == null) {
                         t.apart = "served while the other's window was spent";
@@ -269,6 +269,18 @@ public final class ProjectLearning {
                 }
             }
         }
+    }
+
+    /**
+     * Whether learning may still put the two keys in one project: they are in two projects, and at least one of the two
+     * is unknown or learned (an operator's or Google's grouping is never the rule's to change).
+     */
+    private static boolean undecided(ApiKey x, ApiKey y) {
+        return x.project() != y.project() && (learnable(x) || learnable(y));
+    }
+
+    private static boolean learnable(ApiKey k) {
+        return k.project().own() || k.projectSource() == Project.Source.LEARNED;
     }
 
     /** Whether the second rule's tally saw the two keys apart (under this object's lock). */
@@ -337,8 +349,7 @@ public final class ProjectLearning {
                 minuteRefusals.removeFirst();
             }
             for (Refusal o : learn ? minuteRefusals : List.<Refusal>of()) {
-                if (o.key == key || !o.quotaId.equals(quotaId) || !o.model.equals(model)
-                        || !(key.project().own() || o.key.project().own())) {
+                if (o.key == key || !o.quotaId.equals(quotaId) || !o.model.equals(model) || !undecided(key, o.key)) {
                     continue;
                 }
                 // each was refused before the other's window reset: one project would be one window, one reset
@@ -400,7 +411,8 @@ public final class ProjectLearning {
             mover = a;
             stayer = b;
         } else {
-            // two projects someone named or learned: never merged
+            // two projects: merged only where both are learned ones (an operator's or Google's is never touched)
+            mergeLearned(b, a, quotaId, model, limit, verdict, now);
             return;
         }
         if (mover.projectSource().rank > Project.Source.LEARNED.rank) {
@@ -424,5 +436,41 @@ public final class ProjectLearning {
             // the pause is the project's now, for every key of it
             stayer.project().coolDown(model, new ApiKey.Cooldown(verdict.untilMillis(), verdict.kind(), verdict.evidence()), now);
         }
+    }
+
+    /**
+     * Two learned projects whose keys reset together: one project learned in two parts (its keys paired up before any
+     * pair met). They become one when no key of one was ever seen apart from a key of the other; the smaller part
+     * moves. A project holding any key an operator or Google placed is never merged.
+     */
+    private void mergeLearned(ApiKey b, ApiKey a, String quotaId, String model, long limit, Verdict verdict, long now) {
+        List<ApiKey> ofB = new ArrayList<>();
+        List<ApiKey> ofA = new ArrayList<>();
+        for (ApiKey k : pool.keys()) {
+            if (k.project() == b.project() || k.project() == a.project()) {
+                if (k.projectSource() != Project.Source.LEARNED) {
+                    return;
+                }
+                (k.project() == b.project() ? ofB : ofA).add(k);
+            }
+        }
+        synchronized (this) {
+            for (ApiKey x : ofB) {
+                for (ApiKey y : ofA) {
+                    if (apart(x, y)) {
+                        return;
+                    }
+                }
+            }
+        }
+        List<ApiKey> movers = ofB.size() <= ofA.size() ? ofB : ofA;
+        ApiKey stayer = movers == ofB ? a : b;
+        String name = stayer.project().name();
+        for (ApiKey k : movers) {
+            pool.assignProject(k, name, Project.Source.LEARNED, "per-minute 429s " + quotaId + " for " + model
+                    + " reset together with key " + stayer.fingerprint() + "'s in " + WINDOWS_TOGETHER
+                    + "+ windows, never apart from any key of its project (two learned parts of one project)");
+        }
+        stayer.project().coolDown(model, new ApiKey.Cooldown(verdict.untilMillis(), verdict.kind(), verdict.evidence()), now);
     }
 }
