@@ -105,7 +105,10 @@ public final class ApiKey {
     /** Per model, the calls this key served lately (kept only while its project is unknown: README "Quotas"). */
     private final Map<String, ProjectLearning.Served> served = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** The calls this key served lately for {@code model} (null past the bound: unknown), to tell whether it alone could have spent a window. */
+    /**
+     * The calls this key served lately for {@code model}, to tell whether it alone could have spent a window; null past
+     * the bound (unknown).
+     */
     ProjectLearning.Served served(String model) {
         ProjectLearning.Served s = served.get(model);
         if (s == null) {

@@ -199,11 +199,11 @@ public final class KeyRoundRobin implements Processor {
 
     /**
      * How many requests for {@code model} the usable keys could serve by {@code untilMillis}: their own pause and their
-     * project's over, then their project's budget's room from the end of the project's pause until then. A project without a known limit for the model may
-     * serve them all ({@link Long#MAX_VALUE}). Keys whose projects are unknown but shown to be shared
-     * ({@link ProjectLearning#sharesUnknown}) count as one project together: each one's own budget would count its
-     * project's whole minute once per key. A request that finds this many already waiting would wait for nothing. O(keys); asked only when a
-     * request is about to wait.
+     * project's over, then their project's budget's room from the end of the project's pause until then. A project
+     * without a known limit for the model may serve them all ({@link Long#MAX_VALUE}). Keys whose projects are unknown
+     * but shown to be shared ({@link ProjectLearning#sharesUnknown}) count as one project together: each one's own
+     * budget would count its project's whole minute once per key. A request that finds this many already waiting would
+     * wait for nothing. O(keys); asked only when a request is about to wait.
      */
     public long returningBy(String model, long untilMillis) {
         if (egress.pausedUntil() > untilMillis) {

@@ -62,7 +62,7 @@ public final class ProjectLearning {
     static final int WINDOWS_TOGETHER = 3;
     /** Pairs of keys tallied at most: past it no new pair is tallied (the rule then learns less, never wrongly). */
     static final int MAX_PAIRS = 50_000;
-    /** Served calls remembered per key and model: enough to count a free tier's minute (a larger limit proves nothing). */
+    /** Served calls remembered per key and model: enough for a free tier's minute (a larger limit proves nothing). */
     static final int SERVED_RING = 16;
     /** Slack on a reset's span: Google's retryDelay is given to the millisecond. */
     static final long RESET_SLACK_MS = 20;
@@ -70,7 +70,8 @@ public final class ProjectLearning {
     static final long ACTIVE_MINUTES = 5;
 
     /** A per-minute 429: read at {@code readAt}, its window resets within [resetEarliest, resetLatest]. */
-    private record Refusal(ApiKey key, String quotaId, String model, long readAt, long resetEarliest, long resetLatest) {
+    private record Refusal(ApiKey key, String quotaId, String model, long readAt, long resetEarliest,
+                           long resetLatest) {
     }
 
     /** Two keys, in an order of their own so that (a, b) and (b, a) are one pair. */
@@ -238,8 +239,9 @@ public final class ProjectLearning {
     }
 
     /**
-     * A call {@code key} served for {@code model}, sent at {@code sentAt} (0: unknown, then it proves nothing): counted for the key's window, and proof that
-     * its project had room while any key refused before it (and not reset since) had none.
+     * A call {@code key} served for {@code model}, sent at {@code sentAt} (0: unknown, then it proves nothing):
+     * counted for the key's window, and proof that its project had room while any key refused before it (and not reset
+     * since) had none.
      */
     void served(ApiKey key, String model, long sentAt, long now) {
         if (model == null || sentAt <= 0) {
@@ -289,7 +291,7 @@ public final class ProjectLearning {
         return t != null && t.apart != null;
     }
 
-    /** Whether {@code mover} was seen apart from {@code other} or from any key of other's (named or learned) project. */
+    /** Whether {@code mover} was seen apart from {@code other} or from any key of other's named or learned project. */
     private synchronized boolean apartFromProject(ApiKey mover, ApiKey other) {
         if (apart(mover, other)) {
             return true;
@@ -422,7 +424,8 @@ public final class ProjectLearning {
             return;
         }
         String why = "per-minute 429s " + quotaId + " for " + model + " reset together with key " + stayer.fingerprint()
-                + "'s in " + WINDOWS_TOGETHER + "+ windows, never apart, and this key had not served the limit of " + limit;
+                + "'s in " + WINDOWS_TOGETHER + "+ windows, never apart, and this key had not served the limit of "
+                + limit;
         String name = stayer.project().own() ? "learned-" + stayer.fingerprint() : stayer.project().name();
         if (stayer.project().own()) {
             if (!pool.assignProject(stayer, name, Project.Source.LEARNED, "per-minute 429s " + quotaId + " for " + model
@@ -434,7 +437,8 @@ public final class ProjectLearning {
             sharing.remove(mover);
             sharing.remove(stayer);
             // the pause is the project's now, for every key of it
-            stayer.project().coolDown(model, new ApiKey.Cooldown(verdict.untilMillis(), verdict.kind(), verdict.evidence()), now);
+            stayer.project().coolDown(model, new ApiKey.Cooldown(verdict.untilMillis(), verdict.kind(),
+                    verdict.evidence()), now);
         }
     }
 
@@ -471,6 +475,7 @@ public final class ProjectLearning {
                     + " reset together with key " + stayer.fingerprint() + "'s in " + WINDOWS_TOGETHER
                     + "+ windows, never apart from any key of its project (two learned parts of one project)");
         }
-        stayer.project().coolDown(model, new ApiKey.Cooldown(verdict.untilMillis(), verdict.kind(), verdict.evidence()), now);
+        stayer.project().coolDown(model, new ApiKey.Cooldown(verdict.untilMillis(), verdict.kind(),
+                verdict.evidence()), now);
     }
 }
