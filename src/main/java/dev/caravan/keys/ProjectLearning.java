@@ -38,8 +38,9 @@ import java.util.function.IntSupplier;
  * Key B joins key A's project when they were together in {@value #WINDOWS_TOGETHER} windows and never apart, B is
  * apart from no key of A's project, and B's refusal came while B's own served requests in that window were fewer
  * than Google's limit (so B did not spend the window alone: it shares it). Both rules only ever move keys whose
- * project nobody named; an operator's word (API_KEYS' key@project, the admin page) and a project Google names are
- * never overridden, and two learned projects are never merged.
+ * project nobody named, but for one case: two learned parts of one project merge on the same evidence, when no key of
+ * one was seen apart from a key of the other ({@link #mergeLearned}). An operator's word (API_KEYS' key@project, the
+ * admin page) and a project Google names are never overridden.
  *
  * <p>Until they are grouped, keys shown to share their windows with keys unknown ({@link #sharesUnknown}) count as one
  * project together when waiting requests are promised room: each one's own budget would count its project's whole
@@ -213,7 +214,7 @@ public final class ProjectLearning {
 
     /**
      * Puts the key whose project nobody named into the other's project (a new learned one when both are unknown); a key
-     * already in a project (named or learned) never moves, so two projects are never merged.
+     * already in a project (named or learned) never moves here.
      */
     private void join(ApiKey b, ApiKey a, String quotaId, String model, long limit, long now) {
         String why = "429 " + quotaId + " for " + model + " coincided with key " + a.fingerprint() + "'s while this key"
