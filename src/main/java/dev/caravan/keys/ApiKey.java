@@ -102,6 +102,25 @@ public final class ApiKey {
         projectEvidence = null;
     }
 
+    /** Per model, the calls this key served lately (kept only while its project is unknown: README "Quotas"). */
+    private final Map<String, ProjectLearning.Served> served = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The calls this key served lately for {@code model}, to tell whether it alone could have spent a window; null past
+     * the bound (unknown).
+     */
+    ProjectLearning.Served served(String model) {
+        ProjectLearning.Served s = served.get(model);
+        if (s == null) {
+            if (served.size() >= MAX_COOLDOWN_MODELS) {
+                // bounded like the cool-downs: a key that served this many models proves nothing of a new one
+                return null;
+            }
+            s = served.computeIfAbsent(model, m -> new ProjectLearning.Served());
+        }
+        return s;
+    }
+
     /** Counts an attempt at {@code nowMillis} in the last minute's ring. */
     void countRecent(long nowMillis) {
         long second = nowMillis / 1000;

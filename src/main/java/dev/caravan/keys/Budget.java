@@ -133,7 +133,8 @@ public final class Budget {
     /**
      * Sets a limit Google named in a 429's QuotaFailure ({@code quotaValue} &gt; 0).
      *
-     * @return whether the limit rose (then a request held back by the old one may go now)
+     * @return whether the limit changed (then a request held back by the old one may go now, or the room promised to
+     *         waiting requests may be gone)
      */
     boolean learn(QuotaSignal.Dimension dimension, long value) {
         if (value <= 0) {
@@ -157,7 +158,8 @@ public final class Budget {
                 return false;
             }
         }
-        return old > 0 && value > old;
+        // a new or higher limit may free room; a new or lower one may take room promised to waiting requests
+        return value != old;
     }
 
     /**

@@ -199,9 +199,11 @@ public final class KeyRoundRobin implements Processor {
 
     /**
      * How many requests for {@code model} the usable keys could serve by {@code untilMillis}: their own pause and their
-     * project's over, then their project's budget's room by then. A project without a known limit for the model may
-     * serve them all ({@link Long#MAX_VALUE}). A request that finds this many already waiting would wait for nothing.
-     * O(keys); asked only when a request is about to wait.
+     * project's over, then their project's budget's room from the end of the project's pause until then. A project
+     * without a known limit for the model may serve them all ({@link Long#MAX_VALUE}). Keys whose projects are unknown
+     * but shown to be shared ({@link ProjectLearning#sharesUnknown}) count as one project together: each one's own
+     * budget would count its project's whole minute once per key. A request that finds this many already waiting would
+     * wait for nothing. O(keys); asked only when a request is about to wait.
      */
     public long returningBy(String model, long untilMillis) {
         if (egress.pausedUntil() > untilMillis) {
@@ -209,20 +211,29 @@ public final class KeyRoundRobin implements Processor {
         }
         long now = clock.getAsLong();
         long n = 0;
+        // keys shown to share projects nobody named: together they count as one project (the most room of theirs), not
+        // as one project each (four keys of one project would promise its minute four times)
+        long shared = 0;
         java.util.Set<Project> counted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (ApiKey k : keys) {
             if (k.state() == KeyState.ACTIVE
                     && Math.max(k.cooldownUntil(model), k.project().cooldownUntil(model)) <= untilMillis
                     && counted.add(k.project())) {
-                // keys of one project share its budget: the project counts once
-                long room = budgets.takeableBy(k.project(), model, now, untilMillis);
+                // keys of one project share its budget: the project counts once, and only from the end of its pause
+                // (Google refused it: the window it refused is full, whatever the budget counted)
+                long from = Math.max(now, k.project().cooldownUntil(model));
+                long room = budgets.takeableBy(k.project(), model, from, untilMillis);
+                if (learning.sharesUnknown(k)) {
+                    shared = Math.max(shared, room);
+                    continue;
+                }
                 if (room == Long.MAX_VALUE) {
                     return Long.MAX_VALUE;
                 }
                 n += room;
             }
         }
-        return n;
+        return shared == Long.MAX_VALUE ? Long.MAX_VALUE : n + shared;
     }
 
     /** The pool's clock, epoch milliseconds. */
@@ -421,6 +432,9 @@ public final class KeyRoundRobin implements Processor {
         }
         switch (verdict.kind()) {
             case SUCCESS -> {
+                long now = clock.getAsLong();
+                // a served call counts in its key's window, and shows its project had room (README "Quotas", the evidence)
+                learning.served(key, model, sentAt, now);
                 // the usual case: a clean key tells nobody
                 if (key.clearStrikes()) {
                     listener.changed(key);
@@ -442,14 +456,16 @@ public final class KeyRoundRobin implements Processor {
                     // a quota is the project's: every key of it pauses (a 429 without details names no quota)
                     key.project().coolDown(model, new ApiKey.Cooldown(verdict.untilMillis(), verdict.kind(),
                             verdict.evidence()), clock.getAsLong());
-                    learning.quota429(key, model, verdict, clock.getAsLong());
+                    learning.quota429(key, model, verdict, sentAt, clock.getAsLong());
                     // Google's quotaValue is the project's limit: its budget paces at it from now on
                     boolean fresh = model != null && key.project().budget(model) == null;
-                    if (budgets.learn(key.project(), model, verdict.signal())) {
-                        bump();
-                    }
+                    boolean changed = budgets.learn(key.project(), model, verdict.signal());
                     if (fresh) {
                         startDay(key.project(), model);
+                    }
+                    if (changed) {
+                        // requests held back may go, or waiting requests' room is gone: the lanes look again now
+                        bump();
                     }
                     // Google's retryDelay tells when its minute window resets: the budget counts its windows
                     if (budgets.align(key.project(), model, verdict.signal(), sentAt,

@@ -46,6 +46,11 @@ public final class QuotaBudgets {
         this.minuteMillis = Math.max(1, seconds) * 1000L;
     }
 
+    /** The length of Google's per-minute window, in ms (QUOTA_MINUTE_SECONDS). */
+    long minuteMillis() {
+        return minuteMillis;
+    }
+
     /** Estimated input tokens of a request body of {@code bytes} bytes: one token per 4 bytes, at least 1. */
     public static long estimateTokens(long bytes) {
         return bytes <= 0 ? 0 : Math.max(1, (bytes + 3) / 4);
@@ -116,7 +121,8 @@ public final class QuotaBudgets {
     /**
      * Learns the limits Google named in a quota 429 for the project of the key that got it.
      *
-     * @return whether a limit rose (requests held back by the lower one may go now)
+     * @return whether a limit changed (requests held back by a lower one may go now; room promised to waiting
+     *         requests under an unknown or higher one may be gone, which they must hear at once)
      */
     boolean learn(Project p, String model, QuotaSignal signal) {
         boolean rose = false;
@@ -129,7 +135,9 @@ public final class QuotaBudgets {
             if (b != null) {
                 rose |= b.learn(v.dimension(), v.value());
                 if (v.dimension() == QuotaSignal.Dimension.REQUESTS_PER_DAY && dayGuess.size() < 1024) {
-                    dayGuess.merge(m, v.value(), Math::min);
+                    Long before = dayGuess.get(m);
+                    // a day limit named for the first time (or lower) bounds every project's waits at once
+                    rose |= !java.util.Objects.equals(before, dayGuess.merge(m, v.value(), Math::min));
                 }
             }
         }
