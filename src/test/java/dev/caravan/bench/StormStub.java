@@ -165,8 +165,9 @@ public final class StormStub implements AutoCloseable {
     }
 
     /**
-     * The pool's keys in API_KEYS order: grouped by project, or interleaved across projects. They look like Google's
-     * (39 characters, {@code AIzaSy…}) and end in their project and number, so an operator can read the admin page.
+     * The pool's keys in API_KEYS order: grouped by project, or interleaved across projects. They are 39 characters
+     * long like Google's, but never shaped like one (no {@code AIza} prefix: no scanner may take a fixture for a real
+     * key), and end in their project and number, so an operator can read the admin page.
      */
     public static List<Key> keysOf(StormSettings s) {
         List<Key> out = new ArrayList<>();
@@ -174,7 +175,7 @@ public final class StormStub implements AutoCloseable {
             int project = s.grouped() ? i / s.keysPerProject() : i % s.projects();
             int n = s.grouped() ? i % s.keysPerProject() : i / s.projects();
             String tail = String.format(Locale.ROOT, "p%02dk%d", project, n);
-            out.add(new Key("AIzaSyStormBench" + "0".repeat(39 - 16 - tail.length()) + tail, project));
+            out.add(new Key("storm-bench-key-" + "0".repeat(39 - 16 - tail.length()) + tail, project));
         }
         return out;
     }

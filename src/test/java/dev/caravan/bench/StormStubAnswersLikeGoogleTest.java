@@ -60,7 +60,7 @@ class StormStubAnswersLikeGoogleTest {
         StormStub.Key b = keys.get(1);
         StormStub.Key otherProject = keys.get(2);
         assertThat(a.project()).isEqualTo(b.project()).isNotEqualTo(otherProject.project());
-        assertThat(a.secret()).hasSize(39).startsWith("AIzaSy").endsWith("p00k0");
+        assertThat(a.secret()).hasSize(39).startsWith("storm-bench-key-").endsWith("p00k0");
 
         assertThat(call(a.secret(), "gemini-2.5-flash").statusCode()).isEqualTo(200);
         HttpResponse<String> second = call(b.secret(), "gemini-2.5-flash");
