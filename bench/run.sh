@@ -4,7 +4,7 @@
 # Caravan, then drives the upstream directly, through nginx and through Caravan side by side with wrk.
 # Writes a dated results file under bench/results/. Needs: nginx, wrk, python3 (apt-get install -y nginx-light wrk).
 #
-# Knobs (environment): DURATION (10s per measurement), WARMUP (24s over every load shape, twice), PIN (1: gateway on core 0, load on core 1),
+# Knobs (environment): DURATION (10s per measurement), WARMUP (60s over every load shape, twice: the JIT needs about a minute under load to settle), PIN (1: gateway on core 0, load on core 1),
 # STREAMS (1000 held streams), JAVA_OPTS (JVM flags for Caravan; by default the Dockerfile's: serial GC, a heap of 64 to 320 MB
 # heap and a class-data-sharing archive that this script makes with one training start, as the image build does).
 set -euo pipefail
@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 DURATION=${DURATION:-10s}
-WARMUP=${WARMUP:-24s}
+WARMUP=${WARMUP:-60s}
 PIN=${PIN:-1}
 STREAMS=${STREAMS:-1000}
 JAVA_OPTS=${JAVA_OPTS-DEFAULT}
