@@ -21,44 +21,27 @@ CONC=${CONC:-16}
 JAVA_OPTS=${JAVA_OPTS:-}
 LABEL=${LABEL:-}
 TOP=${TOP:-25}
-# free loopback ports, picked now: other runs may hold run.sh's fixed ones
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-UP=$(free_port); GW=$(free_port); MGMT=$(free_port)
-TOKEN=bench-token
+. bench/lib.sh
+bench_require "apt-get install -y nginx-light wrk" nginx wrk python3 java jcmd
+UP=$(bench_free_port); GW=$(bench_free_port); MGMT=$(bench_free_port)
 work=$(mktemp -d)
 stamp=$(date -u +%Y-%m-%dT%H%M%SZ)
 mkdir -p bench/results
 rev="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src routes application.properties || echo ' + uncommitted changes')"
 out=bench/results/$stamp-alloc${LABEL:+-$LABEL}.md
 
-for tool in nginx wrk python3 java jcmd; do
-  command -v $tool >/dev/null || { echo "missing $tool: apt-get install -y nginx-light wrk" >&2; exit 1; }
-done
 [ -f target/caravan.jar ] || mvn -B -q -DskipTests package
 
 pids=()
-cleanup() {
-  for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done
-  nginx -p "$work" -c up.conf -s stop 2>/dev/null || true
-  [ -n "${KEEP:-}" ] || rm -rf "$work"
-}
-trap cleanup EXIT
+trap 'bench_stop "$work"' EXIT
 
-. bench/lib.sh
 bench_upstream_conf "$work" $UP
 nginx -p "$work" -c up.conf
 
 native="http://127.0.0.1:$GW/v1beta/models/gemini-2.5-flash:generateContent"
 openai="http://127.0.0.1:$GW/v1/chat/completions"
 # shellcheck disable=SC2086
-env API_KEYS='["bench-key-1","bench-key-2","bench-key-3","bench-key-4"]' ALLOWED_TOKENS="[\"$TOKEN\"]" \
-  AUTH_TOKEN=bench-admin-token-1234 SQLITE_DATABASE="$work/bench.db" MANAGEMENT_PORT=$MGMT PORT=$GW \
-  BASE_URL="http://127.0.0.1:$UP/v1beta" LOG_LEVEL=WARN MAX_RETRIES=1 \
-  java $JAVA_OPTS -jar target/caravan.jar > "$work/caravan.log" 2>&1 & gw=$!; pids+=($gw)
-until curl -s -o /dev/null -H "x-goog-api-key: $TOKEN" -H 'content-type: application/json' -d '{"contents":[]}' "$native"; do
-  kill -0 $gw 2>/dev/null || { cat "$work/caravan.log" >&2; exit 1; }
-  sleep 0.05
-done
+bench_caravan "$work" $UP $GW $MGMT java $JAVA_OPTS -jar target/caravan.jar
 
 # the same request bodies as run.sh
 bench_wrk_bodies "$work"

@@ -1,6 +1,48 @@
-# Shared by the benchmark scripts (bench/run.sh, alloc.sh, switches.sh): the static upstream every one of them
-# measures against, and the request bodies wrk sends, so that their figures are comparable. Source it from the
-# project folder: `. bench/lib.sh`.
+# Shared by the benchmark scripts (bench/run.sh, alloc.sh, profile.sh, switches.sh): the static upstream every one of
+# them measures against, the request bodies wrk sends, so that their figures are comparable, and the set-up and
+# clean-up they have in common. Source it from the project folder: `. bench/lib.sh`.
+
+# bench_require HINT TOOL...: stops the script, saying HINT (how to install them), when a tool is missing.
+bench_require() {
+  local hint=$1 tool
+  shift
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || { echo "missing $tool: $hint" >&2; exit 1; }
+  done
+}
+
+# bench_free_port: a free loopback port, picked now (other runs may hold run.sh's fixed ones).
+bench_free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# bench_stop WORK: the clean-up at exit: every process in the caller's pids array, the upstream nginx of WORK, and
+# WORK itself unless KEEP is set.
+bench_stop() {
+  local work=$1 p
+  for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done
+  nginx -p "$work" -c up.conf -s stop 2>/dev/null || true
+  [ -n "${KEEP:-}" ] || rm -rf "$work"
+}
+
+# bench_caravan WORK UP GW MGMT COMMAND...: starts Caravan in the background by COMMAND (java … -jar
+# target/caravan.jar, behind any wrapper such as taskset) on port GW, management port MGMT, in front of the upstream on
+# UP, with four pool keys, the client token bench-token and its database and log in WORK; adds it to the caller's pids
+# as $gw and returns once it serves a generateContent (or stops the script with its log if it dies first).
+bench_caravan() {
+  local work=$1 up=$2 port=$3 mgmt=$4
+  shift 4
+  env API_KEYS='["bench-key-1","bench-key-2","bench-key-3","bench-key-4"]' ALLOWED_TOKENS='["bench-token"]' \
+    AUTH_TOKEN=bench-admin-token-1234 SQLITE_DATABASE="$work/bench.db" MANAGEMENT_PORT=$mgmt PORT=$port \
+    BASE_URL="http://127.0.0.1:$up/v1beta" LOG_LEVEL=WARN MAX_RETRIES=1 "$@" > "$work/caravan.log" 2>&1 &
+  gw=$!
+  pids+=("$gw")
+  until curl -s -o /dev/null -H "x-goog-api-key: bench-token" -H 'content-type: application/json' -d '{"contents":[]}' \
+      "http://127.0.0.1:$port/v1beta/models/gemini-2.5-flash:generateContent"; do
+    kill -0 "$gw" 2>/dev/null || { cat "$work/caravan.log" >&2; exit 1; }
+    sleep 0.05
+  done
+}
 
 # bench_upstream_conf WORK UP SSE: an nginx config in WORK/up.conf that answers as Google does, on 127.0.0.1:UP:
 # generateContent with bench/generate-content-response.json, the model list, and streams proxied to

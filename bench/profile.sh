@@ -20,29 +20,20 @@ SURFACE=${SURFACE:-native}
 JAVA_OPTS=${JAVA_OPTS:-}
 LABEL=${LABEL:-}
 TOP=${TOP:-40}
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-UP=$(free_port); GW=$(free_port); MGMT=$(free_port)
-TOKEN=bench-token
+. bench/lib.sh
+bench_require "apt-get install -y nginx-light wrk linux-perf" nginx wrk perf python3 java jcmd taskset
+UP=$(bench_free_port); GW=$(bench_free_port); MGMT=$(bench_free_port)
 work=$(mktemp -d)
 stamp=$(date -u +%Y-%m-%dT%H%M%SZ)
 mkdir -p bench/results
 rev="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src routes application.properties || echo ' + uncommitted changes')"
 out=bench/results/$stamp-profile${LABEL:+-$LABEL}.md
 
-for tool in nginx wrk perf python3 java jcmd taskset; do
-  command -v $tool >/dev/null || { echo "missing $tool: apt-get install -y nginx-light wrk linux-perf" >&2; exit 1; }
-done
 [ -f target/caravan.jar ] || mvn -B -q -DskipTests package
 
 pids=()
-cleanup() {
-  for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done
-  nginx -p "$work" -c up.conf -s stop 2>/dev/null || true
-  [ -n "${KEEP:-}" ] || rm -rf "$work"
-}
-trap cleanup EXIT
+trap 'bench_stop "$work"' EXIT
 
-. bench/lib.sh
 bench_upstream_conf "$work" $UP
 taskset -c 1 nginx -p "$work" -c up.conf
 bench_wrk_bodies "$work"
@@ -51,15 +42,8 @@ native="http://127.0.0.1:$GW/v1beta/models/gemini-2.5-flash:generateContent"
 openai="http://127.0.0.1:$GW/v1/chat/completions"
 if [ "$SURFACE" = openai ]; then url=$openai; script=$work/openai.lua; else url=$native; script=$work/native.lua; fi
 # shellcheck disable=SC2086
-env API_KEYS='["bench-key-1","bench-key-2","bench-key-3","bench-key-4"]' ALLOWED_TOKENS="[\"$TOKEN\"]" \
-  AUTH_TOKEN=bench-admin-token-1234 SQLITE_DATABASE="$work/bench.db" MANAGEMENT_PORT=$MGMT PORT=$GW \
-  BASE_URL="http://127.0.0.1:$UP/v1beta" LOG_LEVEL=WARN MAX_RETRIES=1 \
-  taskset -c 0 java -XX:+PreserveFramePointer ${JFR:+-XX:StartFlightRecording=name=profile,settings=profile} $JAVA_OPTS -jar target/caravan.jar > "$work/caravan.log" 2>&1 & gw=$!
-pids+=($gw)
-until curl -s -o /dev/null -H "x-goog-api-key: $TOKEN" -H 'content-type: application/json' -d '{"contents":[]}' "$native"; do
-  kill -0 $gw 2>/dev/null || { cat "$work/caravan.log" >&2; exit 1; }
-  sleep 0.05
-done
+bench_caravan "$work" $UP $GW $MGMT taskset -c 0 java -XX:+PreserveFramePointer \
+  ${JFR:+-XX:StartFlightRecording=name=profile,settings=profile} $JAVA_OPTS -jar target/caravan.jar
 
 # the warm-up reconnects a few times: a new wrk's connections take paths the first run never saw, and the JIT's
 # recompilation of the event loop's hot code would otherwise fall into the recording
@@ -82,7 +66,6 @@ rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.txt")
 cpu_us=$(perf report -i "$work/perf.data" --stdio -n -g none --sort pid 2>/dev/null | grep -v '^#' \
   | awk -v rps="$rps" -v d="$DURATION" '$3 ~ /^[0-9]+$/ {n+=$3; if ($0 !~ /Compiler/) m+=$3}
       END {if (rps > 0) printf "%.1f µs (%.1f µs without the JIT compiler threads)", n/997*1e6/(rps*d), m/997*1e6/(rps*d)}')
-samples=$(perf report -i "$work/perf.data" --stdio --header-only 2>/dev/null | awk '/sample/ && /nr_samples|samples/ {print; exit}')
 {
   echo "# Caravan CPU profile, $stamp${LABEL:+ ($LABEL)}"
   echo
@@ -97,13 +80,13 @@ samples=$(perf report -i "$work/perf.data" --stdio --header-only 2>/dev/null | a
   echo '```'
   perf report -i "$work/perf.data" --stdio -g none --no-children --sort comm 2>/dev/null | grep -v '^#' | grep -v '^$' \
     | sed -E 's/-[0-9]+$//' | awk '{p=$1; $1=""; sub(/^ +/,""); gsub(/[0-9]+$/,"N"); a[$0]+=p+0} END {for (k in a) printf "%6.2f%%  %s\n", a[k], k}' \
-    | sort -rn | head -20
+    | sort -rn | sed -n 1,20p
   echo '```'
   echo
   echo "## Top $TOP frames by own CPU time"
   echo
   echo '```'
-  perf report -i "$work/perf.data" --stdio -g none --no-children --sort dso,symbol 2>/dev/null | grep -E '^ +[0-9.]+%' | head -"$TOP" \
+  perf report -i "$work/perf.data" --stdio -g none --no-children --sort dso,symbol 2>/dev/null | grep -E '^ +[0-9.]+%' | sed -n "1,${TOP}p" \
     | cut -c1-200
   echo '```'
 } > "$out"

@@ -30,20 +30,17 @@ if [ "$PIN" = 1 ] && [ "$(nproc)" -ge 2 ]; then
 else
   GW_CPU=""; LOAD_CPU=""
 fi
-for tool in nginx wrk python3 java; do
-  command -v $tool >/dev/null || { echo "missing $tool: apt-get install -y nginx-light wrk" >&2; exit 1; }
-done
+. bench/lib.sh
+bench_require "apt-get install -y nginx-light wrk" nginx wrk python3 java
 [ -f target/caravan.jar ] || mvn -B -q -DskipTests package
 
 pids=()
 cleanup() {
-  for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done
-  nginx -p "$work" -c up.conf -s stop 2>/dev/null || true
   nginx -p "$work/proxy" -c proxy.conf -s stop 2>/dev/null || true
+  bench_stop "$work"
 }
 trap cleanup EXIT
 
-. bench/lib.sh
 bench_upstream_conf "$work" $UP $SSE
 mkdir -p "$work/proxy"
 cat > "$work/proxy/proxy.conf" <<CONF
