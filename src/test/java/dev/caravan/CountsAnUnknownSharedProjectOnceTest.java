@@ -3,8 +3,6 @@ package dev.caravan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Locale;
@@ -68,10 +66,10 @@ class CountsAnUnknownSharedProjectOnceTest {
         assertThat(gateway.post(FLASH, Gateway.prompt("two")).statusCode()).isEqualTo(200);
 
         // both keys refused having served one each: they share the project; the request waits for the reset
-        CompletableFuture<HttpResponse<String>> first = send("waits 1");
-        await().atMost(Duration.ofSeconds(3)).until(() -> waiting() >= 1);
-        CompletableFuture<HttpResponse<String>> second = send("waits 2");
-        await().atMost(Duration.ofSeconds(3)).until(() -> waiting() >= 2);
+        CompletableFuture<HttpResponse<String>> first = gateway.postAsync(FLASH, Gateway.prompt("waits 1"));
+        await().atMost(Duration.ofSeconds(3)).until(() -> gateway.waitingForKeys() >= 1);
+        CompletableFuture<HttpResponse<String>> second = gateway.postAsync(FLASH, Gateway.prompt("waits 2"));
+        await().atMost(Duration.ofSeconds(3)).until(() -> gateway.waitingForKeys() >= 2);
         int calls = gateway.stub().received().size();
 
         long start = System.nanoTime();
@@ -87,18 +85,5 @@ class CountsAnUnknownSharedProjectOnceTest {
         // the two that waited are served by the project's next window
         assertThat(first.get().statusCode()).isEqualTo(200);
         assertThat(second.get().statusCode()).isEqualTo(200);
-    }
-
-    private static CompletableFuture<HttpResponse<String>> send(String prompt) {
-        return gateway.http().sendAsync(HttpRequest.newBuilder(URI.create(gateway.url(FLASH)))
-                .header("x-goog-api-key", Gateway.TOKEN).header("content-type", "application/json")
-                .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(Gateway.prompt(prompt))).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int waiting() {
-        Object bean = gateway.caravan().context().getRegistry().lookupByName("keyComeback");
-        return ((dev.caravan.upstream.KeyComeback) bean).waiting();
     }
 }

@@ -3,8 +3,6 @@ package dev.caravan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -44,13 +42,13 @@ class RefusesWaitersAtOnceWhenADayLimitIsLearnedTest {
         // each project's one request of the minute: proj-a and proj-b served, proj-c's call on its way
         assertThat(gateway.post(FLASH, Gateway.prompt("a")).statusCode()).isEqualTo(200);
         assertThat(gateway.post(FLASH, Gateway.prompt("b")).statusCode()).isEqualTo(200);
-        CompletableFuture<HttpResponse<String>> slow = send("c");
+        CompletableFuture<HttpResponse<String>> slow = gateway.postAsync(FLASH, Gateway.prompt("c"));
         await().atMost(Duration.ofSeconds(2)).until(() -> gateway.stub().received().size() >= 3);
 
         // every budget is spent for the minute: this one waits for the next (no day limit is known yet)
         long start = System.nanoTime();
-        CompletableFuture<HttpResponse<String>> waiter = send("waits");
-        await().atMost(Duration.ofSeconds(2)).until(() -> waiting() >= 1);
+        CompletableFuture<HttpResponse<String>> waiter = gateway.postAsync(FLASH, Gateway.prompt("waits"));
+        await().atMost(Duration.ofSeconds(2)).until(() -> gateway.waitingForKeys() >= 1);
 
         HttpResponse<String> res = waiter.get();
         long tookMs = (System.nanoTime() - start) / 1_000_000;
@@ -60,18 +58,5 @@ class RefusesWaitersAtOnceWhenADayLimitIsLearnedTest {
         // refused when the day limit of 1 was learned (about 1.5 s), not when the 6 s minute moved on
         assertThat(tookMs).as("refused once the day limit was learned").isLessThan(4_000);
         assertThat(gateway.stub().received()).as("Google never saw the refused one").hasSize(3);
-    }
-
-    private static CompletableFuture<HttpResponse<String>> send(String prompt) {
-        return gateway.http().sendAsync(HttpRequest.newBuilder(URI.create(gateway.url(FLASH)))
-                .header("x-goog-api-key", Gateway.TOKEN).header("content-type", "application/json")
-                .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(Gateway.prompt(prompt))).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int waiting() {
-        Object bean = gateway.caravan().context().getRegistry().lookupByName("keyComeback");
-        return ((dev.caravan.upstream.KeyComeback) bean).waiting();
     }
 }

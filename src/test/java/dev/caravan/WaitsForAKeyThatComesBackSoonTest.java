@@ -113,22 +113,17 @@ class WaitsForAKeyThatComesBackSoonTest {
         for (int i = 0; i < 3; i++) {
             calls.add(send(Gateway.TOKEN, "busy " + i));
             int queued = i + 1;
-            await().atMost(Duration.ofSeconds(2)).until(() -> gateway.caravan() != null && waiting() >= queued);
+            await().atMost(Duration.ofSeconds(2)).until(() -> gateway.caravan() != null && gateway.waitingForKeys() >= queued);
         }
         calls.add(send(OTHER_TOKEN, "quiet 0"));
-        await().atMost(Duration.ofSeconds(2)).until(() -> waiting() >= 4);
+        await().atMost(Duration.ofSeconds(2)).until(() -> gateway.waitingForKeys() >= 4);
 
         for (CompletableFuture<HttpResponse<String>> c : calls) {
             assertThat(c.get().statusCode()).isEqualTo(200);
         }
         // every waiting request was served once the keys came back, none failed
         assertThat(servedPrompts).hasSize(4);
-        assertThat(waiting()).isZero();
-    }
-
-    private static int waiting() {
-        Object bean = gateway.caravan().context().getRegistry().lookupByName("keyComeback");
-        return ((dev.caravan.upstream.KeyComeback) bean).waiting();
+        assertThat(gateway.waitingForKeys()).isZero();
     }
 
     private static CompletableFuture<HttpResponse<String>> send(String token, String text) {

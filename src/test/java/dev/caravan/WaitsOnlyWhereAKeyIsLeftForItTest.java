@@ -3,8 +3,6 @@ package dev.caravan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -39,10 +37,10 @@ class WaitsOnlyWhereAKeyIsLeftForItTest {
         assertThat(gateway.post(FLASH, Gateway.prompt("a")).statusCode()).isEqualTo(200);
         assertThat(gateway.post(FLASH, Gateway.prompt("b")).statusCode()).isEqualTo(200);
 
-        CompletableFuture<HttpResponse<String>> first = send("waits 1");
-        await().atMost(Duration.ofSeconds(2)).until(() -> waiting() >= 1);
-        CompletableFuture<HttpResponse<String>> second = send("waits 2");
-        await().atMost(Duration.ofSeconds(2)).until(() -> waiting() >= 2);
+        CompletableFuture<HttpResponse<String>> first = gateway.postAsync(FLASH, Gateway.prompt("waits 1"));
+        await().atMost(Duration.ofSeconds(2)).until(() -> gateway.waitingForKeys() >= 1);
+        CompletableFuture<HttpResponse<String>> second = gateway.postAsync(FLASH, Gateway.prompt("waits 2"));
+        await().atMost(Duration.ofSeconds(2)).until(() -> gateway.waitingForKeys() >= 2);
 
         long start = System.nanoTime();
         HttpResponse<String> third = gateway.post(FLASH, Gateway.prompt("nothing left for me"));
@@ -55,17 +53,5 @@ class WaitsOnlyWhereAKeyIsLeftForItTest {
         assertThat(first.get().statusCode()).isEqualTo(200);
         assertThat(second.get().statusCode()).isEqualTo(200);
         assertThat(gateway.stub().keysSeen()).as("Google never saw the refused one").hasSize(4);
-    }
-
-    private static CompletableFuture<HttpResponse<String>> send(String prompt) {
-        return gateway.http().sendAsync(HttpRequest.newBuilder(URI.create(gateway.url(FLASH)))
-                .header("x-goog-api-key", Gateway.TOKEN).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Gateway.prompt(prompt))).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int waiting() {
-        Object bean = gateway.caravan().context().getRegistry().lookupByName("keyComeback");
-        return ((dev.caravan.upstream.KeyComeback) bean).waiting();
     }
 }

@@ -304,6 +304,20 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /** POSTs JSON with the client token without waiting for the answer: a request that may wait for a key. */
+    public java.util.concurrent.CompletableFuture<HttpResponse<String>> postAsync(String path, String json) {
+        return http.sendAsync(HttpRequest.newBuilder(URI.create(url(path)))
+                .header("x-goog-api-key", TOKEN)
+                .header("content-type", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Requests waiting for a cooling key to come back now (the keyComeback step's gauge). */
+    public int waitingForKeys() {
+        return ((dev.caravan.upstream.KeyComeback) caravan().context().getRegistry().lookupByName("keyComeback")).waiting();
+    }
+
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(url(path))).header("x-goog-api-key", TOKEN).GET());
     }
