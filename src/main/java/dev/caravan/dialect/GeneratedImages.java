@@ -1,6 +1,5 @@
 package dev.caravan.dialect;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
