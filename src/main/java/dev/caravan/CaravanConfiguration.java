@@ -224,10 +224,18 @@ public final class CaravanConfiguration implements CamelConfiguration {
 
         // one Vert.x for the HTTP server and the upstream client; its worker pool holds every in-flight request,
         // streams included, because platform-http parks a worker thread per exchange (DESIGN §6)
-        Vertx vertx = new VertxBuilder(new VertxOptions().setWorkerPoolSize(settings.workerPoolSize()))
+        Vertx vertx = new VertxBuilder(new VertxOptions().setWorkerPoolSize(settings.workerPoolSize()).setPreferNativeTransport(true))
                 .executorServiceFactory(new ElasticWorkerPool()).init().vertx();
         registry.bind("vertx", vertx);
         this.vertx = vertx;
+        // epoll (netty-transport-native-epoll) saves about a sixth of the CPU per request (bench/profile.sh); where its
+        // native file cannot load (another OS or CPU, musl), Vert.x runs on the JDK's selector and says why here
+        if (vertx.isNativeTransportEnabled()) {
+            LOG.info("Network transport: native (epoll)");
+        } else {
+            LOG.info("Network transport: the JDK's NIO, the native one is unavailable: {}",
+                    String.valueOf(vertx.unavailableNativeTransportCause()));
+        }
         // the threads that run the few blocking steps of event-loop routes (routes: threads, executorService
         // blockingSteps): grown only when every one is busy, bounded like Vert.x's own worker pool
         java.util.concurrent.ExecutorService blockingSteps = new ElasticWorkerPool().createExecutor(
