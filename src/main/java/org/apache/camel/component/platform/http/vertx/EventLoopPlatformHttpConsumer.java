@@ -111,11 +111,16 @@ public class EventLoopPlatformHttpConsumer extends VertxPlatformHttpConsumer {
     private static io.vertx.core.Future<Void> writeResponse(RoutingContext ctx, Exchange exchange,
                                                             HeaderFilterStrategy filter, boolean muteExceptions) {
         try {
-            // the stock writer knows a body's length only for bytes and a ByteBuffer, and sends anything else chunked:
-            // a whole answer held in a Vert.x buffer goes as a ByteBuffer view of it, so it gets a Content-Length
-            Object body = exchange.getMessage().getBody();
-            if (body instanceof io.vertx.core.buffer.Buffer buffer) {
-                exchange.getMessage().setBody(buffer.getByteBuf().nioBuffer());
+            // a whole answer held in a Vert.x buffer is written as it is, with a Content-Length: the stock writer
+            // knows no buffer's length (it would send it chunked) and reaches a buffer only through a type
+            // converter's lookup and a copy of its bytes
+            if (exchange.getException() == null
+                    && exchange.getMessage().getBody() instanceof io.vertx.core.buffer.Buffer) {
+                Object body = VertxPlatformHttpSupport.toHttpResponse(ctx, exchange.getMessage(), filter,
+                        muteExceptions);
+                // Vert.x sets the Content-Length of an unchunked answer ended with its whole body
+                ctx.response().setChunked(false);
+                return ctx.end((io.vertx.core.buffer.Buffer) body);
             }
             return VertxPlatformHttpSupport.writeResponse(ctx, exchange, filter, muteExceptions);
         } catch (Exception e) {
