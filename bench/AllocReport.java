@@ -32,6 +32,9 @@ public class AllocReport {
         Map<String, Long> byOwner = new HashMap<>();
         Map<String, Long> byFrame = new HashMap<>();
         Map<String, Long> byCaravan = new HashMap<>();
+        // a thread's first sample in the recording weighs everything it allocated since its previous sample, made
+        // before the recording started (for the event loop: most of its life): counted in no site
+        java.util.Set<Long> sampled = new java.util.HashSet<>();
         long weight = 0;
         try (RecordingFile rf = new RecordingFile(file)) {
             while (rf.hasMoreEvents()) {
@@ -46,6 +49,9 @@ public class AllocReport {
                     first.putIfAbsent(tid, e.getLong("allocated"));
                     last.put(tid, e.getLong("allocated"));
                 } else if (type.equals("jdk.ObjectAllocationSample")) {
+                    if (e.getThread("eventThread") != null && sampled.add(e.getThread("eventThread").getJavaThreadId())) {
+                        continue;
+                    }
                     long w = e.getLong("weight");
                     weight += w;
                     if (only != null && (e.getThread("eventThread") == null

@@ -214,6 +214,8 @@ public final class GeminiCall extends AsyncProcessorSupport {
         private volatile boolean committed;
         /** When the stream last delivered a chunk (System.nanoTime), for the idle watch. */
         private volatile long lastChunkNanos;
+        /** A whole answer's body as it arrives (event-loop only). */
+        private Buffer wholeBody;
         /** True while the relay holds Google back for a slow client: silence then is not Google's. */
         private volatile boolean paused;
         /** Google's stream waits for bytes the shaper has not made yet ({@link StreamShaper#later}). */
@@ -264,13 +266,19 @@ public final class GeminiCall extends AsyncProcessorSupport {
             if (timeoutMillis > 0) {
                 watchIdle(timeoutMillis);
             }
-            Buffer body = Buffer.buffer();
             response.handler(chunk -> {
                 lastChunkNanos = System.nanoTime();
-                body.appendBuffer(chunk);
+                // Vert.x hands every chunk as a buffer of its own: an answer of one chunk (most) is kept as it came,
+                // later chunks are appended to it, and no other buffer is made
+                if (wholeBody == null) {
+                    wholeBody = chunk;
+                } else {
+                    wholeBody.appendBuffer(chunk);
+                }
             });
             response.exceptionHandler(this::noAnswer);
-            response.endHandler(v -> finish(UpstreamResult.answer(status, contentType, body),
+            response.endHandler(v -> finish(UpstreamResult.answer(status, contentType,
+                            wholeBody == null ? Buffer.buffer() : wholeBody),
                     status >= 500 ? "Google answered " + status : null));
         }
 
