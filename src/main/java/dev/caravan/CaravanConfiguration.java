@@ -695,6 +695,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("requestLog", requestLog);
         registry.bind("requestLogHasRows", RequestLog.HAS_ROWS);
         registry.bind("requestLogStamp", new RequestLogStamp());
+        registry.bind("requestLogRows", new dev.caravan.storage.PositionalRows());
         // the wire tap runs on the request's own thread: it only computes and queues (RequestLog, RequestLogQueue)
         registry.bind("requestLogTap", new org.apache.camel.util.concurrent.SynchronousExecutorService());
         registry.bind("requestLogQueue", logQueue);
