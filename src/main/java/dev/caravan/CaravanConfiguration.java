@@ -222,14 +222,15 @@ public final class CaravanConfiguration implements CamelConfiguration {
         ObjectMapper json = new ObjectMapper();
         Registry registry = context.getRegistry();
 
-        // one Vert.x for the HTTP server and the upstream client; its worker pool holds every in-flight request,
-        // streams included, because platform-http parks a worker thread per exchange (DESIGN §6)
-        Vertx vertx = new VertxBuilder(new VertxOptions().setWorkerPoolSize(settings.workerPoolSize()).setPreferNativeTransport(true))
+        // one Vert.x for the HTTP server and the upstream client. Its worker pool serves the routes that stay on workers
+        // (admin, files, images, speech); the data-plane routes run on the event loop (DESIGN §6). Epoll
+        // (netty-transport-native-epoll) saves about a sixth of the CPU per request (bench/profile.sh); where its
+        // native file cannot load (another OS or CPU, musl), Vert.x runs on the JDK's selector and the log says why
+        Vertx vertx = new VertxBuilder(new VertxOptions().setWorkerPoolSize(settings.workerPoolSize())
+                .setPreferNativeTransport(true))
                 .executorServiceFactory(new ElasticWorkerPool()).init().vertx();
         registry.bind("vertx", vertx);
         this.vertx = vertx;
-        // epoll (netty-transport-native-epoll) saves about a sixth of the CPU per request (bench/profile.sh); where its
-        // native file cannot load (another OS or CPU, musl), Vert.x runs on the JDK's selector and says why here
         if (vertx.isNativeTransportEnabled()) {
             LOG.info("Network transport: native (epoll)");
         } else {

@@ -14,7 +14,8 @@ import org.apache.camel.component.sql.DefaultSqlPrepareStatementStrategy;
  * placeholders (RequestLog.requestRows), bound as it is with {@code setObject}, nulls included. Camel's default strategy
  * searches the statement for named parameters with a regular expression for every row, and the Spring setter behind it
  * asks the driver the type of every null: a fifth of the log writer's CPU at concurrency 64 (bench/profile.sh).
- * Anything but a list goes the default way. Stateless, thread-safe.
+ * A body that is not a list gets camel-sql's own iterator, and its values are bound the same way, by position.
+ * Stateless, thread-safe.
  */
 public final class PositionalRows extends DefaultSqlPrepareStatementStrategy {
 

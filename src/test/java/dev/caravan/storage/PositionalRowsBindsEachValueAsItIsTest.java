@@ -36,25 +36,19 @@ class PositionalRowsBindsEachValueAsItIsTest {
 
     @Test
     void bindsAValueOfEachKindOnSqlite() throws Exception {
-        Path db = Files.createTempFile("positional-rows", ".db");
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
-            assertRoundTrip(c);
-        } finally {
-            Files.deleteIfExists(db);
-        }
+        onSqlite(PositionalRowsBindsEachValueAsItIsTest::assertRoundTrip);
     }
 
     @Test
     void bindsAValueOfEachKindOnMariaDb() throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:mysql://127.0.0.1:3306/" + MARIADB.name(), "root", "")) {
+        try (Connection c = MARIADB.rows().open()) {
             assertRoundTrip(c);
         }
     }
 
     @Test
     void refusesARowOfTheWrongLength() throws Exception {
-        Path db = Files.createTempFile("positional-rows", ".db");
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+        onSqlite(c -> {
             table(c);
             try (PreparedStatement ps = c.prepareStatement(INSERT)) {
                 assertThatThrownBy(() -> ROWS.populateStatement(ps, ROWS.createPopulateIterator(INSERT, INSERT, 4, null,
@@ -64,6 +58,18 @@ class PositionalRowsBindsEachValueAsItIsTest {
                         List.of("a", 1L, true, "z", "extra")), 4))
                         .isInstanceOf(SQLException.class).hasMessageContaining("Expected: 4, was: 5");
             }
+        });
+    }
+
+    private interface OnConnection {
+        void run(Connection c) throws Exception;
+    }
+
+    /** Runs {@code work} on a fresh SQLite file, deleted afterwards. */
+    private static void onSqlite(OnConnection work) throws Exception {
+        Path db = Files.createTempFile("positional-rows", ".db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+            work.run(c);
         } finally {
             Files.deleteIfExists(db);
         }
