@@ -11,6 +11,13 @@ bench_require() {
   done
 }
 
+# bench_deployed_flags: the JVM flags of the Dockerfile's ENTRYPOINT, less its class-data-sharing archive (a path in
+# the image), so that the scripts measure Caravan as deployed and never drift from the Dockerfile.
+bench_deployed_flags() {
+  sed -n 's/^ENTRYPOINT \["java", \(.*\), "-jar".*/\1/p' Dockerfile | tr -d '",' | tr ' ' '\n' \
+    | grep -v -e '^-XX:SharedArchiveFile=' -e '^-Xshare:' | paste -sd' '
+}
+
 # bench_free_port: a free loopback port, picked now (other runs may hold run.sh's fixed ones).
 bench_free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'

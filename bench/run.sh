@@ -5,8 +5,8 @@
 # Writes a dated results file under bench/results/. Needs: nginx, wrk, python3 (apt-get install -y nginx-light wrk).
 #
 # Knobs (environment): DURATION (10s per measurement), WARMUP (60s over every load shape, twice: the JIT needs about a minute under load to settle), PIN (1: gateway on core 0, load on core 1),
-# STREAMS (1000 held streams), JAVA_OPTS (JVM flags for Caravan; by default the Dockerfile's: serial GC, a heap of 64 to 320 MB
-# heap and a class-data-sharing archive that this script makes with one training start, as the image build does).
+# STREAMS (1000 held streams), JAVA_OPTS (JVM flags for Caravan; by default the Dockerfile's, read from it: serial GC, a heap of
+# 64 to 320 MB, native-heap trimming, and a class-data-sharing archive that this script makes with one training start, as the image build does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
@@ -86,7 +86,7 @@ curl -s -o /dev/null -H "authorization: Bearer $TOKEN" -H 'content-type: applica
   -d '{"model":"gemini-2.5-flash","messages":[{"role":"user","content":"hi"}]}' "http://127.0.0.1:$GW/v1/chat/completions"
 kill $train; wait $train 2>/dev/null || true
 while curl -s -o /dev/null "http://127.0.0.1:$GW/"; do sleep 0.05; done
-[ "$JAVA_OPTS" = DEFAULT ] && JAVA_OPTS="-XX:+UseSerialGC -Xms64m -Xmx320m -XX:SharedArchiveFile=$work/caravan.jsa"
+[ "$JAVA_OPTS" = DEFAULT ] && JAVA_OPTS="$(bench_deployed_flags) -XX:SharedArchiveFile=$work/caravan.jsa"
 start=$(date +%s%N)
 caravan_env java $JAVA_OPTS -jar target/caravan.jar > "$work/caravan.log" 2>&1 & gw=$!; pids+=($gw)
 wait_served

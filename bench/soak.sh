@@ -15,7 +15,7 @@
 #
 # Knobs (environment): MINUTES (10), SAMPLE (10, seconds), CONC (20 connections), DELAY_MS (20 ms between two
 # requests of a connection: about CONC*1000/DELAY_MS requests/s at most), HELD (50), WARMUP (30s, not sampled), PIN (1:
-# Caravan on core 0, load on core 1), JAVA_OPTS (default: the Dockerfile's -XX:+UseSerialGC -Xms64m -Xmx320m).
+# Caravan on core 0, load on core 1), JAVA_OPTS (default: the Dockerfile's flags, read from it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
@@ -27,7 +27,8 @@ DELAY_MS=${DELAY_MS:-20}
 HELD=${HELD:-50}
 WARMUP=${WARMUP:-30s}
 PIN=${PIN:-1}
-JAVA_OPTS=${JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx320m}
+. bench/lib.sh
+JAVA_OPTS=${JAVA_OPTS:-$(bench_deployed_flags)}
 UP=18281; SSE=18283; GW=18280; MGMT=18289
 TOKEN=soak-token
 ADMIN=soak-admin-token-0123456789

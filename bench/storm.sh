@@ -11,15 +11,16 @@
 # STORM_MODELS gemini-2.5-flash=5/20,gemini-2.5-flash-lite=10/1000 (rpm/rpd[/tpm] per project), STORM_MINUTES 12,
 # STORM_OVERLOAD 2, STORM_PHASES spread|aligned, STORM_KEY_ORDER grouped|interleaved, STORM_DECLARE_PROJECTS 0|1
 # (API_KEYS entries key@project), STORM_CLIENTS 3, STORM_PROMPT_CHARS 400, STORM_CLIENT_TIMEOUT_SECONDS 60);
-# STORM_LABEL (a word for the file name and title); JAVA_OPTS (Caravan's JVM flags, by default the Dockerfile's
-# serial GC and heap). Caravan's own settings pass through the environment as usual (MAX_RETRIES, MAX_FAILURES, ...).
+# STORM_LABEL (a word for the file name and title); JAVA_OPTS (Caravan's JVM flags, by default the Dockerfile's,
+# read from it). Caravan's own settings pass through the environment as usual (MAX_RETRIES, MAX_FAILURES, ...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 GW=18190; STUB=18191; MGMT=18192
 ADMIN=storm-admin-token-1234
 LABEL=${STORM_LABEL:-}
-JAVA_OPTS=${JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx320m}
+. bench/lib.sh
+JAVA_OPTS=${JAVA_OPTS:-$(bench_deployed_flags)}
 # the benchmark measures correctness figures, not speed: its own JVM stays small and does not compete for the cores
 BENCH_OPTS="-XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1 -Dsun.net.httpserver.nodelay=true"
 stamp=$(date -u +%Y-%m-%dT%H%M%SZ)

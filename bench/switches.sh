@@ -22,7 +22,7 @@ nginx -p "$work" -c up.conf
 env API_KEYS='["bench-key-1","bench-key-2","bench-key-3","bench-key-4"]' ALLOWED_TOKENS="[\"$TOKEN\"]" \
   AUTH_TOKEN=bench-admin-token-1234 SQLITE_DATABASE="$work/bench.db" MANAGEMENT_PORT=$MGMT PORT=$GW \
   BASE_URL="http://127.0.0.1:$UP/v1beta" LOG_LEVEL=WARN MAX_RETRIES=1 \
-  java -XX:+UseSerialGC -Xms64m -Xmx320m -jar "$JAR" > "$work/caravan.log" 2>&1 & gw=$!; pids+=($gw)
+  java $(bench_deployed_flags) -jar "$JAR" > "$work/caravan.log" 2>&1 & gw=$!; pids+=($gw)
 native="http://127.0.0.1:$GW/v1beta/models/gemini-2.5-flash:generateContent"
 until curl -s -o /dev/null -H "x-goog-api-key: $TOKEN" -H 'content-type: application/json' -d '{"contents":[]}' "$native"; do
   kill -0 $gw 2>/dev/null || { tail -3 "$work/caravan.log" >&2; exit 1; }

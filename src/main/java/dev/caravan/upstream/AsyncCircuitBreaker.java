@@ -34,7 +34,8 @@ import org.apache.camel.support.service.ServiceHelper;
  * The circuitBreaker EIP without a parked thread: camel-resilience4j's {@link ResilienceProcessor} runs the breaker's
  * steps synchronously (Camel waits on a latch while an asynchronous step such as {@link GeminiCall} is under way, and
  * on an event loop that wait never ends). This processor keeps everything of it (the configuration, the breaker
- * instance in Resilience4j's registry, the JMX-visible delegate, the fallback and the exchange properties it sets)
+ * instance in Resilience4j's registry, the delegate that JMX shows when processor MBeans are on, the fallback and the
+ * exchange properties it sets)
  * and drives the breaker with Resilience4j's asynchronous API instead (and, having no time limiter, runs the steps on
  * the exchange itself rather than on a copy): {@code tryAcquirePermission} before the steps,
  * {@code onSuccess}/{@code onError} from their completion callback, the fallback from there too. What counts as a
