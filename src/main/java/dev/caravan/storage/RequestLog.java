@@ -2,9 +2,7 @@ package dev.caravan.storage;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -40,13 +38,21 @@ public final class RequestLog implements org.apache.camel.Processor {
     /** Longer error bodies are cut: a log row is for reading, and Google's errors are short. */
     static final int MAX_ERROR_BODY = 16_384;
     /**
-     * The sizes of the text columns of request_log and error_log (db/migration, V1): longer values are cut to fit, as
-     * MySQL refuses a value too long for its column, and with it the whole batch of rows. The method and the path
-     * are the client's as it sent them; the rest is bounded before it gets here, and is cut all the same.
+     * The columns of a request row, in the order of the {@code #} placeholders of the insert in
+     * routes/request-log.camel.yaml (positional rows spare camel-sql the named-parameter parsing it would do for every
+     * row of every batch), each with the size of its text column (db/migration, V1; 0: none). Longer values are cut
+     * to fit: the method and the path are the client's as it sent them; the rest is bounded before it gets here, and
+     * is cut all the same.
      */
-    static final Map<String, Integer> COLUMN_SIZES = Map.of("request_id", 64, "surface", 16, "method", 8,
-            "path", 512, "model", 128, "client_fingerprint", 16, "key_fingerprint", 16, "error_type", 64, "refusal", 255,
-            "error_body", MAX_ERROR_BODY);
+    public static final LogRow.Table REQUEST = new LogRow.Table("request_id", 64, "request_at_ms", 0, "surface", 16,
+            "method", 8, "path", 512, "model", 128, "streamed", 0, "client_fingerprint", 16, "status", 0,
+            "latency_ms", 0, "attempt_count", 0, "attempts", 0, "prompt_tokens", 0, "completion_tokens", 0,
+            "thought_tokens", 0, "total_tokens", 0, "error_type", 64, "refusal", 255);
+
+    /** The columns of an error row, in the order of the {@code #} placeholders of its insert, with their sizes. */
+    public static final LogRow.Table ERROR = new LogRow.Table("request_id", 64, "error_at_ms", 0, "surface", 16,
+            "path", 512, "model", 128, "client_fingerprint", 16, "key_fingerprint", 16, "status", 0,
+            "upstream_status", 0, "error_type", 64, "error_body", MAX_ERROR_BODY, "request_body", 0);
 
     /** True when the wire tap's step left rows to queue (false: a refusal that was only counted). */
     public static final Predicate HAS_ROWS = exchange -> exchange.getMessage().getBody() != null;
@@ -103,12 +109,12 @@ public final class RequestLog implements org.apache.camel.Processor {
         }
         TokenVerifier.Refusal refusal = exchange.getProperty(TokenVerifier.REFUSED, TokenVerifier.Refusal.class);
         if (refusal != null) {
-            String surface = (String) entry.request().get("surface");
+            String surface = (String) entry.requestValue("surface");
             if (metrics != null) {
                 metrics.unauthenticated(surface, refusal.reason());
             }
-            if (!unauthenticated.admit(refusal.address(), surface, (Integer) entry.request().get("status"),
-                    (String) entry.request().get("path"))) {
+            if (!unauthenticated.admit(refusal.address(), surface, (Integer) entry.requestValue("status"),
+                    (String) entry.requestValue("path"))) {
                 exchange.getMessage().setBody(null);
                 return;
             }
@@ -125,7 +131,7 @@ public final class RequestLog implements org.apache.camel.Processor {
         List<LogEntry> out = new ArrayList<>();
         for (UnauthenticatedLog.Summary s : unauthenticated.drain()) {
             String errorType = s.status() == 429 ? "RESOURCE_EXHAUSTED" : "UNAUTHENTICATED";
-            Map<String, Object> row = new HashMap<>(24);
+            LogRow row = REQUEST.row();
             row.put("request_id", java.util.UUID.randomUUID().toString());
             row.put("request_at_ms", s.fromMillis());
             row.put("surface", s.surface());
@@ -136,7 +142,7 @@ public final class RequestLog implements org.apache.camel.Processor {
             row.put("attempt_count", 0);
             row.put("attempts", "[]");
             row.put("error_type", errorType);
-            Map<String, Object> error = new HashMap<>(16);
+            LogRow error = ERROR.row();
             error.put("request_id", row.get("request_id"));
             error.put("error_at_ms", s.toMillis());
             error.put("surface", s.surface());
@@ -147,7 +153,7 @@ public final class RequestLog implements org.apache.camel.Processor {
                     + s.status() + ") from " + s.address() + " between " + java.time.Instant.ofEpochMilli(s.fromMillis())
                     + " and " + java.time.Instant.ofEpochMilli(s.toMillis()) + " were counted, not logged one by one "
                     + "(caravan_unauthenticated_total counts every one)");
-            out.add(new LogEntry(row, error));
+            out.add(new LogEntry(row.values(), error.values()));
         }
         return out;
     }
@@ -188,7 +194,7 @@ public final class RequestLog implements org.apache.camel.Processor {
             metrics.tokens(model, "thought", usage.thoughts() == null ? 0 : usage.thoughts());
         }
 
-        Map<String, Object> row = new HashMap<>(24);
+        LogRow row = REQUEST.row();
         row.put("request_id", exchange.getExchangeId());
         row.put("request_at_ms", endedMillis - latencyMs);
         row.put("surface", surface);
@@ -209,67 +215,45 @@ public final class RequestLog implements org.apache.camel.Processor {
         // issue 14: why the gateway refused the request itself, if it did
         row.put("refusal", ctx == null ? null : ctx.refusal());
 
-        Map<String, Object> error = null;
+        List<Object> error = null;
         if (status >= 400 || errorType != null) {
-            error = new HashMap<>(16);
-            error.put("request_id", row.get("request_id"));
-            error.put("error_at_ms", endedMillis);
-            error.put("surface", surface);
-            error.put("path", row.get("path"));
-            error.put("model", row.get("model"));
-            error.put("client_fingerprint", row.get("client_fingerprint"));
-            error.put("key_fingerprint", attempts.isEmpty() ? null : attempts.get(attempts.size() - 1).keyFingerprint());
-            error.put("status", status);
-            error.put("upstream_status", result == null ? null : result.status());
-            error.put("error_type", errorType);
-            error.put("error_body", status < 400 && hostFailures != null
+            LogRow failed = ERROR.row();
+            failed.put("request_id", row.get("request_id"));
+            failed.put("error_at_ms", endedMillis);
+            failed.put("surface", surface);
+            failed.put("path", row.get("path"));
+            failed.put("model", row.get("model"));
+            failed.put("client_fingerprint", row.get("client_fingerprint"));
+            failed.put("key_fingerprint", attempts.isEmpty() ? null : attempts.get(attempts.size() - 1).keyFingerprint());
+            failed.put("status", status);
+            failed.put("upstream_status", result == null ? null : result.status());
+            failed.put("error_type", errorType);
+            failed.put("error_body", status < 400 && hostFailures != null
                     ? redactor.redact(hostFailures, List.of()) : errorBody(ctx, result, msg, failure));
-            error.put("request_body", requestBody(ctx, exchange.getProperty(RequestArrival.REQUEST_BODY)));
-            fit(error);
+            failed.put("request_body", requestBody(ctx, exchange.getProperty(RequestArrival.REQUEST_BODY)));
+            error = failed.values();
         }
-        fit(row);
-        return new LogEntry(row, error);
+        return new LogEntry(row.values(), error);
     }
 
     /** The request rows of a batch, for camel-sql's batch insert. */
     public List<List<Object>> requestRows(List<LogEntry> batch) {
         List<List<Object>> rows = new ArrayList<>(batch.size());
         for (LogEntry e : batch) {
-            rows.add(values(e.request(), REQUEST_COLUMNS));
+            rows.add(e.request());
         }
         return rows;
     }
 
-    /**
-     * The columns of a request row, in the order of the {@code #} placeholders of the insert in routes/request-log.camel.yaml.
-     * Positional rows spare camel-sql the named-parameter parsing it would do for every row of every batch.
-     */
-    static final List<String> REQUEST_COLUMNS = List.of("request_id", "request_at_ms", "surface", "method", "path",
-            "model", "streamed", "client_fingerprint", "status", "latency_ms", "attempt_count", "attempts",
-            "prompt_tokens", "completion_tokens", "thought_tokens", "total_tokens", "error_type", "refusal");
-
-    /** The columns of an error row, in the order of the {@code #} placeholders of its insert. */
-    static final List<String> ERROR_COLUMNS = List.of("request_id", "error_at_ms", "surface", "path", "model",
-            "client_fingerprint", "key_fingerprint", "status", "upstream_status", "error_type", "error_body",
-            "request_body");
-
     /** The most characters of a request body an error row keeps (ERROR_LOG_RECORD_REQUEST_BODY). */
     static final int REQUEST_BODY_MAX_CHARS = 32 * 1024;
-
-    private static List<Object> values(Map<String, Object> row, List<String> columns) {
-        List<Object> values = new ArrayList<>(columns.size());
-        for (String c : columns) {
-            values.add(row.get(c));
-        }
-        return values;
-    }
 
     /** The error rows of a batch (often none). */
     public List<List<Object>> errorRows(List<LogEntry> batch) {
         List<List<Object>> rows = new ArrayList<>();
         for (LogEntry e : batch) {
             if (e.error() != null) {
-                rows.add(values(e.error(), ERROR_COLUMNS));
+                rows.add(e.error());
             }
         }
         return rows;
@@ -472,11 +456,6 @@ public final class RequestLog implements org.apache.camel.Processor {
         }
         // redacted whole, then cut: a secret cut in two would no longer be recognised
         return truncate(redactor.redact(text, keys), REQUEST_BODY_MAX_CHARS);
-    }
-
-    /** Cuts each text value to its column's size. */
-    private static void fit(Map<String, Object> row) {
-        row.replaceAll((column, value) -> value instanceof String text ? truncate(text, COLUMN_SIZES.get(column)) : value);
     }
 
     /** The first {@code max} characters of {@code s}, never half of a surrogate pair; null stays null. */

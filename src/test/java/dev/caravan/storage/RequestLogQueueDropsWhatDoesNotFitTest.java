@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class RequestLogQueueDropsWhatDoesNotFitTest {
 
     private static LogEntry entry(int i) {
-        return new LogEntry(Map.of("request_id", "r-" + i), null);
+        return new LogEntry(RequestLog.REQUEST.row().put("request_id", "r-" + i).values(), null);
     }
 
     @Test
@@ -58,7 +58,7 @@ class RequestLogQueueDropsWhatDoesNotFitTest {
         List<LogEntry> batch;
         while (!(batch = queue.take(RequestLogBatches.BATCH_SIZE)).isEmpty()) {
             assertThat(batch.size()).isLessThanOrEqualTo(RequestLogBatches.BATCH_SIZE);
-            batch.forEach(e -> ids.add(e.request().get("request_id")));
+            batch.forEach(e -> ids.add(e.requestValue("request_id")));
         }
         assertThat(ids).hasSize(capacity);
         assertThat(queue.size()).isZero();
@@ -72,13 +72,13 @@ class RequestLogQueueDropsWhatDoesNotFitTest {
         }
         assertThat(queue.droppedRows()).isEqualTo(1);
 
-        assertThat(queue.take(2)).extracting(e -> e.request().get("request_id")).containsExactly("r-0", "r-1");
+        assertThat(queue.take(2)).extracting(e -> e.requestValue("request_id")).containsExactly("r-0", "r-1");
         queue.offer(entry(4));
         queue.offer(entry(5));
         queue.offer(entry(6));
 
         assertThat(queue.droppedRows()).isEqualTo(2);
-        assertThat(queue.take(10)).extracting(e -> e.request().get("request_id")).containsExactly("r-2", "r-4", "r-5");
+        assertThat(queue.take(10)).extracting(e -> e.requestValue("request_id")).containsExactly("r-2", "r-4", "r-5");
         assertThat(queue.dropAll()).isZero();
     }
 }
