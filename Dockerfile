@@ -26,7 +26,7 @@ EXPOSE 8000
 # UP only when the port is bound, the database answers and a key is usable
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD bash -c 'exec 3<>/dev/tcp/127.0.0.1/${MANAGEMENT_PORT:-9876} && printf "GET /observe/health HTTP/1.0\r\n\r\n" >&3 && grep -q UP <&3'
-# A small, bounded heap: 1,000 open streams fit in about 270 MB of memory with these flags (see bench/). The JVM hands
+# A small, bounded heap: 1,000 open streams fit in about 230 MB of memory with these flags (see bench/). The JVM hands
 # the C heap its start-up left free (the JIT's and the class loader's scratch memory) back to the system every 5 s:
 # about 20 MB less resident memory, measured. The bench scripts read their JVM flags from this line.
 ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xms64m", "-Xmx320m", "-XX:TrimNativeHeapInterval=5000", "-XX:SharedArchiveFile=/app/caravan.jsa", "-Xshare:auto", "-jar", "caravan.jar"]
