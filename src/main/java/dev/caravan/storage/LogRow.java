@@ -80,9 +80,18 @@ public final class LogRow {
     public List<Object> values() {
         for (int i = 0; i < values.length; i++) {
             if (table.sizes[i] > 0 && values[i] instanceof String text) {
-                values[i] = RequestLog.truncate(text, table.sizes[i]);
+                values[i] = cut(text, table.sizes[i]);
             }
         }
         return Arrays.asList(values);
+    }
+
+    /** The first {@code max} characters of {@code s}, never half of a surrogate pair; null stays null. */
+    static String cut(String s, int max) {
+        if (s == null || s.length() <= max) {
+            return s;
+        }
+        int end = Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
+        return s.substring(0, end);
     }
 }

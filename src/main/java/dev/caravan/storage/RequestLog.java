@@ -135,7 +135,7 @@ public final class RequestLog implements org.apache.camel.Processor {
             row.put("request_id", java.util.UUID.randomUUID().toString());
             row.put("request_at_ms", s.fromMillis());
             row.put("surface", s.surface());
-            row.put("path", truncate(s.path(), 512));
+            row.put("path", s.path());
             row.put("streamed", false);
             row.put("status", s.status());
             row.put("latency_ms", 0L);
@@ -455,15 +455,6 @@ public final class RequestLog implements org.apache.camel.Processor {
             }
         }
         // redacted whole, then cut: a secret cut in two would no longer be recognised
-        return truncate(redactor.redact(text, keys), REQUEST_BODY_MAX_CHARS);
-    }
-
-    /** The first {@code max} characters of {@code s}, never half of a surrogate pair; null stays null. */
-    static String truncate(String s, Integer max) {
-        if (s == null || max == null || s.length() <= max) {
-            return s;
-        }
-        int end = Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
-        return s.substring(0, end);
+        return LogRow.cut(redactor.redact(text, keys), REQUEST_BODY_MAX_CHARS);
     }
 }

@@ -35,12 +35,11 @@ import org.apache.camel.support.service.ServiceHelper;
  * steps synchronously (Camel waits on a latch while an asynchronous step such as {@link GeminiCall} is under way, and
  * on an event loop that wait never ends). This processor keeps everything of it (the configuration, the breaker
  * instance in Resilience4j's registry, the delegate that JMX shows when processor MBeans are on, the fallback and the
- * exchange properties it sets)
- * and drives the breaker with Resilience4j's asynchronous API instead (and, having no time limiter, runs the steps on
- * the exchange itself rather than on a copy): {@code tryAcquirePermission} before the steps,
- * {@code onSuccess}/{@code onError} from their completion callback, the fallback from there too. What counts as a
- * failure is unchanged: an exception on the exchange (so 5xx, timeouts and connection errors, which GeminiCall raises;
- * 429s are answers, not failures), filtered by the breaker's record/ignore predicates.
+ * exchange properties it sets) and drives the breaker with Resilience4j's asynchronous API instead (and, having no
+ * time limiter, runs the steps on the exchange itself rather than on a copy): {@code tryAcquirePermission} before the
+ * steps, {@code onSuccess}/{@code onError} from their completion callback, the fallback from there too. What counts
+ * as a failure is unchanged: an exception on the exchange (so 5xx, timeouts and connection errors, which GeminiCall
+ * raises; 429s are answers, not failures), filtered by the breaker's record/ignore predicates.
  *
  * <p>Installed by {@link Factory}, a {@link ProcessorFactory} that wraps every circuitBreaker the Resilience4j factory
  * builds; the YAML keeps the EIP and its {@code camel.resilience4j.*} settings. A time limiter or bulkhead would need
