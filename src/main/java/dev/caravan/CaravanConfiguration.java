@@ -827,8 +827,15 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("openAiPassThroughStream", OpenAiPassThrough.STREAM);
         registry.bind("generatedImages", new GeneratedImages(json));
         // --- Images: {n:K} and {ratio:W:H} on <CREATE_IMAGE_MODEL>-chat (routes/openai.camel.yaml) ---
-        registry.bind("imageChatDirectives", new dev.caravan.dialect.openai.ImageChatDirectives(json,
-                () -> runtime.current().createImageModel()));
+        var imageChat = new dev.caravan.dialect.openai.ImageChatDirectives(json, () -> runtime.current().createImageModel());
+        registry.bind("imageChatDirectives", imageChat);
+        // its steps as processors and a predicate: every chat completion passes three of them, and a bean step with
+        // a method costs a reflective invocation and its argument binding each time (about 1 KB per request)
+        registry.bind("imageChatApply", (org.apache.camel.Processor) imageChat::apply);
+        registry.bind("imageChatCollect", (org.apache.camel.Processor) imageChat::collect);
+        registry.bind("imageChatMore", (org.apache.camel.Predicate) imageChat::more);
+        registry.bind("imageChatNextCall", (org.apache.camel.Processor) imageChat::nextCall);
+        registry.bind("imageChatAnswer", (org.apache.camel.Processor) imageChat::answer);
         registry.bind("openAiChatReply", new OpenAiChatReply(json, fromGemini));
         OpenAiModelList modelList = new OpenAiModelList(json, new OpenAiModels(aliases::get, Clock.systemUTC()),
                 settings.modelsCacheSeconds() * 1000L, clock, knownModels);
