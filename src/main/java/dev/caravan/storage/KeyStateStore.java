@@ -146,16 +146,16 @@ public final class KeyStateStore implements KeyStateListener, AutoCloseable {
                     ins.setString(2, k.state().name());
                     ins.setBoolean(3, k.manuallyDisabled());
                     ins.setInt(4, k.strikes());
-                    setString(ins, 5, ev == null ? null : truncate(ev.reason(), 128));
+                    setString(ins, 5, ev == null ? null : LogRow.cut(ev.reason(), 128));
                     setInt(ins, 6, ev == null ? null : ev.status());
-                    setString(ins, 7, ev == null ? null : truncate(ev.quotaId(), 255));
+                    setString(ins, 7, ev == null ? null : LogRow.cut(ev.quotaId(), 255));
                     setLong(ins, 8, ev == null ? null : ev.atMillis());
                     setString(ins, 9, cooldowns.isEmpty() ? null : cooldownsJson(cooldowns));
                     ins.setLong(10, now);
                     boolean keepProject = projectToKeep(k);
-                    setString(ins, 11, keepProject ? truncate(k.project().name(), 128) : null);
+                    setString(ins, 11, keepProject ? LogRow.cut(k.project().name(), 128) : null);
                     setString(ins, 12, keepProject ? k.projectSource().name() : null);
-                    setString(ins, 13, keepProject ? truncate(k.projectEvidence(), 255) : null);
+                    setString(ins, 13, keepProject ? LogRow.cut(k.projectEvidence(), 255) : null);
                     ins.addBatch();
                     inserts = true;
                 }
@@ -295,10 +295,6 @@ public final class KeyStateStore implements KeyStateListener, AutoCloseable {
 
     private static String textOrNull(JsonNode n) {
         return n.isTextual() ? n.asText() : null;
-    }
-
-    private static String truncate(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max);
     }
 
     private static void setString(PreparedStatement ps, int i, String v) throws SQLException {

@@ -87,6 +87,24 @@ class KeyStateStoreSavesAndRestoresKeyHealthTest {
         store.close();
     }
 
+    @Test
+    void cutsALongReasonToItsColumnWithoutSplittingACharacter() throws Exception {
+        KeyRoundRobin pool = new KeyRoundRobin(List.of("k"), 3, () -> now);
+        KeyStateStore store = new KeyStateStore(ds, new ObjectMapper(), () -> now);
+        pool.listen(store);
+        // an emoji (two UTF-16 chars) straddling the column's 128th character
+        String reason = "r".repeat(127) + "\uD83D\uDE00 and more";
+        pool.record(key(pool, "k"), "m", new Verdict(Verdict.Kind.KEY_INVALID, 0, new Evidence(400, reason, null, now)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> rows() == 1);
+        store.close();
+
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT reason FROM key_state")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("r".repeat(127));
+        }
+    }
+
     private int rows() throws Exception {
         try (Connection c = ds.getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM key_state")) {
