@@ -70,7 +70,7 @@ public final class GeminiModelFeatures implements Processor {
         if (alias.feature() == ModelAlias.Feature.NONE && !f.codeExecution() && !f.urlContext()) {
             return;
         }
-        JsonNode body = json.readTree(Upstream.bodyBytes(in));
+        JsonNode body = dev.caravan.http.BufferJson.tree(json, in);
         if (!(body instanceof ObjectNode object)) {
             throw ClientError.badRequest("The request body must be a JSON object");
         }

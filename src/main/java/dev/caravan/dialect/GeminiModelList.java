@@ -42,7 +42,7 @@ public final class GeminiModelList implements Processor {
         if (!list && !one || !Upstream.answeredWell(out)) {
             return;
         }
-        JsonNode body = json.readTree(Upstream.bodyBytes(out));
+        JsonNode body = dev.caravan.http.BufferJson.tree(json, out);
         if (!(body instanceof ObjectNode object)) {
             return;
         }

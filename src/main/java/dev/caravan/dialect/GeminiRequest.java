@@ -8,7 +8,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.caravan.upstream.Upstream;
-import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import org.apache.camel.Exchange;
@@ -88,10 +87,7 @@ public final class GeminiRequest implements Processor {
         if (body == null || body.length() == 0) {
             throw ClientError.badRequest("The request body must be a JSON object");
         }
-        ByteBuf buf = body.getByteBuf();
-        try (JsonParser p = buf.hasArray()
-                ? json.createParser(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes())
-                : json.createParser(body.getBytes())) {
+        try (JsonParser p = dev.caravan.http.BufferJson.parser(json, body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw ClientError.badRequest("The request body must be a JSON object");
             }

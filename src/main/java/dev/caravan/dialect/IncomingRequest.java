@@ -4,7 +4,6 @@ import dev.caravan.errors.ClientError;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import org.apache.camel.Exchange;
@@ -36,10 +35,7 @@ public final class IncomingRequest {
         }
         JsonNode node;
         try {
-            ByteBuf buf = body.getByteBuf();
-            node = buf.hasArray()
-                    ? json.readTree(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes())
-                    : json.readTree(body.getBytes());
+            node = dev.caravan.http.BufferJson.tree(json, body);
         } catch (Exception e) {
             String m = e.getMessage() == null ? "malformed" : e.getMessage();
             int nl = m.indexOf('\n');

@@ -88,8 +88,7 @@ public final class FileAffinity implements Processor {
                 if (ByteBufUtil.indexOf(FILE_URI.duplicate(), b) < 0 && ByteBufUtil.indexOf(FILE_URI_SNAKE.duplicate(), b) < 0) {
                     return null;
                 }
-                return b.hasArray() ? json.createParser(b.array(), b.arrayOffset() + b.readerIndex(), b.readableBytes())
-                        : json.createParser(buffer.getBytes());
+                return dev.caravan.http.BufferJson.parser(json, buffer);
             }
             if (body instanceof String text) {
                 return text.contains("fileUri") || text.contains("file_uri") ? json.createParser(text) : null;

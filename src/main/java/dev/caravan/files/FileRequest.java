@@ -70,7 +70,7 @@ public final class FileRequest implements Processor {
             files.records().delete(file.name());
         } else if (status < 300) {
             try {
-                var node = json.readTree(Upstream.bodyBytes(msg));
+                var node = dev.caravan.http.BufferJson.tree(json, msg);
                 var state = node.get("state");
                 if (state != null && state.isTextual() && state.asText().matches("[A-Z_]{1,16}")
                         && !state.asText().equals(file.state())) {

@@ -97,7 +97,7 @@ public final class ImageChatDirectives {
             s.failed = true;
             return;
         }
-        JsonNode answer = json.readTree(Upstream.bodyBytes(msg));
+        JsonNode answer = dev.caravan.http.BufferJson.tree(json, msg);
         if (s.merged == null) {
             s.merged = answer instanceof ObjectNode o ? o : NODES.objectNode();
         } else {

@@ -26,7 +26,7 @@ public final class OpenAiChatReply implements Processor {
         }
         GeminiChatRequest chat = exchange.getProperty(OpenAiChatRequest.PROPERTY, GeminiChatRequest.class);
         byte[] body = json.writeValueAsBytes(fromGemini.chatCompletion(
-                json.readTree(OpenAiReplies.bytes(exchange.getMessage())), chat.requestedModel()));
+                dev.caravan.http.BufferJson.tree(json, exchange.getMessage()), chat.requestedModel()));
         UpstreamReply.reply(exchange.getMessage(), 200, OpenAiReplies.JSON, io.vertx.core.buffer.Buffer.buffer(body));
     }
 }

@@ -99,7 +99,7 @@ public final class OpenAiImagesStep {
             s.more = false;
             return;
         }
-        s.replies.add(json.readTree(OpenAiReplies.bytes(exchange.getMessage())));
+        s.replies.add(dev.caravan.http.BufferJson.tree(json, exchange.getMessage()));
         s.more = s.replies.size() < s.request.calls();
     }
 

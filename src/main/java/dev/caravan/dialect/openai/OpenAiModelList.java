@@ -92,7 +92,7 @@ public final class OpenAiModelList {
         if (!OpenAiReplies.isWholeSuccess(exchange.getMessage())) {
             return;
         }
-        JsonNode google = json.readTree(OpenAiReplies.bytes(exchange.getMessage()));
+        JsonNode google = dev.caravan.http.BufferJson.tree(json, exchange.getMessage());
         if (known != null) {
             known.learnAll(models.listed(google));
         }

@@ -15,9 +15,4 @@ final class OpenAiReplies {
     static boolean isWholeSuccess(Message out) {
         return Upstream.answeredWell(out);
     }
-
-    /** Google's whole answer as bytes. */
-    static byte[] bytes(Message out) {
-        return Upstream.bodyBytes(out);
-    }
 }

@@ -37,7 +37,7 @@ public final class OpenAiSpeechStep {
             return;
         }
         OpenAiSpeech.Speech call = exchange.getProperty(PROPERTY, OpenAiSpeech.Speech.class);
-        OpenAiSpeech.Audio audio = speech.toOpenAi(json.readTree(OpenAiReplies.bytes(exchange.getMessage())), call);
+        OpenAiSpeech.Audio audio = speech.toOpenAi(dev.caravan.http.BufferJson.tree(json, exchange.getMessage()), call);
         UpstreamReply.reply(exchange.getMessage(), 200, audio.contentType(), Buffer.buffer(audio.bytes()));
     }
 }
