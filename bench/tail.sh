@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# The latency tail at concurrency 1, by percentile (issue 16's p99): Caravan as shipped against the same build with the
+# request log's wire tap taken out of routes/endpoints.camel.yaml, both started side by side and measured in turns, so
+# that what this machine does meanwhile falls on both. wrk's own report stops at p99; a Lua done hook prints p50 to
+# p99.9. Writes bench/results/<UTC time>-tail.md. Needs nginx, wrk and python3 (apt-get install -y nginx-light wrk).
+#
+# Knobs (environment): DURATION (10s per measurement), WARMUP (30s per load shape, run twice), ROUNDS (3), PIN (1:
+# both Caravans on core 0 after their start, wrk and the upstream on core 1), JAVA_OPTS (empty: a plain java -jar).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+bench_require "apt-get install -y nginx-light wrk" nginx wrk python3 java
+[ -f target/caravan.jar ] || mvn -B -q -DskipTests package
+
+DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-30s}
+ROUNDS=${ROUNDS:-3}
+PIN=${PIN:-1}
+JAVA_OPTS=${JAVA_OPTS:-}
+LOAD_CPU=""; [ "$PIN" = 1 ] && [ "$(nproc)" -ge 2 ] && LOAD_CPU="taskset -c 1"
+work=$(mktemp -d)
+stamp=$(date -u +%Y-%m-%dT%H%M%SZ)
+out=bench/results/$stamp-tail.md
+pids=()
+trap 'bench_stop "$work"' EXIT
+UP=$(bench_free_port)
+bench_upstream_conf "$work" "$UP"
+$LOAD_CPU nginx -p "$work" -c up.conf
+
+# the same jar, settings and routes twice; the second without the wire tap (the step and its four lines of options)
+for variant in shipped no-log; do
+  mkdir -p "$work/$variant"
+  cp -r routes application.properties "$work/$variant/"
+  cp target/caravan.jar "$work/$variant/"
+done
+python3 - "$work/no-log/routes/endpoints.camel.yaml" <<'PY'
+import sys
+path = sys.argv[1]
+lines = open(path).read().split("\n")
+at = [i for i, line in enumerate(lines) if line.strip() == "- wireTap:"]
+if len(at) != 1:
+    sys.exit("endpoints.camel.yaml: expected one wireTap step, found %d" % len(at))
+indent = len(lines[at[0]]) - len(lines[at[0]].lstrip())
+end = at[0] + 1
+while end < len(lines) and lines[end].strip() and len(lines[end]) - len(lines[end].lstrip()) > indent:
+    end += 1
+del lines[at[0]:end]
+open(path, "w").write("\n".join(lines))
+PY
+
+# run.sh's generateContent request, with a hook that prints the percentiles as a table row
+bench_wrk_bodies "$work"
+cat "$work/native.lua" - > "$work/tail.lua" <<'LUA'
+done = function(summary, latency, requests)
+  local cells = { string.format("%.0f", summary.requests / (summary.duration / 1e6)) }
+  for _, p in ipairs({ 50, 90, 95, 98, 99, 99.5, 99.9 }) do
+    cells[#cells + 1] = string.format("%.2f", latency:percentile(p) / 1000)
+  end
+  io.write("| " .. table.concat(cells, " | ") .. " |\n")
+end
+LUA
+
+declare -A port
+for variant in shipped no-log; do
+  port[$variant]=$(bench_free_port)
+  bench_caravan "$work/$variant" "$UP" "${port[$variant]}" "$(bench_free_port)" env -C "$work/$variant" java $JAVA_OPTS -jar caravan.jar
+  [ -n "$LOAD_CPU" ] && taskset -a -p -c 0 "$gw" > /dev/null
+done
+path=/v1beta/models/gemini-2.5-flash:generateContent
+echo "warm-up $WARMUP per shape ..."
+for _ in 1 2; do
+  for variant in shipped no-log; do
+    for c in 64 1; do
+      $LOAD_CPU wrk -t1 -c$c -d"$WARMUP" -s "$work/tail.lua" "http://127.0.0.1:${port[$variant]}$path" > /dev/null
+    done
+  done
+done
+rows=""
+for r in $(seq 1 "$ROUNDS"); do
+  for variant in shipped no-log; do
+    row=$($LOAD_CPU wrk -t1 -c1 -d"$DURATION" -s "$work/tail.lua" "http://127.0.0.1:${port[$variant]}$path" | tail -1)
+    rows+="| $r | $variant | ${row#| }"$'\n'
+  done
+done
+
+{
+  echo "# Caravan latency tail at concurrency 1, $stamp"
+  echo
+  echo "Command: \`bash bench/tail.sh\` (DURATION=$DURATION, WARMUP=$WARMUP, ROUNDS=$ROUNDS, PIN=$PIN, JAVA_OPTS='$JAVA_OPTS')"
+  echo
+  echo "- $(nproc) cores: $(lscpu | sed -n 's/^Model name: *//p'); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- $(java -version 2>&1 | head -1); Caravan $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src routes application.properties || echo ' + uncommitted changes')"
+  echo "- shipped: routes/ as they are; no-log: the same without the request log's wire tap (no row is written)"
+  echo
+  echo "| round | variant | req/s | p50 ms | p90 | p95 | p98 | p99 | p99.5 | p99.9 |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
+  printf '%s' "$rows"
+} > "$out"
+cat "$out"
