@@ -1,5 +1,6 @@
 package dev.caravan.dialect;
 
+import dev.caravan.http.BufferJson;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -70,7 +71,7 @@ public final class GeminiModelFeatures implements Processor {
         if (alias.feature() == ModelAlias.Feature.NONE && !f.codeExecution() && !f.urlContext()) {
             return;
         }
-        JsonNode body = dev.caravan.http.BufferJson.tree(json, in);
+        JsonNode body = BufferJson.tree(json, in);
         if (!(body instanceof ObjectNode object)) {
             throw ClientError.badRequest("The request body must be a JSON object");
         }

@@ -1,5 +1,6 @@
 package dev.caravan.dialect;
 
+import dev.caravan.http.BufferJson;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -42,7 +43,7 @@ public final class GeminiModelList implements Processor {
         if (!list && !one || !Upstream.answeredWell(out)) {
             return;
         }
-        JsonNode body = dev.caravan.http.BufferJson.tree(json, out);
+        JsonNode body = BufferJson.tree(json, out);
         if (!(body instanceof ObjectNode object)) {
             return;
         }

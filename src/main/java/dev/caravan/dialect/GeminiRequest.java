@@ -1,6 +1,7 @@
 package dev.caravan.dialect;
 
 import dev.caravan.errors.ClientError;
+import dev.caravan.http.BufferJson;
 import dev.caravan.models.ModelName;
 import java.util.regex.Pattern;
 
@@ -87,7 +88,7 @@ public final class GeminiRequest implements Processor {
         if (body == null || body.length() == 0) {
             throw ClientError.badRequest("The request body must be a JSON object");
         }
-        try (JsonParser p = dev.caravan.http.BufferJson.parser(json, body)) {
+        try (JsonParser p = BufferJson.parser(json, body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw ClientError.badRequest("The request body must be a JSON object");
             }

@@ -4,6 +4,7 @@ import dev.caravan.errors.ClientError;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.http.BufferJson;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import org.apache.camel.Exchange;
@@ -35,7 +36,7 @@ public final class IncomingRequest {
         }
         JsonNode node;
         try {
-            node = dev.caravan.http.BufferJson.tree(json, body);
+            node = BufferJson.tree(json, body);
         } catch (Exception e) {
             String m = e.getMessage() == null ? "malformed" : e.getMessage();
             int nl = m.indexOf('\n');

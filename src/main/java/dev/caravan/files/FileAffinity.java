@@ -1,5 +1,6 @@
 package dev.caravan.files;
 
+import dev.caravan.http.BufferJson;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -88,7 +89,7 @@ public final class FileAffinity implements Processor {
                 if (ByteBufUtil.indexOf(FILE_URI.duplicate(), b) < 0 && ByteBufUtil.indexOf(FILE_URI_SNAKE.duplicate(), b) < 0) {
                     return null;
                 }
-                return dev.caravan.http.BufferJson.parser(json, buffer);
+                return BufferJson.parser(json, buffer);
             }
             if (body instanceof String text) {
                 return text.contains("fileUri") || text.contains("file_uri") ? json.createParser(text) : null;

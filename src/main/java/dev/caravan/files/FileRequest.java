@@ -1,5 +1,6 @@
 package dev.caravan.files;
 
+import dev.caravan.http.BufferJson;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -70,7 +71,7 @@ public final class FileRequest implements Processor {
             files.records().delete(file.name());
         } else if (status < 300) {
             try {
-                var node = dev.caravan.http.BufferJson.tree(json, msg);
+                var node = BufferJson.tree(json, msg);
                 var state = node.get("state");
                 if (state != null && state.isTextual() && state.asText().matches("[A-Z_]{1,16}")
                         && !state.asText().equals(file.state())) {

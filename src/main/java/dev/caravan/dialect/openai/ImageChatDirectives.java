@@ -1,5 +1,6 @@
 package dev.caravan.dialect.openai;
 
+import dev.caravan.http.BufferJson;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -97,7 +98,7 @@ public final class ImageChatDirectives {
             s.failed = true;
             return;
         }
-        JsonNode answer = dev.caravan.http.BufferJson.tree(json, msg);
+        JsonNode answer = BufferJson.tree(json, msg);
         if (s.merged == null) {
             s.merged = answer instanceof ObjectNode o ? o : NODES.objectNode();
         } else {

@@ -1,6 +1,7 @@
 package dev.caravan.dialect.openai;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.caravan.http.BufferJson;
 import dev.caravan.upstream.UpstreamReply;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -26,7 +27,7 @@ public final class OpenAiChatReply implements Processor {
         }
         GeminiChatRequest chat = exchange.getProperty(OpenAiChatRequest.PROPERTY, GeminiChatRequest.class);
         byte[] body = json.writeValueAsBytes(fromGemini.chatCompletion(
-                dev.caravan.http.BufferJson.tree(json, exchange.getMessage()), chat.requestedModel()));
+                BufferJson.tree(json, exchange.getMessage()), chat.requestedModel()));
         UpstreamReply.reply(exchange.getMessage(), 200, OpenAiReplies.JSON, io.vertx.core.buffer.Buffer.buffer(body));
     }
 }

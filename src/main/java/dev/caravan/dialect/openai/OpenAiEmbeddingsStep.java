@@ -2,6 +2,7 @@ package dev.caravan.dialect.openai;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.dialect.IncomingRequest;
+import dev.caravan.http.BufferJson;
 import dev.caravan.upstream.Upstream;
 import dev.caravan.upstream.UpstreamReply;
 import io.vertx.core.buffer.Buffer;
@@ -34,7 +35,7 @@ public final class OpenAiEmbeddingsStep {
             return;
         }
         GeminiEmbedRequest embed = exchange.getProperty(PROPERTY, GeminiEmbedRequest.class);
-        byte[] body = json.writeValueAsBytes(embeddings.toOpenAi(dev.caravan.http.BufferJson.tree(json, exchange.getMessage()), embed));
+        byte[] body = json.writeValueAsBytes(embeddings.toOpenAi(BufferJson.tree(json, exchange.getMessage()), embed));
         UpstreamReply.reply(exchange.getMessage(), 200, OpenAiReplies.JSON, Buffer.buffer(body));
     }
 }

@@ -1,5 +1,6 @@
 package dev.caravan.dialect.openai;
 
+import dev.caravan.http.BufferJson;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -99,7 +100,7 @@ public final class OpenAiImagesStep {
             s.more = false;
             return;
         }
-        s.replies.add(dev.caravan.http.BufferJson.tree(json, exchange.getMessage()));
+        s.replies.add(BufferJson.tree(json, exchange.getMessage()));
         s.more = s.replies.size() < s.request.calls();
     }
 

@@ -1,6 +1,7 @@
 package dev.caravan.dialect.openai;
 
 import dev.caravan.errors.ClientError;
+import dev.caravan.http.BufferJson;
 import java.util.function.LongSupplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -92,7 +93,7 @@ public final class OpenAiModelList {
         if (!OpenAiReplies.isWholeSuccess(exchange.getMessage())) {
             return;
         }
-        JsonNode google = dev.caravan.http.BufferJson.tree(json, exchange.getMessage());
+        JsonNode google = BufferJson.tree(json, exchange.getMessage());
         if (known != null) {
             known.learnAll(models.listed(google));
         }

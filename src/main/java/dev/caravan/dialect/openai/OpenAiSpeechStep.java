@@ -2,6 +2,7 @@ package dev.caravan.dialect.openai;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.dialect.IncomingRequest;
+import dev.caravan.http.BufferJson;
 import dev.caravan.upstream.Upstream;
 import dev.caravan.upstream.UpstreamReply;
 import io.vertx.core.buffer.Buffer;
@@ -37,7 +38,7 @@ public final class OpenAiSpeechStep {
             return;
         }
         OpenAiSpeech.Speech call = exchange.getProperty(PROPERTY, OpenAiSpeech.Speech.class);
-        OpenAiSpeech.Audio audio = speech.toOpenAi(dev.caravan.http.BufferJson.tree(json, exchange.getMessage()), call);
+        OpenAiSpeech.Audio audio = speech.toOpenAi(BufferJson.tree(json, exchange.getMessage()), call);
         UpstreamReply.reply(exchange.getMessage(), 200, audio.contentType(), Buffer.buffer(audio.bytes()));
     }
 }
