@@ -176,9 +176,27 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
             Files.createDirectories(db.getParent());
             preparation.prepare(db);
         }
-        caravan = new Caravan(p, environment).start();
+        caravan = startOnAFreePort(p);
     }
 
+    /**
+     * Starts Caravan; a port picked free here can be taken before Caravan binds it (by another test's outgoing
+     * connection, whose local port comes from the same range), and then another is picked. A port the test chose
+     * itself is never replaced.
+     */
+    private Caravan startOnAFreePort(Properties p) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return new Caravan(p, environment).start();
+            } catch (IllegalStateException e) {
+                if (attempt == 3 || overrides.containsKey("caravan.port")
+                        || !"Caravan could not bind its HTTP port".equals(e.getMessage())) {
+                    throw e;
+                }
+                p.setProperty("caravan.port", String.valueOf(freePort()));
+            }
+        }
+    }
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
