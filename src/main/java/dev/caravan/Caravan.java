@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 public final class Caravan {
 
     private static final Logger LOG = LoggerFactory.getLogger(Caravan.class);
+    /** What {@link #start()} says when the HTTP port was taken. */
+    public static final String PORT_NOT_BOUND = "Caravan could not bind its HTTP port";
 
     private final Main main;
     private final CaravanConfiguration configuration = new CaravanConfiguration();
@@ -144,7 +146,7 @@ public final class Caravan {
         }
         if (bindFailed) {
             stop();
-            throw new IllegalStateException("Caravan could not bind its HTTP port");
+            throw new IllegalStateException(PORT_NOT_BOUND);
         }
         return this;
     }

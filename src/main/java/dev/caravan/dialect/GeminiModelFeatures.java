@@ -1,6 +1,5 @@
 package dev.caravan.dialect;
 
-import dev.caravan.http.BufferJson;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +10,7 @@ import dev.caravan.dialect.openai.ChatFeatures;
 import dev.caravan.dialect.openai.ModelAlias;
 import dev.caravan.dialect.openai.ModelAliases;
 import dev.caravan.errors.ClientError;
+import dev.caravan.http.BufferJson;
 import dev.caravan.upstream.Upstream;
 import io.vertx.core.buffer.Buffer;
 import org.apache.camel.Exchange;

@@ -1,6 +1,5 @@
 package dev.caravan.dialect;
 
-import dev.caravan.http.BufferJson;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -9,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.dialect.openai.ModelAliases;
+import dev.caravan.http.BufferJson;
 import dev.caravan.upstream.Upstream;
 import io.vertx.core.buffer.Buffer;
 import org.apache.camel.Exchange;

@@ -1,13 +1,13 @@
 package dev.caravan.dialect;
 
 import dev.caravan.errors.ClientError;
-import dev.caravan.http.BufferJson;
 import dev.caravan.models.ModelName;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.caravan.http.BufferJson;
 import dev.caravan.upstream.Upstream;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;

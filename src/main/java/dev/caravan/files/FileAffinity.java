@@ -1,6 +1,5 @@
 package dev.caravan.files;
 
-import dev.caravan.http.BufferJson;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -8,6 +7,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.caravan.errors.ClientError;
+import dev.caravan.http.BufferJson;
 import dev.caravan.storage.FileRecord;
 import dev.caravan.upstream.Upstream;
 import io.netty.buffer.ByteBuf;

@@ -1,6 +1,5 @@
 package dev.caravan.files;
 
-import dev.caravan.http.BufferJson;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.dialect.IncomingRequest;
 import dev.caravan.errors.ClientError;
+import dev.caravan.http.BufferJson;
 import dev.caravan.storage.FileRecord;
 import dev.caravan.upstream.Upstream;
 import dev.caravan.upstream.UpstreamReply;

@@ -1,7 +1,6 @@
 package dev.caravan.http;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -29,30 +28,23 @@ public final class BufferJson {
                 : json.createParser(body.getBytes());
     }
 
-    /** The tree of {@code body}. */
+    /** The tree of {@code body}; JSON's missing node when it holds none. */
     public static JsonNode tree(ObjectMapper json, Buffer body) throws IOException {
-        ByteBuf buf = body.getByteBuf();
-        return buf.hasArray()
-                ? json.readTree(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes())
-                : json.readTree(body.getBytes());
+        try (JsonParser p = parser(json.getFactory(), body)) {
+            JsonNode tree = json.readTree(p);
+            return tree == null ? json.missingNode() : tree;
+        }
     }
 
     /**
-     * The tree of a message's body: a buffer in place, bytes and text as they are, anything else as Camel converts it
-     * to bytes; a missing body reads as JSON's missing node.
+     * The tree of a message's body: a buffer in place, anything else as Camel converts it to bytes (a byte array as it
+     * is, text as UTF-8); a missing body reads as JSON's missing node.
      */
     public static JsonNode tree(ObjectMapper json, Message msg) throws IOException {
-        Object body = msg.getBody();
-        if (body instanceof Buffer b) {
+        if (msg.getBody() instanceof Buffer b) {
             return tree(json, b);
         }
-        if (body instanceof byte[] b) {
-            return json.readTree(b);
-        }
-        if (body instanceof String s) {
-            return json.readTree(s.getBytes(StandardCharsets.UTF_8));
-        }
-        byte[] bytes = body == null ? null : msg.getBody(byte[].class);
+        byte[] bytes = msg.getBody(byte[].class);
         return bytes == null ? json.missingNode() : json.readTree(bytes);
     }
 }

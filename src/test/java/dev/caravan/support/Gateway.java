@@ -190,7 +190,7 @@ public final class Gateway implements BeforeAllCallback, AfterAllCallback, Befor
                 return new Caravan(p, environment).start();
             } catch (IllegalStateException e) {
                 if (attempt == 3 || overrides.containsKey("caravan.port")
-                        || !"Caravan could not bind its HTTP port".equals(e.getMessage())) {
+                        || !Caravan.PORT_NOT_BOUND.equals(e.getMessage())) {
                     throw e;
                 }
                 p.setProperty("caravan.port", String.valueOf(freePort()));

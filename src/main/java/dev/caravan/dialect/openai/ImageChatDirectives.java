@@ -1,6 +1,5 @@
 package dev.caravan.dialect.openai;
 
-import dev.caravan.http.BufferJson;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.dialect.FakeStream;
+import dev.caravan.http.BufferJson;
 import dev.caravan.upstream.Upstream;
 import io.vertx.core.buffer.Buffer;
 import org.apache.camel.Exchange;

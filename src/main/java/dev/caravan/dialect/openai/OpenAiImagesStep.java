@@ -1,12 +1,12 @@
 package dev.caravan.dialect.openai;
 
-import dev.caravan.http.BufferJson;
 import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.dialect.IncomingRequest;
+import dev.caravan.http.BufferJson;
 import dev.caravan.upstream.Upstream;
 import dev.caravan.upstream.UpstreamReply;
 import io.vertx.core.buffer.Buffer;

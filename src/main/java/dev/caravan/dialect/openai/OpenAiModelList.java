@@ -1,12 +1,12 @@
 package dev.caravan.dialect.openai;
 
 import dev.caravan.errors.ClientError;
-import dev.caravan.http.BufferJson;
 import java.util.function.LongSupplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.dialect.IncomingRequest;
+import dev.caravan.http.BufferJson;
 import dev.caravan.models.KnownModels;
 import dev.caravan.upstream.Upstream;
 import dev.caravan.upstream.UpstreamReply;
