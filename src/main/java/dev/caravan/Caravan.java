@@ -3,6 +3,7 @@ package dev.caravan;
 import java.util.Properties;
 
 import dev.caravan.config.InvalidSettingException;
+import dev.caravan.ops.StartupHeap;
 import dev.caravan.routes.BrokenRouteFileException;
 import dev.caravan.routes.CustomRoutesFolder;
 import dev.caravan.routes.RouteFiles;
@@ -31,6 +32,8 @@ public final class Caravan {
     private final CaravanConfiguration configuration = new CaravanConfiguration();
     private volatile int boundPort;
     private volatile boolean bindFailed;
+    /** Set by {@link #main}: the process is Caravan alone, so its start-up memory is given back before serving. */
+    private volatile boolean releaseStartupHeap;
     /** What Camel Main threw while starting (a route file it could not load, create or start), or null. */
     private volatile Throwable camelFailure;
 
@@ -105,6 +108,7 @@ public final class Caravan {
 
     public static void main(String[] args) {
         Caravan caravan = new Caravan(null);
+        caravan.releaseStartupHeap = true;
         int code;
         try {
             code = caravan.main.run(args);
@@ -193,6 +197,10 @@ public final class Caravan {
     /** Every route has started: now, and not before, the main port opens. */
     private void announce(CamelContext context) {
         int port = configuration.settings().port();
+        if (releaseStartupHeap) {
+            // before the port opens, so that no request waits behind the collection
+            StartupHeap.release();
+        }
         try {
             boundPort = configuration.serve(context);
         } catch (IllegalStateException e) {
