@@ -14,11 +14,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Booting Camel (reading the YAML routes, loading classes, building the routes) leaves a hundred megabytes or more
  * of garbage. G1, the collector a plain {@code java -jar} gets on a machine with two or more cores, keeps the heap it
- * grew for that committed and resident: an idle Caravan started that way measured 245-255 MB, against 190 MB after
- * one full collection that may shrink the heap to its live data plus 30%. So, when the JVM chose the heap itself,
- * Caravan runs that collection and then puts the free-ratio settings back, so that the heap grows under load exactly
- * as G1 would have grown it. Where the operator sized the heap or the ratios on the command line (the Dockerfile
- * does), or the collector is not G1, nothing is done: those choices are the operator's.
+ * grew for that committed and resident: an idle Caravan started that way measured 245-256 MB, and 208-212 MB with one
+ * full collection, before the port opens, that may shrink the heap to its live data plus 30%. So, when the JVM chose
+ * the heap itself, Caravan runs that collection and then puts the free-ratio settings back, so that the heap grows
+ * under load exactly as G1 would have grown it. Where the operator sized the heap or the ratios on the command line
+ * (the Dockerfile does), or the collector is not G1, nothing is done: those choices are the operator's.
  */
 public final class StartupHeap {
 
@@ -39,11 +39,22 @@ public final class StartupHeap {
      * @return whether it ran
      */
     public static boolean release() {
-        HotSpotDiagnosticMXBean hotSpot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-        if (hotSpot == null || !"true".equals(hotSpot.getVMOption("UseG1GC").getValue())
-                || operatorSizedHeap(name -> hotSpot.getVMOption(name).getOrigin())) {
+        try {
+            HotSpotDiagnosticMXBean hotSpot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+            if (hotSpot == null || !"true".equals(hotSpot.getVMOption("UseG1GC").getValue())
+                    || operatorSizedHeap(name -> hotSpot.getVMOption(name).getOrigin())) {
+                return false;
+            }
+            collect(hotSpot);
+            return true;
+        } catch (RuntimeException e) {
+            // a JVM without these options, or one that refuses them: it keeps its heap, and Caravan starts as before
+            LOG.debug("Start-up memory not returned: {}", e.toString());
             return false;
         }
+    }
+
+    private static void collect(HotSpotDiagnosticMXBean hotSpot) {
         String grow = hotSpot.getVMOption("MinHeapFreeRatio").getValue();
         String shrink = hotSpot.getVMOption("MaxHeapFreeRatio").getValue();
         long start = System.nanoTime();
@@ -57,7 +68,6 @@ public final class StartupHeap {
             hotSpot.setVMOption("MinHeapFreeRatio", grow);
         }
         LOG.debug("Returned start-up memory with a full collection in {} ms", (System.nanoTime() - start) / 1_000_000);
-        return true;
     }
 
     /** Whether any option that sizes the heap was given on the command line, the environment or a flags file. */
