@@ -5,7 +5,9 @@
 # p99.9. Writes bench/results/<UTC time>-tail.md. Needs nginx, wrk and python3 (apt-get install -y nginx-light wrk).
 #
 # Knobs (environment): DURATION (10s per measurement), WARMUP (30s per load shape, run twice), ROUNDS (3), PIN (1:
-# both Caravans on core 0 after their start, wrk and the upstream on core 1), JAVA_OPTS (empty: a plain java -jar).
+# both Caravans on core 0 after their start, wrk and the upstream on core 1), JAVA_OPTS (empty: a plain java -jar),
+# OTHER (no-log: the second build without the wire tap; log-at-nice-0: with it, but its writer's thread left at the
+# event loop's priority, for what the writer's `threadNiceness` step is worth).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -17,23 +19,27 @@ WARMUP=${WARMUP:-30s}
 ROUNDS=${ROUNDS:-3}
 PIN=${PIN:-1}
 JAVA_OPTS=${JAVA_OPTS:-}
+OTHER=${OTHER:-no-log}
+case $OTHER in no-log | log-at-nice-0) ;; *) echo "OTHER is no-log or log-at-nice-0, not $OTHER" >&2; exit 1 ;; esac
 LOAD_CPU=""; [ "$PIN" = 1 ] && [ "$(nproc)" -ge 2 ] && LOAD_CPU="taskset -c 1"
 work=$(mktemp -d)
 stamp=$(date -u +%Y-%m-%dT%H%M%SZ)
-out=bench/results/$stamp-tail.md
+out=bench/results/$stamp-tail$([ "$OTHER" = no-log ] || echo "-$OTHER").md
 pids=()
 trap 'bench_stop "$work"' EXIT
 UP=$(bench_free_port)
 bench_upstream_conf "$work" "$UP"
 $LOAD_CPU nginx -p "$work" -c up.conf
 
-# the same jar, settings and routes twice; the second without the wire tap (the step and its four lines of options)
-for variant in shipped no-log; do
+# the same jar, settings and routes twice; the second without the wire tap (the step and its four lines of options),
+# or with the request-log writer at nice 0
+for variant in shipped $OTHER; do
   mkdir -p "$work/$variant"
   cp -r routes application.properties "$work/$variant/"
   cp target/caravan.jar "$work/$variant/"
 done
-python3 - "$work/no-log/routes/endpoints.camel.yaml" <<'PY'
+if [ "$OTHER" = no-log ]; then
+python3 - "$work/$OTHER/routes/endpoints.camel.yaml" <<'PY'
 import sys
 path = sys.argv[1]
 lines = open(path).read().split("\n")
@@ -47,6 +53,11 @@ while end < len(lines) and lines[end].strip() and len(lines[end]) - len(lines[en
 del lines[at[0]:end]
 open(path, "w").write("\n".join(lines))
 PY
+else
+  # the writer's first step asks for nice 0, which leaves its thread as it started
+  sed -i 's/method: lower(10)/method: lower(0)/' "$work/$OTHER/routes/request-log.camel.yaml"
+  grep -q 'method: lower(0)' "$work/$OTHER/routes/request-log.camel.yaml" || { echo "no threadNiceness step found" >&2; exit 1; }
+fi
 
 # run.sh's generateContent request, with a hook that prints the percentiles as a table row
 bench_wrk_bodies "$work"
@@ -61,7 +72,7 @@ end
 LUA
 
 declare -A port
-for variant in shipped no-log; do
+for variant in shipped $OTHER; do
   port[$variant]=$(bench_free_port)
   bench_caravan "$work/$variant" "$UP" "${port[$variant]}" "$(bench_free_port)" env -C "$work/$variant" java $JAVA_OPTS -jar caravan.jar
   [ -n "$LOAD_CPU" ] && taskset -a -p -c 0 "$gw" > /dev/null
@@ -69,7 +80,7 @@ done
 path=/v1beta/models/gemini-2.5-flash:generateContent
 echo "warm-up $WARMUP per shape ..."
 for _ in 1 2; do
-  for variant in shipped no-log; do
+  for variant in shipped $OTHER; do
     for c in 64 1; do
       $LOAD_CPU wrk -t1 -c$c -d"$WARMUP" -s "$work/tail.lua" "http://127.0.0.1:${port[$variant]}$path" > /dev/null
     done
@@ -77,7 +88,7 @@ for _ in 1 2; do
 done
 rows=""
 for r in $(seq 1 "$ROUNDS"); do
-  for variant in shipped no-log; do
+  for variant in shipped $OTHER; do
     row=$($LOAD_CPU wrk -t1 -c1 -d"$DURATION" -s "$work/tail.lua" "http://127.0.0.1:${port[$variant]}$path" | tail -1)
     rows+="| $r | $variant | ${row#| }"$'\n'
   done
@@ -90,7 +101,11 @@ done
   echo
   echo "- $(nproc) cores: $(lscpu | sed -n 's/^Model name: *//p'); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- $(java -version 2>&1 | head -1); Caravan $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src routes application.properties || echo ' + uncommitted changes')"
-  echo "- shipped: routes/ as they are; no-log: the same without the request log's wire tap (no row is written)"
+  if [ "$OTHER" = no-log ]; then
+    echo "- shipped: routes/ as they are; no-log: the same without the request log's wire tap (no row is written)"
+  else
+    echo "- shipped: routes/ as they are; log-at-nice-0: the same with the request-log writer's thread at nice 0"
+  fi
   echo
   echo "| round | variant | req/s | p50 ms | p90 | p95 | p98 | p99 | p99.5 | p99.9 |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
