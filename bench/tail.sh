@@ -6,8 +6,7 @@
 #
 # Knobs (environment): DURATION (10s per measurement), WARMUP (30s per load shape, run twice), ROUNDS (3), PIN (1:
 # both Caravans on core 0 after their start, wrk and the upstream on core 1), JAVA_OPTS (empty: a plain java -jar),
-# OTHER (no-log: the second build without the wire tap; log-at-nice-0: with it, but its writer's thread left at the
-# event loop's priority, for what the writer's `threadNiceness` step is worth).
+# CONC and THREADS (1 and 1: wrk's connections and threads in the measurements).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -19,27 +18,23 @@ WARMUP=${WARMUP:-30s}
 ROUNDS=${ROUNDS:-3}
 PIN=${PIN:-1}
 JAVA_OPTS=${JAVA_OPTS:-}
-OTHER=${OTHER:-no-log}
-case $OTHER in no-log | log-at-nice-0) ;; *) echo "OTHER is no-log or log-at-nice-0, not $OTHER" >&2; exit 1 ;; esac
 LOAD_CPU=""; [ "$PIN" = 1 ] && [ "$(nproc)" -ge 2 ] && LOAD_CPU="taskset -c 1"
 work=$(mktemp -d)
 stamp=$(date -u +%Y-%m-%dT%H%M%SZ)
-out=bench/results/$stamp-tail$([ "$OTHER" = no-log ] || echo "-$OTHER").md
+out=bench/results/$stamp-tail.md
 pids=()
 trap 'bench_stop "$work"' EXIT
 UP=$(bench_free_port)
 bench_upstream_conf "$work" "$UP"
 $LOAD_CPU nginx -p "$work" -c up.conf
 
-# the same jar, settings and routes twice; the second without the wire tap (the step and its four lines of options),
-# or with the request-log writer at nice 0
-for variant in shipped $OTHER; do
+# the same jar, settings and routes twice; the second without the wire tap (the step and its four lines of options)
+for variant in shipped no-log; do
   mkdir -p "$work/$variant"
   cp -r routes application.properties "$work/$variant/"
   cp target/caravan.jar "$work/$variant/"
 done
-if [ "$OTHER" = no-log ]; then
-python3 - "$work/$OTHER/routes/endpoints.camel.yaml" <<'PY'
+python3 - "$work/no-log/routes/endpoints.camel.yaml" <<'PY'
 import sys
 path = sys.argv[1]
 lines = open(path).read().split("\n")
@@ -53,11 +48,6 @@ while end < len(lines) and lines[end].strip() and len(lines[end]) - len(lines[en
 del lines[at[0]:end]
 open(path, "w").write("\n".join(lines))
 PY
-else
-  # the writer's first step asks for nice 0, which leaves its thread as it started
-  sed -i 's/method: lower(10)/method: lower(0)/' "$work/$OTHER/routes/request-log.camel.yaml"
-  grep -q 'method: lower(0)' "$work/$OTHER/routes/request-log.camel.yaml" || { echo "no threadNiceness step found" >&2; exit 1; }
-fi
 
 # run.sh's generateContent request, with a hook that prints the percentiles as a table row
 bench_wrk_bodies "$work"
@@ -72,7 +62,7 @@ end
 LUA
 
 declare -A port
-for variant in shipped $OTHER; do
+for variant in shipped no-log; do
   port[$variant]=$(bench_free_port)
   bench_caravan "$work/$variant" "$UP" "${port[$variant]}" "$(bench_free_port)" env -C "$work/$variant" java $JAVA_OPTS -jar caravan.jar
   [ -n "$LOAD_CPU" ] && taskset -a -p -c 0 "$gw" > /dev/null
@@ -80,7 +70,7 @@ done
 path=/v1beta/models/gemini-2.5-flash:generateContent
 echo "warm-up $WARMUP per shape ..."
 for _ in 1 2; do
-  for variant in shipped $OTHER; do
+  for variant in shipped no-log; do
     for c in 64 1; do
       $LOAD_CPU wrk -t1 -c$c -d"$WARMUP" -s "$work/tail.lua" "http://127.0.0.1:${port[$variant]}$path" > /dev/null
     done
@@ -88,24 +78,24 @@ for _ in 1 2; do
 done
 rows=""
 for r in $(seq 1 "$ROUNDS"); do
-  for variant in shipped $OTHER; do
-    row=$($LOAD_CPU wrk -t1 -c1 -d"$DURATION" -s "$work/tail.lua" "http://127.0.0.1:${port[$variant]}$path" | tail -1)
+  # which goes first alternates from round to round: the one measured second did better in every round of some runs,
+  # whichever build it was
+  order="shipped no-log"
+  [ $((r % 2)) = 0 ] && order="no-log shipped"
+  for variant in $order; do
+    row=$($LOAD_CPU wrk -t${THREADS:-1} -c${CONC:-1} -d"$DURATION" -s "$work/tail.lua" "http://127.0.0.1:${port[$variant]}$path" | tail -1)
     rows+="| $r | $variant | ${row#| }"$'\n'
   done
 done
 
 {
-  echo "# Caravan latency tail at concurrency 1, $stamp"
+  echo "# Caravan latency tail at concurrency ${CONC:-1}, $stamp"
   echo
-  echo "Command: \`bash bench/tail.sh\` (DURATION=$DURATION, WARMUP=$WARMUP, ROUNDS=$ROUNDS, PIN=$PIN, JAVA_OPTS='$JAVA_OPTS')"
+  echo "Command: \`bash bench/tail.sh\` (DURATION=$DURATION, WARMUP=$WARMUP, ROUNDS=$ROUNDS, PIN=$PIN, CONC=${CONC:-1}, THREADS=${THREADS:-1}, JAVA_OPTS='$JAVA_OPTS')"
   echo
   echo "- $(nproc) cores: $(lscpu | sed -n 's/^Model name: *//p'); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- $(java -version 2>&1 | head -1); Caravan $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src routes application.properties || echo ' + uncommitted changes')"
-  if [ "$OTHER" = no-log ]; then
-    echo "- shipped: routes/ as they are; no-log: the same without the request log's wire tap (no row is written)"
-  else
-    echo "- shipped: routes/ as they are; log-at-nice-0: the same with the request-log writer's thread at nice 0"
-  fi
+  echo "- shipped: routes/ as they are; no-log: the same without the request log's wire tap (no row is written)"
   echo
   echo "| round | variant | req/s | p50 ms | p90 | p95 | p98 | p99 | p99.5 | p99.9 |"
   echo "|---|---|---|---|---|---|---|---|---|---|"

@@ -77,7 +77,6 @@ import dev.caravan.keys.KeyRoundRobin;
 import dev.caravan.keys.KeyStateListener;
 import dev.caravan.models.KnownModels;
 import dev.caravan.ops.CaravanMetrics;
-import dev.caravan.ops.ThreadNiceness;
 import dev.caravan.admin.ManagementAdminGuard;
 import dev.caravan.ops.RestrictedJolokia;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -704,7 +703,6 @@ public final class CaravanConfiguration implements CamelConfiguration {
         RequestLogBatches batches = new RequestLogBatches(logQueue);
         registry.bind("requestLogBatches", batches);
         registry.bind("requestLogQueued", batches.waiting());
-        registry.bind("threadNiceness", new ThreadNiceness());
         registry.bind("logRetention", new LogRetention(runtime::current, clock));
         registry.bind("recheckSchedule", new RecheckSchedule(() -> runtime.current().checkIntervalHours(), clock));
         registry.bind("keyRecheck", new KeyRecheck(pool, classifier, clock));

@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 
-import dev.caravan.ops.ThreadNiceness;
 import dev.caravan.support.Gateway;
 import dev.caravan.support.Rows;
 import org.junit.jupiter.api.Test;
@@ -59,32 +58,5 @@ class RequestLogNeverSlowsRequestsTest {
         assertThat(slowest).as("slowest request while the database was locked, ms").isLessThan(2_500);
         await().atMost(Duration.ofSeconds(20)).until(() -> Rows.count(db, "request_log") == 5 + n);
         assertThat(gateway.caravan().configuration().requestLog().droppedRows()).isZero();
-    }
-
-    @Test
-    void writesTheRowsOnAThreadThatGivesWayToRequests() throws Exception {
-        Rows.Db db = gateway::openDatabase;
-        long before = Rows.count(db, "request_log");
-        gateway.post(FLASH, Gateway.prompt("written behind"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> Rows.count(db, "request_log") == before + 1);
-
-        // routes/request-log.camel.yaml: the writer's thread (a Camel timer's) runs at nice 10, requests' at 0
-        assertThat(camelThreadsAtNice("10")).as("Camel threads at nice 10: the request-log writer").isPositive();
-        assertThat(ThreadNiceness.current()).isZero();
-    }
-
-    /** Threads of this JVM named by Camel ("Camel (camel-1) thread #…", cut to 15 characters) at that nice value. */
-    private static long camelThreadsAtNice(String nice) throws java.io.IOException {
-        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
-            return tasks.map(task -> {
-                try {
-                    return java.nio.file.Files.readString(task.resolve("stat"));
-                } catch (java.io.IOException gone) {
-                    return "";
-                }
-            }).filter(stat -> stat.contains("(Camel ("))
-                    .filter(stat -> stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16].equals(nice))
-                    .count();
-        }
     }
 }
