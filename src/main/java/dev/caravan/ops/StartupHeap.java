@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Booting Camel (reading the YAML routes, loading classes, building the routes) leaves a hundred megabytes or more
  * of garbage. G1, the collector a plain {@code java -jar} gets on a machine with two or more cores, keeps the heap it
- * grew for that committed and resident: an idle Caravan started that way measured 245-256 MB, and 208-212 MB with one
+ * grew for that committed and resident: an idle Caravan started that way measured 245-256 MB, and 202-212 MB with one
  * full collection, before the port opens, that may shrink the heap to its live data plus 30%. So, when the JVM chose
  * the heap itself, Caravan runs that collection and then puts the free-ratio settings back, so that the heap grows
  * under load exactly as G1 would have grown it. Where the operator sized the heap or the ratios on the command line
@@ -28,6 +28,7 @@ public final class StartupHeap {
             "MaxRAMPercentage", "MaxRAM", "MinHeapFreeRatio", "MaxHeapFreeRatio");
     /** The free share above which the full collection shrinks the heap, in percent. */
     static final int SHRINK_ABOVE_FREE = 30;
+    /** The free share below which that collection would grow the heap, in percent; it must not exceed the above. */
     static final int GROW_BELOW_FREE = 10;
 
     private StartupHeap() {
