@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""A proxy's own latency, read off the wire (bench/wire.sh).
+
+Reads `tcpdump -tt -nn` lines (segments that carry data, on the loopback interface) of one keep-alive client at
+concurrency 1 talking to a proxy on PROXY_PORT, which calls an upstream on UPSTREAM_PORT, and prints one line:
+
+    requests=N in_out=p50,p90,p95,p98,p99,p99.9 upstream=... own=...   (milliseconds)
+
+- in_out: from the request's first segment reaching the proxy's port to the answer's last segment leaving it;
+- upstream: from the proxy's first segment towards the upstream to the upstream's last segment back;
+- own: in_out less upstream, what the proxy itself adds.
+
+tcpdump stamps a loopback segment when it is sent, so none of these include the time the load generator takes to be
+woken and read the answer: the part of its latency that this machine's scheduling decides for any proxy alike.
+"""
+import sys
+
+
+def percentiles(values):
+    values = sorted(values)
+    n = len(values)
+    return ",".join("%.3f" % (values[min(n - 1, int(n * q))] * 1e3) for q in (0.5, 0.9, 0.95, 0.98, 0.99, 0.999))
+
+
+def main():
+    proxy, upstream = sys.argv[1], sys.argv[2]
+    requests = []
+    current = None
+    for line in sys.stdin:
+        fields = line.split()
+        if len(fields) < 5 or fields[1] != "IP":
+            continue
+        at = float(fields[0])
+        src = fields[2].rsplit(".", 1)[1]
+        dst = fields[4].rstrip(":").rsplit(".", 1)[1]
+        if dst == proxy:
+            # a client segment after the answer began opens the next request; one before it continues this one
+            if current is None or "answer" in current:
+                if current is not None and {"up", "back"} <= current.keys():
+                    requests.append(current)
+                current = {"in": at}
+        elif current is None:
+            continue
+        elif dst == upstream:
+            current.setdefault("up", at)
+        elif src == upstream:
+            current["back"] = at
+        elif src == proxy:
+            current["answer"] = at
+    if current is not None and {"up", "back", "answer"} <= current.keys():
+        requests.append(current)
+    requests = [r for r in requests if {"up", "back", "answer"} <= r.keys()]
+    if not requests:
+        print("requests=0")
+        return
+    in_out = [r["answer"] - r["in"] for r in requests]
+    up = [r["back"] - r["up"] for r in requests]
+    own = [a - b for a, b in zip(in_out, up)]
+    print("requests=%d in_out=%s upstream=%s own=%s" % (len(requests), percentiles(in_out), percentiles(up),
+                                                      percentiles(own)))
+
+
+if __name__ == "__main__":
+    main()
