@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Latency at concurrency 1 twice over: as wrk sees it and on the wire (issue 16's added p50 and p99). The tail wrk
-# reports on this machine comes mostly from waking wrk itself, and it hits nginx as a reverse proxy as hard as
-# Caravan; tcpdump on the loopback interface stamps each segment as it is sent, so the proxy's own time (request in
-# → answer out, less the upstream's part) can be read without it. nginx as a reverse proxy, Caravan's Gemini surface
-# and its OpenAI surface are measured in turns, round by round, with the order rotating, so that what the machine
-# does meanwhile falls on all three. Writes bench/results/<UTC time>-wire[-LABEL].md.
+# Latency at concurrency 1 twice over: as wrk sees it and on the wire (issue 16's added p50 and p99), and the time
+# to first streamed byte on the wire. The tail wrk reports on this machine comes mostly from waking wrk itself, and
+# it hits nginx as a reverse proxy as hard as Caravan; tcpdump on the loopback interface stamps each segment as it is
+# sent, so the proxy's own time (request in → answer out, less the upstream's part) can be read without it. nginx as
+# a reverse proxy, Caravan's Gemini surface and its OpenAI surface are measured in turns, round by round, with the
+# order rotating, so that what the machine does meanwhile falls on all three; then nginx and Caravan each relay
+# STREAMS streams one after the other (run.sh's time-to-first-byte client: a new connection each), in turns too.
+# Writes bench/results/<UTC time>-wire[-LABEL].md.
 # Needs nginx, wrk, tcpdump (root or CAP_NET_RAW) and python3: apt-get install -y nginx-light wrk tcpdump.
 #
 # Knobs (environment): ROUNDS (5), DURATION (10s per measurement; tcpdump records the middle SAMPLE seconds, 6),
+# STREAMS (200 per round and proxy; 0: no stream measurement),
 # WARMUP (60s over both surfaces and concurrency 1, 16 and 64), PIN (1: Caravan and the proxy on core 0, wrk and the
 # upstream on core 1), JAVA_OPTS (empty: a plain java -jar; "DEPLOYED": the Dockerfile's flags), LABEL.
 set -euo pipefail
@@ -20,6 +23,7 @@ bench_require "apt-get install -y nginx-light wrk tcpdump" nginx wrk tcpdump pyt
 ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-10s}
 SAMPLE=${SAMPLE:-6}
+STREAMS=${STREAMS:-200}
 WARMUP=${WARMUP:-60s}
 PIN=${PIN:-1}
 JAVA_OPTS=${JAVA_OPTS:-}
@@ -33,7 +37,7 @@ stamp=$(date -u +%Y-%m-%dT%H%M%SZ)
 mkdir -p bench/results
 out=bench/results/$stamp-wire${LABEL:+-$LABEL}.md
 rev="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src routes application.properties || echo ' + uncommitted changes')"
-UP=$(bench_free_port); PROXY=$(bench_free_port); GW=$(bench_free_port); MGMT=$(bench_free_port)
+UP=$(bench_free_port); PROXY=$(bench_free_port); GW=$(bench_free_port); MGMT=$(bench_free_port); SSE=$(bench_free_port)
 
 pids=()
 cleanup() {
@@ -42,7 +46,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-bench_upstream_conf "$work" "$UP"
+bench_upstream_conf "$work" "$UP" "$SSE"
+$LOAD_CPU python3 bench/sse_upstream.py "$SSE" 3 10 20 500 & pids+=($!)
 $LOAD_CPU nginx -p "$work" -c up.conf
 # the same reverse proxy as run.sh's
 mkdir -p "$work/proxy"
@@ -81,12 +86,14 @@ cat "$work/native.lua" "$work/pct.lua" > "$work/native-pct.lua"
 cat "$work/openai.lua" "$work/pct.lua" > "$work/openai-pct.lua"
 
 native_path=/v1beta/models/gemini-2.5-flash:generateContent
+stream_path="/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse"
 echo "warm-up $WARMUP ..."
-slice=$(( (${WARMUP%s} + 5) / 6 ))
+slice=$(( (${WARMUP%s} + 6) / 7 ))
 for c in 64 16 1; do
   $LOAD_CPU wrk -t1 -c$c -d${slice}s -s "$work/native.lua" "http://127.0.0.1:$GW$native_path" > /dev/null
   $LOAD_CPU wrk -t1 -c$c -d${slice}s -s "$work/openai.lua" "http://127.0.0.1:$GW/v1/chat/completions" > /dev/null
 done
+[ "$STREAMS" -gt 0 ] && $LOAD_CPU wrk -t1 -c16 -d${slice}s -s "$work/native.lua" "http://127.0.0.1:$GW$stream_path" > /dev/null
 
 # measure NAME PORT SCRIPT PATH → "rps=… wrk=… requests=… in_out=… upstream=… own=…"
 measure() {
@@ -116,8 +123,37 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 
+# stream NAME PORT → "ttfb=median_ms,p90_ms streams=… in_out=… upstream=… own=…": STREAMS streams one after the other
+stream() {
+  local name=$1 port=$2
+  $LOAD_CPU python3 bench/stream_client.py ttfb "http://127.0.0.1:$port$stream_path" 20 bench-token > /dev/null
+  tcpdump -i lo -nn -s 512 -B 16384 -w "$work/$name-stream.pcap" \
+    "(tcp port $port or tcp port $UP) and (tcp[tcpflags] & tcp-push != 0)" 2> /dev/null &
+  local cap=$!
+  sleep 0.5
+  local client
+  client=$($LOAD_CPU python3 bench/stream_client.py ttfb "http://127.0.0.1:$port$stream_path" "$STREAMS" bench-token)
+  sleep 0.5
+  kill "$cap"; wait "$cap" 2> /dev/null || true
+  echo "ttfb=$(echo "$client" | tr ' ' '\n' | sed -n 's/^ttfb_median_ms=//p'),$(echo "$client" | tr ' ' '\n' \
+    | sed -n 's/^ttfb_p90_ms=//p') $(tcpdump -r "$work/$name-stream.pcap" -nn -tt -A 2> /dev/null \
+    | python3 bench/wire_latency.py --stream "$port" "$UP")"
+}
+streamed=""
+if [ "$STREAMS" -gt 0 ]; then
+  for round in $(seq 1 "$ROUNDS"); do
+    order="proxy gemini"; [ $((round % 2)) = 0 ] && order="gemini proxy"
+    for t in $order; do
+      port=$PROXY; [ "$t" = gemini ] && port=$GW
+      line=$(stream "$t" "$port")
+      echo "round $round $t streams: $line"
+      streamed+="$round $t $line"$'\n'
+    done
+  done
+fi
+
 # the report: every measurement, then per target the median over the rounds of each percentile
-report=$(python3 - "$results" <<'PY'
+report=$(python3 - "$results" "$streamed" <<'PY'
 import statistics, sys
 rows = []
 for line in sys.argv[1].strip().splitlines():
@@ -150,6 +186,29 @@ for t in ("gemini", "openai"):
     print("- %s adds over nginx, on the wire (own time, medians): p50 %+.3f ms, p99 %+.3f ms; as wrk sees it: p50 %+.3f ms, p99 %+.3f ms"
           % (names[t], med[t]["own"][0] - med["proxy"]["own"][0], med[t]["own"][4] - med["proxy"]["own"][4],
              med[t]["wrk"][0] - med["proxy"]["wrk"][0], med[t]["wrk"][4] - med["proxy"]["wrk"][4]))
+streams = []
+for line in sys.argv[2].strip().splitlines():
+    f = line.split()
+    streams.append((int(f[0]), f[1], dict(x.split("=", 1) for x in f[2:])))
+if streams:
+    print()
+    print("Time to first streamed event (ms): the client's (stream_client.py: median · p90) and on the wire")
+    print("(request in → first event out, the upstream's part, the proxy's own: p50 · p90 · p95 · p98 · p99 · p99.9):")
+    print()
+    print("| round | proxy | client median · p90 | streams | wire, in → first event | of which the upstream | the proxy's own |")
+    print("|---|---|---|---:|---|---|---|")
+    for r, t, kv in streams:
+        dot = lambda s: s.replace(",", " · ")
+        print("| %d | %s | %s | %s | %s | %s | %s |" % (r, names[t], dot(kv["ttfb"]), kv.get("streams", "0"),
+              dot(kv.get("in_out", "")), dot(kv.get("upstream", "")), dot(kv.get("own", ""))))
+    print()
+    sm = {}
+    for t in ("proxy", "gemini"):
+        sel = [kv for _, tt, kv in streams if tt == t and "own" in kv]
+        sm[t] = (statistics.median(float(kv["ttfb"].split(",")[0]) for kv in sel),
+                 statistics.median(float(kv["own"].split(",")[0]) for kv in sel))
+    print("- time to first event, medians over the rounds: nginx's own %.3f ms, Caravan's own %.3f ms on the wire"
+          " (client: %.3f and %.3f ms)" % (sm["proxy"][1], sm["gemini"][1], sm["proxy"][0], sm["gemini"][0]))
 PY
 )
 

@@ -10,6 +10,11 @@ concurrency 1 talking to a proxy on PROXY_PORT, which calls an upstream on UPSTR
 - upstream: from the proxy's first segment towards the upstream to the upstream's last segment back;
 - own: in_out less upstream, what the proxy itself adds.
 
+With --stream it reads `tcpdump -tt -nn -A` (payloads as text) of streamed requests made one after the other, each on
+a new connection (stream_client.py ttfb), and measures the same to the first SSE event ("data:") instead of the
+answer's end: in_out is the time to the first event, upstream the upstream's part of it (from the proxy's request to
+the upstream's first event), own the difference, the time to first byte the proxy adds.
+
 tcpdump stamps a loopback segment when it is sent, so none of these include the time the load generator takes to be
 woken and read the answer: the part of its latency that this machine's scheduling decides for any proxy alike.
 """
@@ -22,7 +27,55 @@ def percentiles(values):
     return ",".join("%.3f" % (values[min(n - 1, int(n * q))] * 1e3) for q in (0.5, 0.9, 0.95, 0.98, 0.99, 0.999))
 
 
+def segments(lines):
+    """(time, source port, destination port, payload text) of each segment in `tcpdump -tt -nn -A` output."""
+    head, payload = None, []
+    for line in lines:
+        fields = line.split()
+        if len(fields) >= 5 and fields[1] == "IP" and fields[0].replace(".", "", 1).isdigit():
+            if head is not None:
+                yield head + ("".join(payload),)
+            head = (float(fields[0]), fields[2].rsplit(".", 1)[1], fields[4].rstrip(":").rsplit(".", 1)[1])
+            payload = []
+        elif head is not None:
+            payload.append(line.strip())
+    if head is not None:
+        yield head + ("".join(payload),)
+
+
+def streams(proxy, upstream):
+    found, current = [], None
+    for at, src, dst, text in segments(sys.stdin):
+        if dst == proxy and "POST " in text:
+            current = {"in": at}
+        elif current is None:
+            continue
+        elif dst == upstream and "POST " in text and "up" not in current:
+            current["up"] = at
+        elif src == upstream and "data:" in text and "up" in current and "back" not in current:
+            current["back"] = at
+        elif src == proxy and "data:" in text and "back" in current:
+            current["first"] = at
+            found.append(current)
+            current = None
+    return found
+
+
+def report(label, in_out, up):
+    own = [a - b for a, b in zip(in_out, up)]
+    print("%s=%d in_out=%s upstream=%s own=%s" % (label, len(in_out), percentiles(in_out), percentiles(up),
+                                                percentiles(own)))
+
+
 def main():
+    if sys.argv[1] == "--stream":
+        proxy, upstream = sys.argv[2], sys.argv[3]
+        found = streams(proxy, upstream)
+        if not found:
+            print("streams=0")
+            return
+        report("streams", [f["first"] - f["in"] for f in found], [f["back"] - f["up"] for f in found])
+        return
     proxy, upstream = sys.argv[1], sys.argv[2]
     requests = []
     current = None
@@ -53,11 +106,7 @@ def main():
     if not requests:
         print("requests=0")
         return
-    in_out = [r["answer"] - r["in"] for r in requests]
-    up = [r["back"] - r["up"] for r in requests]
-    own = [a - b for a, b in zip(in_out, up)]
-    print("requests=%d in_out=%s upstream=%s own=%s" % (len(requests), percentiles(in_out), percentiles(up),
-                                                      percentiles(own)))
+    report("requests", [r["answer"] - r["in"] for r in requests], [r["back"] - r["up"] for r in requests])
 
 
 if __name__ == "__main__":
