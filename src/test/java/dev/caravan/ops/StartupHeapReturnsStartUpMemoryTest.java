@@ -25,6 +25,7 @@ class StartupHeapReturnsStartUpMemoryTest {
                 .isEqualTo("true");
         String grow = hotSpot.getVMOption("MinHeapFreeRatio").getValue();
         String shrink = hotSpot.getVMOption("MaxHeapFreeRatio").getValue();
+        String periodic = hotSpot.getVMOption("G1PeriodicGCInterval").getValue();
         long fullCollections = fullCollections();
         // what start-up does: a heap grown by garbage
         byte[][] garbage = new byte[400][];
@@ -33,7 +34,15 @@ class StartupHeapReturnsStartUpMemoryTest {
         }
         garbage = null;
 
-        assertThat(StartupHeap.release()).isTrue();
+        try {
+            assertThat(StartupHeap.release()).isTrue();
+            assertThat(hotSpot.getVMOption("G1PeriodicGCInterval").getValue())
+                    .as("G1 gives back what load grew, once idle")
+                    .isEqualTo(Long.toString(StartupHeap.IDLE_COLLECTION_MILLIS));
+        } finally {
+            // the rest of the fork's tests run as they would have
+            hotSpot.setVMOption("G1PeriodicGCInterval", periodic);
+        }
 
         assertThat(fullCollections()).isGreaterThan(fullCollections);
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
@@ -41,6 +50,40 @@ class StartupHeapReturnsStartUpMemoryTest {
                 .isLessThan(heap.getUsed() * 100 / (100 - StartupHeap.SHRINK_ABOVE_FREE) + 64L * 1024 * 1024);
         assertThat(hotSpot.getVMOption("MinHeapFreeRatio").getValue()).isEqualTo(grow);
         assertThat(hotSpot.getVMOption("MaxHeapFreeRatio").getValue()).isEqualTo(shrink);
+    }
+
+    @Test
+    void keepsThePeriodicCollectionIntervalAnOperatorSet() {
+        java.util.Map<String, String> set = new java.util.HashMap<>();
+        HotSpotDiagnosticMXBean operatorsZero = new HotSpotDiagnosticMXBean() {
+            @Override
+            public void dumpHeap(String outputFile, boolean live) {
+            }
+
+            @Override
+            public java.util.List<VMOption> getDiagnosticOptions() {
+                return java.util.List.of();
+            }
+
+            @Override
+            public VMOption getVMOption(String name) {
+                return new VMOption(name, "0", true, VMOption.Origin.VM_CREATION);
+            }
+
+            @Override
+            public void setVMOption(String name, String value) {
+                set.put(name, value);
+            }
+
+            @Override
+            public javax.management.ObjectName getObjectName() {
+                return null;
+            }
+        };
+
+        StartupHeap.returnWhenIdle(operatorsZero);
+
+        assertThat(set).as("-XX:G1PeriodicGCInterval=0 on the command line stays").isEmpty();
     }
 
     @Test
