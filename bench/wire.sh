@@ -141,6 +141,9 @@ stream() {
 }
 streamed=""
 if [ "$STREAMS" -gt 0 ]; then
+  # the plain requests above made the JIT recompile the event loop's code for them: streams again first, as run.sh
+  # does before its own time-to-first-byte measurement
+  $LOAD_CPU wrk -t1 -c16 -d${slice}s -s "$work/native.lua" "http://127.0.0.1:$GW$stream_path" > /dev/null
   for round in $(seq 1 "$ROUNDS"); do
     order="proxy gemini"; [ $((round % 2)) = 0 ] && order="gemini proxy"
     for t in $order; do

@@ -68,7 +68,11 @@ public final class CaravanHttpServer extends ServiceSupport {
         this.options = options;
         this.answers = answers;
         this.gate = new ServingGate(answers);
-        this.serverOptions = new HttpServerOptions().setHttp2ClearTextEnabled(false);
+        // no WebSocket endpoint exists here: without the compression extensions Vert.x leaves their handler out of
+        // every connection's pipeline, where each request passed through it for nothing
+        this.serverOptions = new HttpServerOptions().setHttp2ClearTextEnabled(false)
+                .setPerFrameWebSocketCompressionSupported(false)
+                .setPerMessageWebSocketCompressionSupported(false);
         // one router, the gate first: a sub-router would make every route's path test build its mount point and
         // path strings again for each request (vertx-web's RouteState), 9 KB a request on the gateway's ~40 routes
         Router routes = Router.router(vertx);
