@@ -83,6 +83,30 @@ http {
 CONF
 }
 
+# bench_proxy_conf WORK PROXY UP: WORK/proxy/proxy.conf, nginx as a plain reverse proxy on 127.0.0.1:PROXY of the
+# upstream on UP (keep-alive both ways, no buffering): the floor for any proxy that run.sh and wire.sh measure.
+bench_proxy_conf() {
+  local work=$1 proxy=$2 up=$3
+  mkdir -p "$work/proxy"
+  cat > "$work/proxy/proxy.conf" <<CONF
+worker_processes 1;
+error_log $work/proxy/error.log;
+pid $work/proxy/proxy.pid;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path $work/proxy;
+  proxy_temp_path $work/proxy;
+  upstream google { server 127.0.0.1:$up; keepalive 256; }
+  server {
+    listen 127.0.0.1:$proxy backlog=4096;
+    location / { proxy_pass http://google; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_buffering off; }
+  }
+}
+CONF
+}
+
 # bench_wrk_bodies WORK: WORK/native.lua (a 1 KB generateContent) and WORK/openai.lua (a chat completion), both with
 # the client token bench-token.
 bench_wrk_bodies() {

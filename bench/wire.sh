@@ -49,25 +49,7 @@ trap cleanup EXIT
 bench_upstream_conf "$work" "$UP" "$SSE"
 $LOAD_CPU python3 bench/sse_upstream.py "$SSE" 3 10 20 500 & pids+=($!)
 $LOAD_CPU nginx -p "$work" -c up.conf
-# the same reverse proxy as run.sh's
-mkdir -p "$work/proxy"
-cat > "$work/proxy/proxy.conf" <<CONF
-worker_processes 1;
-error_log $work/proxy/error.log;
-pid $work/proxy/proxy.pid;
-events { worker_connections 8192; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  client_body_temp_path $work/proxy;
-  proxy_temp_path $work/proxy;
-  upstream google { server 127.0.0.1:$UP; keepalive 256; }
-  server {
-    listen 127.0.0.1:$PROXY backlog=4096;
-    location / { proxy_pass http://google; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_buffering off; }
-  }
-}
-CONF
+bench_proxy_conf "$work" "$PROXY" "$UP"
 $GW_CPU nginx -p "$work/proxy" -c proxy.conf
 # shellcheck disable=SC2086
 bench_caravan "$work" "$UP" "$GW" "$MGMT" java $JAVA_OPTS -jar target/caravan.jar
