@@ -85,8 +85,8 @@ report() {
 
 native_report=$(report native)
 openai_report=$(report openai)
-bpr() { echo "$1" | head -1 | tr ' ' '\n' | sed -n 's/^bytes_per_request=//p'; }
-reqs() { echo "$1" | head -1 | tr ' ' '\n' | sed -n 's/^requests=//p'; }
+bpr() { bench_field "$(echo "$1" | head -1)" bytes_per_request; }
+reqs() { bench_field "$(echo "$1" | head -1)" requests; }
 {
   echo "# Caravan allocation per request, $stamp${LABEL:+ ($LABEL)}"
   echo

@@ -83,6 +83,12 @@ http {
 CONF
 }
 
+# bench_field TEXT NAME: the value of NAME=value in TEXT's words (what stream_client.py, AllocReport and
+# wire_latency.py print), or nothing.
+bench_field() {
+  echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
 # bench_proxy_conf WORK PROXY UP: WORK/proxy/proxy.conf, nginx as a plain reverse proxy on 127.0.0.1:PROXY of the
 # upstream on UP (keep-alive both ways, no buffering): the floor for any proxy that run.sh and wire.sh measure.
 bench_proxy_conf() {

@@ -149,8 +149,8 @@ held=$($LOAD_CPU python3 bench/stream_client.py hold \
   "http://127.0.0.1:$GW/v1beta/models/long-gemini:streamGenerateContent?alt=sse" "$STREAMS" $TOKEN $gw)
 after_rss=$(rss)
 
-val() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
-td=$(val "$ttfb_direct" ttfb_median_ms); tp=$(val "$ttfb_proxy" ttfb_median_ms); tg=$(val "$ttfb_gw" ttfb_median_ms)
+td=$(bench_field "$ttfb_direct" ttfb_median_ms); tp=$(bench_field "$ttfb_proxy" ttfb_median_ms)
+tg=$(bench_field "$ttfb_gw" ttfb_median_ms)
 
 {
   echo "# Caravan benchmark, $stamp"
@@ -193,8 +193,10 @@ td=$(val "$ttfb_direct" ttfb_median_ms); tp=$(val "$ttfb_proxy" ttfb_median_ms);
       return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
     }
     END {
+      # median() sorts its array, so the range is read after it
+      mg = median(g, n); mo = median(o, n)
       printf "\nShare of nginx'"'"'s req/s, median of the rounds (range): Gemini surface %.1f%% (%.1f-%.1f), OpenAI surface %.1f%% (%.1f-%.1f)\n",
-        median(g, n), g[1], g[n], median(o, n), o[1], o[n]
+        mg, g[1], g[n], mo, o[1], o[n]
     }'
     echo
   fi

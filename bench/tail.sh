@@ -18,6 +18,8 @@ WARMUP=${WARMUP:-30s}
 ROUNDS=${ROUNDS:-3}
 PIN=${PIN:-1}
 JAVA_OPTS=${JAVA_OPTS:-}
+CONC=${CONC:-1}
+THREADS=${THREADS:-1}
 LOAD_CPU=""; [ "$PIN" = 1 ] && [ "$(nproc)" -ge 2 ] && LOAD_CPU="taskset -c 1"
 work=$(mktemp -d)
 stamp=$(date -u +%Y-%m-%dT%H%M%SZ)
@@ -83,15 +85,15 @@ for r in $(seq 1 "$ROUNDS"); do
   order="shipped no-log"
   [ $((r % 2)) = 0 ] && order="no-log shipped"
   for variant in $order; do
-    row=$($LOAD_CPU wrk -t${THREADS:-1} -c${CONC:-1} -d"$DURATION" -s "$work/tail.lua" "http://127.0.0.1:${port[$variant]}$path" | tail -1)
+    row=$($LOAD_CPU wrk -t$THREADS -c$CONC -d"$DURATION" -s "$work/tail.lua" "http://127.0.0.1:${port[$variant]}$path" | tail -1)
     rows+="| $r | $variant | ${row#| }"$'\n'
   done
 done
 
 {
-  echo "# Caravan latency tail at concurrency ${CONC:-1}, $stamp"
+  echo "# Caravan latency tail at concurrency $CONC, $stamp"
   echo
-  echo "Command: \`bash bench/tail.sh\` (DURATION=$DURATION, WARMUP=$WARMUP, ROUNDS=$ROUNDS, PIN=$PIN, CONC=${CONC:-1}, THREADS=${THREADS:-1}, JAVA_OPTS='$JAVA_OPTS')"
+  echo "Command: \`bash bench/tail.sh\` (DURATION=$DURATION, WARMUP=$WARMUP, ROUNDS=$ROUNDS, PIN=$PIN, CONC=$CONC, THREADS=$THREADS, JAVA_OPTS='$JAVA_OPTS')"
   echo
   echo "- $(nproc) cores: $(lscpu | sed -n 's/^Model name: *//p'); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- $(java -version 2>&1 | head -1); Caravan $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src routes application.properties || echo ' + uncommitted changes')"

@@ -70,12 +70,11 @@ cat "$work/openai.lua" "$work/pct.lua" > "$work/openai-pct.lua"
 native_path=/v1beta/models/gemini-2.5-flash:generateContent
 stream_path="/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse"
 echo "warm-up $WARMUP ..."
-slice=$(( (${WARMUP%s} + 6) / 7 ))
+slice=$(( (${WARMUP%s} + 5) / 6 ))
 for c in 64 16 1; do
   $LOAD_CPU wrk -t1 -c$c -d${slice}s -s "$work/native.lua" "http://127.0.0.1:$GW$native_path" > /dev/null
   $LOAD_CPU wrk -t1 -c$c -d${slice}s -s "$work/openai.lua" "http://127.0.0.1:$GW/v1/chat/completions" > /dev/null
 done
-[ "$STREAMS" -gt 0 ] && $LOAD_CPU wrk -t1 -c16 -d${slice}s -s "$work/native.lua" "http://127.0.0.1:$GW$stream_path" > /dev/null
 
 # measure NAME PORT SCRIPT PATH → "rps=… wrk=… requests=… in_out=… upstream=… own=…"
 measure() {
@@ -117,9 +116,8 @@ stream() {
   client=$($LOAD_CPU python3 bench/stream_client.py ttfb "http://127.0.0.1:$port$stream_path" "$STREAMS" bench-token)
   sleep 0.5
   kill "$cap"; wait "$cap" 2> /dev/null || true
-  echo "ttfb=$(echo "$client" | tr ' ' '\n' | sed -n 's/^ttfb_median_ms=//p'),$(echo "$client" | tr ' ' '\n' \
-    | sed -n 's/^ttfb_p90_ms=//p') $(tcpdump -r "$work/$name-stream.pcap" -nn -tt -A 2> /dev/null \
-    | python3 bench/wire_latency.py --stream "$port" "$UP")"
+  echo "ttfb=$(bench_field "$client" ttfb_median_ms),$(bench_field "$client" ttfb_p90_ms) $(tcpdump -r \
+    "$work/$name-stream.pcap" -nn -tt -A 2> /dev/null | python3 bench/wire_latency.py --stream "$port" "$UP")"
 }
 streamed=""
 if [ "$STREAMS" -gt 0 ]; then

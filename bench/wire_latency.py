@@ -43,7 +43,28 @@ def segments(lines):
         yield head + ("".join(payload),)
 
 
+def requests(proxy, upstream):
+    """Requests one after the other on one connection: from the first segment in to the answer's last segment out."""
+    found, current = [], None
+    for at, src, dst, _ in segments(sys.stdin):
+        if dst == proxy:
+            # a client segment after the answer began opens the next request; one before it continues this one
+            if current is None or "answer" in current:
+                current = {"in": at}
+                found.append(current)
+        elif current is None:
+            continue
+        elif dst == upstream:
+            current.setdefault("up", at)
+        elif src == upstream:
+            current["back"] = at
+        elif src == proxy:
+            current["answer"] = at
+    return [r for r in found if {"up", "back", "answer"} <= r.keys()]
+
+
 def streams(proxy, upstream):
+    """Streamed requests one after the other: from the request in to the first event ("data:") out."""
     found, current = [], None
     for at, src, dst, text in segments(sys.stdin):
         if dst == proxy and "POST " in text:
@@ -55,58 +76,25 @@ def streams(proxy, upstream):
         elif src == upstream and "data:" in text and "up" in current and "back" not in current:
             current["back"] = at
         elif src == proxy and "data:" in text and "back" in current:
-            current["first"] = at
+            current["answer"] = at
             found.append(current)
             current = None
     return found
 
 
-def report(label, in_out, up):
-    own = [a - b for a, b in zip(in_out, up)]
-    print("%s=%d in_out=%s upstream=%s own=%s" % (label, len(in_out), percentiles(in_out), percentiles(up),
-                                                percentiles(own)))
-
-
 def main():
-    if sys.argv[1] == "--stream":
-        proxy, upstream = sys.argv[2], sys.argv[3]
-        found = streams(proxy, upstream)
-        if not found:
-            print("streams=0")
-            return
-        report("streams", [f["first"] - f["in"] for f in found], [f["back"] - f["up"] for f in found])
+    stream = sys.argv[1] == "--stream"
+    proxy, upstream = sys.argv[-2], sys.argv[-1]
+    label = "streams" if stream else "requests"
+    found = streams(proxy, upstream) if stream else requests(proxy, upstream)
+    if not found:
+        print(label + "=0")
         return
-    proxy, upstream = sys.argv[1], sys.argv[2]
-    requests = []
-    current = None
-    for line in sys.stdin:
-        fields = line.split()
-        if len(fields) < 5 or fields[1] != "IP":
-            continue
-        at = float(fields[0])
-        src = fields[2].rsplit(".", 1)[1]
-        dst = fields[4].rstrip(":").rsplit(".", 1)[1]
-        if dst == proxy:
-            # a client segment after the answer began opens the next request; one before it continues this one
-            if current is None or "answer" in current:
-                if current is not None and {"up", "back"} <= current.keys():
-                    requests.append(current)
-                current = {"in": at}
-        elif current is None:
-            continue
-        elif dst == upstream:
-            current.setdefault("up", at)
-        elif src == upstream:
-            current["back"] = at
-        elif src == proxy:
-            current["answer"] = at
-    if current is not None and {"up", "back", "answer"} <= current.keys():
-        requests.append(current)
-    requests = [r for r in requests if {"up", "back", "answer"} <= r.keys()]
-    if not requests:
-        print("requests=0")
-        return
-    report("requests", [r["answer"] - r["in"] for r in requests], [r["back"] - r["up"] for r in requests])
+    in_out = [f["answer"] - f["in"] for f in found]
+    up = [f["back"] - f["up"] for f in found]
+    own = [a - b for a, b in zip(in_out, up)]
+    print("%s=%d in_out=%s upstream=%s own=%s" % (label, len(found), percentiles(in_out), percentiles(up),
+                                                percentiles(own)))
 
 
 if __name__ == "__main__":

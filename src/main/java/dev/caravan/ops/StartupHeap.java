@@ -10,7 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gives the memory that start-up used back to the operating system, once, before the main port opens.
+ * Gives the memory that start-up used back to the operating system, once, before the main port opens, and lets G1
+ * give back what later bursts of load grow once they are over.
  *
  * <p>Booting Camel (reading the YAML routes, loading classes, building the routes) leaves a hundred megabytes or more
  * of garbage. G1, the collector a plain {@code java -jar} gets on a machine with two or more cores, keeps the heap it
@@ -49,7 +50,8 @@ public final class StartupHeap {
     }
 
     /**
-     * Runs the full collection that returns start-up memory, when the JVM chose the heap and runs G1.
+     * Runs the full collection that returns start-up memory and turns on G1's periodic collection, when the JVM chose
+     * the heap and runs G1.
      *
      * @return whether it ran
      */

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The full collection before the main port opens: it runs where the JVM chose a G1 heap (as Surefire's fork does,
- * with no heap option), shrinks the heap to its live data plus a margin, and leaves the free-ratio settings as they
- * were; where the operator sized the heap it does nothing.
+ * with no heap option), shrinks the heap to its live data plus a margin, leaves the free-ratio settings as they were
+ * and turns on G1's periodic collection unless the operator set its interval; where the operator sized the heap it
+ * does nothing.
  */
 class StartupHeapReturnsStartUpMemoryTest {
 
