@@ -113,22 +113,29 @@ http {
 CONF
 }
 
-# bench_wrk_bodies WORK: WORK/native.lua (a 1 KB generateContent) and WORK/openai.lua (a chat completion), both with
-# the client token bench-token.
+# bench_wrk_bodies WORK: the two requests every script sends, each body in a file of its own (WORK/native.json, a
+# 1 KB generateContent; WORK/openai.json, a chat completion) that wrk's scripts (WORK/native.lua, WORK/openai.lua, with
+# the client token bench-token) and bench/keepalive_client.py both read, so that the two clients send the same bytes.
 bench_wrk_bodies() {
-  local work=$1
-  cat > "$work/native.lua" <<'LUA'
+  local work=$1 part parts=""
+  part='{"text":"A caravan of forty camels crossed the dunes at dusk, its bells ringing over the sand."}'
+  for _ in $(seq 16); do parts+="${parts:+,}$part"; done
+  printf '%s' '{"contents":[{"role":"user","parts":['"$parts"']}],"generationConfig":{"temperature":0.2}}' > "$work/native.json"
+  printf '%s' '{"model":"gemini-2.5-flash","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"A caravan of forty camels crossed the dunes at dusk, its bells ringing over the sand. Tell me where it was going, in one sentence, and why the camels were tired. Then name the oasis."}],"temperature":0.2}' > "$work/openai.json"
+  cat > "$work/native.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["content-type"] = "application/json"
 wrk.headers["x-goog-api-key"] = "bench-token"
-local parts = {}
-for i = 1, 16 do parts[#parts + 1] = '{"text":"A caravan of forty camels crossed the dunes at dusk, its bells ringing over the sand."}' end
-wrk.body = '{"contents":[{"role":"user","parts":[' .. table.concat(parts, ",") .. ']}],"generationConfig":{"temperature":0.2}}'
+local f = assert(io.open("$work/native.json", "rb"))
+wrk.body = f:read("*a")
+f:close()
 LUA
-  cat > "$work/openai.lua" <<'LUA'
+  cat > "$work/openai.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["content-type"] = "application/json"
 wrk.headers["authorization"] = "Bearer bench-token"
-wrk.body = '{"model":"gemini-2.5-flash","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"A caravan of forty camels crossed the dunes at dusk, its bells ringing over the sand. Tell me where it was going, in one sentence, and why the camels were tired. Then name the oasis."}],"temperature":0.2}'
+local f = assert(io.open("$work/openai.json", "rb"))
+wrk.body = f:read("*a")
+f:close()
 LUA
 }

@@ -120,6 +120,21 @@ for c in 1 16 64; do
   rows+="$c|$d|$n|$g|$o"$'\n'
 done
 
+# --- concurrency 1 by a blocking client (bench/keepalive_client.py): the same requests, one kept-alive connection,
+# direct, nginx and both surfaces in turn. wrk's event loop reports a tail at concurrency 1 here several times what
+# this client and the wire show, for any proxy, so the report gives both ---
+blocking() {
+  local url=$1 body=$2
+  shift 2
+  $LOAD_CPU python3 bench/keepalive_client.py "$url" "$body" "${DURATION%s}" "$@"
+}
+gen_path=/v1beta/models/gemini-2.5-flash:generateContent
+b1d=$(blocking "http://127.0.0.1:$UP$gen_path" "$work/native.json" "content-type: application/json" "x-goog-api-key: $TOKEN")
+b1n=$(blocking "http://127.0.0.1:$PROXY$gen_path" "$work/native.json" "content-type: application/json" "x-goog-api-key: $TOKEN")
+b1g=$(blocking "$native" "$work/native.json" "content-type: application/json" "x-goog-api-key: $TOKEN")
+b1o=$(blocking "http://127.0.0.1:$GW/v1/chat/completions" "$work/openai.json" "content-type: application/json" \
+  "authorization: Bearer $TOKEN")
+
 # --- concurrency 64 again, in turns: nginx and both surfaces round by round, the order rotating, so that a swing of
 # this machine (nginx alone has moved from 19,500 to 38,000 req/s between runs) falls on all three; each round gives
 # its own ratios, and the report gives their median and range ---
@@ -179,6 +194,15 @@ tg=$(bench_field "$ttfb_gw" ttfb_median_ms)
   c1o=$(echo "$rows" | awk -F'|' '$1==1 {split($5,a," "); print a[2]}')
   echo "Added p50 at c=1 over calling the upstream directly: nginx $(awk "BEGIN {printf \"%.3f\", $c1n-$c1d}") ms,"
   echo "Caravan Gemini surface $(awk "BEGIN {printf \"%.3f\", $c1g-$c1d}") ms, Caravan OpenAI surface $(awk "BEGIN {printf \"%.3f\", $c1o-$c1d}") ms."
+  echo
+  echo "## Concurrency 1 by a blocking client (bench/keepalive_client.py, $DURATION each)"
+  echo
+  echo "| target | req/s | p50 ms | p90 | p99 | p99.9 | added p50 | added p99 |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+  for t in "upstream direct|$b1d" "nginx reverse proxy|$b1n" "Caravan, Gemini surface|$b1g" "Caravan, OpenAI surface|$b1o"; do
+    v=${t#*|}
+    echo "| ${t%%|*} | $(bench_field "$v" rps) | $(bench_field "$v" p50) | $(bench_field "$v" p90) | $(bench_field "$v" p99) | $(bench_field "$v" p999) | $(awk "BEGIN {printf \"%.3f\", $(bench_field "$v" p50)-$(bench_field "$b1d" p50)}") | $(awk "BEGIN {printf \"%.3f\", $(bench_field "$v" p99)-$(bench_field "$b1d" p99)}") |"
+  done
   echo
   if [ -n "$rounds64" ]; then
     echo "## Concurrency 64 in turns ($ROUNDS64 rounds after the table above, order rotating; req/s)"
