@@ -10,7 +10,8 @@
 # per request. Writes bench/results/<UTC time>-alloc.md. Needs nginx, wrk, python3 (free ports), a JDK with jcmd.
 #
 # Knobs (environment): WARMUP (20s), DURATION (15s per surface), CONC (16), JAVA_OPTS (none: the plain java -jar),
-# LABEL (a word in the results file name, e.g. before/after), TOP (25 sites), KEEP (1: keep the recordings).
+# LABEL (a word in the results file name, e.g. before/after), TOP (25 sites), KEEP (1: keep the recordings),
+# THROTTLE (2000/s: JFR's allocation samples; more gives finer site tables at some cost to the measured run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
@@ -21,6 +22,7 @@ CONC=${CONC:-16}
 JAVA_OPTS=${JAVA_OPTS:-}
 LABEL=${LABEL:-}
 TOP=${TOP:-25}
+THROTTLE=${THROTTLE:-2000/s}
 . bench/lib.sh
 bench_require "apt-get install -y nginx-light wrk" nginx wrk python3 java jcmd
 UP=$(bench_free_port); GW=$(bench_free_port); MGMT=$(bench_free_port)
@@ -47,11 +49,11 @@ bench_caravan "$work" $UP $GW $MGMT java $JAVA_OPTS -jar target/caravan.jar
 bench_wrk_bodies "$work"
 
 # the recording: exact per-thread allocation counters at the window's start and end, and sampled allocation sites
-cat > "$work/alloc.jfc" <<'JFC'
+cat > "$work/alloc.jfc" <<JFC
 <?xml version="1.0" encoding="UTF-8"?>
 <configuration version="2.0" label="alloc">
   <event name="jdk.ThreadAllocationStatistics"><setting name="enabled">true</setting><setting name="period">everyChunk</setting></event>
-  <event name="jdk.ObjectAllocationSample"><setting name="enabled">true</setting><setting name="throttle">2000/s</setting><setting name="stackTrace">true</setting></event>
+  <event name="jdk.ObjectAllocationSample"><setting name="enabled">true</setting><setting name="throttle">$THROTTLE</setting><setting name="stackTrace">true</setting></event>
 </configuration>
 JFC
 

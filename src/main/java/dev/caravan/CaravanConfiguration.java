@@ -448,7 +448,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
      */
     private CaravanHttpServer createHttpServer(CamelContext context, Vertx vertx, TokenVerifier tokens, AdminAccess admin) {
         edgeAnswers = new EdgeAnswers(context);
-        BodyLimits bodies = new BodyLimits(bodyHandler(context, settings.maxBodyBytes()),
+        BodyLimits bodies = new BodyLimits(bodyHandler(context, settings.maxBodyBytes()), settings.maxBodyBytes(),
                 bodyHandler(context, BodyLimits.LOGIN_MAX_BODY_BYTES), tokens::isAllowed, admin::authenticatedLater);
         CaravanHttpServer server = new CaravanHttpServer(context, vertx, new CaravanHttpServer.Options(settings.port(),
                 java.time.Duration.ofSeconds(settings.httpHeaderTimeoutSeconds()),

@@ -66,6 +66,26 @@ class ForwardsOnlyBodyAndPoolKeyTest {
     }
 
     @Test
+    void sendsABodyThatArrivesInPiecesByteForByte() throws Exception {
+        // the pieces split a three-byte character: the body must be gathered as bytes, in order, whatever the reads
+        byte[] body = "{\"contents\":[{\"parts\":[{\"text\":\"piece — 日本 — end\"}]}]}".getBytes(StandardCharsets.UTF_8);
+        int cut = new String(body, StandardCharsets.ISO_8859_1).indexOf('\u00e6') + 1;
+        gateway.stub().answer(r -> new StubGemini.Json(200, GoogleBodies.generateContent("ok")));
+
+        try (dev.caravan.support.RawHttp c = dev.caravan.support.RawHttp.connect(gateway.caravan().port(), 10_000)) {
+            c.send("POST /v1beta/models/gemini-2.5-flash:generateContent HTTP/1.1\r\nHost: 127.0.0.1\r\nx-goog-api-key: "
+                    + Gateway.TOKEN + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n");
+            c.send(java.util.Arrays.copyOfRange(body, 0, 5));
+            c.send(java.util.Arrays.copyOfRange(body, 5, cut));
+            c.send(java.util.Arrays.copyOfRange(body, cut, body.length));
+
+            assertThat(c.read().status()).isEqualTo(200);
+        }
+        assertThat(gateway.stub().received()).hasSize(1);
+        assertThat(gateway.stub().received().get(0).body()).isEqualTo(body);
+    }
+
+    @Test
     void answersWithoutInternalOrEchoedHeaders() throws Exception {
         gateway.stub().answer(r -> new StubGemini.Json(200, GoogleBodies.generateContent("ok")));
 

@@ -35,20 +35,23 @@ public final class BodyLimits implements Handler<RoutingContext> {
     static final String LOGIN_PATH = "/admin/api/login";
 
     private final BodyHandler full;
+    private final long fullLimit;
     private final BodyHandler login;
     private final Predicate<String> clientToken;
     private final Function<HttpServerRequest, CompletionStage<Boolean>> admin;
 
     /**
      * @param full        platform-http's body handler with MAX_BODY_SIZE (Camel's settings for uploads and forms)
+     * @param fullLimit   MAX_BODY_SIZE, the limit {@code full} was made with
      * @param login       the same with the login's limit
      * @param clientToken whether a token is an allowed client token (as the routes' token check decides)
      * @param admin       whether a request carries the admin token or an admin session (answered later when the
      *                    session must be asked of the replicas' shared store; the request stays paused meanwhile)
      */
-    public BodyLimits(BodyHandler full, BodyHandler login, Predicate<String> clientToken,
+    public BodyLimits(BodyHandler full, long fullLimit, BodyHandler login, Predicate<String> clientToken,
                       Function<HttpServerRequest, CompletionStage<Boolean>> admin) {
         this.full = full;
+        this.fullLimit = fullLimit;
         this.login = login;
         this.clientToken = clientToken;
         this.admin = admin;
@@ -59,9 +62,9 @@ public final class BodyLimits implements Handler<RoutingContext> {
         HttpServerRequest req = rc.request();
         String path = req.path() == null ? "" : req.path();
         if (!hasBody(req) || !guarded(path)) {
-            read(full, rc);
+            read(full, fullLimit, rc);
         } else if (path.equals(LOGIN_PATH)) {
-            read(login, rc);
+            read(login, LOGIN_MAX_BODY_BYTES, rc);
         } else if (path.startsWith("/admin")) {
             CompletableFuture<Boolean> allowed = admin.apply(req).toCompletableFuture();
             Context context = Vertx.currentContext();
@@ -80,13 +83,17 @@ public final class BodyLimits implements Handler<RoutingContext> {
 
     private void readIf(boolean allowed, RoutingContext rc) {
         if (allowed) {
-            read(full, rc);
+            read(full, fullLimit, rc);
         } else {
             leaveUnread(rc);
         }
     }
 
-    private static void read(BodyHandler handler, RoutingContext rc) {
+    /** A plain body of announced length is read without a copy (PlainBody); forms, uploads and the rest by handler. */
+    private static void read(BodyHandler handler, long limit, RoutingContext rc) {
+        if (PlainBody.read(rc, limit)) {
+            return;
+        }
         // the router paused the request so that no byte is lost before a body handler listens
         rc.request().resume();
         handler.handle(rc);
