@@ -128,7 +128,7 @@ blocking() {
   shift 2
   $LOAD_CPU python3 bench/keepalive_client.py "$url" "$body" "${DURATION%s}" "$@"
 }
-gen_path=/v1beta/models/gemini-2.5-flash:generateContent
+gen_path=${native#http://127.0.0.1:$GW}
 b1d=$(blocking "http://127.0.0.1:$UP$gen_path" "$work/native.json" "content-type: application/json" "x-goog-api-key: $TOKEN")
 b1n=$(blocking "http://127.0.0.1:$PROXY$gen_path" "$work/native.json" "content-type: application/json" "x-goog-api-key: $TOKEN")
 b1g=$(blocking "$native" "$work/native.json" "content-type: application/json" "x-goog-api-key: $TOKEN")

@@ -448,8 +448,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
      */
     private CaravanHttpServer createHttpServer(CamelContext context, Vertx vertx, TokenVerifier tokens, AdminAccess admin) {
         edgeAnswers = new EdgeAnswers(context);
-        BodyLimits bodies = new BodyLimits(bodyHandler(context, settings.maxBodyBytes()), settings.maxBodyBytes(),
-                bodyHandler(context, BodyLimits.LOGIN_MAX_BODY_BYTES), tokens::isAllowed, admin::authenticatedLater);
+        BodyLimits bodies = new BodyLimits(limit -> bodyHandler(context, limit), settings.maxBodyBytes(),
+                tokens::isAllowed, admin::authenticatedLater);
         CaravanHttpServer server = new CaravanHttpServer(context, vertx, new CaravanHttpServer.Options(settings.port(),
                 java.time.Duration.ofSeconds(settings.httpHeaderTimeoutSeconds()),
                 java.time.Duration.ofSeconds(settings.httpReadTimeoutSeconds()),

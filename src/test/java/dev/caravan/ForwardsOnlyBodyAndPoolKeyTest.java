@@ -6,12 +6,14 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 import dev.caravan.support.Gateway;
 import dev.caravan.support.GoogleBodies;
+import dev.caravan.support.RawHttp;
 import dev.caravan.support.StubGemini;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -72,12 +74,12 @@ class ForwardsOnlyBodyAndPoolKeyTest {
         int cut = new String(body, StandardCharsets.ISO_8859_1).indexOf('\u00e6') + 1;
         gateway.stub().answer(r -> new StubGemini.Json(200, GoogleBodies.generateContent("ok")));
 
-        try (dev.caravan.support.RawHttp c = dev.caravan.support.RawHttp.connect(gateway.caravan().port(), 10_000)) {
+        try (RawHttp c = RawHttp.connect(gateway.caravan().port(), 10_000)) {
             c.send("POST /v1beta/models/gemini-2.5-flash:generateContent HTTP/1.1\r\nHost: 127.0.0.1\r\nx-goog-api-key: "
                     + Gateway.TOKEN + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n");
-            c.send(java.util.Arrays.copyOfRange(body, 0, 5));
-            c.send(java.util.Arrays.copyOfRange(body, 5, cut));
-            c.send(java.util.Arrays.copyOfRange(body, cut, body.length));
+            c.send(Arrays.copyOfRange(body, 0, 5));
+            c.send(Arrays.copyOfRange(body, 5, cut));
+            c.send(Arrays.copyOfRange(body, cut, body.length));
 
             assertThat(c.read().status()).isEqualTo(200);
         }

@@ -3,6 +3,7 @@ package dev.caravan.http;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.LongFunction;
 import java.util.function.Predicate;
 
 import io.vertx.core.Context;
@@ -34,6 +35,7 @@ public final class BodyLimits implements Handler<RoutingContext> {
     public static final int LOGIN_MAX_BODY_BYTES = 16 * 1024;
     static final String LOGIN_PATH = "/admin/api/login";
 
+    /** The body handler with MAX_BODY_SIZE, and that limit (PlainBody reads plain bodies within it). */
     private final BodyHandler full;
     private final long fullLimit;
     private final BodyHandler login;
@@ -41,18 +43,17 @@ public final class BodyLimits implements Handler<RoutingContext> {
     private final Function<HttpServerRequest, CompletionStage<Boolean>> admin;
 
     /**
-     * @param full        platform-http's body handler with MAX_BODY_SIZE (Camel's settings for uploads and forms)
-     * @param fullLimit   MAX_BODY_SIZE, the limit {@code full} was made with
-     * @param login       the same with the login's limit
+     * @param bodyHandler platform-http's body handler with a given limit (Camel's settings for uploads and forms)
+     * @param maxBody     MAX_BODY_SIZE
      * @param clientToken whether a token is an allowed client token (as the routes' token check decides)
      * @param admin       whether a request carries the admin token or an admin session (answered later when the
      *                    session must be asked of the replicas' shared store; the request stays paused meanwhile)
      */
-    public BodyLimits(BodyHandler full, long fullLimit, BodyHandler login, Predicate<String> clientToken,
+    public BodyLimits(LongFunction<BodyHandler> bodyHandler, long maxBody, Predicate<String> clientToken,
                       Function<HttpServerRequest, CompletionStage<Boolean>> admin) {
-        this.full = full;
-        this.fullLimit = fullLimit;
-        this.login = login;
+        this.full = bodyHandler.apply(maxBody);
+        this.fullLimit = maxBody;
+        this.login = bodyHandler.apply(LOGIN_MAX_BODY_BYTES);
         this.clientToken = clientToken;
         this.admin = admin;
     }
