@@ -141,7 +141,18 @@ public final class Caravan {
         }
         if (boundPort == 0 && startupFailure() == null) {
             // Main.start() (unlike run()) does not tell the listeners
-            announce(main.getCamelContext());
+            try {
+                announce(main.getCamelContext());
+            } catch (RuntimeException refused) {
+                // a setting refused once the routes are known (an image host no route serves): the started context
+                // stops here, or it would serve on and hold the JVM's exit for a minute
+                try {
+                    stop();
+                } catch (Exception stopping) {
+                    refused.addSuppressed(stopping);
+                }
+                throw refused;
+            }
         }
         Throwable failure = startupFailure();
         if (failure != null) {

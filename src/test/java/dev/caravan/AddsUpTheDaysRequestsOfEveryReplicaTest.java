@@ -8,6 +8,7 @@ import java.time.Duration;
 import dev.caravan.keys.QuotaBudgets;
 import dev.caravan.support.Gateway;
 import dev.caravan.support.GoogleBodies;
+import dev.caravan.support.PacificMidnight;
 import dev.caravan.support.ScratchMariaDb;
 import dev.caravan.support.SharedRedis;
 import dev.caravan.support.StubGemini;
@@ -56,6 +57,8 @@ class AddsUpTheDaysRequestsOfEveryReplicaTest {
 
     @Test
     void aPerDayBudgetSeesTheRequestsOfEveryReplica() throws Exception {
+        // the day's count and per-day pauses end at Pacific midnight: none may pass during the test
+        PacificMidnight.awaitClearOfMidnight();
         for (Gateway g : new Gateway[] {a, b}) {
             g.stub().answer(r -> new StubGemini.Json(200, GoogleBodies.generateContent("ok")));
         }

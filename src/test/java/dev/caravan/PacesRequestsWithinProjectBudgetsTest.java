@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravan.support.AdminClient;
 import dev.caravan.support.Gateway;
 import dev.caravan.support.GoogleBodies;
+import dev.caravan.support.PacificMidnight;
 import dev.caravan.support.StubGemini;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -79,6 +80,8 @@ class PacesRequestsWithinProjectBudgetsTest {
 
     @Test
     void theDayBudgetRefusesUntilPacificMidnight() throws Exception {
+        // the day's count and per-day pauses end at Pacific midnight: none may pass during the test
+        PacificMidnight.awaitClearOfMidnight();
         gateway.stub().answer(r -> new StubGemini.Json(200, GoogleBodies.generateContent("from " + r.key())));
         assertThat(gateway.post(path("gemini-2.5-pro"), Gateway.prompt("one")).statusCode()).isEqualTo(200);
         assertThat(gateway.post(path("gemini-2.5-pro"), Gateway.prompt("two")).statusCode()).isEqualTo(200);

@@ -1,10 +1,15 @@
 package dev.caravan;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 
 import dev.caravan.support.Gateway;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.CamelContextTracker;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,9 +52,22 @@ class RefusesImageHostsItCannotServeTest {
     void refusesAHostNoRouteServes() throws Exception {
         Properties p = base();
         p.setProperty("caravan.upload-provider", "my_host");
-
-        assertThatThrownBy(() -> new Caravan(p).start())
-                .hasMessageContaining("UPLOAD_PROVIDER")
-                .hasMessageContaining("no route consumes direct:image-host-my-host");
+        // this refusal comes once the routes have started: the context must stop, not serve on unseen
+        List<CamelContext> made = new ArrayList<>();
+        CamelContextTracker tracker = new CamelContextTracker() {
+            @Override
+            public void contextCreated(CamelContext context) {
+                made.add(context);
+            }
+        };
+        tracker.open();
+        try {
+            assertThatThrownBy(() -> new Caravan(p).start())
+                    .hasMessageContaining("UPLOAD_PROVIDER")
+                    .hasMessageContaining("no route consumes direct:image-host-my-host");
+        } finally {
+            tracker.close();
+        }
+        assertThat(made).isNotEmpty().allMatch(CamelContext::isStopped);
     }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.caravan.support.Gateway;
 import dev.caravan.support.GoogleBodies;
+import dev.caravan.support.PacificMidnight;
 import dev.caravan.support.StubGemini;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,6 +33,8 @@ class RefusesWaitersAtOnceWhenADayLimitIsLearnedTest {
 
     @Test
     void aWaiterWhoseDayIsSpentUnderTheLearnedLimitIsRefusedAtOnce() throws Exception {
+        // the day's count and per-day pauses end at Pacific midnight: none may pass during the test
+        PacificMidnight.awaitClearOfMidnight();
         // key-c's project is out for the day, which Google says a while after the call (a slow answer)
         String dayOfOne = GoogleBodies.quotaPerDay().replace("\"quotaValue\": \"250\"", "\"quotaValue\": \"1\"");
         assertThat(dayOfOne).contains("\"quotaValue\": \"1\"");

@@ -14,6 +14,7 @@ import dev.caravan.support.AdminClient;
 import dev.caravan.support.Gateway;
 import dev.caravan.support.GoogleBodies;
 import dev.caravan.support.LogCapture;
+import dev.caravan.support.PacificMidnight;
 import dev.caravan.support.ScratchMariaDb;
 import dev.caravan.support.SharedRedis;
 import dev.caravan.support.StubGemini;
@@ -79,6 +80,8 @@ class SharesKeyStateBetweenReplicasTest {
 
     @Test
     void aPerDay429SeenByOneReplicaStopsTheOtherFromUsingThatKey() throws Exception {
+        // the day's count and per-day pauses end at Pacific midnight: none may pass during the test
+        PacificMidnight.awaitClearOfMidnight();
         awaitConnected();
         keyAOutOfDailyQuotaAtA();
         bothAnswer200Only(b);
