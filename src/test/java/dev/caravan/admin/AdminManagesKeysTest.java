@@ -16,6 +16,7 @@ import dev.caravan.support.AdminClient;
 import dev.caravan.support.Gateway;
 import dev.caravan.support.GoogleBodies;
 import dev.caravan.support.LogCapture;
+import dev.caravan.support.PacificMidnight;
 import dev.caravan.support.Rows;
 import dev.caravan.support.StubGemini;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,8 @@ class AdminManagesKeysTest {
 
     @Test
     void theTableIsSearchedFilteredSortedAndPagedOnTheServer() throws Exception {
+        // usageToday counts Google's day, which ends at Pacific midnight: none may pass during the test
+        PacificMidnight.awaitClearOfMidnight();
         AdminClient admin = new AdminClient(gateway).login();
         gateway.pool().disable(gateway.key(KEY_B), new dev.caravan.keys.Evidence(0, "OPERATOR_DISABLED", null, 1L));
         gateway.stub().answerFor(KEY_C, r -> new StubGemini.Json(400, GoogleBodies.keyInvalid()));
