@@ -685,7 +685,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         }
         pool.listen(shared(pool, UpstreamPool.GEMINI, keyStateStore, json, clock));
         RequestLogQueue logQueue = new RequestLogQueue(settings.requestLogQueueSize());
-        requestLog = new RequestLog(json, redactor, new UnauthenticatedLog(clock), logQueue).withMetrics(metrics);
+        requestLog = new RequestLog(redactor, new UnauthenticatedLog(clock), logQueue).withMetrics(metrics);
         metrics.gauge("caravan_request_log_queued_rows", "Request-log rows waiting in memory for the database",
                 logQueue::size);
         metrics.functionCounter("caravan_request_log_dropped_rows_total",
@@ -779,11 +779,23 @@ public final class CaravanConfiguration implements CamelConfiguration {
 
     // --- gemini-balance parity: custom headers, tools, native model suffixes, /health (issue 12) ---
 
+    /** The switches of the settings last asked about, made once per settings (every Gemini and chat request asks). */
+    private volatile FeaturesOf chatFeaturesOf = new FeaturesOf(null, null);
+
+    private record FeaturesOf(Settings settings, ChatFeatures features) {
+    }
+
     /** The tool and answer switches in force (TOOLS_CODE_EXECUTION_ENABLED, URL_CONTEXT_*, SHOW_*). */
     private ChatFeatures chatFeatures() {
         Settings s = runtime.current();
-        return new ChatFeatures(s.toolsCodeExecutionEnabled(), s.urlContextEnabled(), s.urlContextModels(),
+        FeaturesOf last = chatFeaturesOf;
+        if (last.settings() == s) {
+            return last.features();
+        }
+        ChatFeatures f = new ChatFeatures(s.toolsCodeExecutionEnabled(), s.urlContextEnabled(), s.urlContextModels(),
                 s.showThinkingProcess(), s.showSearchLink());
+        chatFeaturesOf = new FeaturesOf(s, f);
+        return f;
     }
 
     /** CUSTOM_HEADERS in the upstream route, the native surface's model suffixes and model list, GET /health. */

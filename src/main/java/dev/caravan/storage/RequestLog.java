@@ -5,8 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.caravan.ops.CaravanMetrics;
 import dev.caravan.errors.ClientError;
 import dev.caravan.keys.TriedKeys;
@@ -18,6 +17,7 @@ import dev.caravan.upstream.RequestContext;
 import dev.caravan.upstream.UpstreamResult;
 import io.vertx.core.buffer.Buffer;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
 import org.apache.camel.Predicate;
 import org.slf4j.Logger;
@@ -57,7 +57,6 @@ public final class RequestLog implements org.apache.camel.Processor {
     /** True when the wire tap's step left rows to queue (false: a refusal that was only counted). */
     public static final Predicate HAS_ROWS = exchange -> exchange.getMessage().getBody() != null;
 
-    private final ObjectMapper json;
     private final SecretRedactor redactor;
     private final UnauthenticatedLog unauthenticated;
     private final RequestLogQueue queue;
@@ -77,9 +76,8 @@ public final class RequestLog implements org.apache.camel.Processor {
      * @param unauthenticated decides which refused requests get rows of their own, and sums up the others
      * @param queue           where the rows wait for the batch writer, and where rows given up are counted
      */
-    public RequestLog(ObjectMapper json, SecretRedactor redactor, UnauthenticatedLog unauthenticated,
+    public RequestLog(SecretRedactor redactor, UnauthenticatedLog unauthenticated,
                       RequestLogQueue queue) {
-        this.json = json;
         this.redactor = redactor;
         this.unauthenticated = unauthenticated;
         this.queue = queue;
@@ -195,7 +193,9 @@ public final class RequestLog implements org.apache.camel.Processor {
         }
 
         LogRow row = REQUEST.row();
-        row.put("request_id", exchange.getExchangeId());
+        // the tapped request's own id (the wire tap's copy names it), not a new one made for the copy
+        String requestId = exchange.getProperty(ExchangePropertyKey.CORRELATION_ID, String.class);
+        row.put("request_id", requestId != null ? requestId : exchange.getExchangeId());
         row.put("request_at_ms", endedMillis - latencyMs);
         row.put("surface", surface);
         row.put("method", exchange.getProperty(RequestLogStamp.METHOD, String.class));
@@ -383,25 +383,37 @@ public final class RequestLog implements org.apache.camel.Processor {
         return TokenUsage.NONE;
     }
 
-    private String attemptsJson(List<RequestContext.Attempt> attempts) {
+    /**
+     * The attempts as a JSON array, written straight into a builder sized for them: Jackson's generator (its writer,
+     * context and buffers) cost more than the row itself for the usual one attempt; Jackson still escapes the strings.
+     */
+    static String attemptsJson(List<RequestContext.Attempt> attempts) {
         if (attempts.isEmpty()) {
             return "[]";
         }
-        java.io.StringWriter w = new java.io.StringWriter(attempts.size() * 64);
-        try (JsonGenerator g = json.getFactory().createGenerator(w)) {
-            g.writeStartArray();
-            for (RequestContext.Attempt a : attempts) {
-                g.writeStartObject();
-                g.writeStringField("key", a.keyFingerprint());
-                g.writeNumberField("status", a.status());
-                g.writeStringField("verdict", a.verdict() == null ? null : a.verdict().name());
-                g.writeEndObject();
+        StringBuilder w = new StringBuilder(attempts.size() * 72);
+        w.append('[');
+        for (RequestContext.Attempt a : attempts) {
+            if (w.length() > 1) {
+                w.append(',');
             }
-            g.writeEndArray();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
+            w.append("{\"key\":");
+            jsonString(w, a.keyFingerprint());
+            w.append(",\"status\":").append(a.status()).append(",\"verdict\":");
+            jsonString(w, a.verdict() == null ? null : a.verdict().name());
+            w.append('}');
         }
-        return w.toString();
+        return w.append(']').toString();
+    }
+
+    private static void jsonString(StringBuilder w, String value) {
+        if (value == null) {
+            w.append("null");
+            return;
+        }
+        w.append('"');
+        JsonStringEncoder.getInstance().quoteAsString(value, w);
+        w.append('"');
     }
 
     private String errorBody(RequestContext ctx, UpstreamResult result, Message msg, Throwable failure) {
