@@ -12,7 +12,6 @@ import dev.caravan.dialect.openai.ModelAliases;
 import dev.caravan.errors.ClientError;
 import dev.caravan.http.BufferJson;
 import dev.caravan.upstream.Upstream;
-import io.vertx.core.buffer.Buffer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -78,7 +77,7 @@ public final class GeminiModelFeatures implements Processor {
         boolean changed = AliasFeatures.apply(object, alias);
         changed |= f.addTools(object, alias.model(), alias.feature());
         if (changed) {
-            in.setBody(Buffer.buffer(json.writeValueAsBytes(object)));
+            in.setBody(BufferJson.write(json, object));
         }
     }
 }

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.dialect.openai.ModelAliases;
 import dev.caravan.http.BufferJson;
 import dev.caravan.upstream.Upstream;
-import io.vertx.core.buffer.Buffer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -55,7 +54,7 @@ public final class GeminiModelList implements Processor {
         } else {
             rename(object, requested, suffixOf(requested));
         }
-        out.setBody(Buffer.buffer(json.writeValueAsBytes(object)));
+        out.setBody(BufferJson.write(json, object));
         out.removeHeader(Exchange.CONTENT_LENGTH);
     }
 

@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.http.BufferJson;
 import dev.caravan.upstream.Upstream;
 import io.vertx.core.buffer.Buffer;
 import org.apache.camel.CamelContext;
@@ -221,7 +222,7 @@ public final class GeneratedImages implements Predicate, Expression, Processor {
                 }
             }
         }
-        exchange.getMessage().setBody(Buffer.buffer(json.writeValueAsBytes(state.answer)));
+        exchange.getMessage().setBody(BufferJson.write(json, state.answer));
     }
 
     private static boolean hasImage(Buffer body) {
@@ -229,7 +230,7 @@ public final class GeneratedImages implements Predicate, Expression, Processor {
     }
 
     private static Buffer bufferOf(byte[] bytes) {
-        return bytes == null ? null : Buffer.buffer(bytes);
+        return bytes == null ? null : BufferJson.wrap(bytes);
     }
 
     private static String text(JsonNode node, String name, String snake) {

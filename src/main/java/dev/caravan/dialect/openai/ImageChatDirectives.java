@@ -76,7 +76,7 @@ public final class ImageChatDirectives {
             imageConfig.put("aspectRatio", ratio);
         }
         Message in = exchange.getMessage();
-        Buffer body = Buffer.buffer(json.writeValueAsBytes(chat.body()));
+        Buffer body = BufferJson.write(json, chat.body());
         in.setBody(body);
         int calls = found.n() == null ? 1 : OpenAiImages.count(NODES.numberNode(found.n()), false, true);
         if (calls > 1) {
@@ -121,7 +121,7 @@ public final class ImageChatDirectives {
         }
         exchange.removeProperty(STATE);
         if (!s.failed && s.merged != null) {
-            exchange.getMessage().setBody(Buffer.buffer(json.writeValueAsBytes(s.merged)));
+            exchange.getMessage().setBody(BufferJson.write(json, s.merged));
         }
     }
 

@@ -28,6 +28,6 @@ public final class OpenAiChatReply implements Processor {
         GeminiChatRequest chat = exchange.getProperty(OpenAiChatRequest.PROPERTY, GeminiChatRequest.class);
         byte[] body = json.writeValueAsBytes(fromGemini.chatCompletion(
                 BufferJson.tree(json, exchange.getMessage()), chat.requestedModel()));
-        UpstreamReply.reply(exchange.getMessage(), 200, OpenAiReplies.JSON, io.vertx.core.buffer.Buffer.buffer(body));
+        UpstreamReply.reply(exchange.getMessage(), 200, OpenAiReplies.JSON, BufferJson.wrap(body));
     }
 }

@@ -5,8 +5,8 @@ import java.util.function.Supplier;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.dialect.IncomingRequest;
+import dev.caravan.http.BufferJson;
 import dev.caravan.upstream.Upstream;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -47,7 +47,7 @@ public final class OpenAiChatRequest implements Processor {
         if (chat.stream()) {
             in.setHeader(Upstream.STREAM, Boolean.TRUE);
         }
-        in.setBody(Buffer.buffer(json.writeValueAsBytes(chat.body())));
+        in.setBody(BufferJson.write(json, chat.body()));
         exchange.setProperty(PROPERTY, chat);
     }
 }

@@ -5,7 +5,6 @@ import dev.caravan.dialect.IncomingRequest;
 import dev.caravan.http.BufferJson;
 import dev.caravan.upstream.Upstream;
 import dev.caravan.upstream.UpstreamReply;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import org.apache.camel.Exchange;
 
@@ -26,7 +25,7 @@ public final class OpenAiEmbeddingsStep {
         IncomingRequest.requireMethod(exchange.getMessage(), HttpMethod.POST);
         GeminiEmbedRequest embed = embeddings.toGemini(IncomingRequest.jsonObject(json, exchange.getMessage()));
         Upstream.call(exchange.getMessage(), embed.model(), "POST", embed.path(), null);
-        exchange.getMessage().setBody(Buffer.buffer(json.writeValueAsBytes(embed.body())));
+        exchange.getMessage().setBody(BufferJson.write(json, embed.body()));
         exchange.setProperty(PROPERTY, embed);
     }
 
@@ -36,6 +35,6 @@ public final class OpenAiEmbeddingsStep {
         }
         GeminiEmbedRequest embed = exchange.getProperty(PROPERTY, GeminiEmbedRequest.class);
         byte[] body = json.writeValueAsBytes(embeddings.toOpenAi(BufferJson.tree(json, exchange.getMessage()), embed));
-        UpstreamReply.reply(exchange.getMessage(), 200, OpenAiReplies.JSON, Buffer.buffer(body));
+        UpstreamReply.reply(exchange.getMessage(), 200, OpenAiReplies.JSON, BufferJson.wrap(body));
     }
 }

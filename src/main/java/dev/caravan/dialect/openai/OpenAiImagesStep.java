@@ -59,7 +59,7 @@ public final class OpenAiImagesStep {
     public void prepare(Exchange exchange) throws Exception {
         IncomingRequest.requireMethod(exchange.getMessage(), HttpMethod.POST);
         GeminiImageRequest request = images.toGemini(IncomingRequest.jsonObject(json, exchange.getMessage()));
-        exchange.setProperty(STATE, new State(request, Buffer.buffer(json.writeValueAsBytes(request.body()))));
+        exchange.setProperty(STATE, new State(request, BufferJson.write(json, request.body())));
         // b64_json asks for the bytes: UPLOAD_PROVIDER's host is skipped (a route of the operator's still runs)
         exchange.setProperty(dev.caravan.dialect.GeneratedImages.KEEP_INLINE, !request.urls());
     }
@@ -77,7 +77,7 @@ public final class OpenAiImagesStep {
         GeminiImageRequest call = images.toGeminiEdit(edit, exchange.getMessage().getHeader(MASK_NOTE, String.class));
         // the form's fields came in as headers too: none goes further
         exchange.getMessage().getHeaders().clear();
-        exchange.setProperty(STATE, new State(call, Buffer.buffer(json.writeValueAsBytes(call.body()))));
+        exchange.setProperty(STATE, new State(call, BufferJson.write(json, call.body())));
         exchange.setProperty(dev.caravan.dialect.GeneratedImages.KEEP_INLINE, !call.urls());
     }
 
@@ -111,6 +111,6 @@ public final class OpenAiImagesStep {
             return;
         }
         byte[] body = json.writeValueAsBytes(images.toOpenAi(s.replies, s.request));
-        UpstreamReply.reply(exchange.getMessage(), 200, OpenAiReplies.JSON, Buffer.buffer(body));
+        UpstreamReply.reply(exchange.getMessage(), 200, OpenAiReplies.JSON, BufferJson.wrap(body));
     }
 }

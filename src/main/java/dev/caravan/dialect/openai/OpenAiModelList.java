@@ -85,7 +85,7 @@ public final class OpenAiModelList {
         if (model == null) {
             throw new dev.caravan.errors.ClientError(404, "NOT_FOUND", "No such model");
         }
-        UpstreamReply.reply(exchange.getMessage(), 200, OpenAiReplies.JSON, Buffer.buffer(json.writeValueAsBytes(model)));
+        UpstreamReply.reply(exchange.getMessage(), 200, OpenAiReplies.JSON, BufferJson.write(json, model));
     }
 
     /** Translates Google's list and keeps it. */
@@ -97,7 +97,7 @@ public final class OpenAiModelList {
         if (known != null) {
             known.learnAll(models.listed(google));
         }
-        Buffer body = Buffer.buffer(json.writeValueAsBytes(models.toOpenAi(google)));
+        Buffer body = BufferJson.write(json, models.toOpenAi(google));
         if (ttlMillis > 0) {
             snapshot = new Snapshot(body.copy(), clock.getAsLong() + ttlMillis);
         }

@@ -5,7 +5,6 @@ import dev.caravan.dialect.IncomingRequest;
 import dev.caravan.http.BufferJson;
 import dev.caravan.upstream.Upstream;
 import dev.caravan.upstream.UpstreamReply;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import org.apache.camel.Exchange;
 
@@ -29,7 +28,7 @@ public final class OpenAiSpeechStep {
         IncomingRequest.requireMethod(exchange.getMessage(), HttpMethod.POST);
         OpenAiSpeech.Speech call = speech.toGemini(IncomingRequest.jsonObject(json, exchange.getMessage()));
         Upstream.call(exchange.getMessage(), call.model(), "POST", call.path(), null);
-        exchange.getMessage().setBody(Buffer.buffer(json.writeValueAsBytes(call.body())));
+        exchange.getMessage().setBody(BufferJson.write(json, call.body()));
         exchange.setProperty(PROPERTY, call);
     }
 
@@ -39,6 +38,6 @@ public final class OpenAiSpeechStep {
         }
         OpenAiSpeech.Speech call = exchange.getProperty(PROPERTY, OpenAiSpeech.Speech.class);
         OpenAiSpeech.Audio audio = speech.toOpenAi(BufferJson.tree(json, exchange.getMessage()), call);
-        UpstreamReply.reply(exchange.getMessage(), 200, audio.contentType(), Buffer.buffer(audio.bytes()));
+        UpstreamReply.reply(exchange.getMessage(), 200, audio.contentType(), BufferJson.wrap(audio.bytes()));
     }
 }
