@@ -174,6 +174,7 @@ public final class GeminiCall extends AsyncProcessorSupport {
                 .setMethod(ctx.method())
                 .setHost(b.host())
                 .setPort(b.port())
+                .setServer(b.server())
                 .setSsl(b.ssl())
                 .setURI(uri)
                 // a piped body's clock starts once it is sent (pipe)

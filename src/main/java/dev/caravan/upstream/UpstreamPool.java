@@ -3,6 +3,7 @@ package dev.caravan.upstream;
 import java.net.URI;
 
 import dev.caravan.keys.KeyRoundRobin;
+import io.vertx.core.net.SocketAddress;
 
 /**
  * A key pool and the Google endpoint its keys are for: the Gemini API pool (API_KEYS, BASE_URL) or the Vertex AI
@@ -21,8 +22,15 @@ public record UpstreamPool(String name, KeyRoundRobin keys, Base base) {
     /** The pool of Vertex AI in express mode. */
     public static final String VERTEX = "vertex";
 
-    /** A base URL taken apart once, as the upstream call needs it for every attempt. */
-    public record Base(String host, int port, boolean ssl, String path) {
+    /**
+     * A base URL taken apart once, as the upstream call needs it for every attempt; {@code server} is the address
+     * Vert.x's client would otherwise make (and parse an IP literal into) for every request.
+     */
+    public record Base(String host, int port, boolean ssl, String path, SocketAddress server) {
+
+        public Base(String host, int port, boolean ssl, String path) {
+            this(host, port, ssl, path, SocketAddress.inetSocketAddress(port, host));
+        }
 
         /** @param url e.g. {@code https://aiplatform.googleapis.com/v1beta1/publishers/google} */
         public static Base of(URI url) {
