@@ -1,5 +1,6 @@
 package dev.caravan.http;
 
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -12,9 +13,11 @@ import org.apache.camel.component.platform.http.vertx.HttpMessage;
  */
 public final class RequestArrival implements Processor {
 
-    /** The exchange property with the System.nanoTime() at which the request reached its first step. */
-    public static final String ARRIVED_NANOS = "caravanArrivedNanos";
-    private static final String CLIENT = "caravanClientResponse";
+    /**
+     * The exchange property with what the first step noted of the request ({@link Arrival}): one property, not four,
+     * since the wire tap copies every property of every request (bench/alloc.sh).
+     */
+    public static final String ARRIVAL = "caravanArrival";
     /** The exchange property with the client's request body as it arrived, while ERROR_LOG_RECORD_REQUEST_BODY is on. */
     public static final String REQUEST_BODY = "caravanRequestBody";
 
@@ -29,29 +32,43 @@ public final class RequestArrival implements Processor {
         this.keepBody = keepBody;
     }
 
+    /**
+     * When the request reached its first step (System.nanoTime()), its method and path (without the query string, which
+     * may hold a token), and the client's connection; method, path and connection are null when it did not come over
+     * HTTP. Noted on arrival: a route may replace the message (unmarshal, a call out) before the request log reads it.
+     */
+    public record Arrival(long nanos, String method, String path, HttpServerResponse client) {
+    }
+
     @Override
     public void process(Exchange exchange) {
         long arrived = System.nanoTime();
-        exchange.setProperty(ARRIVED_NANOS, arrived);
         if (keepBody.getAsBoolean() && exchange.getMessage().getBody() != null) {
             // a reference to the body already in memory; a route may replace the message before the log reads it
             exchange.setProperty(REQUEST_BODY, exchange.getMessage().getBody());
         }
         if (exchange.getMessage() instanceof HttpMessage http) {
-            exchange.setProperty(CLIENT, http.getResponse());
-            // noted now: a route may replace the message (unmarshal, a call out) before the request log reads them
-            if (http.getRequest() != null) {
-                exchange.setProperty(RequestLogStamp.METHOD, http.getRequest().method().name());
-                exchange.setProperty(RequestLogStamp.PATH, http.getRequest().path());
+            HttpServerRequest request = http.getRequest();
+            exchange.setProperty(ARRIVAL, new Arrival(arrived, request == null ? null : request.method().name(),
+                    request == null ? null : request.path(), http.getResponse()));
+            if (request != null) {
                 // the wait for a cooling key stays within what the client will wait (issue 14)
-                ClientDeadline.note(exchange, http.getRequest(), arrived);
+                ClientDeadline.note(exchange, request, arrived);
             }
+        } else {
+            exchange.setProperty(ARRIVAL, new Arrival(arrived, null, null, null));
         }
+    }
+
+    /** What the first step noted of the request, or null when it did not pass through it. */
+    public static Arrival of(Exchange exchange) {
+        return exchange.getProperty(ARRIVAL, Arrival.class);
     }
 
     /** The connection of the client that made the request, or null when it did not come over HTTP. */
     public static HttpServerResponse client(Exchange exchange) {
-        HttpServerResponse response = exchange.getProperty(CLIENT, HttpServerResponse.class);
+        Arrival arrival = of(exchange);
+        HttpServerResponse response = arrival == null ? null : arrival.client();
         if (response == null && exchange.getMessage() instanceof HttpMessage http) {
             response = http.getResponse();
         }

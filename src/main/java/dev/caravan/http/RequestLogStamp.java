@@ -14,27 +14,29 @@ public final class RequestLogStamp implements Processor {
 
     public static final String ENDED_NANOS = "caravanEndedNanos";
     public static final String ENDED_MILLIS = "caravanEndedMillis";
-    public static final String METHOD = "caravanMethod";
-    public static final String PATH = "caravanPath";
 
     /**
      * Stamps an exchange made for a request that no route took (an unknown path, a body over the limit), so that it
-     * gets its log row too.
+     * gets its log row too: it arrived as it ended, as far as the log can tell.
      */
     public static void stampEdge(Exchange exchange, String method, String path) {
-        exchange.setProperty(ENDED_NANOS, System.nanoTime());
+        long now = System.nanoTime();
+        exchange.setProperty(ENDED_NANOS, now);
         exchange.setProperty(ENDED_MILLIS, System.currentTimeMillis());
-        exchange.setProperty(METHOD, method);
-        exchange.setProperty(PATH, path);
+        exchange.setProperty(RequestArrival.ARRIVAL, new RequestArrival.Arrival(now, method, path, null));
     }
 
     @Override
     public void process(Exchange exchange) {
-        exchange.setProperty(ENDED_NANOS, System.nanoTime());
+        long now = System.nanoTime();
+        exchange.setProperty(ENDED_NANOS, now);
         exchange.setProperty(ENDED_MILLIS, System.currentTimeMillis());
-        if (exchange.getProperty(PATH) == null && exchange.getMessage() instanceof HttpMessage http && http.getRequest() != null) {
-            exchange.setProperty(METHOD, http.getRequest().method().name());
-            exchange.setProperty(PATH, http.getRequest().path());
+        RequestArrival.Arrival arrival = RequestArrival.of(exchange);
+        if ((arrival == null || arrival.path() == null) && exchange.getMessage() instanceof HttpMessage http
+                && http.getRequest() != null) {
+            exchange.setProperty(RequestArrival.ARRIVAL, new RequestArrival.Arrival(arrival == null ? now : arrival.nanos(),
+                    http.getRequest().method().name(), http.getRequest().path(),
+                    arrival == null ? http.getResponse() : arrival.client()));
         }
     }
 }

@@ -163,9 +163,10 @@ public final class RequestLog implements org.apache.camel.Processor {
 
         long endedNanos = exchange.getProperty(RequestLogStamp.ENDED_NANOS, System.nanoTime(), Long.class);
         long endedMillis = exchange.getProperty(RequestLogStamp.ENDED_MILLIS, System.currentTimeMillis(), Long.class);
-        Long arrived = exchange.getProperty(RequestArrival.ARRIVED_NANOS, Long.class);
-        long latencyMs = arrived == null ? 0 : Math.max(0, (endedNanos - arrived) / 1_000_000);
-        String path = exchange.getProperty(RequestLogStamp.PATH, String.class);
+        RequestArrival.Arrival arrival = RequestArrival.of(exchange);
+        long arrived = arrival == null ? endedNanos : arrival.nanos();
+        long latencyMs = Math.max(0, (endedNanos - arrived) / 1_000_000);
+        String path = arrival == null ? null : arrival.path();
         String surface = surfaceOf(path);
         UpstreamResult result = ctx == null ? null : ctx.result();
         int status = status(msg, result);
@@ -186,7 +187,7 @@ public final class RequestLog implements org.apache.camel.Processor {
         if (metrics != null) {
             String model = ctx == null ? null : ctx.model();
             metrics.request(surface == null ? "none" : surface, model, status,
-                    arrived == null ? 0 : Math.max(0, endedNanos - arrived));
+                    Math.max(0, endedNanos - arrived));
             metrics.tokens(model, "prompt", usage.prompt() == null ? 0 : usage.prompt());
             metrics.tokens(model, "completion", usage.completion() == null ? 0 : usage.completion());
             metrics.tokens(model, "thought", usage.thoughts() == null ? 0 : usage.thoughts());
@@ -198,7 +199,7 @@ public final class RequestLog implements org.apache.camel.Processor {
         row.put("request_id", requestId != null ? requestId : exchange.getExchangeId());
         row.put("request_at_ms", endedMillis - latencyMs);
         row.put("surface", surface);
-        row.put("method", exchange.getProperty(RequestLogStamp.METHOD, String.class));
+        row.put("method", arrival == null ? null : arrival.method());
         row.put("path", path);
         row.put("model", ctx == null ? null : ctx.model());
         row.put("streamed", ctx != null && ctx.stream());
