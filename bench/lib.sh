@@ -139,3 +139,16 @@ wrk.body = f:read("*a")
 f:close()
 LUA
 }
+
+# bench_jit_ticks PID: CPU time (clock ticks, user + system) the JIT compiler threads of process PID have used so far.
+# A profile or a measurement taken while they are still busy measures the compiler, not the gateway.
+bench_jit_ticks() {
+  local t n total=0
+  for t in /proc/"$1"/task/*; do
+    n=$(cat "$t/comm" 2>/dev/null) || continue
+    case "$n" in
+      C1\ Compiler*|C2\ Compiler*) total=$((total + $(awk '{print $14 + $15}' "$t/stat"))) ;;
+    esac
+  done
+  echo "$total"
+}

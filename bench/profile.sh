@@ -7,7 +7,8 @@
 # Needs nginx, wrk, perf (Debian's linux-perf), python3, a JDK with jcmd.
 #
 # Knobs (environment): WARMUP (15s), WARMUP_ROUNDS (3 wrk runs), DURATION (15s of recording), CONC (64), SURFACE (native | openai),
-# JAVA_OPTS (none: the plain java -jar), JFR (a file: also keep a flight recording of the run there), LABEL (a word in the file name, e.g. before/after), TOP (40 frames).
+# JAVA_OPTS (none: the plain java -jar), JFR (a file: also keep a flight recording of the run there), LABEL (a word in the file name, e.g. before/after), TOP (40 frames),
+# SETTLE (12 rounds of 5 s at most after the warm-up, until the JIT's threads are nearly idle).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
@@ -51,7 +52,18 @@ echo "warm-up $WARMUP in $WARMUP_ROUNDS rounds ..."
 for _ in $(seq "$WARMUP_ROUNDS"); do
   taskset -c 1 wrk -t1 -c"$CONC" -d"$(( ${WARMUP%s} / WARMUP_ROUNDS ))s" -s "$script" "$url" > /dev/null
 done
-echo "recording ${DURATION}s ..."
+# then until the JIT has settled: on one core a slow VM may still be compiling after the warm-up, and C2 then
+# takes a third of the recording. Rounds of 5 s under load until the compiler threads used under 5% of one, at most
+# SETTLE rounds (12: a minute)
+settled=no
+for _ in $(seq "${SETTLE:-12}"); do
+  before=$(bench_jit_ticks $gw)
+  taskset -c 1 wrk -t1 -c"$CONC" -d5s -s "$script" "$url" > /dev/null
+  used=$(( $(bench_jit_ticks $gw) - before ))
+  # 5 s is 500 ticks at Linux's 100 a second
+  if [ "$used" -lt 25 ]; then settled=yes; break; fi
+done
+echo "recording ${DURATION}s (JIT settled: $settled) ..."
 taskset -c 1 wrk -t1 -c"$CONC" -d"$((DURATION + 2))s" -s "$script" "$url" > "$work/wrk.txt" & load=$!
 perf record -q -F 997 -g -p $gw -o "$work/perf.data" -- sleep "$DURATION" 2> "$work/perf.err" || true
 wait $load
@@ -72,6 +84,7 @@ cpu_us=$(perf report -i "$work/perf.data" --stdio -n -g none --sort pid 2>/dev/n
   echo "Command: \`bash bench/profile.sh\` (SURFACE=$SURFACE, CONC=$CONC, DURATION=${DURATION}s, WARMUP=$WARMUP, JAVA_OPTS='$JAVA_OPTS'); Caravan $rev"
   echo
   echo "- machine: $(nproc) cores, load before the run $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- JIT settled before the recording (its threads under 5% of a core for 5 s): $settled"
   echo "- requests/s during the recording (perf attached): $rps"
   echo "- CPU time per request: $cpu_us"
   echo
