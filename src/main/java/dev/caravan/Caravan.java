@@ -132,11 +132,7 @@ public final class Caravan {
             main.start();
         } catch (Exception e) {
             Throwable failure = startupFailure();
-            try {
-                stop();
-            } catch (Exception stopping) {
-                e.addSuppressed(stopping);
-            }
+            stopAfter(e);
             throw new IllegalStateException("Caravan did not start: " + (failure != null ? failure : e).getMessage(), e);
         }
         if (boundPort == 0 && startupFailure() == null) {
@@ -146,11 +142,7 @@ public final class Caravan {
             } catch (RuntimeException refused) {
                 // a setting refused once the routes are known (an image host no route serves): the started context
                 // stops here, or it would serve on and hold the JVM's exit for a minute
-                try {
-                    stop();
-                } catch (Exception stopping) {
-                    refused.addSuppressed(stopping);
-                }
+                stopAfter(refused);
                 throw refused;
             }
         }
@@ -164,6 +156,15 @@ public final class Caravan {
             throw new IllegalStateException(PORT_NOT_BOUND);
         }
         return this;
+    }
+
+    /** Stops after a refused start; a failure to stop goes with {@code refusal} rather than replacing it. */
+    private void stopAfter(Throwable refusal) {
+        try {
+            stop();
+        } catch (Exception stopping) {
+            refusal.addSuppressed(stopping);
+        }
     }
 
     public void stop() throws Exception {

@@ -3,8 +3,6 @@ package dev.caravan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
-import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -13,6 +11,7 @@ import dev.caravan.keys.KeyState;
 import dev.caravan.keys.Verdict;
 import dev.caravan.support.Gateway;
 import dev.caravan.support.GoogleBodies;
+import dev.caravan.support.PacificMidnight;
 import dev.caravan.support.StubGemini;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,7 +23,6 @@ class CoolsKeyUntilPacificMidnightOnPerDayQuotaTest {
     static final Gateway gateway = Gateway.withKeys("key-a", "key-b");
 
     private static final String FLASH = "/v1beta/models/gemini-2.5-flash:generateContent";
-    private static final ZoneId PACIFIC = ZoneId.of("America/Los_Angeles");
 
     private static void firstAttemptAnswers(String body) {
         AtomicInteger n = new AtomicInteger();
@@ -34,7 +32,7 @@ class CoolsKeyUntilPacificMidnightOnPerDayQuotaTest {
     }
 
     private static long nextPacificMidnight() {
-        return ZonedDateTime.now(PACIFIC).toLocalDate().plusDays(1).atStartOfDay(PACIFIC).toInstant().toEpochMilli();
+        return PacificMidnight.after(System.currentTimeMillis());
     }
 
     @Test

@@ -7,8 +7,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -89,8 +87,7 @@ class PacesRequestsWithinProjectBudgetsTest {
 
         HttpResponse<String> third = gateway.post(path("gemini-2.5-pro"), Gateway.prompt("three"));
         assertThat(third.statusCode()).isEqualTo(429);
-        long midnight = Instant.now().atZone(ZoneId.of("America/Los_Angeles")).toLocalDate().plusDays(1)
-                .atStartOfDay(ZoneId.of("America/Los_Angeles")).toInstant().toEpochMilli();
+        long midnight = PacificMidnight.after(System.currentTimeMillis());
         long expected = (midnight - System.currentTimeMillis()) / 1000;
         long retryAfter = Long.parseLong(third.headers().firstValue("Retry-After").orElseThrow());
         assertThat(retryAfter).isBetween(expected - 2, expected + 2);

@@ -24,12 +24,12 @@ public final class ModelName {
     public static boolean isValid(String id) {
         // the length first: a 64 KB name costs no work; then one pass over the characters (every request checks a
         // name two or three times, and a regex matcher allocated each time showed in the allocation profile)
-        if (id == null || id.isEmpty() || id.length() > MAX_LENGTH || !letterOrDigit(id.charAt(0))) {
+        if (id == null || id.isEmpty() || id.length() > MAX_LENGTH || !asciiLetterOrDigit(id.charAt(0))) {
             return false;
         }
         for (int i = 1; i < id.length(); i++) {
             char c = id.charAt(i);
-            if (!letterOrDigit(c) && c != '.' && c != '_' && c != '-') {
+            if (!asciiLetterOrDigit(c) && c != '.' && c != '_' && c != '-') {
                 return false;
             }
         }
@@ -37,7 +37,7 @@ public final class ModelName {
     }
 
     /** An ASCII letter or digit (Character.isLetterOrDigit would let other scripts' letters into a URL). */
-    private static boolean letterOrDigit(char c) {
+    public static boolean asciiLetterOrDigit(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     }
 

@@ -116,7 +116,7 @@ public final class UpstreamRequest implements Processor {
 
     /** A character a path segment may start with: an ASCII letter or digit, '_' or '-'. */
     private static boolean segmentStart(char c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-';
+        return ModelName.asciiLetterOrDigit(c) || c == '_' || c == '-';
     }
 
     @Override
@@ -132,7 +132,7 @@ public final class UpstreamRequest implements Processor {
         if (path == null || path.isEmpty()) {
             throw new IllegalStateException("the route sent direct:upstream-call without the " + Upstream.PATH + " header");
         }
-        if (!safePath(path) || path.contains("/..") || path.contains("/./")) {
+        if (!safePath(path)) {
             throw ClientError.badRequest("Invalid model or resource name");
         }
         String query = in.getHeader(Upstream.QUERY, String.class);

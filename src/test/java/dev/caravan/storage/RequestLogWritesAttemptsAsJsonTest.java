@@ -18,14 +18,14 @@ class RequestLogWritesAttemptsAsJsonTest {
     @Test
     void eachAttemptIsAnObjectWithItsKeyStatusAndVerdict() throws Exception {
         String text = RequestLog.attemptsJson(List.of(
-                new RequestContext.Attempt("fp-a", 429, Verdict.Kind.values()[0]),
+                new RequestContext.Attempt("fp-a", 429, Verdict.Kind.QUOTA_COOLDOWN),
                 new RequestContext.Attempt("fp-\"b\\\n", 200, null)));
         JsonNode attempts = json.readTree(text);
 
         assertThat(attempts).hasSize(2);
         assertThat(attempts.get(0).path("key").asText()).isEqualTo("fp-a");
         assertThat(attempts.get(0).path("status").asInt()).isEqualTo(429);
-        assertThat(attempts.get(0).path("verdict").asText()).isEqualTo(Verdict.Kind.values()[0].name());
+        assertThat(attempts.get(0).path("verdict").asText()).isEqualTo("QUOTA_COOLDOWN");
         assertThat(attempts.get(1).path("key").asText()).isEqualTo("fp-\"b\\\n");
         assertThat(attempts.get(1).path("verdict").isNull()).isTrue();
         assertThat(RequestLog.attemptsJson(List.of())).isEqualTo("[]");

@@ -3,6 +3,7 @@ package dev.caravan.support;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 
@@ -24,7 +25,7 @@ public final class PacificMidnight {
 
     /** The next Pacific midnight after {@code millis}, epoch milliseconds. */
     public static long after(long millis) {
-        return ZonedDateTime.ofInstant(java.time.Instant.ofEpochMilli(millis), PACIFIC).toLocalDate().plusDays(1)
+        return ZonedDateTime.ofInstant(Instant.ofEpochMilli(millis), PACIFIC).toLocalDate().plusDays(1)
                 .atStartOfDay(PACIFIC).toInstant().toEpochMilli();
     }
 
