@@ -194,7 +194,16 @@ public final class KeyRoundRobin implements Processor {
      * in epoch milliseconds: now when one is eligible, Long.MAX_VALUE when no key is usable at all.
      */
     public long comebackAt(String model) {
-        return earliestReturn(keys, model, clock.getAsLong(), 0);
+        return comebackAt(model, clock.getAsLong());
+    }
+
+    /**
+     * The same as of {@code now}, a time the caller read from {@link #now()}: a caller that compares the answer with
+     * its own {@code now} must not get "eligible" as a later millisecond than its own, or an eligible key looks like
+     * one that comes back, and a request that tried every key waits for nothing.
+     */
+    public long comebackAt(String model, long now) {
+        return earliestReturn(keys, model, now, 0);
     }
 
     /**

@@ -121,7 +121,7 @@ public final class KeyComeback extends AsyncProcessorSupport {
         }
         KeyRoundRobin pool = ctx.keyPool() != null ? ctx.keyPool() : defaultPool;
         long now = pool.now();
-        long back = pool.comebackAt(ctx.model());
+        long back = pool.comebackAt(ctx.model(), now);
         long budgetMs = Math.max(0, ctx.waitEndsAtMillis(now, waitSeconds.getAsInt() * 1000L) - now);
         long waitMs = Math.min(budgetMs, ClientDeadline.remainingMillis(exchange));
         Lane lane = laneOf(pool, ctx.model());
@@ -294,8 +294,8 @@ public final class KeyComeback extends AsyncProcessorSupport {
             }
             breakBrokenPromises();
             if (!isEmpty()) {
-                long back = pool.comebackAt(model.isEmpty() ? null : model);
                 long now = pool.now();
+                long back = pool.comebackAt(model.isEmpty() ? null : model, now);
                 wakeAt(back > now ? back : now + RELOOK_MS);
             }
         }
@@ -356,8 +356,8 @@ public final class KeyComeback extends AsyncProcessorSupport {
                 }
             }
             waiting.decrementAndGet();
-            long back = pool.comebackAt(model.isEmpty() ? null : model);
             long now = pool.now();
+            long back = pool.comebackAt(model.isEmpty() ? null : model, now);
             if (w.ctx.tried().isEmpty()) {
                 // a request refused before its wait's end finds no room before it: the keys until then are promised
                 w.ctx.noKeyLeft(back == Long.MAX_VALUE ? -1 : Math.max(0, (why == null ? back : Math.max(back, w.untilMillis)) - now));
