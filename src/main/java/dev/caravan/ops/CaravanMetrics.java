@@ -73,16 +73,28 @@ public final class CaravanMetrics {
     /** One client request finished with {@code status} after {@code nanos}. */
     public void request(String surface, String model, int status, long nanos) {
         String m = model(model);
-        // looked up by a small key object: no label string is built for a request whose meters exist already
-        requests.computeIfAbsent(new RequestKey(surface, m, status), k -> Counter.builder("caravan_requests_total")
-                .description("Client requests")
-                .tags("surface", surface, "model", m, "status", String.valueOf(status))
-                .register(registry)).increment();
-        timers.computeIfAbsent(new ModelKey(surface, m), k -> Timer.builder("caravan_request_duration")
-                .description("Client request duration")
-                .tags("surface", surface, "model", m)
-                .publishPercentileHistogram()
-                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+        // looked up by a small key object: no label string is built for a request whose meters exist already, and
+        // the registering lambda is made only for a meter not yet there (get first: computeIfAbsent's capturing
+        // lambda would be allocated on every request)
+        RequestKey rk = new RequestKey(surface, m, status);
+        Counter count = requests.get(rk);
+        if (count == null) {
+            count = requests.computeIfAbsent(rk, k -> Counter.builder("caravan_requests_total")
+                    .description("Client requests")
+                    .tags("surface", surface, "model", m, "status", String.valueOf(status))
+                    .register(registry));
+        }
+        count.increment();
+        ModelKey mk = new ModelKey(surface, m);
+        Timer timer = timers.get(mk);
+        if (timer == null) {
+            timer = timers.computeIfAbsent(mk, k -> Timer.builder("caravan_request_duration")
+                    .description("Client request duration")
+                    .tags("surface", surface, "model", m)
+                    .publishPercentileHistogram()
+                    .register(registry));
+        }
+        timer.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -96,8 +108,12 @@ public final class CaravanMetrics {
 
     /** One upstream attempt and what it meant. */
     public void attempt(Verdict verdict) {
-        attempts.computeIfAbsent(verdict.kind(), k -> counter("caravan_upstream_attempts_total", "Upstream attempts by outcome",
-                "outcome", k.name().toLowerCase(java.util.Locale.ROOT))).increment();
+        Counter outcome = attempts.get(verdict.kind());
+        if (outcome == null) {
+            outcome = attempts.computeIfAbsent(verdict.kind(), k -> counter("caravan_upstream_attempts_total",
+                    "Upstream attempts by outcome", "outcome", k.name().toLowerCase(java.util.Locale.ROOT)));
+        }
+        outcome.increment();
         String reason = cooldownReason(verdict);
         if (reason != null) {
             counter("caravan_key_cooldowns_total", "Key cool-downs by reason", "reason", reason).increment();
@@ -108,10 +124,15 @@ public final class CaravanMetrics {
     public void tokens(String model, String kind, long count) {
         if (count > 0) {
             String m = model(model);
-            tokens.computeIfAbsent(new ModelKey(kind, m), k -> Counter.builder("caravan_tokens_total")
-                    .description("Tokens by model and kind")
-                    .tags("model", m, "kind", kind)
-                    .register(registry)).increment(count);
+            ModelKey key = new ModelKey(kind, m);
+            Counter counter = tokens.get(key);
+            if (counter == null) {
+                counter = tokens.computeIfAbsent(key, k -> Counter.builder("caravan_tokens_total")
+                        .description("Tokens by model and kind")
+                        .tags("model", m, "kind", kind)
+                        .register(registry));
+            }
+            counter.increment(count);
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.caravan.dialect.openai;
 
 import java.time.Clock;
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,7 +23,7 @@ public final class GeminiToOpenAi {
 
     /** With the system clock and random completion ids. */
     public GeminiToOpenAi(ObjectMapper json, ThoughtSignatures signatures) {
-        this(json, signatures, Clock.systemUTC(), () -> UUID.randomUUID().toString().replace("-", ""));
+        this(json, signatures, Clock.systemUTC(), GeminiToOpenAi::randomId);
     }
 
     /**
@@ -36,7 +36,7 @@ public final class GeminiToOpenAi {
 
     /** With the system clock, random completion ids and the operator's answer switches, read for each answer. */
     public GeminiToOpenAi(ObjectMapper json, ThoughtSignatures signatures, Supplier<ChatFeatures> features) {
-        this(json, signatures, Clock.systemUTC(), () -> UUID.randomUUID().toString().replace("-", ""), features);
+        this(json, signatures, Clock.systemUTC(), GeminiToOpenAi::randomId, features);
     }
 
     /** @param features whether thoughts and search sources are shown, read for each answer */
@@ -47,6 +47,22 @@ public final class GeminiToOpenAi {
         this.signatures = signatures;
         this.clock = clock;
         this.ids = ids;
+    }
+
+    /**
+     * 32 random hex digits, as OpenAI's completion ids carry after {@code chatcmpl-}. Not a secret, so a thread's own
+     * generator serves: a random UUID would take SecureRandom's lock and four objects for each answer.
+     */
+    static String randomId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        char[] id = new char[32];
+        for (int half = 0; half < 2; half++) {
+            long bits = random.nextLong();
+            for (int i = 0; i < 16; i++) {
+                id[half * 16 + i] = Character.forDigit((int) (bits >>> (60 - 4 * i)) & 0xf, 16);
+            }
+        }
+        return new String(id);
     }
 
     /**
