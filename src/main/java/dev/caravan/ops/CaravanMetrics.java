@@ -3,6 +3,7 @@ package dev.caravan.ops;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import dev.caravan.keys.ApiKey;
 import dev.caravan.keys.KeyRoundRobin;
@@ -39,6 +40,35 @@ public final class CaravanMetrics {
     private record ModelKey(String other, String model) {
     }
 
+    // made once: a lambda written at each computeIfAbsent would capture its labels and be allocated on every request
+    private final Function<RequestKey, Counter> newRequestCounter = k -> Counter.builder("caravan_requests_total")
+            .description("Client requests")
+            .tags("surface", k.surface(), "model", k.model(), "status", String.valueOf(k.status()))
+            .register(registry());
+    private final Function<ModelKey, Timer> newRequestTimer = k -> Timer.builder("caravan_request_duration")
+            .description("Client request duration")
+            .tags("surface", k.other(), "model", k.model())
+            .publishPercentileHistogram()
+            .register(registry());
+    private final Function<ModelKey, Counter> newTokenCounter = k -> Counter.builder("caravan_tokens_total")
+            .description("Tokens by model and kind")
+            .tags("model", k.model(), "kind", k.other())
+            .register(registry());
+    private final Function<Verdict.Kind, Counter> newAttemptCounter = k -> counter("caravan_upstream_attempts_total",
+            "Upstream attempts by outcome", "outcome", k.name().toLowerCase(java.util.Locale.ROOT));
+
+    /** The registry, for the meter makers above: a field initializer's lambda may not name a final field yet. */
+    private MeterRegistry registry() {
+        return registry;
+    }
+
+    /** The meter of {@code key}, made by {@code make} the first time. */
+    private static <K, M> M meter(Map<K, M> meters, K key, Function<K, M> make) {
+        // get first: computeIfAbsent locks the key's bin even when the meter is there
+        M meter = meters.get(key);
+        return meter != null ? meter : meters.computeIfAbsent(key, make);
+    }
+
     public CaravanMetrics(MeterRegistry registry, KeyRoundRobin pool, KnownModels models) {
         this.registry = registry;
         this.models = models;
@@ -73,28 +103,9 @@ public final class CaravanMetrics {
     /** One client request finished with {@code status} after {@code nanos}. */
     public void request(String surface, String model, int status, long nanos) {
         String m = model(model);
-        // looked up by a small key object: no label string is built for a request whose meters exist already, and
-        // the registering lambda is made only for a meter not yet there (get first: computeIfAbsent's capturing
-        // lambda would be allocated on every request)
-        RequestKey rk = new RequestKey(surface, m, status);
-        Counter count = requests.get(rk);
-        if (count == null) {
-            count = requests.computeIfAbsent(rk, k -> Counter.builder("caravan_requests_total")
-                    .description("Client requests")
-                    .tags("surface", surface, "model", m, "status", String.valueOf(status))
-                    .register(registry));
-        }
-        count.increment();
-        ModelKey mk = new ModelKey(surface, m);
-        Timer timer = timers.get(mk);
-        if (timer == null) {
-            timer = timers.computeIfAbsent(mk, k -> Timer.builder("caravan_request_duration")
-                    .description("Client request duration")
-                    .tags("surface", surface, "model", m)
-                    .publishPercentileHistogram()
-                    .register(registry));
-        }
-        timer.record(nanos, TimeUnit.NANOSECONDS);
+        // looked up by a small key object: no label string is built for a request whose meters exist already
+        meter(requests, new RequestKey(surface, m, status), newRequestCounter).increment();
+        meter(timers, new ModelKey(surface, m), newRequestTimer).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -108,12 +119,7 @@ public final class CaravanMetrics {
 
     /** One upstream attempt and what it meant. */
     public void attempt(Verdict verdict) {
-        Counter outcome = attempts.get(verdict.kind());
-        if (outcome == null) {
-            outcome = attempts.computeIfAbsent(verdict.kind(), k -> counter("caravan_upstream_attempts_total",
-                    "Upstream attempts by outcome", "outcome", k.name().toLowerCase(java.util.Locale.ROOT)));
-        }
-        outcome.increment();
+        meter(attempts, verdict.kind(), newAttemptCounter).increment();
         String reason = cooldownReason(verdict);
         if (reason != null) {
             counter("caravan_key_cooldowns_total", "Key cool-downs by reason", "reason", reason).increment();
@@ -124,15 +130,7 @@ public final class CaravanMetrics {
     public void tokens(String model, String kind, long count) {
         if (count > 0) {
             String m = model(model);
-            ModelKey key = new ModelKey(kind, m);
-            Counter counter = tokens.get(key);
-            if (counter == null) {
-                counter = tokens.computeIfAbsent(key, k -> Counter.builder("caravan_tokens_total")
-                        .description("Tokens by model and kind")
-                        .tags("model", m, "kind", kind)
-                        .register(registry));
-            }
-            counter.increment(count);
+            meter(tokens, new ModelKey(kind, m), newTokenCounter).increment(count);
         }
     }
 
