@@ -40,7 +40,8 @@ public final class CaravanMetrics {
     private record ModelKey(String other, String model) {
     }
 
-    // made once: a lambda written at each computeIfAbsent would capture its labels and be allocated on every request
+    // the makers of computeIfAbsent, made once: a lambda written at each call would capture its labels and be allocated
+    // for every request, whether or not its meter exists
     private final Function<RequestKey, Counter> newRequestCounter = k -> Counter.builder("caravan_requests_total")
             .description("Client requests")
             .tags("surface", k.surface(), "model", k.model(), "status", String.valueOf(k.status()))
@@ -60,13 +61,6 @@ public final class CaravanMetrics {
     /** The registry, for the meter makers above: a field initializer's lambda may not name a final field yet. */
     private MeterRegistry registry() {
         return registry;
-    }
-
-    /** The meter of {@code key}, made by {@code make} the first time. */
-    private static <K, M> M meter(Map<K, M> meters, K key, Function<K, M> make) {
-        // get first: computeIfAbsent locks the key's bin even when the meter is there
-        M meter = meters.get(key);
-        return meter != null ? meter : meters.computeIfAbsent(key, make);
     }
 
     public CaravanMetrics(MeterRegistry registry, KeyRoundRobin pool, KnownModels models) {
@@ -104,8 +98,8 @@ public final class CaravanMetrics {
     public void request(String surface, String model, int status, long nanos) {
         String m = model(model);
         // looked up by a small key object: no label string is built for a request whose meters exist already
-        meter(requests, new RequestKey(surface, m, status), newRequestCounter).increment();
-        meter(timers, new ModelKey(surface, m), newRequestTimer).record(nanos, TimeUnit.NANOSECONDS);
+        requests.computeIfAbsent(new RequestKey(surface, m, status), newRequestCounter).increment();
+        timers.computeIfAbsent(new ModelKey(surface, m), newRequestTimer).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -119,7 +113,7 @@ public final class CaravanMetrics {
 
     /** One upstream attempt and what it meant. */
     public void attempt(Verdict verdict) {
-        meter(attempts, verdict.kind(), newAttemptCounter).increment();
+        attempts.computeIfAbsent(verdict.kind(), newAttemptCounter).increment();
         String reason = cooldownReason(verdict);
         if (reason != null) {
             counter("caravan_key_cooldowns_total", "Key cool-downs by reason", "reason", reason).increment();
@@ -130,7 +124,7 @@ public final class CaravanMetrics {
     public void tokens(String model, String kind, long count) {
         if (count > 0) {
             String m = model(model);
-            meter(tokens, new ModelKey(kind, m), newTokenCounter).increment(count);
+            tokens.computeIfAbsent(new ModelKey(kind, m), newTokenCounter).increment(count);
         }
     }
 
