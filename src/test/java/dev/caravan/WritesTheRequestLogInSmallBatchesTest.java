@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import dev.caravan.storage.RequestLogBatches;
 import dev.caravan.support.Gateway;
 import dev.caravan.support.Rows;
 import org.apache.camel.spi.CamelEvent;
@@ -18,9 +19,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 16: the request-log writer shares the core with the requests, so it writes a backlog in batches of at most
- * 50 rows with a pause between them (routes/request-log.camel.yaml) instead of holding the core for as long as the
- * whole backlog takes. 120 rows are held back (the database is locked), then let go: they arrive in three or more
- * batch inserts of at most 50 rows, each begun at least a millisecond after the one before ended.
+ * 100 rows with a pause between them (routes/request-log.camel.yaml) instead of holding the core for as long as the
+ * whole backlog takes. 250 rows are held back (the database is locked), then let go: they arrive in three or more
+ * batch inserts of at most 100 rows, each begun at least a millisecond after the one before ended.
  */
 class WritesTheRequestLogInSmallBatchesTest {
 
@@ -32,7 +33,7 @@ class WritesTheRequestLogInSmallBatchesTest {
     }
 
     @Test
-    void writesABacklogInBatchesOfFiftyWithAPauseBetween() throws Exception {
+    void writesABacklogInBatchesOfAHundredWithAPauseBetween() throws Exception {
         Rows.Db db = gateway::openDatabase;
         long before = Rows.count(db, "request_log");
         List<Insert> inserts = new CopyOnWriteArrayList<>();
@@ -52,7 +53,7 @@ class WritesTheRequestLogInSmallBatchesTest {
         context.getManagementStrategy().addEventNotifier(notifier);
         notifier.start();
         try {
-            int n = 120;
+            int n = 250;
             try (Connection lock = gateway.openDatabase(); Statement st = lock.createStatement()) {
                 st.execute("BEGIN IMMEDIATE");
                 st.execute("INSERT INTO settings (setting_name, setting_value, updated_at_ms) VALUES ('test.lock', 'x', 0)");
@@ -65,7 +66,7 @@ class WritesTheRequestLogInSmallBatchesTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> Rows.count(db, "request_log") == before + n);
 
             assertThat(inserts).hasSizeGreaterThanOrEqualTo(3);
-            assertThat(inserts).allSatisfy(i -> assertThat(i.rows()).isBetween(1, 50));
+            assertThat(inserts).allSatisfy(i -> assertThat(i.rows()).isBetween(1, RequestLogBatches.BATCH_SIZE));
             assertThat(inserts.stream().mapToInt(Insert::rows).sum()).isEqualTo(n);
             for (int i = 1; i < inserts.size(); i++) {
                 assertThat(inserts.get(i).began() - inserts.get(i - 1).ended())
