@@ -1,6 +1,7 @@
 package dev.caravan.dialect.openai;
 
 import java.time.Clock;
+import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
@@ -54,15 +55,9 @@ public final class GeminiToOpenAi {
      * generator serves: a random UUID would take SecureRandom's lock and four objects for each answer.
      */
     static String randomId() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        char[] id = new char[32];
-        for (int half = 0; half < 2; half++) {
-            long bits = random.nextLong();
-            for (int i = 0; i < 16; i++) {
-                id[half * 16 + i] = Character.forDigit((int) (bits >>> (60 - 4 * i)) & 0xf, 16);
-            }
-        }
-        return new String(id);
+        byte[] id = new byte[16];
+        ThreadLocalRandom.current().nextBytes(id);
+        return HexFormat.of().formatHex(id);
     }
 
     /**
