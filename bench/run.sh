@@ -4,7 +4,9 @@
 # Caravan, then drives the upstream directly, through nginx and through Caravan side by side with wrk.
 # Writes a dated results file under bench/results/. Needs: nginx, wrk, python3 (apt-get install -y nginx-light wrk).
 #
-# Knobs (environment): DURATION (10s per measurement), WARMUP (60s over every load shape, twice: the JIT needs about a minute under load to settle), PIN (1: gateway on core 0, load on core 1),
+# Knobs (environment): DURATION (10s per measurement), WARMUP (120s over every load shape, twice: the JIT needs
+# about two minutes of this mixed load to settle; the report gives the compiler's CPU during the warm-up's second half and
+# during the concurrency-1 runs), PIN (1: gateway on core 0, load on core 1),
 # STREAMS (1000 held streams), ROUNDS64 (3: concurrency 64 again in turns, nginx and both surfaces, for the ratios' spread), JAVA_OPTS (JVM flags for Caravan; by default the Dockerfile's, read from it: serial GC, a heap of
 # 64 to 320 MB, native-heap trimming, and a class-data-sharing archive that this script makes with one training start, as the image build does).
 set -euo pipefail
@@ -12,7 +14,7 @@ cd "$(dirname "$0")/.."
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 DURATION=${DURATION:-10s}
-WARMUP=${WARMUP:-60s}
+WARMUP=${WARMUP:-120s}
 PIN=${PIN:-1}
 STREAMS=${STREAMS:-1000}
 ROUNDS64=${ROUNDS64:-3}
@@ -86,17 +88,23 @@ bench_wrk_bodies "$work"
 # the warm-up runs every load shape the measurements use, twice over: each new shape (a surface, a concurrency, new
 # connections) takes paths the JIT has not seen and makes it recompile the event loop's hot code, which would
 # otherwise happen inside a measurement. Streams are a load shape too: their path (the SSE relay) stays interpreted
-# until the JIT has seen it thousands of times, which alone added a millisecond to the time to first byte
+# until the JIT has seen it thousands of times, which alone added a millisecond to the time to first byte. Two minutes:
+# after one (the former default) the compiler was still busy (hundreds of compilations and deoptimisations in the next
+# 10 s, by -XX:+PrintCompilation), and the first concurrency-1 run's p99 by wrk was 2.5-3.0 ms where later ones gave
+# 1.3-1.8 ms; after two, every run gave 1.5-1.8 ms. The compiler's CPU is read over the second pass and the
+# concurrency-1 runs, so that a report shows whether it had settled
 echo "warm-up $WARMUP (both surfaces, every concurrency, streams, twice) ..."
 stream_path="/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse"
 slice=$(( (${WARMUP%s} + 13) / 14 ))
-for _ in 1 2; do
+for pass in 1 2; do
+  if [ "$pass" = 2 ]; then jit_warm=$(bench_jit_ticks $gw); fi
   for c in 64 16 1; do
     $LOAD_CPU wrk -t1 -c$c -d${slice}s -s "$work/native.lua" "$native" > /dev/null
     $LOAD_CPU wrk -t1 -c$c -d${slice}s -s "$work/openai.lua" "http://127.0.0.1:$GW/v1/chat/completions" > /dev/null
   done
   $LOAD_CPU wrk -t1 -c16 -d${slice}s -s "$work/native.lua" "http://127.0.0.1:$GW$stream_path" > /dev/null
 done
+jit_warm=$(( $(bench_jit_ticks $gw) - jit_warm ))
 
 # wrk → "rps p50_ms p99_ms"
 measure() {
@@ -113,9 +121,11 @@ load_rss=0
 for c in 1 16 64; do
   d=$(measure $c "$work/native.lua" "http://127.0.0.1:$UP/v1beta/models/gemini-2.5-flash:generateContent")
   n=$(measure $c "$work/native.lua" "http://127.0.0.1:$PROXY/v1beta/models/gemini-2.5-flash:generateContent")
+  jit_before=$(bench_jit_ticks $gw)
   g=$(measure $c "$work/native.lua" "$native")
   r=$(rss); [ "$r" -gt "$load_rss" ] && load_rss=$r
   o=$(measure $c "$work/openai.lua" "http://127.0.0.1:$GW/v1/chat/completions")
+  if [ "$c" = 1 ]; then jit_c1=$(( $(bench_jit_ticks $gw) - jit_before )); fi
   r=$(rss); [ "$r" -gt "$load_rss" ] && load_rss=$r
   rows+="$c|$d|$n|$g|$o"$'\n'
 done
@@ -194,6 +204,8 @@ tg=$(bench_field "$ttfb_gw" ttfb_median_ms)
   c1o=$(echo "$rows" | awk -F'|' '$1==1 {split($5,a," "); print a[2]}')
   echo "Added p50 at c=1 over calling the upstream directly: nginx $(awk "BEGIN {printf \"%.3f\", $c1n-$c1d}") ms,"
   echo "Caravan Gemini surface $(awk "BEGIN {printf \"%.3f\", $c1g-$c1d}") ms, Caravan OpenAI surface $(awk "BEGIN {printf \"%.3f\", $c1o-$c1d}") ms."
+  echo
+  echo "JIT compiler CPU (bench_jit_ticks): $(( jit_warm * 10 )) ms over the warm-up's second pass; $(( jit_c1 * 10 )) ms during Caravan's two concurrency-1 runs."
   echo
   echo "## Concurrency 1 by a blocking client (bench/keepalive_client.py, $DURATION each)"
   echo
