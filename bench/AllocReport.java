@@ -32,6 +32,7 @@ public class AllocReport {
         Map<String, Long> byOwner = new HashMap<>();
         Map<String, Long> byFrame = new HashMap<>();
         Map<String, Long> byCaravan = new HashMap<>();
+        Map<String, Long> byLibrary = new HashMap<>();
         // a thread's first sample in the recording weighs everything it allocated since its previous sample, made
         // before the recording started (for the event loop: most of its life): counted in no site
         java.util.Set<Long> sampled = new java.util.HashSet<>();
@@ -78,6 +79,7 @@ public class AllocReport {
                     }
                     own = own == null ? top0 : own;
                     byOwner.merge(own, w, Long::sum);
+                    byLibrary.merge(library(own), w, Long::sum);
                     byCaravan.merge((caravan == null ? "(no Caravan frame)" : caravan) + " ← " + own, w, Long::sum);
                 }
             }
@@ -95,9 +97,19 @@ public class AllocReport {
         System.out.printf("requests=%d allocated_bytes=%d bytes_per_request=%d%n", requests, total,
                 total / Math.max(1, requests));
         table("By thread (exact)", byThread, 1, total, requests, top);
+        table("By library of that first frame (the layers: Netty and Vert.x's I/O, Camel's engine, Jackson, Caravan)",
+                byLibrary, scale, weight, requests, top);
         table("By first frame of a known library or of Caravan", byOwner, scale, weight, requests, top);
         table("By allocating frame and class", byFrame, scale, weight, requests, top);
         table("By the innermost Caravan frame on the stack", byCaravan, scale, weight, requests, top);
+    }
+
+    /** The library a frame belongs to: the OWN prefix it starts with (Vert.x Web apart from Vert.x core), else the JDK. */
+    private static String library(String frame) {
+        if (frame.startsWith("io.vertx.ext.web.")) {
+            return "io.vertx.ext.web.";
+        }
+        return OWN.stream().filter(frame::startsWith).findFirst().orElse("(JDK only)");
     }
 
     private static String name(RecordedFrame f) {
