@@ -18,32 +18,24 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class GivesRoutesTheSameMessageOnEitherEngineTest {
 
     /** One route per engine, each answering its whole message as text: the body, then the headers map. */
-    static final String ECHO = """
-            - route:
-                id: custom-echo-worker
-                from:
-                  uri: platform-http:/custom/worker/echo/{name}
-                  parameters:
-                    platformHttpEngine: "#workerHttpEngine"
-                  steps:
-                    - setHeader:
-                        name: CamelVertxPlatformHttpRemoteAddress
-                        simple: "${header.CamelVertxPlatformHttpRemoteAddress.hostAddress()}"
-                    - setBody:
-                        simple: "${bodyAs(String)} ${headers}"
-            - route:
-                id: custom-echo-event-loop
-                from:
-                  uri: platform-http:/custom/event-loop/echo/{name}
-                  parameters:
-                    platformHttpEngine: "#eventLoopHttpEngine"
-                  steps:
-                    - setHeader:
-                        name: CamelVertxPlatformHttpRemoteAddress
-                        simple: "${header.CamelVertxPlatformHttpRemoteAddress.hostAddress()}"
-                    - setBody:
-                        simple: "${bodyAs(String)} ${headers}"
-            """;
+    static final String ECHO = echoRoute("worker", "workerHttpEngine") + echoRoute("event-loop", "eventLoopHttpEngine");
+
+    private static String echoRoute(String engine, String bean) {
+        return """
+                - route:
+                    id: custom-echo-%1$s
+                    from:
+                      uri: platform-http:/custom/%1$s/echo/{name}
+                      parameters:
+                        platformHttpEngine: "#%2$s"
+                      steps:
+                        - setHeader:
+                            name: CamelVertxPlatformHttpRemoteAddress
+                            simple: "${header.CamelVertxPlatformHttpRemoteAddress.hostAddress()}"
+                        - setBody:
+                            simple: "${bodyAs(String)} ${headers}"
+                """.formatted(engine, bean);
+    }
 
     @RegisterExtension
     static final Gateway gateway = Gateway.withKeys("key-a").customRoute("echo.yaml", ECHO);
