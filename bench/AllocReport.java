@@ -104,7 +104,7 @@ public class AllocReport {
         table("By the innermost Caravan frame on the stack", byCaravan, scale, weight, requests, top);
     }
 
-    /** The library a frame belongs to: the OWN prefix it starts with (Vert.x Web apart from Vert.x core), else the JDK. */
+    /** The library of a frame: the OWN prefix it starts with (Vert.x Web apart from Vert.x core), else the JDK. */
     private static String library(String frame) {
         if (frame.startsWith("io.vertx.ext.web.")) {
             return "io.vertx.ext.web.";

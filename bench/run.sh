@@ -5,8 +5,8 @@
 # Writes a dated results file under bench/results/. Needs: nginx, wrk, python3 (apt-get install -y nginx-light wrk).
 #
 # Knobs (environment): DURATION (10s per measurement), WARMUP (120s over every load shape, twice: the JIT needs
-# about two minutes of this mixed load to settle; the report gives the compiler's CPU during the warm-up's second half and
-# during the concurrency-1 runs), PIN (1: gateway on core 0, load on core 1),
+# about two minutes of this mixed load to settle; the report gives the compiler's CPU during the warm-up's second pass
+# and during the concurrency-1 runs), PIN (1: gateway on core 0, load on core 1),
 # STREAMS (1000 held streams), ROUNDS64 (3: concurrency 64 again in turns, nginx and both surfaces, for the ratios' spread), JAVA_OPTS (JVM flags for Caravan; by default the Dockerfile's, read from it: serial GC, a heap of
 # 64 to 320 MB, native-heap trimming, and a class-data-sharing archive that this script makes with one training start, as the image build does).
 set -euo pipefail
@@ -97,14 +97,14 @@ echo "warm-up $WARMUP (both surfaces, every concurrency, streams, twice) ..."
 stream_path="/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse"
 slice=$(( (${WARMUP%s} + 13) / 14 ))
 for pass in 1 2; do
-  if [ "$pass" = 2 ]; then jit_warm=$(bench_jit_ticks $gw); fi
+  if [ "$pass" = 2 ]; then jit_pass2=$(bench_jit_ticks $gw); fi
   for c in 64 16 1; do
     $LOAD_CPU wrk -t1 -c$c -d${slice}s -s "$work/native.lua" "$native" > /dev/null
     $LOAD_CPU wrk -t1 -c$c -d${slice}s -s "$work/openai.lua" "http://127.0.0.1:$GW/v1/chat/completions" > /dev/null
   done
   $LOAD_CPU wrk -t1 -c16 -d${slice}s -s "$work/native.lua" "http://127.0.0.1:$GW$stream_path" > /dev/null
 done
-jit_warm=$(( $(bench_jit_ticks $gw) - jit_warm ))
+jit_warm=$(( $(bench_jit_ticks $gw) - jit_pass2 ))
 
 # wrk → "rps p50_ms p99_ms"
 measure() {
@@ -205,7 +205,9 @@ tg=$(bench_field "$ttfb_gw" ttfb_median_ms)
   echo "Added p50 at c=1 over calling the upstream directly: nginx $(awk "BEGIN {printf \"%.3f\", $c1n-$c1d}") ms,"
   echo "Caravan Gemini surface $(awk "BEGIN {printf \"%.3f\", $c1g-$c1d}") ms, Caravan OpenAI surface $(awk "BEGIN {printf \"%.3f\", $c1o-$c1d}") ms."
   echo
-  echo "JIT compiler CPU (bench_jit_ticks): $(( jit_warm * 10 )) ms over the warm-up's second pass; $(( jit_c1 * 10 )) ms during Caravan's two concurrency-1 runs."
+  tick_ms=$(( 1000 / $(getconf CLK_TCK) ))
+  echo "JIT compiler CPU (bench_jit_ticks): $(( jit_warm * tick_ms )) ms over the warm-up's second pass;" \
+    "$(( jit_c1 * tick_ms )) ms during Caravan's two concurrency-1 runs."
   echo
   echo "## Concurrency 1 by a blocking client (bench/keepalive_client.py, $DURATION each)"
   echo

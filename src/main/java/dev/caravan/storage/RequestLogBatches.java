@@ -16,8 +16,8 @@ import org.apache.camel.support.service.ServiceSupport;
 public final class RequestLogBatches extends ServiceSupport implements Processor, ShutdownAware {
 
     /**
-     * Rows of one batch insert: few enough that writing them (about 1.2 ms of CPU on SQLite) never holds a core
-     * that requests are waiting for for long; the route pauses between batches (routes/request-log.camel.yaml).
+     * Rows of one batch insert: few enough that writing them (about 1.2 ms of CPU on SQLite) never holds for long a
+     * core that requests are waiting for; the route pauses between batches (routes/request-log.camel.yaml).
      */
     public static final int BATCH_SIZE = 100;
 

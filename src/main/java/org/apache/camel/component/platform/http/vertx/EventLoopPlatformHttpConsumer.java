@@ -86,6 +86,7 @@ public class EventLoopPlatformHttpConsumer extends VertxPlatformHttpConsumer {
         HeaderFilterStrategy filter = getEndpoint().getHeaderFilterStrategy();
         Map<String, Object> headers = message.getHeaders();
         HttpServerRequest request = ctx.request();
+        String query = request.query();
         headers.put(Exchange.HTTP_PATH, ctx.normalizedPath());
         if (filter != null) {
             MultiMap requestHeaders = request.headers();
@@ -101,7 +102,7 @@ public class EventLoopPlatformHttpConsumer extends VertxPlatformHttpConsumer {
                 }
             };
             requestHeaders.forEach(add);
-            if (request.query() != null) {
+            if (query != null) {
                 ctx.queryParams().forEach(add);
             }
         }
@@ -119,8 +120,8 @@ public class EventLoopPlatformHttpConsumer extends VertxPlatformHttpConsumer {
         headers.put(Exchange.HTTP_METHOD, request.method().toString());
         headers.put(Exchange.HTTP_URL, request.absoluteURI());
         headers.put(Exchange.HTTP_URI, request.uri());
-        headers.put(Exchange.HTTP_QUERY, request.query());
-        headers.put(Exchange.HTTP_RAW_QUERY, request.query());
+        headers.put(Exchange.HTTP_QUERY, query);
+        headers.put(Exchange.HTTP_RAW_QUERY, query);
         return bodyHandler.handle(ctx, message);
     }
 
