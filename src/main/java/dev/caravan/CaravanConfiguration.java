@@ -424,6 +424,22 @@ public final class CaravanConfiguration implements CamelConfiguration {
         bindHttpEngines(context, registry);
         // the circuitBreaker EIP drives Resilience4j asynchronously: no thread waits while Google answers
         dev.caravan.upstream.AsyncCircuitBreaker.Factory.install(context);
+        refusePooledExchanges(context);
+    }
+
+    /**
+     * Camel's pooled mode (camel.main.exchange-factory = pooled) hands a finished request's exchange to the next one.
+     * Under it a request's state outlived the request: one request_log row carried 5,749 attempts
+     * (bench/results/2026-12-03T184859Z-alloc-s13-pooled.md). For one, Camel 4.18's copies for the wire tap restart
+     * the clock of the exchange they copy instead of their own, so the reset that clears a reused copy skips it.
+     * Refused at start rather than served wrongly. Camel's per-step tasks alone, pooled while every exchange stays
+     * new, saved 2 KB per request but cost requests per second (README "Benchmarks").
+     */
+    private static void refusePooledExchanges(CamelContext context) {
+        if (context.getCamelContextExtension().getExchangeFactory().isPooled()) {
+            throw new InvalidSettingException("CAMEL_MAIN_EXCHANGE_FACTORY", "camel.main.exchange-factory", "pooled",
+                    "Camel's pooled exchanges carry one request's state into another's; leave it unset (default)");
+        }
     }
 
     /**

@@ -40,6 +40,16 @@ class StartupRefusesWhatItCannotServeTest {
     }
 
     @Test
+    void refusesCamelsPooledExchangesWhichCarryOneRequestsStateIntoAnother() throws Exception {
+        Properties p = base(Gateway.freePort());
+        p.setProperty("camel.main.exchange-factory", "pooled");
+
+        assertThatThrownBy(() -> new Caravan(p).start())
+                .hasMessageContaining("CAMEL_MAIN_EXCHANGE_FACTORY")
+                .hasMessageContaining("pooled");
+    }
+
+    @Test
     void refusesToStartWhenThePortIsTaken() throws Exception {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(0));
