@@ -152,3 +152,24 @@ bench_jit_ticks() {
   done
   echo "$total"
 }
+
+# bench_settle PID ROUNDS PERCENT COMMAND...: runs COMMAND (a few seconds of load) again and again until the JIT
+# compiler threads of process PID used under PERCENT % of one core while it ran, at most ROUNDS times; prints "yes"
+# once they did, "no" if they never did. On one core a slow VM may still be compiling minutes into a run, and a
+# measurement taken meanwhile measures the compiler: C2 took a third of a profile's recording, and a p99 at
+# concurrency 1 doubled.
+bench_settle() {
+  local pid=$1 rounds=$2 percent=$3 hz before start used elapsed_ms
+  shift 3
+  hz=$(getconf CLK_TCK)
+  for _ in $(seq "$rounds"); do
+    before=$(bench_jit_ticks "$pid")
+    start=$(date +%s%N)
+    "$@" > /dev/null
+    used=$(( $(bench_jit_ticks "$pid") - before ))
+    elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+    # the compiler's ticks in ms, against PERCENT % of the round's own length
+    if [ $(( used * 1000 / hz * 100 )) -lt $(( elapsed_ms * percent )) ]; then echo yes; return; fi
+  done
+  echo no
+}

@@ -55,14 +55,7 @@ done
 # then until the JIT has settled: on one core a slow VM may still be compiling after the warm-up, and C2 then
 # takes a third of the recording. Rounds of 5 s under load until the compiler threads used under 5% of one, at most
 # SETTLE rounds (12: a minute)
-settled=no
-for _ in $(seq "${SETTLE:-12}"); do
-  before=$(bench_jit_ticks $gw)
-  taskset -c 1 wrk -t1 -c"$CONC" -d5s -s "$script" "$url" > /dev/null
-  used=$(( $(bench_jit_ticks $gw) - before ))
-  # 5 s is 500 ticks at Linux's 100 a second
-  if [ "$used" -lt 25 ]; then settled=yes; break; fi
-done
+settled=$(bench_settle $gw "${SETTLE:-12}" 5 taskset -c 1 wrk -t1 -c"$CONC" -d5s -s "$script" "$url")
 echo "recording ${DURATION}s (JIT settled: $settled) ..."
 taskset -c 1 wrk -t1 -c"$CONC" -d"$((DURATION + 2))s" -s "$script" "$url" > "$work/wrk.txt" & load=$!
 perf record -q -F 997 -g -p $gw -o "$work/perf.data" -- sleep "$DURATION" 2> "$work/perf.err" || true

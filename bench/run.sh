@@ -6,7 +6,8 @@
 #
 # Knobs (environment): DURATION (10s per measurement), WARMUP (120s over every load shape, twice: the JIT needs
 # about two minutes of this mixed load to settle; the report gives the compiler's CPU during the warm-up's second pass
-# and during the concurrency-1 runs), PIN (1: gateway on core 0, load on core 1),
+# and during the concurrency-1 runs), SETTLE (12: after the warm-up, at most this many 10 s rounds of the concurrency-1
+# load, until the JIT compiler threads used under 1% of a core in one), PIN (1: gateway on core 0, load on core 1),
 # STREAMS (1000 held streams), ROUNDS64 (3: concurrency 64 again in turns, nginx and both surfaces, for the ratios' spread), JAVA_OPTS (JVM flags for Caravan; by default the Dockerfile's, read from it: serial GC, a heap of
 # 64 to 320 MB, native-heap trimming, and a class-data-sharing archive that this script makes with one training start, as the image build does).
 set -euo pipefail
@@ -18,6 +19,7 @@ WARMUP=${WARMUP:-120s}
 PIN=${PIN:-1}
 STREAMS=${STREAMS:-1000}
 ROUNDS64=${ROUNDS64:-3}
+SETTLE=${SETTLE:-12}
 JAVA_OPTS=${JAVA_OPTS-DEFAULT}
 UP=18181; PROXY=18182; SSE=18183; GW=18180
 TOKEN=bench-token
@@ -105,6 +107,18 @@ for pass in 1 2; do
   $LOAD_CPU wrk -t1 -c16 -d${slice}s -s "$work/native.lua" "http://127.0.0.1:$GW$stream_path" > /dev/null
 done
 jit_warm=$(( $(bench_jit_ticks $gw) - jit_pass2 ))
+# then the concurrency-1 load the p99 is measured with, in rounds, until the compiler used under 1% of the core in
+# one: two minutes were not always enough. One run still gave the compiler 460 ms (2% of the core) during the
+# concurrency-1 runs, and the Gemini surface's p99 was 3.0 ms, where runs of the same code with 60-120 ms there gave
+# 1.2-1.7 ms (bench/results/2026-12-03T192259Z.md against …T170920Z.md); each compilation takes the core from the
+# event loop for milliseconds
+settle_load() {
+  $LOAD_CPU wrk -t1 -c1 -d5s -s "$work/native.lua" "$native"
+  $LOAD_CPU wrk -t1 -c1 -d5s -s "$work/openai.lua" "http://127.0.0.1:$GW/v1/chat/completions"
+}
+settle_start=$(date +%s)
+jit_settled=$(bench_settle $gw "$SETTLE" 1 settle_load)
+settle_s=$(( $(date +%s) - settle_start ))
 
 # wrk → "rps p50_ms p99_ms"
 measure() {
@@ -207,7 +221,8 @@ tg=$(bench_field "$ttfb_gw" ttfb_median_ms)
   echo
   tick_ms=$(( 1000 / $(getconf CLK_TCK) ))
   echo "JIT compiler CPU (bench_jit_ticks): $(( jit_warm * tick_ms )) ms over the warm-up's second pass;" \
-    "$(( jit_c1 * tick_ms )) ms during Caravan's two concurrency-1 runs."
+    "$(( jit_c1 * tick_ms )) ms during Caravan's two concurrency-1 runs; settled after the warm-up (under 1% of a core" \
+    "for a 10 s round of the concurrency-1 load): $jit_settled, after ${settle_s} s of such rounds."
   echo
   echo "## Concurrency 1 by a blocking client (bench/keepalive_client.py, $DURATION each)"
   echo
