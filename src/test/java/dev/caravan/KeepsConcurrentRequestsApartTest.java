@@ -39,10 +39,8 @@ class KeepsConcurrentRequestsApartTest {
     @Test
     void concurrentRequestsEachGetTheirOwnAnswerAndTheirOwnLogRow() throws Exception {
         // Google echoes the mark of the prompt it was sent
-        gateway.stub().answer(r -> {
-            Matcher m = MARK.matcher(r.bodyText());
-            return new StubGemini.Json(200, GoogleBodies.generateContent("echo " + (m.find() ? m.group() : "none")));
-        });
+        gateway.stub().answer(r ->
+                new StubGemini.Json(200, GoogleBodies.generateContent("echo " + mark(r.bodyText()))));
 
         List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
         for (int i = 0; i < REQUESTS; i++) {
@@ -54,19 +52,25 @@ class KeepsConcurrentRequestsApartTest {
             assertThat(res.statusCode()).isEqualTo(200);
             assertThat(res.body()).contains("echo request-" + i + "-end");
         }
+        // each prompt reached Google once, with a key of the pool
         assertThat(gateway.stub().received()).hasSize(REQUESTS);
-        assertThat(gateway.stub().received().stream().map(r -> {
-            Matcher m = MARK.matcher(r.bodyText());
-            return m.find() ? m.group() : "none";
-        }).distinct()).hasSize(REQUESTS);
+        assertThat(gateway.stub().received().stream().map(r -> mark(r.bodyText())).distinct()).hasSize(REQUESTS);
+        assertThat(gateway.stub().keysSeen()).allMatch(key -> key.equals("key-a") || key.equals("key-b"));
 
         Rows.Db db = gateway::openDatabase;
         await().atMost(Duration.ofSeconds(10)).until(() -> Rows.count(db, "request_log") == REQUESTS);
-        List<Map<String, Object>> rows = Rows.query(db, "SELECT request_id, status, attempt_count, attempts FROM request_log");
+        List<Map<String, Object>> rows =
+                Rows.query(db, "SELECT request_id, status, attempt_count, attempts FROM request_log");
         assertThat(rows).allSatisfy(row -> {
             assertThat(row).containsEntry("status", 200).containsEntry("attempt_count", 1);
             assertThat((String) row.get("attempts")).startsWith("[{\"key\":").doesNotContain("},{");
         });
         assertThat(new HashSet<>(rows.stream().map(row -> row.get("request_id")).toList())).hasSize(REQUESTS);
+    }
+
+    /** The request-N-end mark a prompt carries, or "none". */
+    private static String mark(String body) {
+        Matcher m = MARK.matcher(body);
+        return m.find() ? m.group() : "none";
     }
 }
