@@ -4,9 +4,9 @@
 # Caravan, then drives the upstream directly, through nginx and through Caravan side by side with wrk.
 # Writes a dated results file under bench/results/. Needs: nginx, wrk, python3 (apt-get install -y nginx-light wrk).
 #
-# Knobs (environment): DURATION (10s per measurement), WARMUP (120s over every load shape, twice: the JIT needs
-# about two minutes of this mixed load to settle; the report gives the compiler's CPU during the warm-up's second pass
-# and during the concurrency-1 runs), SETTLE (12: after the warm-up, at most this many 10 s rounds of the concurrency-1
+# Knobs (environment): DURATION (10s per measurement), WARMUP (120s over every load shape, twice: what the JIT
+# compiles for each shape; the report gives the compiler's CPU during the warm-up's second pass and during the
+# concurrency-1 runs), SETTLE (12: after the warm-up, at most this many 10 s rounds of the concurrency-1
 # load, until the JIT compiler threads used under 1% of a core in one), PIN (1: gateway on core 0, load on core 1),
 # STREAMS (1000 held streams), ROUNDS64 (3: concurrency 64 again in turns, nginx and both surfaces, for the ratios' spread), JAVA_OPTS (JVM flags for Caravan; by default the Dockerfile's, read from it: serial GC, a heap of
 # 64 to 320 MB, native-heap trimming, and a class-data-sharing archive that this script makes with one training start, as the image build does).

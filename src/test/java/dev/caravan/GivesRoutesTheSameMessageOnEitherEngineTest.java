@@ -48,7 +48,8 @@ class GivesRoutesTheSameMessageOnEitherEngineTest {
         assertThat(eventLoop.replace("/event-loop/", "/ENGINE/")).isEqualTo(worker.replace("/worker/", "/ENGINE/"));
         assertThat(eventLoop).startsWith("{\"a\":1} {")
                 .contains("alt=sse", "b=[1, 2]", "X-Multi=[one, two]", "Authorization=Basic dXNlcjpwYXNz",
-                        "name=caravan", "CamelHttpMethod=POST", "CamelHttpQuery=alt=sse&b=1&b=2", "CamelHttpCharacterEncoding=utf-8",
+                        "name=caravan", "CamelHttpMethod=POST", "CamelHttpQuery=alt=sse&b=1&b=2",
+                        "CamelHttpCharacterEncoding=utf-8",
                         "CamelHttpPath=/custom/event-loop/echo/caravan",
                         "CamelHttpUri=/custom/event-loop/echo/caravan?alt=sse&b=1&b=2",
                         "CamelHttpUrl=http://127.0.0.1:", "CamelVertxPlatformHttpRemoteAddress=127.0.0.1",
