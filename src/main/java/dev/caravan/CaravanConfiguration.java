@@ -710,6 +710,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
 
         registry.bind("dataSource", dataSource);
         registry.bind("requestLog", requestLog);
+        // Camel's exchange ids are the log's request ids (camel-main set its default before this runs)
+        context.setUuidGenerator(new dev.caravan.storage.RequestIds());
         registry.bind("requestLogHasRows", RequestLog.HAS_ROWS);
         registry.bind("requestLogStamp", new RequestLogStamp());
         registry.bind("requestLogRows", new dev.caravan.storage.PositionalRows());

@@ -66,6 +66,9 @@ class KeepsConcurrentRequestsApartTest {
             assertThat((String) row.get("attempts")).startsWith("[{\"key\":").doesNotContain("},{");
         });
         assertThat(new HashSet<>(rows.stream().map(row -> row.get("request_id")).toList())).hasSize(REQUESTS);
+        // Camel's exchange ids come from Caravan's generator (RequestIds): one start's prefix and a counter
+        assertThat(rows).allSatisfy(row -> assertThat((String) row.get("request_id")).matches("[0-9a-f]{16}-[0-9]+"));
+        assertThat(rows.stream().map(row -> ((String) row.get("request_id")).substring(0, 17)).distinct()).hasSize(1);
     }
 
     /** The request-N-end mark a prompt carries, or "none". */

@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * {@code Caravan-Upstream-*} headers, nothing else of the client's, and puts
  * Google's answer in the request context. A stream is relayed to the client chunk by chunk with back-pressure;
  * the response head is written only when the first chunk arrives (or earlier by a {@link StreamHeartbeat}, which
- * carries no data), so that until then another key may still be tried. A stream that falls silent for longer than
- * the timeout is ended (Vert.x's request idle timeout stops watching once the response head arrives, so the relay
- * keeps its own watch). A {@link PacedStreamShaper} (the stream optimizer) has its pieces written apart in time by
+ * carries no data), so that until then another key may still be tried. Each attempt keeps one watch from the moment
+ * its request goes: the answer must start within the timeout, and no gap in it may be longer (a stream that falls
+ * silent is ended; Vert.x's own idle timeout would stop watching at the answer's head, and cost a second timer). A {@link PacedStreamShaper} (the stream optimizer) has its pieces written apart in time by
  * a {@link StreamPacer}, its end and error tail after the last of them. Connection errors, timeouts and
  * 5xx answers fail the exchange, which is what the circuit breaker counts. An attempt the HTTP client refuses before
  * anything is sent ends at once as {@link Verdict.Kind#NOT_SENT}: no strike, no retry, nothing counted by the breaker.
@@ -81,16 +81,8 @@ public final class GeminiCall extends AsyncProcessorSupport {
         ctx.result(null);
         long timeoutMillis = this.timeoutMillis.getAsLong();
         Attempt attempt = new Attempt(exchange, callback, ctx, vertx, timeoutMillis);
-        RequestOptions options;
-        try {
-            options = options(ctx, exchange.getMessage().getHeader(KeyRoundRobin.KEY_HEADER, String.class), timeoutMillis);
-        } catch (RuntimeException refused) {
-            // Vert.x refuses a header value with a character HTTP forbids as it is added
-            notSent.happened();
-            attempt.notSent(refused, true);
-            return true;
-        }
-        client.request(options).onComplete(ar -> {
+        String key = exchange.getMessage().getHeader(KeyRoundRobin.KEY_HEADER, String.class);
+        client.request(options(ctx, key)).onComplete(ar -> {
             if (ar.failed()) {
                 attempt.noAnswer(ar.cause());
                 return;
@@ -99,6 +91,8 @@ public final class GeminiCall extends AsyncProcessorSupport {
             attempt.request = request;
             Future<HttpClientResponse> sent;
             try {
+                // Vert.x refuses a header value with a character HTTP forbids as it is added (caught below)
+                headers(ctx, request, key);
                 request.exceptionHandler(attempt::noAnswer);
                 HttpServerResponse out = ctx.clientResponse();
                 if (out != null) {
@@ -108,6 +102,8 @@ public final class GeminiCall extends AsyncProcessorSupport {
                 if (ctx.bodyStream() != null) {
                     sent = pipe(ctx, request, attempt, timeoutMillis);
                 } else {
+                    // the wait for the answer starts as the request goes; the same watch then covers its body
+                    attempt.watchFromNow();
                     sent = ctx.body() == null ? request.send() : request.send(ctx.body());
                 }
             } catch (RuntimeException refused) {
@@ -163,8 +159,11 @@ public final class GeminiCall extends AsyncProcessorSupport {
         return request.response();
     }
 
-    /** What to send for the attempt: the path and query, the key, the body's type and a route's own headers. */
-    private RequestOptions options(RequestContext ctx, String key, long timeoutMillis) {
+    /**
+     * Where to send the attempt: the path and query, through the key's proxy. The headers go on the request itself
+     * ({@link #headers}): options' own headers would be copied into the request's, a second map for every call.
+     */
+    private RequestOptions options(RequestContext ctx, String key) {
         Target t = target;
         // a pool with a base of its own (Vertex) goes there; every other call to BASE_URL in force now
         UpstreamPool.Base b = ctx.upstreamPool() == null || ctx.upstreamPool().base() == null ? t.base() : ctx.upstreamPool().base();
@@ -176,29 +175,33 @@ public final class GeminiCall extends AsyncProcessorSupport {
                 .setPort(b.port())
                 .setServer(b.server())
                 .setSsl(b.ssl())
-                .setURI(uri)
-                // a piped body's clock starts once it is sent (pipe)
-                .setIdleTimeout(ctx.bodyStream() != null ? 0 : timeoutMillis);
+                // no idle timeout of Vert.x's: the attempt's own watch times the answer (Attempt.watchFromNow), and a
+                // piped body's clock starts once it is sent (pipe)
+                .setURI(uri);
         ProxyOptions proxy = t.proxies().forKey(key);
         if (proxy != null) {
             options.setProxyOptions(proxy);
         }
+        return options;
+    }
+
+    /** What to send with the attempt: the key, the body's type and a route's own headers. */
+    private static void headers(RequestContext ctx, HttpClientRequest request, String key) {
         if (ctx.bearerKey()) {
-            options.putHeader("authorization", "Bearer " + key);
+            request.putHeader("authorization", "Bearer " + key);
         } else {
-            options.putHeader(KeyRoundRobin.KEY_HEADER, key);
+            request.putHeader(KeyRoundRobin.KEY_HEADER, key);
         }
         if (ctx.body() != null) {
-            options.putHeader("content-type", "application/json");
+            request.putHeader("content-type", "application/json");
         } else if (ctx.bodyStream() != null && ctx.bodyStreamType() != null) {
-            options.putHeader("content-type", ctx.bodyStreamType());
+            request.putHeader("content-type", ctx.bodyStreamType());
         }
         java.util.List<String> forwarded = ctx.forwarded();
         for (int i = 0; i < forwarded.size(); i += 2) {
             // a route's Caravan-Upstream-* headers, checked by UpstreamRequest
-            options.addHeader(forwarded.get(i), forwarded.get(i + 1));
+            request.headers().add(forwarded.get(i), forwarded.get(i + 1));
         }
-        return options;
     }
 
     /** One attempt's state; completes the exchange exactly once, whichever of its events comes first. */
@@ -235,7 +238,27 @@ public final class GeminiCall extends AsyncProcessorSupport {
         }
 
         /**
-         * Ends the stream when Google sends nothing for {@code timeoutMillis}: one timer per period, re-armed for
+         * Starts the attempt's one watch as its request is sent: Google's answer must begin within
+         * {@code timeoutMillis}, and then no gap between its chunks may be longer (one timer for the whole attempt,
+         * where Vert.x's idle timeout would take a second one that stops at the answer's head).
+         */
+        void watchFromNow() {
+            lastChunkNanos = System.nanoTime();
+            if (timeoutMillis > 0) {
+                watchIdle(timeoutMillis);
+            }
+        }
+
+        /** Starts the watch at the answer's head when none runs yet (a piped upload's request is timed by Vert.x). */
+        private void watchAnswer() {
+            lastChunkNanos = System.nanoTime();
+            if (timeoutMillis > 0 && watchTimer < 0) {
+                watchIdle(timeoutMillis);
+            }
+        }
+
+        /**
+         * Ends the attempt when Google sends nothing for {@code timeoutMillis}: one timer per period, re-armed for
          * the rest of the period when a chunk came meanwhile, so chunks themselves cost no timer work.
          */
         private void watchIdle(long delayMillis) {
@@ -261,12 +284,11 @@ public final class GeminiCall extends AsyncProcessorSupport {
             this.response = response;
             String contentType = response.getHeader("content-type");
             int status = response.statusCode();
-            ctx.answerHeaders(uploadHeaders(response));
-            // Vert.x's idle timeout ends with the head: the same watch as streams covers a body that stalls
-            lastChunkNanos = System.nanoTime();
-            if (timeoutMillis > 0) {
-                watchIdle(timeoutMillis);
-            }
+            // only the upload endpoints answer with the upload protocol's headers; looking for them in every answer
+            // would turn each header name of it into a string
+            ctx.answerHeaders(ctx.uploadBase() ? uploadHeaders(response) : java.util.List.of());
+            // a body that stalls is cut by the same watch as the wait for the head
+            watchAnswer();
             response.handler(chunk -> {
                 lastChunkNanos = System.nanoTime();
                 // Vert.x hands every chunk as a buffer of its own: an answer of one chunk (most) is kept as it came,
@@ -288,10 +310,7 @@ public final class GeminiCall extends AsyncProcessorSupport {
             HttpServerResponse out = ctx.clientResponse();
             StreamShaper shaper = ctx.shaper();
             String contentType = shaper.contentType(response.getHeader("content-type"));
-            lastChunkNanos = System.nanoTime();
-            if (timeoutMillis > 0) {
-                watchIdle(timeoutMillis);
-            }
+            watchAnswer();
             StreamPacer paced = shaper instanceof PacedStreamShaper ? pacer(response) : null;
             response.handler(chunk -> {
                 if (done.get()) {
