@@ -720,7 +720,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("requestLogQueue", logQueue);
         RequestLogBatches batches = new RequestLogBatches(logQueue);
         registry.bind("requestLogBatches", batches);
-        registry.bind("requestLogQueued", batches.waiting());
+        registry.bind("requestLogWaitingBatches", batches.waitingBatches());
         registry.bind("logRetention", new LogRetention(runtime::current, clock));
         registry.bind("recheckSchedule", new RecheckSchedule(() -> runtime.current().checkIntervalHours(), clock));
         registry.bind("keyRecheck", new KeyRecheck(pool, classifier, clock));

@@ -159,8 +159,25 @@ public final class TokenVerifier implements Processor {
         }
     }
 
-    /** The token's keyed HMAC: one hash gives both what is compared and the fingerprint that is logged. */
+    /**
+     * The token's keyed HMAC: one hash gives both what is compared and the fingerprint that is logged. The HTTP edge
+     * (which decides whether to read a body) and the token check both digest the same request's token, the very same
+     * string read from its header: the thread keeps its last string and digest, so a request costs one HMAC.
+     */
     private byte[] digest(String s) {
-        return fingerprints.mac(s);
+        Object[] last = lastDigest.get();
+        if (last[0] == s) {
+            return (byte[]) last[1];
+        }
+        byte[] d = fingerprints.mac(s);
+        last[0] = s;
+        last[1] = d;
+        return d;
     }
+
+    /**
+     * Per thread: the last token string this verifier digested (compared by identity) and its digest, which nobody
+     * changes. Per verifier, as each has its own HMAC key.
+     */
+    private final ThreadLocal<Object[]> lastDigest = ThreadLocal.withInitial(() -> new Object[2]);
 }

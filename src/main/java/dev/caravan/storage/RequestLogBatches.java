@@ -1,10 +1,11 @@
 package dev.caravan.storage;
 
 import org.apache.camel.Exchange;
-import org.apache.camel.Predicate;
+import org.apache.camel.Expression;
 import org.apache.camel.Processor;
 import org.apache.camel.ShutdownRunningTask;
 import org.apache.camel.spi.ShutdownAware;
+import org.apache.camel.support.ExpressionAdapter;
 import org.apache.camel.support.service.ServiceSupport;
 
 /**
@@ -27,9 +28,19 @@ public final class RequestLogBatches extends ServiceSupport implements Processor
         this.queue = queue;
     }
 
-    /** True while entries wait: the writer's loop goes on (bound as requestLogQueued). */
-    public Predicate waiting() {
-        return exchange -> queue.size() > 0;
+    /**
+     * How many batches wait when the writer's timer fires (bound as requestLogWaitingBatches): the writer's loop
+     * writes that many, and rows that arrive meanwhile wait for the next tick. Under load the batches stay full;
+     * a loop that went on while any row waited wrote batches of a few rows each (the rows of its own 1 ms pause),
+     * each with its own transaction and its own copies of the exchange (bench/alloc.sh).
+     */
+    public Expression waitingBatches() {
+        return new ExpressionAdapter() {
+            @Override
+            public Object evaluate(Exchange exchange) {
+                return (queue.size() + BATCH_SIZE - 1) / BATCH_SIZE;
+            }
+        };
     }
 
     @Override

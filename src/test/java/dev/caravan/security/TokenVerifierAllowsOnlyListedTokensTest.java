@@ -40,6 +40,24 @@ class TokenVerifierAllowsOnlyListedTokensTest {
     }
 
     @Test
+    void judgesEachTokenByItsOwnDigestWhenTheThreadRemembersTheLastOne() {
+        // the edge and the token check digest the same string; the thread keeps that one digest, and no other
+        String right = new String("sk-client-one");
+        String wrong = new String("sk-client-one!");
+        assertThat(verifier.isAllowed(right)).isTrue();
+        assertThat(verifier.isAllowed(right)).isTrue();
+        assertThat(verifier.isAllowed(wrong)).isFalse();
+        assertThat(verifier.isAllowed(right)).isTrue();
+        // a new list applies to the remembered token too
+        verifier.update(List.of("sk-client-two"));
+        assertThat(verifier.isAllowed(right)).isFalse();
+        // another verifier has its own HMAC key: it never takes this one's digest
+        TokenVerifier other = new TokenVerifier(List.of("sk-client-one"), throttle(), KeyFingerprint.ephemeral());
+        assertThat(other.isAllowed(right)).isTrue();
+        assertThat(verifier.isAllowed(right)).isFalse();
+    }
+
+    @Test
     void refusesEverythingWhenNoTokenIsListed() {
         TokenVerifier none = new TokenVerifier(List.of(), throttle(), KeyFingerprint.ephemeral());
 
