@@ -220,6 +220,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
             throw e;
         }
         ObjectMapper json = new ObjectMapper();
+        // trees with maps and lists sized for small objects (the OpenAI surface's translations)
+        json.setNodeFactory(new dev.caravan.http.CompactJsonNodes());
         Registry registry = context.getRegistry();
 
         // one Vert.x for the HTTP server and the upstream client. Its worker pool serves the routes that stay on workers
