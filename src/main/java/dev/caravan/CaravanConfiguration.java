@@ -221,7 +221,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         }
         ObjectMapper json = new ObjectMapper();
         // trees with maps and lists sized for small objects (the OpenAI surface's translations)
-        json.setNodeFactory(new dev.caravan.http.CompactJsonNodes());
+        json.setNodeFactory(dev.caravan.http.CompactJsonNodes.INSTANCE);
         Registry registry = context.getRegistry();
 
         // one Vert.x for the HTTP server and the upstream client. Its worker pool serves the routes that stay on workers

@@ -17,6 +17,9 @@ public final class CompactJsonNodes extends JsonNodeFactory {
 
     private static final long serialVersionUID = 1L;
 
+    /** The one instance: Caravan's ObjectMapper reads trees with it, and the translators build theirs with it. */
+    public static final CompactJsonNodes INSTANCE = new CompactJsonNodes();
+
     /** Slots of a new object's map: six members fit before it grows (the load factor is 0.75). */
     private static final int OBJECT_SLOTS = 8;
     private static final int ARRAY_ELEMENTS = 2;

@@ -8,6 +8,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.http.CompactJsonNodes;
 
 /**
  * Renders the Gemini parts of one choice into OpenAI message pieces: text joined into {@code content}, inline
@@ -21,7 +22,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 final class ChoiceRenderer {
 
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final JsonNodeFactory NODES = CompactJsonNodes.INSTANCE;
 
     private final String completionId;
     private final int choice;

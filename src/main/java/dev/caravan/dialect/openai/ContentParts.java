@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.http.CompactJsonNodes;
 
 /**
  * Turns an OpenAI message {@code content} (a string or an array of typed parts) into Gemini parts: text, images
@@ -15,7 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 final class ContentParts {
 
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final JsonNodeFactory NODES = CompactJsonNodes.INSTANCE;
 
     private final ImageFetcher images;
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.http.CompactJsonNodes;
 
 /**
  * Builds Gemini's {@code generationConfig} from the sampling fields the client actually sent, never inventing a
@@ -13,7 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 final class GenerationConfigTranslator {
 
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final JsonNodeFactory NODES = CompactJsonNodes.INSTANCE;
 
     private final JsonSchemaCleaner schemas;
     private final ThinkingConfigs thinking;

@@ -13,6 +13,7 @@ import dev.caravan.upstream.Upstream;
 import io.vertx.core.buffer.Buffer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import dev.caravan.http.CompactJsonNodes;
 
 /**
  * gemini-balance's prompt directives on the image chat model ({@code <CREATE_IMAGE_MODEL>-chat}), read from the text
@@ -25,7 +26,7 @@ import org.apache.camel.Message;
  */
 public final class ImageChatDirectives {
 
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final JsonNodeFactory NODES = CompactJsonNodes.INSTANCE;
     private static final String STATE = "caravanImageChatCalls";
 
     private final ObjectMapper json;

@@ -1,7 +1,7 @@
 package dev.caravan.dialect.openai;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.http.CompactJsonNodes;
 
 /**
  * Bytes sent to Gemini inside the request, as a MIME type and their base64 text. Immutable; thread-safe.
@@ -13,7 +13,7 @@ public record InlineData(String mimeType, String base64Data) {
 
     /** Gemini's part {@code {"inlineData":{"mimeType","data"}}}. */
     ObjectNode toPart() {
-        ObjectNode part = JsonNodeFactory.instance.objectNode();
+        ObjectNode part = CompactJsonNodes.INSTANCE.objectNode();
         part.putObject("inlineData").put("mimeType", mimeType).put("data", base64Data);
         return part;
     }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.http.CompactJsonNodes;
 
 /**
  * Turns a client's JSON Schema into the subset that Gemini's {@code parametersJsonSchema} and
@@ -40,7 +41,7 @@ public final class JsonSchemaCleaner {
     /** Inlining can multiply a schema; beyond this many nodes the schema is refused rather than sent. */
     private static final int MAX_NODES = 20_000;
 
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final JsonNodeFactory NODES = CompactJsonNodes.INSTANCE;
 
     /**
      * @param schema the client's schema (not modified)

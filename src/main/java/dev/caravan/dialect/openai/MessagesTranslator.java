@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.http.CompactJsonNodes;
 
 /**
  * Turns OpenAI {@code messages} into Gemini {@code systemInstruction} and {@code contents}: system and developer
@@ -23,7 +24,7 @@ final class MessagesTranslator {
     /** Google's documented placeholder for a Gemini 3 function call whose signature was lost. */
     static final String SKIP_SIGNATURE = "skip_thought_signature_validator";
 
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final JsonNodeFactory NODES = CompactJsonNodes.INSTANCE;
 
     private final ObjectMapper json;
     private final ContentParts parts;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.http.CompactJsonNodes;
 
 /**
  * Translates OpenAI {@code /v1/embeddings} to Gemini {@code batchEmbedContents} and back: one Gemini request per
@@ -17,7 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class OpenAiEmbeddings {
 
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final JsonNodeFactory NODES = CompactJsonNodes.INSTANCE;
 
     public GeminiEmbedRequest toGemini(JsonNode request) {
         if (request == null || !request.isObject()) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.http.CompactJsonNodes;
 
 /**
  * Translates OpenAI {@code /v1/images/generations} to Gemini and back. Gemini image models ("Nano Banana":
@@ -25,7 +26,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class OpenAiImages {
 
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final JsonNodeFactory NODES = CompactJsonNodes.INSTANCE;
     private static final Pattern SIZE = Pattern.compile("(\\d{1,5})x(\\d{1,5})");
     private static final List<String> IMAGEN_RATIOS = List.of("1:1", "3:4", "4:3", "9:16", "16:9");
     private static final List<String> GEMINI_RATIOS = List.of(

@@ -7,8 +7,8 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.http.CompactJsonNodes;
 
 /**
  * Turns Google's model list into OpenAI's {@code /v1/models} answer: ids without {@code models/}, minus
@@ -42,7 +42,7 @@ public final class OpenAiModels {
         if (a.filtered(base)) {
             return null;
         }
-        return JsonNodeFactory.instance.objectNode().put("id", requestedId).put("object", "model")
+        return CompactJsonNodes.INSTANCE.objectNode().put("id", requestedId).put("object", "model")
                 .put("created", clock.instant().getEpochSecond()).put("owned_by", "google");
     }
 
@@ -82,7 +82,7 @@ public final class OpenAiModels {
             // gemini-balance lists its image chat model whether or not Google lists the image model
             ids.add(aliases.createImageModel() + ModelAliases.CHAT);
         }
-        ObjectNode out = JsonNodeFactory.instance.objectNode().put("object", "list");
+        ObjectNode out = CompactJsonNodes.INSTANCE.objectNode().put("object", "list");
         ArrayNode data = out.putArray("data");
         long created = clock.instant().getEpochSecond();
         for (String id : ids) {

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.errors.ClientError;
 import dev.caravan.models.ModelName;
+import dev.caravan.http.CompactJsonNodes;
 
 /**
  * Translates OpenAI's {@code POST /v1/audio/speech} to a Gemini TTS {@code generateContent} call and Google's audio
@@ -44,7 +45,7 @@ public final class OpenAiSpeech {
     private static final Map<String, String> VOICES_BY_LOWER_CASE = new LinkedHashMap<>();
     private static final Pattern RATE = Pattern.compile("rate=(\\d{4,6})");
     private static final Set<String> REFUSED_FINISH = Set.of("SAFETY", "PROHIBITED_CONTENT", "BLOCKLIST", "SPII");
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final JsonNodeFactory NODES = CompactJsonNodes.INSTANCE;
 
     static {
         for (String v : GOOGLE_VOICES) {

@@ -2,8 +2,8 @@ package dev.caravan.dialect.openai;
 
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.http.CompactJsonNodes;
 
 /**
  * Decides Gemini's {@code thinkingConfig} from, in this order: a {@code -non-thinking} alias (budget 0, or 128 for
@@ -62,7 +62,7 @@ final class ThinkingConfigs {
         ObjectNode config;
         if (model.startsWith("gemini-3")) {
             String level = (isPro(model) ? PRO_LEVELS : FLASH_LEVELS).get(effort);
-            config = JsonNodeFactory.instance.objectNode().put("thinkingLevel", level);
+            config = CompactJsonNodes.INSTANCE.objectNode().put("thinkingLevel", level);
         } else {
             config = budget(effort.equals("none") ? lowestBudget(model) : BUDGETS.get(effort));
         }
@@ -81,6 +81,6 @@ final class ThinkingConfigs {
     }
 
     private static ObjectNode budget(int tokens) {
-        return JsonNodeFactory.instance.objectNode().put("thinkingBudget", tokens);
+        return CompactJsonNodes.INSTANCE.objectNode().put("thinkingBudget", tokens);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.http.CompactJsonNodes;
 
 /**
  * Turns OpenAI {@code tools} into Gemini {@code tools} (function declarations with a cleaned
@@ -12,7 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 final class ToolsTranslator {
 
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final JsonNodeFactory NODES = CompactJsonNodes.INSTANCE;
 
     private final JsonSchemaCleaner schemas;
 

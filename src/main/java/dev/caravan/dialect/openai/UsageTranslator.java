@@ -1,8 +1,8 @@
 package dev.caravan.dialect.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.http.CompactJsonNodes;
 
 /**
  * Turns Gemini's {@code usageMetadata} into OpenAI's {@code usage}. Completion tokens count the answer and the
@@ -20,7 +20,7 @@ final class UsageTranslator {
         long thoughts = count(metadata, "thoughtsTokenCount");
         long completion = count(metadata, "candidatesTokenCount") + thoughts;
         JsonNode total = Json.field(metadata, "totalTokenCount");
-        ObjectNode usage = JsonNodeFactory.instance.objectNode()
+        ObjectNode usage = CompactJsonNodes.INSTANCE.objectNode()
                 .put("prompt_tokens", prompt)
                 .put("completion_tokens", completion)
                 .put("total_tokens", total != null ? total.asLong() : prompt + completion);
