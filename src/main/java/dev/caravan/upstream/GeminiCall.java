@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * the response head is written only when the first chunk arrives (or earlier by a {@link StreamHeartbeat}, which
  * carries no data), so that until then another key may still be tried. Each attempt keeps one watch from the moment
  * its request goes: the answer must start within the timeout, and no gap in it may be longer (a stream that falls
- * silent is ended; Vert.x's own idle timeout would stop watching at the answer's head, and cost a second timer). A {@link PacedStreamShaper} (the stream optimizer) has its pieces written apart in time by
- * a {@link StreamPacer}, its end and error tail after the last of them. Connection errors, timeouts and
+ * silent is ended; Vert.x's own idle timeout would stop watching at the answer's head, and cost a second timer).
+ * A {@link PacedStreamShaper} (the stream optimizer) has its pieces written apart in time by a
+ * {@link StreamPacer}, its end and error tail after the last of them. Connection errors, timeouts and
  * 5xx answers fail the exchange, which is what the circuit breaker counts. An attempt the HTTP client refuses before
  * anything is sent ends at once as {@link Verdict.Kind#NOT_SENT}: no strike, no retry, nothing counted by the breaker.
  *
