@@ -435,7 +435,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
      * (bench/results/2026-12-03T184859Z-alloc-s13-pooled.md). For one, Camel 4.18's copies for the wire tap restart
      * the clock of the exchange they copy instead of their own, so the reset that clears a reused copy skips it.
      * Refused at start rather than served wrongly. Camel's per-step tasks alone, pooled while every exchange stays
-     * new, saved 2 KB per request but cost requests per second (README "Benchmarks").
+     * new, saved 2 KB per request but cost requests per second (bench/HISTORY.md).
      */
     private static void refusePooledExchanges(CamelContext context) {
         if (context.getCamelContextExtension().getExchangeFactory().isPooled()) {
