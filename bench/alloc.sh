@@ -49,13 +49,7 @@ bench_caravan "$work" $UP $GW $MGMT java $JAVA_OPTS -jar target/caravan.jar
 bench_wrk_bodies "$work"
 
 # the recording: exact per-thread allocation counters at the window's start and end, and sampled allocation sites
-cat > "$work/alloc.jfc" <<JFC
-<?xml version="1.0" encoding="UTF-8"?>
-<configuration version="2.0" label="alloc">
-  <event name="jdk.ThreadAllocationStatistics"><setting name="enabled">true</setting><setting name="period">everyChunk</setting></event>
-  <event name="jdk.ObjectAllocationSample"><setting name="enabled">true</setting><setting name="throttle">$THROTTLE</setting><setting name="stackTrace">true</setting></event>
-</configuration>
-JFC
+bench_alloc_jfc "$work/alloc.jfc" "$THROTTLE"
 
 requests() {
   curl -s "http://127.0.0.1:$MGMT/observe/metrics" | awk '/^caravan_requests_total\{/ {s += $NF} END {printf "%d", s}'

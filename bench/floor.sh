@@ -41,13 +41,7 @@ nginx -p "$work" -c up.conf
 bench_wrk_bodies "$work"
 
 # the same recording as alloc.sh: exact per-thread counters at the window's start and end, and sampled sites
-cat > "$work/alloc.jfc" <<JFC
-<?xml version="1.0" encoding="UTF-8"?>
-<configuration version="2.0" label="alloc">
-  <event name="jdk.ThreadAllocationStatistics"><setting name="enabled">true</setting><setting name="period">everyChunk</setting></event>
-  <event name="jdk.ObjectAllocationSample"><setting name="enabled">true</setting><setting name="throttle">2000/s</setting><setting name="stackTrace">true</setting></event>
-</configuration>
-JFC
+bench_alloc_jfc "$work/alloc.jfc" 2000/s
 
 # start TARGET PORT: the target in the background as $gw, once it answers a generateContent
 start() {

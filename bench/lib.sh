@@ -173,3 +173,16 @@ bench_settle() {
   done
   echo no
 }
+
+# bench_alloc_jfc FILE THROTTLE: the Java Flight Recorder settings alloc.sh and floor.sh record with, so that their
+# bytes per request compare: every thread's exact allocation counter at the recording's start and end
+# (jdk.ThreadAllocationStatistics), and allocation sites sampled THROTTLE times (e.g. 2000/s) with their stacks.
+bench_alloc_jfc() {
+  cat > "$1" <<JFC
+<?xml version="1.0" encoding="UTF-8"?>
+<configuration version="2.0" label="alloc">
+  <event name="jdk.ThreadAllocationStatistics"><setting name="enabled">true</setting><setting name="period">everyChunk</setting></event>
+  <event name="jdk.ObjectAllocationSample"><setting name="enabled">true</setting><setting name="throttle">$2</setting><setting name="stackTrace">true</setting></event>
+</configuration>
+JFC
+}
