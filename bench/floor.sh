@@ -43,10 +43,9 @@ bench_wrk_bodies "$work"
 # the same recording as alloc.sh: exact per-thread counters at the window's start and end, and sampled sites
 bench_alloc_jfc "$work/alloc.jfc" 2000/s
 
-# start TARGET PORT: the target in the background as $gw, once it answers a generateContent
+# start TARGET PORT URL: the target in the background on PORT as $gw, once it answers a generateContent at URL
 start() {
-  local target=$1 port=$2 url
-  url="http://127.0.0.1:$port/v1beta/models/gemini-2.5-flash:generateContent"
+  local target=$1 port=$2 url=$3
   if [ "$target" = caravan ]; then
     # shellcheck disable=SC2086
     bench_caravan "$work" $UP $port "$(bench_free_port)" java $JAVA_OPTS -jar target/caravan.jar
@@ -74,7 +73,7 @@ for target in $TARGETS; do
   port=$(bench_free_port)
   url="http://127.0.0.1:$port/v1beta/models/gemini-2.5-flash:generateContent"
   echo "$target: warm-up $WARMUP ..."
-  start "$target" "$port"
+  start "$target" "$port" "$url"
   wrk -t1 -c"$CONC" -d"$WARMUP" -s "$work/native.lua" "$url" > "$work/$target-warm.wrk"
   completed "$work/$target-warm.wrk" > /dev/null
   sleep 1

@@ -8,7 +8,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
 import org.apache.camel.AsyncCallback;
-import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.platform.http.vertx.EventLoopPlatformHttpConsumer;
@@ -102,7 +101,7 @@ public final class FloorProxy {
     }
 
     /** The route's one step: the exchange's body to the upstream, the answer back into the message. */
-    public static final class FloorCall extends AsyncProcessorSupport implements AsyncProcessor {
+    public static final class FloorCall extends AsyncProcessorSupport {
         private final HttpClient client;
 
         FloorCall(HttpClient client) {
