@@ -183,7 +183,9 @@ class WritesARequestLogRowForEveryRequestTest {
         assertThat(row).containsEntry("surface", "openai").containsEntry("path", "/v1/chat/completions")
                 .containsEntry("model", "gemini-2.5-flash").containsEntry("status", 200)
                 .containsEntry("client_fingerprint", gateway.fingerprint(Gateway.TOKEN))
-                .containsEntry("prompt_tokens", 4).containsEntry("total_tokens", 5);
+                .containsEntry("prompt_tokens", 4).containsEntry("completion_tokens", 1).containsEntry("total_tokens", 5);
+        // the counts come from the translation's reading of Google's answer (RequestContext.usage), all four of them
+        assertThat(row.get("thought_tokens")).isNull();
     }
 
     @Test

@@ -85,7 +85,7 @@ public final class FileAffinity implements Processor {
     private JsonParser parserIfFilesNamed(Object body) {
         try {
             if (body instanceof Buffer buffer) {
-                ByteBuf b = buffer.getByteBuf();
+                ByteBuf b = BufferJson.bytes(buffer);
                 if (ByteBufUtil.indexOf(FILE_URI.duplicate(), b) < 0 && ByteBufUtil.indexOf(FILE_URI_SNAKE.duplicate(), b) < 0) {
                     return null;
                 }

@@ -47,7 +47,7 @@ public final class BodyMentions implements Predicate {
 
     /** Whether the readable bytes of {@code buffer} hold any of the words. */
     public boolean in(Buffer buffer) {
-        ByteBuf b = buffer.getByteBuf();
+        ByteBuf b = BufferJson.bytes(buffer);
         for (Word w : words) {
             if (w.in(b)) {
                 return true;

@@ -14,6 +14,7 @@ import dev.caravan.http.RequestArrival;
 import dev.caravan.http.RequestLogStamp;
 import dev.caravan.security.TokenVerifier;
 import dev.caravan.upstream.RequestContext;
+import dev.caravan.upstream.TokenUsage;
 import dev.caravan.upstream.UpstreamResult;
 import io.vertx.core.buffer.Buffer;
 import org.apache.camel.Exchange;
@@ -370,6 +371,10 @@ public final class RequestLog implements org.apache.camel.Processor {
         UpstreamResult r = ctx == null ? null : ctx.result();
         if (r == null) {
             return TokenUsage.NONE;
+        }
+        if (ctx.usage() != null) {
+            // a translation read them already: the answer is not parsed twice
+            return ctx.usage();
         }
         try {
             if (r.committed()) {

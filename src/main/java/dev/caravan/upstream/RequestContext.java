@@ -76,6 +76,8 @@ public final class RequestContext implements KeyRequest {
     private boolean again;
     private long noKeyRetryAfterMillis = Long.MIN_VALUE;
     private UpstreamResult result;
+    /** The answer's token counts once a step has read them (null: the request log reads them from the answer). */
+    private TokenUsage usage;
     private Verdict verdict;
 
     /**
@@ -91,6 +93,7 @@ public final class RequestContext implements KeyRequest {
         again = true;
         noKeyRetryAfterMillis = Long.MIN_VALUE;
         result = null;
+        usage = null;
         verdict = null;
         stream = false;
         shaper = null;
@@ -335,6 +338,20 @@ public final class RequestContext implements KeyRequest {
 
     public void result(UpstreamResult r) {
         this.result = r;
+        this.usage = null;
+    }
+
+    /**
+     * The token counts of the answer, as a step that parsed it anyway (a translation to another dialect) read them,
+     * so that the request log need not parse the answer again; null when no step did.
+     */
+    public TokenUsage usage() {
+        return usage;
+    }
+
+    /** Records the answer's token counts, read by a step that parsed the answer (see {@link #usage()}). */
+    public void usage(TokenUsage counts) {
+        this.usage = counts;
     }
 
     /** Records the verdict of the current attempt. */

@@ -1,7 +1,10 @@
 package dev.caravan.dialect.openai;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.http.BufferJson;
+import dev.caravan.upstream.RequestContext;
+import dev.caravan.upstream.TokenUsage;
 import dev.caravan.upstream.UpstreamReply;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -26,8 +29,13 @@ public final class OpenAiChatReply implements Processor {
             return;
         }
         GeminiChatRequest chat = exchange.getProperty(OpenAiChatRequest.PROPERTY, GeminiChatRequest.class);
-        byte[] body = json.writeValueAsBytes(fromGemini.chatCompletion(
-                BufferJson.tree(json, exchange.getMessage()), chat.requestedModel()));
+        JsonNode answer = BufferJson.tree(json, exchange.getMessage());
+        // the request log takes the token counts from this tree instead of parsing Google's answer once more
+        RequestContext context = exchange.getProperty(RequestContext.PROPERTY, RequestContext.class);
+        if (context != null) {
+            context.usage(TokenUsage.of(answer.get("usageMetadata")));
+        }
+        byte[] body = json.writeValueAsBytes(fromGemini.chatCompletion(answer, chat.requestedModel()));
         UpstreamReply.reply(exchange.getMessage(), 200, OpenAiReplies.JSON, BufferJson.wrap(body));
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.http.BufferJson;
 import dev.caravan.upstream.StreamShaper;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.Future;
@@ -54,7 +55,7 @@ public final class OpenAiStreamShaper implements StreamShaper {
     @Override
     public Buffer chunk(Buffer upstream) {
         later = null;
-        ByteBuf buf = upstream.getByteBuf();
+        ByteBuf buf = BufferJson.bytes(upstream);
         List<String> data = buf.hasArray()
                 ? events.feed(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes())
                 : events.feed(upstream.getBytes());

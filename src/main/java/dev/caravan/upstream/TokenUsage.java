@@ -1,10 +1,11 @@
-package dev.caravan.storage;
+package dev.caravan.upstream;
 
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -30,11 +31,28 @@ public record TokenUsage(Integer prompt, Integer completion, Integer thoughts, I
         if (answer == null) {
             return NONE;
         }
-        io.netty.buffer.ByteBuf buf = answer.getByteBuf();
+        io.netty.buffer.ByteBuf buf = dev.caravan.http.BufferJson.bytes(answer);
         if (buf.hasArray()) {
             return of(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
         }
         return of(answer.getBytes());
+    }
+
+    /**
+     * The counts of a {@code usageMetadata} object already read into a tree (null: none), read as the bytes are:
+     * a count that is not a whole number that fits an int is unknown.
+     */
+    public static TokenUsage of(JsonNode usageMetadata) {
+        if (usageMetadata == null || !usageMetadata.isObject()) {
+            return NONE;
+        }
+        return new TokenUsage(count(usageMetadata, "promptTokenCount"), count(usageMetadata, "candidatesTokenCount"),
+                count(usageMetadata, "thoughtsTokenCount"), count(usageMetadata, "totalTokenCount"));
+    }
+
+    private static Integer count(JsonNode usageMetadata, String name) {
+        JsonNode v = usageMetadata.get(name);
+        return v != null && v.isIntegralNumber() && v.canConvertToInt() ? v.intValue() : null;
     }
 
     /** The counts in {@code length} bytes of {@code bytes} from {@code offset}. */

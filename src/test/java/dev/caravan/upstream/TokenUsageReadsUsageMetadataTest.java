@@ -1,4 +1,4 @@
-package dev.caravan.storage;
+package dev.caravan.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,6 +23,20 @@ class TokenUsageReadsUsageMetadataTest {
                 + "\"modelVersion\":\"gemini-2.5-flash\"}");
 
         assertThat(u).isEqualTo(new TokenUsage(12, 30, 18, 60));
+    }
+
+    @Test
+    void readsATreeAsItReadsTheBytes() throws Exception {
+        String answer = "{\"candidates\":[],\"usageMetadata\":{\"promptTokenCount\": 12, \"candidatesTokenCount\": 30,"
+                + " \"totalTokenCount\": 60, \"promptTokensDetails\": [{\"tokenCount\": 12}], \"thoughtsTokenCount\": 18}}";
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+
+        assertThat(TokenUsage.of(json.readTree(answer).get("usageMetadata"))).isEqualTo(of(answer))
+                .isEqualTo(new TokenUsage(12, 30, 18, 60));
+        assertThat(TokenUsage.of(json.readTree("{\"promptTokenCount\":4,\"totalTokenCount\":\"4\","
+                + "\"candidatesTokenCount\":99999999999}"))).isEqualTo(new TokenUsage(4, null, null, null));
+        assertThat(TokenUsage.of((com.fasterxml.jackson.databind.JsonNode) null)).isEqualTo(TokenUsage.NONE);
+        assertThat(TokenUsage.of(json.readTree("[1]"))).isEqualTo(TokenUsage.NONE);
     }
 
     @Test
