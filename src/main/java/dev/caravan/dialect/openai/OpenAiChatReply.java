@@ -35,7 +35,7 @@ public final class OpenAiChatReply implements Processor {
         if (context != null) {
             context.usage(TokenUsage.of(answer.get("usageMetadata")));
         }
-        byte[] body = json.writeValueAsBytes(fromGemini.chatCompletion(answer, chat.requestedModel()));
+        byte[] body = fromGemini.chatCompletion(answer, chat.requestedModel());
         UpstreamReply.reply(exchange.getMessage(), 200, OpenAiReplies.JSON, BufferJson.wrap(body));
     }
 }

@@ -125,7 +125,7 @@ public final class OpenAiStreamTranslator {
         if (includeUsage) {
             ObjectNode last = envelope();
             last.putArray("choices");
-            last.set("usage", UsageTranslator.of(usage));
+            last.set("usage", UsageTranslator.of(json, usage));
             out.add(write(last));
         }
         return out;

@@ -1,8 +1,12 @@
 package dev.caravan.dialect.openai;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.caravan.http.CompactJsonNodes;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 
 /**
  * Turns Gemini's {@code usageMetadata} into OpenAI's {@code usage}. Completion tokens count the answer and the
@@ -14,21 +18,40 @@ final class UsageTranslator {
     private UsageTranslator() {
     }
 
-    /** @param metadata Gemini's usage metadata, or null for an all-zero usage */
-    static ObjectNode of(JsonNode metadata) {
+    /**
+     * Writes the usage object.
+     *
+     * @param metadata Gemini's usage metadata, or null for an all-zero usage
+     */
+    static void write(JsonGenerator out, JsonNode metadata) throws IOException {
         long prompt = count(metadata, "promptTokenCount") + count(metadata, "toolUsePromptTokenCount");
         long thoughts = count(metadata, "thoughtsTokenCount");
         long completion = count(metadata, "candidatesTokenCount") + thoughts;
         JsonNode total = Json.field(metadata, "totalTokenCount");
-        ObjectNode usage = CompactJsonNodes.INSTANCE.objectNode()
-                .put("prompt_tokens", prompt)
-                .put("completion_tokens", completion)
-                .put("total_tokens", total != null ? total.asLong() : prompt + completion);
+        out.writeStartObject();
+        out.writeNumberField("prompt_tokens", prompt);
+        out.writeNumberField("completion_tokens", completion);
+        out.writeNumberField("total_tokens", total != null ? total.asLong() : prompt + completion);
         if (Json.field(metadata, "cachedContentTokenCount") != null) {
-            usage.putObject("prompt_tokens_details").put("cached_tokens", count(metadata, "cachedContentTokenCount"));
+            out.writeObjectFieldStart("prompt_tokens_details");
+            out.writeNumberField("cached_tokens", count(metadata, "cachedContentTokenCount"));
+            out.writeEndObject();
         }
-        usage.putObject("completion_tokens_details").put("reasoning_tokens", thoughts);
-        return usage;
+        out.writeObjectFieldStart("completion_tokens_details");
+        out.writeNumberField("reasoning_tokens", thoughts);
+        out.writeEndObject();
+        out.writeEndObject();
+    }
+
+    /** The usage object as a tree, for a stream's last chunk: what {@link #write} writes, read back. */
+    static JsonNode of(ObjectMapper json, JsonNode metadata) {
+        try (TokenBuffer tokens = new TokenBuffer(json, false)) {
+            write(tokens, metadata);
+            return json.readTree(tokens.asParser(json));
+        } catch (IOException e) {
+            // tokens held in memory have nothing to fail on
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static long count(JsonNode metadata, String field) {

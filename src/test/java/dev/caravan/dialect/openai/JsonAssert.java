@@ -31,6 +31,15 @@ final class JsonAssert {
     private JsonAssert() {
     }
 
+    /** The chat.completion the translator writes for {@code response}, read back. */
+    static JsonNode completion(GeminiToOpenAi translator, JsonNode response, String requestedModel) {
+        try {
+            return JSON.readTree(translator.chatCompletion(response, requestedModel));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("the translator wrote JSON that does not parse", e);
+        }
+    }
+
     static JsonNode json(String text) {
         try {
             return JSON.readTree(text);

@@ -67,7 +67,7 @@ class ResolvesModelAliasesTest {
 
     @Test
     void searchAnswerListsItsSourcesAsMarkdownLinks() {
-        var completion = toOpenAi.chatCompletion(json("""
+        var completion = JsonAssert.completion(toOpenAi, json("""
                 {"candidates":[{"index":0,"finishReason":"STOP",
                   "content":{"role":"model","parts":[{"text":"Paris has 2.1M people."}]},
                   "groundingMetadata":{"webSearchQueries":["paris population"],"groundingChunks":[
@@ -84,7 +84,7 @@ class ResolvesModelAliasesTest {
 
     @Test
     void imageAnswerShowsInlineImagesAsMarkdown() {
-        var completion = toOpenAi.chatCompletion(json("""
+        var completion = JsonAssert.completion(toOpenAi, json("""
                 {"candidates":[{"finishReason":"STOP","content":{"role":"model","parts":[
                   {"text":"Here is a cat:"},
                   {"inlineData":{"mimeType":"image/png","data":"iVBOR"}},

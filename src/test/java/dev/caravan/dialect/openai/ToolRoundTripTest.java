@@ -55,7 +55,7 @@ class ToolRoundTripTest {
 
     @Test
     void geminiFunctionCallCarriesItsThoughtSignatureToTheClient() {
-        JsonNode completion = toOpenAi.chatCompletion(json("""
+        JsonNode completion = JsonAssert.completion(toOpenAi, json("""
                 {"candidates":[{"index":0,"finishReason":"STOP","content":{"role":"model","parts":[
                   {"functionCall":{"name":"get_weather","args":{"city":"Paris"}},"thoughtSignature":"sig-A"},
                   {"functionCall":{"name":"get_time","args":{}}}]}}]}
@@ -117,7 +117,7 @@ class ToolRoundTripTest {
 
     @Test
     void fullRoundTripThroughTheSharedMemory() {
-        JsonNode completion = toOpenAi.chatCompletion(json("""
+        JsonNode completion = JsonAssert.completion(toOpenAi, json("""
                 {"candidates":[{"content":{"role":"model","parts":[
                   {"functionCall":{"name":"get_weather","args":{"city":"Oslo"}},"thoughtSignature":"sig-Z"}]}}]}
                 """), "gemini-3-pro-preview");

@@ -22,7 +22,7 @@ class TranslatesChatCompletionTest {
 
     @Test
     void translatesTextAnswerWithUsage() {
-        JsonNode out = translator.chatCompletion(json("""
+        JsonNode out = JsonAssert.completion(translator, json("""
                 {"candidates":[{"index":0,"finishReason":"STOP","content":{"role":"model",
                    "parts":[{"text":"Hello"},{"text":", world"}]}}],
                  "usageMetadata":{"promptTokenCount":5,"candidatesTokenCount":3,"totalTokenCount":8},
@@ -39,7 +39,7 @@ class TranslatesChatCompletionTest {
 
     @Test
     void putsThoughtsInReasoningContentAndCountsThemAsCompletion() {
-        JsonNode out = translator.chatCompletion(json("""
+        JsonNode out = JsonAssert.completion(translator, json("""
                 {"candidates":[{"finishReason":"STOP","content":{"role":"model","parts":[
                    {"text":"Let me think. ","thought":true},{"text":"Done.","thought":true},{"text":"42"}]}}],
                  "usageMetadata":{"promptTokenCount":10,"candidatesTokenCount":2,"thoughtsTokenCount":30,
@@ -58,7 +58,7 @@ class TranslatesChatCompletionTest {
 
     @Test
     void givesOneChoicePerCandidateWithItsOwnIndex() {
-        JsonNode out = translator.chatCompletion(json("""
+        JsonNode out = JsonAssert.completion(translator, json("""
                 {"candidates":[
                    {"index":0,"finishReason":"STOP","content":{"role":"model","parts":[{"text":"A"}]}},
                    {"index":1,"finishReason":"MAX_TOKENS","content":{"role":"model","parts":[{"text":"B"}]}},
@@ -78,7 +78,7 @@ class TranslatesChatCompletionTest {
 
     @Test
     void keepsTextBesideToolCallsAndUsesGeminiCallIdsWhenGiven() {
-        JsonNode out = translator.chatCompletion(json("""
+        JsonNode out = JsonAssert.completion(translator, json("""
                 {"candidates":[{"finishReason":"STOP","content":{"role":"model","parts":[
                    {"text":"Checking."},{"functionCall":{"id":"g-7","name":"f","args":{}}}]}}]}
                 """), "gemini-2.5-flash");
@@ -108,7 +108,7 @@ class TranslatesChatCompletionTest {
     @ParameterizedTest(name = "{0} -> {1}")
     @MethodSource("finishReasons")
     void mapsFinishReason(String gemini, String openAi) {
-        JsonNode out = translator.chatCompletion(json("{\"candidates\":[{\"finishReason\":\"" + gemini
+        JsonNode out = JsonAssert.completion(translator, json("{\"candidates\":[{\"finishReason\":\"" + gemini
                 + "\",\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"x\"}]}}]}"), "m");
 
         assertThat(out.at("/choices/0/finish_reason").asText()).isEqualTo(openAi);
@@ -116,7 +116,7 @@ class TranslatesChatCompletionTest {
 
     @Test
     void blockedPromptGivesOneEmptyFilteredChoice() {
-        JsonNode out = translator.chatCompletion(json("""
+        JsonNode out = JsonAssert.completion(translator, json("""
                 {"promptFeedback":{"blockReason":"PROHIBITED_CONTENT"},
                  "usageMetadata":{"promptTokenCount":7,"totalTokenCount":7}}
                 """), "gemini-2.5-flash");
@@ -131,7 +131,7 @@ class TranslatesChatCompletionTest {
 
     @Test
     void safetyStopWithoutContentGivesEmptyText() {
-        JsonNode out = translator.chatCompletion(json("{\"candidates\":[{\"finishReason\":\"SAFETY\","
+        JsonNode out = JsonAssert.completion(translator, json("{\"candidates\":[{\"finishReason\":\"SAFETY\","
                 + "\"safetyRatings\":[]}]}"), "m");
 
         assertJson(out.get("choices"), """
