@@ -30,6 +30,12 @@ public final class TriedKeys {
         keys[size++] = key;
     }
 
+    /** Forgets every key, keeping the array for the next call's attempts. */
+    public void clear() {
+        Arrays.fill(keys, 0, size, null);
+        size = 0;
+    }
+
     public boolean isEmpty() {
         return size == 0;
     }

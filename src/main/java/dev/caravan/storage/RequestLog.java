@@ -162,8 +162,11 @@ public final class RequestLog implements org.apache.camel.Processor {
         Message msg = exchange.getMessage();
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
 
-        long endedNanos = exchange.getProperty(RequestLogStamp.ENDED_NANOS, System.nanoTime(), Long.class);
-        long endedMillis = exchange.getProperty(RequestLogStamp.ENDED_MILLIS, System.currentTimeMillis(), Long.class);
+        // read without a default: a default would be boxed on every call, stamped or not
+        Long stampedNanos = exchange.getProperty(RequestLogStamp.ENDED_NANOS, Long.class);
+        Long stampedMillis = exchange.getProperty(RequestLogStamp.ENDED_MILLIS, Long.class);
+        long endedNanos = stampedNanos != null ? stampedNanos : System.nanoTime();
+        long endedMillis = stampedMillis != null ? stampedMillis : System.currentTimeMillis();
         RequestArrival.Arrival arrival = RequestArrival.of(exchange);
         long arrived = arrival == null ? endedNanos : arrival.nanos();
         long latencyMs = Math.max(0, (endedNanos - arrived) / 1_000_000);

@@ -33,9 +33,9 @@ public final class RequestContext implements KeyRequest {
     public record Attempt(String keyFingerprint, int status, Verdict.Kind verdict) {
     }
 
-    private TriedKeys tried = new TriedKeys();
+    private final TriedKeys tried = new TriedKeys();
     /** Keys tried by this call whose answer was not a pause: after a wait for a cooling key, only these stay barred. */
-    private TriedKeys barredAfterWait = new TriedKeys();
+    private final TriedKeys barredAfterWait = new TriedKeys();
     private final List<Attempt> attemptLog = new ArrayList<>(2);
     private String model;
     private HttpMethod method = HttpMethod.GET;
@@ -60,8 +60,11 @@ public final class RequestContext implements KeyRequest {
     private HttpServerResponse clientResponse;
     /** The heartbeats of a relayed stream while no byte of the answer went out (null: none). */
     private StreamHeartbeat heartbeat;
-    /** The last chunks of a relayed stream, a ring: the request log reads the final usageMetadata from them. */
-    private final Buffer[] streamTail = new Buffer[3];
+    /**
+     * The last chunks of a relayed stream, a ring: the request log reads the final usageMetadata from them. Made at
+     * a stream's first chunk: a whole answer needs none.
+     */
+    private Buffer[] streamTail;
     private int streamTailNext;
 
     private ApiKey key;
@@ -85,8 +88,8 @@ public final class RequestContext implements KeyRequest {
      * forgotten, its attempts stay in the log.
      */
     void newCall() {
-        tried = new TriedKeys();
-        barredAfterWait = new TriedKeys();
+        tried.clear();
+        barredAfterWait.clear();
         refusedKeys = 0;
         attemptCount = 0;
         key = null;
@@ -109,7 +112,7 @@ public final class RequestContext implements KeyRequest {
         pinnedKey = null;
         answerHeaders = List.of();
         heartbeat = null;
-        java.util.Arrays.fill(streamTail, null);
+        forgetStreamTail();
     }
 
     /** The context of an exchange; fails loudly if a route forgot to create it. */
@@ -256,7 +259,7 @@ public final class RequestContext implements KeyRequest {
             attemptCount++;
             result = null;
             verdict = null;
-            java.util.Arrays.fill(streamTail, null);
+            forgetStreamTail();
         }
     }
 
@@ -265,12 +268,18 @@ public final class RequestContext implements KeyRequest {
      * chunk and no copy, so the relay stays as fast as it was. Google puts usageMetadata in the last event.
      */
     public void keepStreamChunk(Buffer chunk) {
+        if (streamTail == null) {
+            streamTail = new Buffer[3];
+        }
         streamTail[streamTailNext] = chunk;
         streamTailNext = (streamTailNext + 1) % streamTail.length;
     }
 
     /** The last chunks of the relayed stream, oldest first (empty when nothing was relayed). */
     public List<Buffer> streamTail() {
+        if (streamTail == null) {
+            return List.of();
+        }
         List<Buffer> out = new ArrayList<>(streamTail.length);
         for (int i = 0; i < streamTail.length; i++) {
             Buffer b = streamTail[(streamTailNext + i) % streamTail.length];
@@ -279,6 +288,12 @@ public final class RequestContext implements KeyRequest {
             }
         }
         return out;
+    }
+
+    private void forgetStreamTail() {
+        if (streamTail != null) {
+            java.util.Arrays.fill(streamTail, null);
+        }
     }
 
     /**
@@ -385,7 +400,7 @@ public final class RequestContext implements KeyRequest {
         }
         result = null;
         verdict = null;
-        java.util.Arrays.fill(streamTail, null);
+        forgetStreamTail();
     }
 
     public boolean noKeyAtAll() {
