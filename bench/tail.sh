@@ -6,7 +6,10 @@
 #
 # Knobs (environment): DURATION (10s per measurement), WARMUP (30s per load shape, run twice), ROUNDS (3), PIN (1:
 # both Caravans on core 0 after their start, wrk and the upstream on core 1), JAVA_OPTS (empty: a plain java -jar),
-# CONC and THREADS (1 and 1: wrk's connections and threads in the measurements).
+# CONC and THREADS (1 and 1: wrk's connections and threads in the measurements), OTHER_JAR (a jar of another build:
+# compared with this one, both with the wire tap, instead of the variant without it; e.g. the previous commit's, to
+# tell a change's effect on speed from the machine's mood, with CONC=64 for throughput), SURFACE (gemini: run.sh's
+# generateContent; openai: its chat completion).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -30,13 +33,19 @@ UP=$(bench_free_port)
 bench_upstream_conf "$work" "$UP"
 $LOAD_CPU nginx -p "$work" -c up.conf
 
-# the same jar, settings and routes twice; the second without the wire tap (the step and its four lines of options)
-for variant in shipped no-log; do
+# the same jar, settings and routes twice; the second without the wire tap (the step and its four lines of options),
+# or the other build's jar with the same routes and settings
+OTHER_JAR=${OTHER_JAR:-}
+second=no-log
+[ -n "$OTHER_JAR" ] && second=other
+variants="shipped $second"
+for variant in $variants; do
   mkdir -p "$work/$variant"
   cp -r routes application.properties "$work/$variant/"
   cp target/caravan.jar "$work/$variant/"
 done
-python3 - "$work/no-log/routes/endpoints.camel.yaml" <<'PY'
+[ -n "$OTHER_JAR" ] && cp "$OTHER_JAR" "$work/other/caravan.jar"
+[ -n "$OTHER_JAR" ] || python3 - "$work/no-log/routes/endpoints.camel.yaml" <<'PY'
 import sys
 path = sys.argv[1]
 lines = open(path).read().split("\n")
@@ -53,7 +62,13 @@ PY
 
 # run.sh's generateContent request, with a hook that prints the percentiles as a table row
 bench_wrk_bodies "$work"
-cat "$work/native.lua" - > "$work/tail.lua" <<'LUA'
+SURFACE=${SURFACE:-gemini}
+case "$SURFACE" in
+  gemini) script=native.lua; path=/v1beta/models/gemini-2.5-flash:generateContent ;;
+  openai) script=openai.lua; path=/v1/chat/completions ;;
+  *) echo "SURFACE must be gemini or openai" >&2; exit 1 ;;
+esac
+cat "$work/$script" - > "$work/tail.lua" <<'LUA'
 done = function(summary, latency, requests)
   local cells = { string.format("%.0f", summary.requests / (summary.duration / 1e6)) }
   for _, p in ipairs({ 50, 90, 95, 98, 99, 99.5, 99.9 }) do
@@ -64,15 +79,14 @@ end
 LUA
 
 declare -A port
-for variant in shipped no-log; do
+for variant in $variants; do
   port[$variant]=$(bench_free_port)
   bench_caravan "$work/$variant" "$UP" "${port[$variant]}" "$(bench_free_port)" env -C "$work/$variant" java $JAVA_OPTS -jar caravan.jar
   [ -n "$LOAD_CPU" ] && taskset -a -p -c 0 "$gw" > /dev/null
 done
-path=/v1beta/models/gemini-2.5-flash:generateContent
 echo "warm-up $WARMUP per shape ..."
 for _ in 1 2; do
-  for variant in shipped no-log; do
+  for variant in $variants; do
     for c in 64 1; do
       $LOAD_CPU wrk -t1 -c$c -d"$WARMUP" -s "$work/tail.lua" "http://127.0.0.1:${port[$variant]}$path" > /dev/null
     done
@@ -82,8 +96,8 @@ rows=""
 for r in $(seq 1 "$ROUNDS"); do
   # which goes first alternates from round to round: the one measured second did better in every round of some runs,
   # whichever build it was
-  order="shipped no-log"
-  [ $((r % 2)) = 0 ] && order="no-log shipped"
+  order="shipped $second"
+  [ $((r % 2)) = 0 ] && order="$second shipped"
   for variant in $order; do
     row=$($LOAD_CPU wrk -t$THREADS -c$CONC -d"$DURATION" -s "$work/tail.lua" "http://127.0.0.1:${port[$variant]}$path" | tail -1)
     rows+="| $r | $variant | ${row#| }"$'\n'
@@ -91,13 +105,17 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 
 {
-  echo "# Caravan latency tail at concurrency $CONC, $stamp"
+  echo "# Caravan latency tail at concurrency $CONC, $SURFACE surface, $stamp"
   echo
-  echo "Command: \`bash bench/tail.sh\` (DURATION=$DURATION, WARMUP=$WARMUP, ROUNDS=$ROUNDS, PIN=$PIN, CONC=$CONC, THREADS=$THREADS, JAVA_OPTS='$JAVA_OPTS')"
+  echo "Command: \`bash bench/tail.sh\` (DURATION=$DURATION, WARMUP=$WARMUP, ROUNDS=$ROUNDS, PIN=$PIN, CONC=$CONC, THREADS=$THREADS, JAVA_OPTS='$JAVA_OPTS', SURFACE=$SURFACE${OTHER_JAR:+, OTHER_JAR=$OTHER_JAR})"
   echo
   echo "- $(nproc) cores: $(lscpu | sed -n 's/^Model name: *//p'); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- $(java -version 2>&1 | head -1); Caravan $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src routes application.properties || echo ' + uncommitted changes')"
-  echo "- shipped: routes/ as they are; no-log: the same without the request log's wire tap (no row is written)"
+  if [ -n "$OTHER_JAR" ]; then
+    echo "- shipped: target/caravan.jar; other: $OTHER_JAR; both with routes/ and application.properties as they are here"
+  else
+    echo "- shipped: routes/ as they are; no-log: the same without the request log's wire tap (no row is written)"
+  fi
   echo
   echo "| round | variant | req/s | p50 ms | p90 | p95 | p98 | p99 | p99.5 | p99.9 |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
