@@ -36,8 +36,10 @@ public final class RequestArrival implements Processor {
      * When the request reached its first step (System.nanoTime()), its method and path (without the query string, which
      * may hold a token), and the client's connection; method, path and connection are null when it did not come over
      * HTTP. Noted on arrival: a route may replace the message (unmarshal, a call out) before the request log reads it.
+     * The request id is the exchange's own id, noted here because the wire tap's copy, which the log reads, has an id
+     * of its own and Camel's wire tap drops the copy's link to the original (null: the log names the exchange it has).
      */
-    public record Arrival(long nanos, String method, String path, HttpServerResponse client) {
+    public record Arrival(long nanos, String method, String path, HttpServerResponse client, String requestId) {
     }
 
     @Override
@@ -50,13 +52,13 @@ public final class RequestArrival implements Processor {
         if (exchange.getMessage() instanceof HttpMessage http) {
             HttpServerRequest request = http.getRequest();
             exchange.setProperty(ARRIVAL, new Arrival(arrived, request == null ? null : request.method().name(),
-                    request == null ? null : request.path(), http.getResponse()));
+                    request == null ? null : request.path(), http.getResponse(), exchange.getExchangeId()));
             if (request != null) {
                 // the wait for a cooling key stays within what the client will wait (issue 14)
                 ClientDeadline.note(exchange, request, arrived);
             }
         } else {
-            exchange.setProperty(ARRIVAL, new Arrival(arrived, null, null, null));
+            exchange.setProperty(ARRIVAL, new Arrival(arrived, null, null, null, exchange.getExchangeId()));
         }
     }
 

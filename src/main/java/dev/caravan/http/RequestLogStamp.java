@@ -23,7 +23,7 @@ public final class RequestLogStamp implements Processor {
         long now = System.nanoTime();
         exchange.setProperty(ENDED_NANOS, now);
         exchange.setProperty(ENDED_MILLIS, System.currentTimeMillis());
-        exchange.setProperty(RequestArrival.ARRIVAL, new RequestArrival.Arrival(now, method, path, null));
+        exchange.setProperty(RequestArrival.ARRIVAL, new RequestArrival.Arrival(now, method, path, null, null));
     }
 
     @Override
@@ -34,9 +34,11 @@ public final class RequestLogStamp implements Processor {
         RequestArrival.Arrival arrival = RequestArrival.of(exchange);
         if ((arrival == null || arrival.path() == null) && exchange.getMessage() instanceof HttpMessage http
                 && http.getRequest() != null) {
-            exchange.setProperty(RequestArrival.ARRIVAL, new RequestArrival.Arrival(arrival == null ? now : arrival.nanos(),
-                    http.getRequest().method().name(), http.getRequest().path(),
-                    arrival == null ? http.getResponse() : arrival.client()));
+            exchange.setProperty(RequestArrival.ARRIVAL, arrival == null
+                    ? new RequestArrival.Arrival(now, http.getRequest().method().name(), http.getRequest().path(),
+                            http.getResponse(), null)
+                    : new RequestArrival.Arrival(arrival.nanos(), http.getRequest().method().name(),
+                            http.getRequest().path(), arrival.client(), arrival.requestId()));
         }
     }
 }

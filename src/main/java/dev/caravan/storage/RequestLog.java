@@ -18,7 +18,6 @@ import dev.caravan.upstream.TokenUsage;
 import dev.caravan.upstream.UpstreamResult;
 import io.vertx.core.buffer.Buffer;
 import org.apache.camel.Exchange;
-import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
 import org.apache.camel.Predicate;
 import org.slf4j.Logger;
@@ -198,8 +197,9 @@ public final class RequestLog implements org.apache.camel.Processor {
         }
 
         LogRow row = REQUEST.row();
-        // the tapped request's own id (the wire tap's copy names it), not a new one made for the copy
-        String requestId = exchange.getProperty(ExchangePropertyKey.CORRELATION_ID, String.class);
+        // the tapped request's own id, as its first step noted it (the wire tap drops the copy's correlation id),
+        // not a new one made for the copy
+        String requestId = arrival == null ? null : arrival.requestId();
         row.put("request_id", requestId != null ? requestId : exchange.getExchangeId());
         row.put("request_at_ms", endedMillis - latencyMs);
         row.put("surface", surface);
