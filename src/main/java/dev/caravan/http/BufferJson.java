@@ -1,10 +1,15 @@
 package dev.caravan.http;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.BufferRecycler;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.ByteBuf;
@@ -67,6 +72,33 @@ public final class BufferJson {
      */
     public static Buffer write(ObjectMapper json, Object value) throws JsonProcessingException {
         return wrap(json.writeValueAsBytes(value));
+    }
+
+    /** JSON written straight to a generator, for {@link #written}. */
+    @FunctionalInterface
+    public interface Writing {
+        void writeTo(JsonGenerator out) throws IOException;
+    }
+
+    /**
+     * The bytes {@code writing} writes, as {@code writeValueAsBytes} makes them (Jackson's recycled buffers, one array
+     * of the exact length), for JSON written from wherever its values are without a tree built for it first.
+     */
+    public static byte[] written(ObjectMapper json, Writing writing) {
+        BufferRecycler recycler = json.getFactory()._getBufferRecycler();
+        try (ByteArrayBuilder bytes = new ByteArrayBuilder(recycler)) {
+            try (JsonGenerator out = json.createGenerator(bytes, JsonEncoding.UTF8)) {
+                writing.writeTo(out);
+            }
+            byte[] written = bytes.toByteArray();
+            bytes.release();
+            return written;
+        } catch (IOException e) {
+            // a generator that writes into memory has nothing to fail on but the writer's own mistakes
+            throw new UncheckedIOException(e);
+        } finally {
+            recycler.releaseToPool();
+        }
     }
 
     /** A buffer over {@code bytes}, not a copy of them; appending to it later moves them to a buffer of its own. */

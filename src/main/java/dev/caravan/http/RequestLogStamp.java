@@ -1,5 +1,6 @@
 package dev.caravan.http;
 
+import io.vertx.core.http.HttpServerRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
@@ -34,11 +35,11 @@ public final class RequestLogStamp implements Processor {
         RequestArrival.Arrival arrival = RequestArrival.of(exchange);
         if ((arrival == null || arrival.path() == null) && exchange.getMessage() instanceof HttpMessage http
                 && http.getRequest() != null) {
-            exchange.setProperty(RequestArrival.ARRIVAL, arrival == null
-                    ? new RequestArrival.Arrival(now, http.getRequest().method().name(), http.getRequest().path(),
-                            http.getResponse(), null)
-                    : new RequestArrival.Arrival(arrival.nanos(), http.getRequest().method().name(),
-                            http.getRequest().path(), arrival.client(), arrival.requestId()));
+            HttpServerRequest request = http.getRequest();
+            exchange.setProperty(RequestArrival.ARRIVAL, new RequestArrival.Arrival(
+                    arrival == null ? now : arrival.nanos(), request.method().name(), request.path(),
+                    arrival == null ? http.getResponse() : arrival.client(),
+                    arrival == null ? null : arrival.requestId()));
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.caravan.http;
 
 import java.util.AbstractMap;
 import java.util.AbstractSet;
+import java.util.Arrays;
 import java.util.ConcurrentModificationException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -82,7 +83,7 @@ final class SmallMembers extends AbstractMap<String, JsonNode> {
             return large.put(name, value);
         }
         if (size * 2 == slots.length) {
-            slots = java.util.Arrays.copyOf(slots, slots.length == 0 ? 4 : slots.length * 2);
+            slots = Arrays.copyOf(slots, slots.length == 0 ? 4 : slots.length * 2);
         }
         slots[size * 2] = Objects.requireNonNull(name, "a JSON member has a name");
         slots[size * 2 + 1] = value;
@@ -111,7 +112,7 @@ final class SmallMembers extends AbstractMap<String, JsonNode> {
             large.clear();
             return;
         }
-        java.util.Arrays.fill(slots, 0, size * 2, null);
+        Arrays.fill(slots, 0, size * 2, null);
         size = 0;
         changes++;
     }
@@ -232,7 +233,8 @@ final class SmallMembers extends AbstractMap<String, JsonNode> {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Map.Entry<?, ?> e && getKey().equals(e.getKey()) && Objects.equals(getValue(), e.getValue());
+            return o instanceof Map.Entry<?, ?> e && getKey().equals(e.getKey())
+                    && Objects.equals(getValue(), e.getValue());
         }
 
         @Override
