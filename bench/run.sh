@@ -132,6 +132,7 @@ measure() {
 
 rows=""
 load_rss=0
+jit_runs=""
 for c in 1 16 64; do
   d=$(measure $c "$work/native.lua" "http://127.0.0.1:$UP/v1beta/models/gemini-2.5-flash:generateContent")
   n=$(measure $c "$work/native.lua" "http://127.0.0.1:$PROXY/v1beta/models/gemini-2.5-flash:generateContent")
@@ -139,6 +140,9 @@ for c in 1 16 64; do
   g=$(measure $c "$work/native.lua" "$native")
   r=$(rss); [ "$r" -gt "$load_rss" ] && load_rss=$r
   o=$(measure $c "$work/openai.lua" "http://127.0.0.1:$GW/v1/chat/completions")
+  # the JIT's CPU in each concurrency's pair of Caravan runs: a shape the previous runs did not exercise (here, c=16
+  # and 64 right after the concurrency-1 settling) makes C2 recompile on the same core as the event loop
+  jit_runs+="$c=$(( $(bench_jit_ticks $gw) - jit_before )) "
   if [ "$c" = 1 ]; then jit_c1=$(( $(bench_jit_ticks $gw) - jit_before )); fi
   r=$(rss); [ "$r" -gt "$load_rss" ] && load_rss=$r
   rows+="$c|$d|$n|$g|$o"$'\n'
@@ -163,6 +167,7 @@ b1o=$(blocking "http://127.0.0.1:$GW/v1/chat/completions" "$work/openai.json" "c
 # this machine (nginx alone has moved from 19,500 to 38,000 req/s between runs) falls on all three; each round gives
 # its own ratios, and the report gives their median and range ---
 rounds64=""
+jit_rounds_before=$(bench_jit_ticks $gw)
 for round in $(seq 1 "$ROUNDS64"); do
   line=""
   for i in 0 1 2; do
@@ -175,6 +180,7 @@ for round in $(seq 1 "$ROUNDS64"); do
   done
   rounds64+="$round$line"$'\n'
 done
+jit_rounds=$(( $(bench_jit_ticks $gw) - jit_rounds_before ))
 
 # --- streams: added time to first byte, then many streams held at once ---
 # the measurements above made the JIT recompile for plain requests: streams again before their own measurement
@@ -222,7 +228,10 @@ tg=$(bench_field "$ttfb_gw" ttfb_median_ms)
   tick_ms=$(( 1000 / $(getconf CLK_TCK) ))
   echo "JIT compiler CPU (bench_jit_ticks): $(( jit_warm * tick_ms )) ms over the warm-up's second pass;" \
     "$(( jit_c1 * tick_ms )) ms during Caravan's two concurrency-1 runs; settled after the warm-up (under 1% of a core" \
-    "for a 10 s round of the concurrency-1 load): $jit_settled, after ${settle_s} s of such rounds."
+    "for a 10 s round of the concurrency-1 load): $jit_settled, after ${settle_s} s of such rounds." \
+    "During the table's pair of Caravan runs at each concurrency (ms): $(for kv in $jit_runs; do
+      printf 'c=%s %s; ' "${kv%%=*}" $(( ${kv#*=} * tick_ms )); done)during the rounds at concurrency 64 below (the" \
+    "nginx runs included): $(( jit_rounds * tick_ms )) ms."
   echo
   echo "## Concurrency 1 by a blocking client (bench/keepalive_client.py, $DURATION each)"
   echo
