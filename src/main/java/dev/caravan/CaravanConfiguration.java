@@ -170,6 +170,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
     private SettingsStore settingsStore;
     private KeyStateStore keyStateStore;
     private RequestLog requestLog;
+    /** The request log's last rows at a stop: bound with the log (bindStorage), used by the HTTP server's drain. */
+    private dev.caravan.storage.RequestLogFlush requestLogFlush;
     private RuntimeSettings runtime;
     private CaravanHttpServer httpServer;
     private EdgeAnswers edgeAnswers;
@@ -474,8 +476,12 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 java.time.Duration.ofSeconds(settings.httpIdleTimeoutSeconds())), edgeAnswers, bodies);
         try {
             context.addService(server, true, false);
+            java.time.Duration shutdownBound = java.time.Duration.ofSeconds(settings.shutdownTimeoutSeconds());
+            // the log's last rows get at most Camel's own first wait (a second), however long the timeout
+            java.time.Duration logBound = shutdownBound.compareTo(java.time.Duration.ofSeconds(1)) < 0
+                    ? shutdownBound : java.time.Duration.ofSeconds(1);
             context.getManagementStrategy().addEventNotifier(
-                    new DrainAtShutdown(server, java.time.Duration.ofSeconds(settings.shutdownTimeoutSeconds())));
+                    new DrainAtShutdown(server, shutdownBound, requestLogFlush, logBound));
         } catch (Exception e) {
             throw new IllegalStateException("cannot register the HTTP server", e);
         }
@@ -720,6 +726,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
         // the wire tap runs on the request's own thread: it only computes and queues (RequestLog, RequestLogQueue)
         registry.bind("requestLogTap", new org.apache.camel.util.concurrent.SynchronousExecutorService());
         registry.bind("requestLogQueue", logQueue);
+        requestLogFlush = new dev.caravan.storage.RequestLogFlush(logQueue::size,
+                () -> context.getInflightRepository().size());
         RequestLogBatches batches = new RequestLogBatches(logQueue);
         registry.bind("requestLogBatches", batches);
         registry.bind("requestLogWaitingBatches", batches.waitingBatches());
