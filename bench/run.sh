@@ -140,10 +140,11 @@ for c in 1 16 64; do
   g=$(measure $c "$work/native.lua" "$native")
   r=$(rss); [ "$r" -gt "$load_rss" ] && load_rss=$r
   o=$(measure $c "$work/openai.lua" "http://127.0.0.1:$GW/v1/chat/completions")
-  # the JIT's CPU in each concurrency's pair of Caravan runs: a shape the previous runs did not exercise (here, c=16
-  # and 64 right after the concurrency-1 settling) makes C2 recompile on the same core as the event loop
-  jit_runs+="$c=$(( $(bench_jit_ticks $gw) - jit_before )) "
-  if [ "$c" = 1 ]; then jit_c1=$(( $(bench_jit_ticks $gw) - jit_before )); fi
+  # the JIT's CPU in each concurrency's pair of Caravan runs, to tell a recompilation (the compiler shares the event
+  # loop's core) from a swing of the machine when a pair comes out below the rounds at concurrency 64 further down
+  jit_pair=$(( $(bench_jit_ticks $gw) - jit_before ))
+  jit_runs+="$c=$jit_pair "
+  if [ "$c" = 1 ]; then jit_c1=$jit_pair; fi
   r=$(rss); [ "$r" -gt "$load_rss" ] && load_rss=$r
   rows+="$c|$d|$n|$g|$o"$'\n'
 done

@@ -476,12 +476,10 @@ public final class CaravanConfiguration implements CamelConfiguration {
                 java.time.Duration.ofSeconds(settings.httpIdleTimeoutSeconds())), edgeAnswers, bodies);
         try {
             context.addService(server, true, false);
-            java.time.Duration shutdownBound = java.time.Duration.ofSeconds(settings.shutdownTimeoutSeconds());
             // the log's last rows get at most Camel's own first wait (a second), however long the timeout
-            java.time.Duration logBound = shutdownBound.compareTo(java.time.Duration.ofSeconds(1)) < 0
-                    ? shutdownBound : java.time.Duration.ofSeconds(1);
-            context.getManagementStrategy().addEventNotifier(
-                    new DrainAtShutdown(server, shutdownBound, requestLogFlush, logBound));
+            context.getManagementStrategy().addEventNotifier(new DrainAtShutdown(server,
+                    java.time.Duration.ofSeconds(settings.shutdownTimeoutSeconds()), requestLogFlush,
+                    java.time.Duration.ofSeconds(Math.min(1, settings.shutdownTimeoutSeconds()))));
         } catch (Exception e) {
             throw new IllegalStateException("cannot register the HTTP server", e);
         }

@@ -16,13 +16,13 @@ class RequestLogFlushWaitsForTheWriterTest {
     @Test
     void returnsOnceNothingIsQueuedAndTheLastBatchIsWritten() {
         AtomicInteger queued = new AtomicInteger(3);
-        AtomicInteger inFlight = new AtomicInteger(1);
         AtomicInteger looks = new AtomicInteger();
-        // the writer takes a row at each look; the batch's exchange ends two looks after the queue is empty
+        // the writer takes a row at each look (3, 2, 1, then none at the fourth); the batch's exchange ends two looks
+        // after the queue is empty
         RequestLogFlush flush = new RequestLogFlush(() -> {
             looks.incrementAndGet();
-            return queued.get() > 0 ? queued.decrementAndGet() + 1 : 0;
-        }, () -> queued.get() > 0 || looks.get() < 6 ? inFlight.get() : 0);
+            return queued.getAndUpdate(q -> Math.max(0, q - 1));
+        }, () -> looks.get() < 6 ? 1 : 0);
 
         assertThat(flush.await(Duration.ofSeconds(30))).isTrue();
         assertThat(queued.get()).isZero();
