@@ -10,6 +10,7 @@
 # per request. Writes bench/results/<UTC time>-alloc.md. Needs nginx, wrk, python3 (free ports), a JDK with jcmd.
 #
 # Knobs (environment): WARMUP (20s), DURATION (15s per surface), CONC (16), JAVA_OPTS (none: the plain java -jar),
+# DEPLOYED (1: as the Docker image runs it, its Java and its JVM flags, in place of JAVA_OPTS),
 # LABEL (a word in the results file name, e.g. before/after), TOP (25 sites), KEEP (1: keep the recordings),
 # THROTTLE (2000/s: JFR's allocation samples; more gives finer site tables at some cost to the measured run).
 set -euo pipefail
@@ -20,11 +21,19 @@ WARMUP=${WARMUP:-20s}
 DURATION=${DURATION:-15s}
 CONC=${CONC:-16}
 JAVA_OPTS=${JAVA_OPTS:-}
+DEPLOYED=${DEPLOYED:-}
 LABEL=${LABEL:-}
 TOP=${TOP:-25}
 THROTTLE=${THROTTLE:-2000/s}
 . bench/lib.sh
 bench_require "apt-get install -y nginx-light wrk" nginx wrk python3 java jcmd
+JAVA=java
+if [ "$DEPLOYED" = 1 ]; then
+  JAVA=$(bench_deployed_java)
+  JAVA_OPTS=$(bench_deployed_flags)
+fi
+# the recording is driven by the jcmd of the JVM it records
+JCMD=$(dirname "$(command -v "$JAVA")")/jcmd
 UP=$(bench_free_port); GW=$(bench_free_port); MGMT=$(bench_free_port)
 work=$(mktemp -d)
 stamp=$(date -u +%Y-%m-%dT%H%M%SZ)
@@ -43,7 +52,7 @@ nginx -p "$work" -c up.conf
 native="http://127.0.0.1:$GW/v1beta/models/gemini-2.5-flash:generateContent"
 openai="http://127.0.0.1:$GW/v1/chat/completions"
 # shellcheck disable=SC2086
-bench_caravan "$work" $UP $GW $MGMT java $JAVA_OPTS -jar target/caravan.jar
+bench_caravan "$work" $UP $GW $MGMT "$JAVA" $JAVA_OPTS -jar target/caravan.jar
 
 # the same request bodies as run.sh
 bench_wrk_bodies "$work"
@@ -65,9 +74,9 @@ window() {
   local name=$1 script=$2 url=$3
   local before after
   before=$(requests)
-  jcmd $gw JFR.start name=$name settings="$work/alloc.jfc" filename="$work/$name.jfr" > /dev/null
+  "$JCMD" $gw JFR.start name=$name settings="$work/alloc.jfc" filename="$work/$name.jfr" > /dev/null
   wrk -t1 -c"$CONC" -d"$DURATION" -s "$script" "$url" > "$work/$name.wrk"
-  jcmd $gw JFR.stop name=$name > /dev/null
+  "$JCMD" $gw JFR.stop name=$name > /dev/null
   sleep 1
   after=$(requests)
   echo "$((after - before))" > "$work/$name.requests"
@@ -76,7 +85,7 @@ window native "$work/native.lua" "$native"
 window openai "$work/openai.lua" "$openai"
 
 report() {
-  java bench/AllocReport.java "$work/$1.jfr" "$(cat "$work/$1.requests")" "$TOP"
+  "$JAVA" bench/AllocReport.java "$work/$1.jfr" "$(cat "$work/$1.requests")" "$TOP"
 }
 
 native_report=$(report native)
@@ -88,7 +97,7 @@ reqs() { bench_field "$(echo "$1" | head -1)" requests; }
   echo
   echo "Command: \`bash bench/alloc.sh\` (WARMUP=$WARMUP, DURATION=$DURATION, CONC=$CONC, JAVA_OPTS='$JAVA_OPTS')"
   echo
-  echo "- $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(java -version 2>&1 | head -1); Caravan $rev"
+  echo "- $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg); $("$JAVA" -version 2>&1 | head -1); Caravan $rev"
   echo "- Gemini surface (generateContent, 1 KB body): **$(bpr "$native_report") bytes per request** over $(reqs "$native_report") requests"
   echo "- OpenAI surface (chat completion): **$(bpr "$openai_report") bytes per request** over $(reqs "$openai_report") requests"
   echo

@@ -18,6 +18,24 @@ bench_deployed_flags() {
     | grep -v -e '^-XX:SharedArchiveFile=' -e '^-Xshare:' | paste -sd' '
 }
 
+# bench_deployed_java: the java command of the Java the Dockerfile's run stage has (FROM eclipse-temurin:<major>-jre):
+# the machine's own java when it is that major version, else a JDK of it under /usr/lib/jvm; stops the script when
+# the machine has none, since flags such as -XX:+UseCompactObjectHeaders exist only from that version on.
+bench_deployed_java() {
+  local major have candidate
+  major=$(sed -n 's/^FROM eclipse-temurin:\([0-9]*\)-jre.*/\1/p' Dockerfile | tail -1)
+  have=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+  if [ "$have" = "$major" ]; then
+    echo java
+    return
+  fi
+  for candidate in /usr/lib/jvm/*-"$major"-*/bin/java /usr/lib/jvm/*-"$major"/bin/java; do
+    [ -x "$candidate" ] && { echo "$candidate"; return; }
+  done
+  echo "the Dockerfile runs Java $major: install a JDK $major under /usr/lib/jvm (java here is $have)" >&2
+  exit 1
+}
+
 # bench_free_port: a free loopback port, picked now (other runs may hold run.sh's fixed ones).
 bench_free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
