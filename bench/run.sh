@@ -71,8 +71,6 @@ if [ "$JAVA_OPTS" = DEFAULT ]; then
   JAVA=$(bench_deployed_java)
   JAVA_OPTS="$(bench_deployed_flags) -XX:SharedArchiveFile=$work/caravan.jsa"
 fi
-# one start (with an empty database) timed: with the machine's java, as a newcomer runs it; it also trains the archive
-# when the deployed Java is that one, else a second start with the deployed Java and its flags does
 # start_once JAVA FLAGS...: starts Caravan with the archive's training on, waits for it to serve (served_ms: how long
 # that took), makes it serve a chat completion (classes of both surfaces in the archive), stops it
 start_once() {
@@ -88,6 +86,8 @@ start_once() {
   kill $train; wait $train 2>/dev/null || true
   while curl -s -o /dev/null "http://127.0.0.1:$GW/"; do sleep 0.05; done
 }
+# one start on an empty database, timed, with the machine's java as a newcomer runs it; it trains the archive too,
+# unless the deployed Java is another one: then a start of that Java with its flags trains it
 start_once java
 plain_startup_ms=$served_ms
 if [ "$JAVA" != java ]; then
