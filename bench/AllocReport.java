@@ -11,7 +11,9 @@ import jdk.jfr.consumer.RecordingFile;
 /**
  * bench/alloc.sh's report (run as a single-file program: java bench/AllocReport.java FILE.jfr REQUESTS [TOP [THREADS]]): the
  * bytes every thread allocated over the recording (jdk.ThreadAllocationStatistics at its start and end) per request,
- * and the allocation sites of jdk.ObjectAllocationSample, scaled to that total. Prints Markdown.
+ * the allocation sites of jdk.ObjectAllocationSample, scaled to that total, and what collecting the garbage cost:
+ * jdk.GarbageCollection's pauses, per request and (given -Dcpu.ms, the CPU time the process used in the window) as a
+ * share of the process's CPU. Prints Markdown.
  */
 public class AllocReport {
 
@@ -37,6 +39,7 @@ public class AllocReport {
         // before the recording started (for the event loop: most of its life): counted in no site
         java.util.Set<Long> sampled = new java.util.HashSet<>();
         long weight = 0;
+        Map<String, long[]> collections = new java.util.TreeMap<>();
         try (RecordingFile rf = new RecordingFile(file)) {
             while (rf.hasMoreEvents()) {
                 RecordedEvent e = rf.readEvent();
@@ -49,6 +52,13 @@ public class AllocReport {
                     names.put(tid, e.getThread("thread").getJavaName());
                     first.putIfAbsent(tid, e.getLong("allocated"));
                     last.put(tid, e.getLong("allocated"));
+                } else if (type.equals("jdk.GarbageCollection")) {
+                    // per collector: collections, the sum of their pauses and the longest, in nanoseconds
+                    long[] c = collections.computeIfAbsent(e.getString("name"), n -> new long[3]);
+                    long pauses = e.getDuration("sumOfPauses").toNanos();
+                    c[0]++;
+                    c[1] += pauses;
+                    c[2] = Math.max(c[2], e.getDuration("longestPause").toNanos());
                 } else if (type.equals("jdk.ObjectAllocationSample")) {
                     if (e.getThread("eventThread") != null && sampled.add(e.getThread("eventThread").getJavaThreadId())) {
                         continue;
@@ -94,14 +104,50 @@ public class AllocReport {
             byThread.merge(name == null ? "?" : name.replaceAll("[0-9]+", "#"), bytes, Long::sum);
         }
         double scale = weight == 0 ? 0 : (double) total / weight;
-        System.out.printf("requests=%d allocated_bytes=%d bytes_per_request=%d%n", requests, total,
-                total / Math.max(1, requests));
+        long gcCount = collections.values().stream().mapToLong(c -> c[0]).sum();
+        long gcNanos = collections.values().stream().mapToLong(c -> c[1]).sum();
+        long cpuMs = Long.getLong("cpu.ms", -1);
+        System.out.printf("requests=%d allocated_bytes=%d bytes_per_request=%d gc_collections=%d gc_pause_ms=%.1f"
+                        + " gc_pause_ns_per_request=%d cpu_ms=%d jit_ms=%d%n", requests, total, total / Math.max(1, requests),
+                gcCount, gcNanos / 1e6, gcNanos / Math.max(1, requests), cpuMs, Long.getLong("jit.ms", -1));
         table("By thread (exact)", byThread, 1, total, requests, top);
+        collections(collections, requests, total, cpuMs);
         table("By library of that first frame (the layers: Netty and Vert.x's I/O, Camel's engine, Jackson, Caravan)",
                 byLibrary, scale, weight, requests, top);
         table("By first frame of a known library or of Caravan", byOwner, scale, weight, requests, top);
         table("By allocating frame and class", byFrame, scale, weight, requests, top);
         table("By the innermost Caravan frame on the stack", byCaravan, scale, weight, requests, top);
+    }
+
+    /**
+     * What collecting the window's garbage cost: every collection's pauses (the application's threads stopped), per
+     * request, and as a share of the CPU time the process used in the window. With a stop-the-world collector on one
+     * thread (Serial, the Dockerfile's) a pause is the collector's CPU time; G1's pauses run its worker threads in
+     * parallel, so there the share is a lower bound, and its concurrent work (marking) is not in it.
+     */
+    private static void collections(Map<String, long[]> collections, long requests, long total, long cpuMs) {
+        System.out.println();
+        System.out.println("#### Garbage collection in the window");
+        System.out.println();
+        System.out.println("| collector | collections | pauses, sum | longest | pause per request | bytes allocated per collection |");
+        System.out.println("|---|---:|---:|---:|---:|---:|");
+        long count = 0;
+        long nanos = 0;
+        for (Map.Entry<String, long[]> c : collections.entrySet()) {
+            long[] v = c.getValue();
+            count += v[0];
+            nanos += v[1];
+            System.out.printf("| %s | %d | %.1f ms | %.2f ms | %d ns | %.1f MB |%n", c.getKey(), v[0], v[1] / 1e6,
+                    v[2] / 1e6, v[1] / Math.max(1, requests), total / 1e6 / Math.max(1, v[0]));
+        }
+        System.out.println();
+        // the JIT compiler's threads are the process's too, and still busy after a short warm-up: left out
+        long work = cpuMs - Math.max(0, Long.getLong("jit.ms", 0));
+        if (work > 0) {
+            System.out.printf("The process used %d ms of CPU in the window besides the JIT compiler's %d ms (%d µs per"
+                            + " request); the %d collections' pauses are %.2f%% of it.%n", work,
+                    Long.getLong("jit.ms", 0), work * 1000 / Math.max(1, requests), count, 100.0 * nanos / 1e6 / work);
+        }
     }
 
     /** The library of a frame: the OWN prefix it starts with (Vert.x Web apart from Vert.x core), else the JDK. */

@@ -4,6 +4,8 @@
 # window while wrk drives generateContent requests (and, separately, OpenAI chat completions). Reports:
 #   - bytes per request: the exact bytes every thread allocated in the window (jdk.ThreadAllocationStatistics at the
 #     window's start and end) over the requests Caravan counted in it (caravan_requests_total);
+#   - what collecting that garbage cost: the collections in the window and their pauses, per request and as a share
+#     of the CPU time the gateway's process used in the window (/proc), the JIT compiler's threads apart;
 #   - the top allocation sites (jdk.ObjectAllocationSample weights, grouped by the first frame of Caravan, Camel,
 #     Vert.x/Netty, Jackson or Micrometer code, and by the allocating frame): bench/AllocReport.java.
 # Allocation counts do not depend on the machine's load the way requests/s do: a loaded machine gives the same bytes
@@ -72,10 +74,13 @@ sleep 1
 # one window per surface: "surface bytes requests"
 window() {
   local name=$1 script=$2 url=$3
-  local before after
+  local before after cpu jit
   before=$(requests)
   "$JCMD" $gw JFR.start name=$name settings="$work/alloc.jfc" filename="$work/$name.jfr" > /dev/null
+  cpu=$(bench_cpu_ticks $gw); jit=$(bench_jit_ticks $gw)
   wrk -t1 -c"$CONC" -d"$DURATION" -s "$script" "$url" > "$work/$name.wrk"
+  echo "$(( ($(bench_cpu_ticks $gw) - cpu) * 1000 / $(getconf CLK_TCK) ))" > "$work/$name.cpu"
+  echo "$(( ($(bench_jit_ticks $gw) - jit) * 1000 / $(getconf CLK_TCK) ))" > "$work/$name.jit"
   "$JCMD" $gw JFR.stop name=$name > /dev/null
   sleep 1
   after=$(requests)
@@ -85,7 +90,7 @@ window native "$work/native.lua" "$native"
 window openai "$work/openai.lua" "$openai"
 
 report() {
-  "$JAVA" bench/AllocReport.java "$work/$1.jfr" "$(cat "$work/$1.requests")" "$TOP"
+  "$JAVA" -Dcpu.ms="$(cat "$work/$1.cpu")" -Djit.ms="$(cat "$work/$1.jit")" bench/AllocReport.java "$work/$1.jfr" "$(cat "$work/$1.requests")" "$TOP"
 }
 
 native_report=$(report native)

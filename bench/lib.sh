@@ -158,6 +158,11 @@ f:close()
 LUA
 }
 
+# bench_cpu_ticks PID: CPU time (clock ticks, user + system) process PID has used so far, all its threads.
+bench_cpu_ticks() {
+  awk '{print $14 + $15}' "/proc/$1/stat"
+}
+
 # bench_jit_ticks PID: CPU time (clock ticks, user + system) the JIT compiler threads of process PID have used so far.
 # A profile or a measurement taken while they are still busy measures the compiler, not the gateway.
 bench_jit_ticks() {
@@ -194,13 +199,15 @@ bench_settle() {
 
 # bench_alloc_jfc FILE THROTTLE: the Java Flight Recorder settings alloc.sh and floor.sh record with, so that their
 # bytes per request compare: every thread's exact allocation counter at the recording's start and end
-# (jdk.ThreadAllocationStatistics), and allocation sites sampled THROTTLE times (e.g. 2000/s) with their stacks.
+# (jdk.ThreadAllocationStatistics), allocation sites sampled THROTTLE times (e.g. 2000/s) with their stacks, and
+# every garbage collection with its pauses (jdk.GarbageCollection), to tell what the garbage costs in time.
 bench_alloc_jfc() {
   cat > "$1" <<JFC
 <?xml version="1.0" encoding="UTF-8"?>
 <configuration version="2.0" label="alloc">
   <event name="jdk.ThreadAllocationStatistics"><setting name="enabled">true</setting><setting name="period">everyChunk</setting></event>
   <event name="jdk.ObjectAllocationSample"><setting name="enabled">true</setting><setting name="throttle">$2</setting><setting name="stackTrace">true</setting></event>
+  <event name="jdk.GarbageCollection"><setting name="enabled">true</setting><setting name="threshold">0 ms</setting></event>
 </configuration>
 JFC
 }
