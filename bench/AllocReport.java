@@ -106,12 +106,14 @@ public class AllocReport {
         double scale = weight == 0 ? 0 : (double) total / weight;
         long gcCount = collections.values().stream().mapToLong(c -> c[0]).sum();
         long gcNanos = collections.values().stream().mapToLong(c -> c[1]).sum();
+        // -1: not given (floor.sh gives neither)
         long cpuMs = Long.getLong("cpu.ms", -1);
+        long jitMs = Long.getLong("jit.ms", -1);
         System.out.printf("requests=%d allocated_bytes=%d bytes_per_request=%d gc_collections=%d gc_pause_ms=%.1f"
                         + " gc_pause_ns_per_request=%d cpu_ms=%d jit_ms=%d%n", requests, total, total / Math.max(1, requests),
-                gcCount, gcNanos / 1e6, gcNanos / Math.max(1, requests), cpuMs, Long.getLong("jit.ms", -1));
+                gcCount, gcNanos / 1e6, gcNanos / Math.max(1, requests), cpuMs, jitMs);
         table("By thread (exact)", byThread, 1, total, requests, top);
-        collections(collections, requests, total, cpuMs);
+        collections(collections, gcCount, gcNanos, requests, total, cpuMs, Math.max(0, jitMs));
         table("By library of that first frame (the layers: Netty and Vert.x's I/O, Camel's engine, Jackson, Caravan)",
                 byLibrary, scale, weight, requests, top);
         table("By first frame of a known library or of Caravan", byOwner, scale, weight, requests, top);
@@ -125,28 +127,25 @@ public class AllocReport {
      * thread (Serial, the Dockerfile's) a pause is the collector's CPU time; G1's pauses run its worker threads in
      * parallel, so there the share is a lower bound, and its concurrent work (marking) is not in it.
      */
-    private static void collections(Map<String, long[]> collections, long requests, long total, long cpuMs) {
+    private static void collections(Map<String, long[]> collections, long count, long nanos, long requests, long total,
+                                    long cpuMs, long jitMs) {
         System.out.println();
         System.out.println("#### Garbage collection in the window");
         System.out.println();
         System.out.println("| collector | collections | pauses, sum | longest | pause per request | bytes allocated per collection |");
         System.out.println("|---|---:|---:|---:|---:|---:|");
-        long count = 0;
-        long nanos = 0;
         for (Map.Entry<String, long[]> c : collections.entrySet()) {
             long[] v = c.getValue();
-            count += v[0];
-            nanos += v[1];
             System.out.printf("| %s | %d | %.1f ms | %.2f ms | %d ns | %.1f MB |%n", c.getKey(), v[0], v[1] / 1e6,
                     v[2] / 1e6, v[1] / Math.max(1, requests), total / 1e6 / Math.max(1, v[0]));
         }
         System.out.println();
         // the JIT compiler's threads are the process's too, and still busy after a short warm-up: left out
-        long work = cpuMs - Math.max(0, Long.getLong("jit.ms", 0));
+        long work = cpuMs - jitMs;
         if (work > 0) {
             System.out.printf("The process used %d ms of CPU in the window besides the JIT compiler's %d ms (%d µs per"
                             + " request); the %d collections' pauses are %.2f%% of it.%n", work,
-                    Long.getLong("jit.ms", 0), work * 1000 / Math.max(1, requests), count, 100.0 * nanos / 1e6 / work);
+                    jitMs, work * 1000 / Math.max(1, requests), count, 100.0 * nanos / 1e6 / work);
         }
     }
 
