@@ -36,6 +36,8 @@ public final class Caravan {
     private volatile boolean releaseStartupHeap;
     /** What Camel Main threw while starting (a route file it could not load, create or start), or null. */
     private volatile Throwable camelFailure;
+    /** A setting refused once the routes had started, when {@link #main} runs Caravan (java -jar), or null. */
+    private volatile RuntimeException refusedAfterStart;
 
     /** @param overrides properties that win over application.properties and the environment (tests use them) */
     public Caravan(Properties overrides) {
@@ -94,6 +96,8 @@ public final class Caravan {
                 if (ignored != null) {
                     LOG.warn(ignored);
                 }
+                // a route folder that is a symbolic link is scanned where it points (Camel's own scan finds nothing)
+                dev.caravan.routes.LinkedFolderResourceResolver.install(m.getCamelContext());
                 // before Camel scans camel.main.routes-include-pattern, which names this folder
                 CustomRoutesFolder.of(m.getCamelContext().getPropertiesComponent()
                         .resolveProperty(CustomRoutesFolder.PROPERTY).orElse(null)).prepare();
@@ -101,7 +105,14 @@ public final class Caravan {
 
             @Override
             public void afterStart(BaseMainSupport m) {
-                announce(m.getCamelContext());
+                try {
+                    announce(m.getCamelContext());
+                } catch (RuntimeException refused) {
+                    // Camel's run() would log this and leave the context running, so that the JVM's exit then waited
+                    // a minute for it and ended with status 0: completed, run() stops the context and main() says why
+                    refusedAfterStart = refused;
+                    main.completed();
+                }
             }
         });
     }
@@ -187,6 +198,9 @@ public final class Caravan {
     private Throwable startupFailure() {
         if (configuration.failure() != null) {
             return configuration.failure();
+        }
+        if (refusedAfterStart != null) {
+            return refusedAfterStart;
         }
         Throwable failure = camelFailure;
         if (failure == null) {

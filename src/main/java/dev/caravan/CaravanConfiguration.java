@@ -504,6 +504,9 @@ public final class CaravanConfiguration implements CamelConfiguration {
      * @throws IllegalStateException when the port cannot be bound
      */
     public int serve(CamelContext context) {
+        // --- Routes: the call to Google and the request log must have been loaded (a start in the wrong folder) ---
+        dev.caravan.routes.CoreRoutes.require(context, context.getPropertiesComponent()
+                .resolveProperty("camel.main.routes-include-pattern").orElse(null));
         // --- Images: the host UPLOAD_PROVIDER names must have a route ---
         dev.caravan.imagehost.ImageHostBeans.requireRoute(context, settings);
         new HttpEdge(edgeAnswers, () -> runtime.current().urlNormalizationEnabled()).install(httpServer.router());

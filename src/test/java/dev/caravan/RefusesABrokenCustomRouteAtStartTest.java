@@ -3,15 +3,13 @@ package dev.caravan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 import dev.caravan.support.Gateway;
+import dev.caravan.support.RefusedStart;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -138,27 +136,18 @@ class RefusesABrokenCustomRouteAtStartTest {
     @Test
     void exitsNonZeroWithOneLineNamingTheFile() throws Exception {
         Path file = write("ping.yaml", route("custom-ping", "frobnicate: {constant: x}"));
-        ProcessBuilder java = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Caravan.class.getName());
-        Map<String, String> env = java.environment();
-        env.put("CUSTOM_ROUTES_DIR", folder.toString());
-        env.put("PORT", String.valueOf(Gateway.freePort()));
-        env.put("MANAGEMENT_PORT", String.valueOf(Gateway.freePort()));
-        env.put("SQLITE_DATABASE", data.resolve("caravan.db").toString());
-        env.put("AUTH_TOKEN", Gateway.ADMIN_TOKEN);
-        env.put("DATABASE_TYPE", "sqlite");
-        java.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        Process caravan = java.start();
 
-        boolean ended = caravan.waitFor(90, TimeUnit.SECONDS);
-        if (!ended) {
-            caravan.destroyForcibly();
-        }
-        List<String> errors = new String(caravan.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        RefusedStart refused = RefusedStart.run(Path.of(""), Map.of(
+                "CUSTOM_ROUTES_DIR", folder.toString(),
+                "PORT", String.valueOf(Gateway.freePort()),
+                "MANAGEMENT_PORT", String.valueOf(Gateway.freePort()),
+                "SQLITE_DATABASE", data.resolve("caravan.db").toString(),
+                "AUTH_TOKEN", Gateway.ADMIN_TOKEN,
+                "DATABASE_TYPE", "sqlite"), 90);
 
-        assertThat(ended).isTrue();
-        assertThat(caravan.exitValue()).isNotZero();
-        assertThat(errors).containsExactly(
+        assertThat(refused.ended()).as("ended within the time given").isTrue();
+        assertThat(refused.exitValue()).isNotZero();
+        assertThat(refused.errors()).containsExactly(
                 "Caravan did not start: route file " + file + ", line 6, column 11: Unknown node id: frobnicate");
     }
 }

@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 import dev.caravan.support.Gateway;
+import dev.caravan.support.RefusedStart;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.CamelContextTracker;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * UPLOAD_PROVIDER names a host Caravan can upload to, or Caravan does not start: aliyun_oss (no shipped route speaks
@@ -69,5 +73,25 @@ class RefusesImageHostsItCannotServeTest {
             tracker.close();
         }
         assertThat(made).isNotEmpty().allMatch(CamelContext::isStopped);
+    }
+
+    @Test
+    void exitsNonZeroAtOnceWhenRunAsAProcess(@TempDir Path data) throws Exception {
+        // the refusal comes after Camel's run() has started the routes: it used to log it, leave the context running,
+        // and exit with status 0 a minute later, when the shutdown hook gave up waiting
+        RefusedStart refused = RefusedStart.run(Path.of(""), Map.of(
+                "UPLOAD_PROVIDER", "my_host",
+                "CUSTOM_ROUTES_DIR", data.resolve("custom-routes").toString(),
+                "PORT", String.valueOf(Gateway.freePort()),
+                "MANAGEMENT_PORT", String.valueOf(Gateway.freePort()),
+                "SQLITE_DATABASE", data.resolve("caravan.db").toString(),
+                "AUTH_TOKEN", Gateway.ADMIN_TOKEN,
+                "DATABASE_TYPE", "sqlite"), 45);
+
+        assertThat(refused.ended()).as("ended within the time given").isTrue();
+        assertThat(refused.exitValue()).isNotZero();
+        assertThat(refused.errors()).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .startsWith("Caravan did not start: Invalid UPLOAD_PROVIDER")
+                .contains("no route consumes direct:image-host-my-host");
     }
 }

@@ -3,7 +3,6 @@ package dev.caravan.imagehost;
 import dev.caravan.config.InvalidSettingException;
 import dev.caravan.config.Settings;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Route;
 import org.apache.camel.spi.Registry;
 
 /**
@@ -53,12 +52,8 @@ public final class ImageHostBeans {
         if (settings.imageHost().isEmpty()) {
             return;
         }
-        String uri = "direct://image-host-" + settings.imageHost();
-        for (Route route : context.getRoutes()) {
-            String from = route.getEndpoint().getEndpointUri();
-            if (from.equals(uri) || from.equals("direct:image-host-" + settings.imageHost())) {
-                return;
-            }
+        if (dev.caravan.routes.CoreRoutes.consumed(context, "direct:image-host-" + settings.imageHost())) {
+            return;
         }
         throw new InvalidSettingException("UPLOAD_PROVIDER", "caravan.upload-provider", settings.imageHost(),
                 "no route consumes direct:image-host-" + settings.imageHost() + "; the shipped hosts are smms, picgo and "
