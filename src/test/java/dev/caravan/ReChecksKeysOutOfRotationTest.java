@@ -8,6 +8,7 @@ import dev.caravan.keys.Evidence;
 import dev.caravan.keys.KeyState;
 import dev.caravan.support.Gateway;
 import dev.caravan.support.GoogleBodies;
+import dev.caravan.support.LogCapture;
 import dev.caravan.support.StubGemini;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -79,5 +80,29 @@ class ReChecksKeysOutOfRotationTest {
         assertThat(gateway.key("key-dead").state()).isEqualTo(KeyState.INVALID);
         // (the HTTP client may retry a GET once on a dropped connection)
         assertThat(gateway.stub().keysSeen()).isNotEmpty().containsOnly("key-dead");
+    }
+
+    @Test
+    void aTestModelGoogleShutDownStillProvesTheKeyAndSaysSo() throws Exception {
+        StubGemini stub = gateway.stub();
+        stub.answerFor("key-healed", r -> new StubGemini.Json(403, GoogleBodies.forbidden("CONSUMER_SUSPENDED")));
+        stub.answerFor("key-dead", r -> new StubGemini.Json(400, GoogleBodies.keyInvalid()));
+        for (int i = 0; i < 4; i++) {
+            gateway.post(FLASH, Gateway.prompt("q" + i));
+        }
+        assertThat(gateway.key("key-healed").state()).isEqualTo(KeyState.SUSPENDED);
+        stub.reset();
+        // TEST_MODEL is gone at Google: it takes the key and finds no such model; a dead key is still refused first
+        stub.answerFor("key-dead", r -> new StubGemini.Json(400, GoogleBodies.keyInvalid()));
+        stub.answer(r -> new StubGemini.Json(404, GoogleBodies.notFound()));
+
+        try (LogCapture logs = LogCapture.warningsAndErrors()) {
+            gateway.caravan().context().createProducerTemplate().sendBody("direct:maintenance-recheck-keys", null);
+
+            assertThat(gateway.key("key-healed").state()).isEqualTo(KeyState.ACTIVE);
+            assertThat(gateway.key("key-dead").state()).isEqualTo(KeyState.INVALID);
+            assertThat(logs.lines()).anySatisfy(l -> assertThat(l).contains("TEST_MODEL").contains("HTTP 404"));
+            assertThat(logs.lines()).noneSatisfy(l -> assertThat(l).contains("key-healed"));
+        }
     }
 }

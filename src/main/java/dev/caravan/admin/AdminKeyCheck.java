@@ -59,7 +59,7 @@ public final class AdminKeyCheck {
         int status = answer.status();
         byte[] body = answer.body();
         String outcome;
-        if (answer.ok()) {
+        if (answer.keyAccepted()) {
             if (key.manuallyDisabled()) {
                 outcome = "valid; still disabled by an operator";
             } else if (key.state() != KeyState.ACTIVE) {
@@ -67,6 +67,9 @@ public final class AdminKeyCheck {
                 outcome = pool.recover(key) ? "valid; back in rotation" : "valid; still disabled by an operator";
             } else {
                 outcome = "valid";
+            }
+            if (answer.modelNotServed()) {
+                outcome += " (but Google serves no TEST_MODEL any more: HTTP 404; set TEST_MODEL to a model it lists)";
             }
         } else {
             Verdict v = classifier.classify(status, body, clock.getAsLong());

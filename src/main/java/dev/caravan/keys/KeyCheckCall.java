@@ -20,6 +20,20 @@ public final class KeyCheckCall {
         public boolean ok() {
             return status >= 200 && status < 300;
         }
+
+        /**
+         * 404: Google took the key and found no TEST_MODEL (a model it shut down, or a name it never served). A key
+         * that is invalid, suspended or blocked is refused before any model is looked up, so this answer proves the
+         * key as well as a 200 does; the operator still has to hear that TEST_MODEL needs changing.
+         */
+        public boolean modelNotServed() {
+            return status == 404;
+        }
+
+        /** The key is proven: Google answered its check, whether or not it serves TEST_MODEL. */
+        public boolean keyAccepted() {
+            return ok() || modelNotServed();
+        }
     }
 
     /** Turns the message (whose body is the key) into the check request. */

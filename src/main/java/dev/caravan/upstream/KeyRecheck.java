@@ -16,11 +16,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The per-key steps of the scheduled re-check of one pool (routes/maintenance.camel.yaml; one bean per pool, the
- * route of each pool making its own check call): which keys are due (invalid,
- * suspended or disabled, but not by an operator's choice), the request that proves one (only the key, in
- * {@code x-goog-api-key}), and what the answer means: 200 puts the key back into rotation, a key error refreshes
- * its evidence, anything else (5xx, 429, no answer) leaves it as it was until the next re-check. Thread-safe; the
- * route runs one key at a time.
+ * route of each pool making its own check call): which keys are due (invalid, suspended or disabled, but not by an
+ * operator's choice), the request that proves one (only the key, in {@code x-goog-api-key}), and what the answer
+ * means: 200 puts the key back into rotation, and so does a 404 (Google took the key but serves no TEST_MODEL, which
+ * is logged as a warning); a key error refreshes its evidence; anything else (5xx, 429, no answer) leaves it as it was
+ * until the next re-check. Thread-safe; the route runs one key at a time.
  */
 public final class KeyRecheck {
 
@@ -37,6 +37,8 @@ public final class KeyRecheck {
     private static final class Tally {
         final AtomicInteger checked = new AtomicInteger();
         final AtomicInteger back = new AtomicInteger();
+        /** Keys whose check found no TEST_MODEL at Google (404): proven all the same, but the setting is stale. */
+        final AtomicInteger modelNotServed = new AtomicInteger();
     }
 
     public KeyRecheck(KeyRoundRobin pool, UpstreamErrorClassifier classifier, LongSupplier clock) {
@@ -75,7 +77,10 @@ public final class KeyRecheck {
         int status = answer.status();
         byte[] body = answer.body();
         tally(exchange).checked.incrementAndGet();
-        if (answer.ok()) {
+        if (answer.modelNotServed()) {
+            tally(exchange).modelNotServed.incrementAndGet();
+        }
+        if (answer.keyAccepted()) {
             KeyState was = key.state();
             // an operator may have disabled (or deleted) the key since it was found due: their word stands
             if (pool.recover(key)) {
@@ -106,6 +111,13 @@ public final class KeyRecheck {
         if (t.checked.get() > 0) {
             LOG.info("Re-checked {} key(s){} out of rotation: {} back in rotation", t.checked.get(), ofPool,
                     t.back.get());
+        }
+        if (t.modelNotServed.get() > 0) {
+            // a stale TEST_MODEL would otherwise go unnoticed: the keys still come back, on Google's word that it
+            // took them
+            LOG.warn("Google serves no TEST_MODEL any more (HTTP 404 to {} key check(s){}): the keys were taken as "
+                    + "proven, since Google refuses a bad key before it looks a model up; set TEST_MODEL to a model "
+                    + "Google lists", t.modelNotServed.get(), ofPool);
         }
     }
 

@@ -177,6 +177,33 @@ class AdminManagesKeysTest {
     }
 
     @Test
+    void verifySaysWhenGoogleServesNoTestModelAndStillProvesTheKey() throws Exception {
+        AdminClient admin = new AdminClient(gateway).login();
+        ApiKey keyA = gateway.key(KEY_A);
+        for (int i = 0; i < 3; i++) {
+            gateway.pool().record(keyA, "m", new dev.caravan.keys.Verdict(dev.caravan.keys.Verdict.Kind.UPSTREAM_FAILURE, 0,
+                    new dev.caravan.keys.Evidence(500, "INTERNAL", null, 1L)));
+        }
+        assertThat(keyA.state()).isEqualTo(KeyState.DISABLED);
+        // TEST_MODEL was shut down: Google takes the key, finds no model; a bad key is refused before that
+        gateway.stub().answer(r -> new StubGemini.Json(404, GoogleBodies.notFound()));
+        gateway.stub().answerFor(KEY_C, r -> new StubGemini.Json(400, GoogleBodies.keyInvalid()));
+
+        HttpResponse<String> res = admin.post("/admin/api/keys/actions", action("verify",
+                keyA.fingerprint(), gateway.key(KEY_C).fingerprint()));
+
+        assertThat(res.statusCode()).isEqualTo(200);
+        Map<String, String> outcome = new java.util.HashMap<>();
+        AdminClient.json(res).path("results").forEach(r -> outcome.put(r.path("fingerprint").asText(), r.path("outcome").asText()));
+        assertThat(outcome.get(keyA.fingerprint())).startsWith("valid; back in rotation").contains("TEST_MODEL", "404");
+        assertThat(outcome.get(gateway.key(KEY_C).fingerprint())).contains("API_KEY_INVALID");
+        assertThat(keyA.state()).isEqualTo(KeyState.ACTIVE);
+        assertThat(gateway.key(KEY_C).state()).isEqualTo(KeyState.INVALID);
+        record(res);
+        assertNoSecrets();
+    }
+
+    @Test
     void pastedKeysAreAddedOnceDeletedKeysGoAndBothSurviveARestart() throws Exception {
         AdminClient admin = new AdminClient(gateway).login();
         String paste = "API_KEYS=[\"" + NEW_1 + "\", \"" + NEW_2 + "\"]\n# again: " + NEW_1 + "\nnot a key: AIzaTooShort, "
