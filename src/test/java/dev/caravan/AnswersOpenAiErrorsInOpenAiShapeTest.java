@@ -104,7 +104,9 @@ class AnswersOpenAiErrorsInOpenAiShapeTest {
     void googleFailingIs5xxServerError() throws Exception {
         gateway.stub().answer(r -> new StubGemini.Json(500, GoogleBodies.internal()));
         HttpResponse<String> internal = post(CHAT, Gateway.TOKEN, HELLO);
-        assertOpenAiError(internal, 500, "server_error");
+        // Google's own failure on every key is the gateway's upstream failing: 502, never the gateway's 500
+        JsonNode failed = assertOpenAiError(internal, 502, "server_error");
+        assertThat(failed.path("message").asText()).contains("HTTP 500", "INTERNAL");
         assertThat(gateway.stub().keysSeen()).containsExactlyInAnyOrderElementsOf(POOL);
         resetKeys();
 

@@ -42,7 +42,14 @@ public final class GeminiModelList implements Processor {
         if (!list && !one || !Upstream.answeredWell(out)) {
             return;
         }
-        JsonNode body = BufferJson.tree(json, out);
+        JsonNode body;
+        try {
+            body = BufferJson.tree(json, out);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // not JSON (a proxy's page, a body cut short): Google's answer as it came, as for every other call;
+            // left to propagate, the parse error would read as the client's invalid JSON
+            return;
+        }
         if (!(body instanceof ObjectNode object)) {
             return;
         }

@@ -231,6 +231,8 @@ public final class GeminiCall extends AsyncProcessorSupport {
         private volatile ScheduledFuture<?> watch;
         /** A paced stream's writer (the stream optimizer), else null: output is written as it is shaped. */
         private volatile StreamPacer pacer;
+        /** Whether Google's stream brought anything but blank space yet (event-loop only). */
+        private boolean streamHadData;
 
         Attempt(Exchange exchange, AsyncCallback callback, RequestContext ctx, Vertx vertx, long timeoutMillis) {
             this.exchange = exchange;
@@ -327,6 +329,9 @@ public final class GeminiCall extends AsyncProcessorSupport {
                     return;
                 }
                 lastChunkNanos = System.nanoTime();
+                if (!streamHadData) {
+                    streamHadData = hasData(chunk);
+                }
                 ctx.keepStreamChunk(chunk);
                 if (paced != null) {
                     pace((PacedStreamShaper) shaper, paced, chunk, out, contentType);
@@ -377,6 +382,13 @@ public final class GeminiCall extends AsyncProcessorSupport {
             });
             response.exceptionHandler(this::noAnswer);
             response.endHandler(v -> {
+                if (!streamHadData && !committed) {
+                    // Google never streams an empty answer: a stream that ends before its first event failed, and
+                    // since nothing of it reached the client, another key may still answer (translated, it would
+                    // have become an empty answer that looks complete)
+                    noAnswer(new UpstreamUnavailableException("Google's stream ended before its first event"));
+                    return;
+                }
                 Buffer tail;
                 io.vertx.core.Future<Buffer> later;
                 try {
@@ -423,6 +435,17 @@ public final class GeminiCall extends AsyncProcessorSupport {
                 }
                 endRelay(out, contentType, shaper, tail);
             });
+        }
+
+        /** Whether a chunk of Google's stream holds more than blank space (CR, LF, spaces, tabs). */
+        private static boolean hasData(Buffer chunk) {
+            for (int i = 0, n = chunk.length(); i < n; i++) {
+                byte b = chunk.getByte(i);
+                if (b != '\r' && b != '\n' && b != ' ' && b != '\t') {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** Google's stream waits until the client has taken what is queued for it. */
@@ -522,7 +545,9 @@ public final class GeminiCall extends AsyncProcessorSupport {
 
         void noAnswer(Throwable cause) {
             boolean timeout = cause instanceof TimeoutException;
-            String why = timeout ? "Google did not answer in time" : "connection to Google failed: " + cause.getMessage();
+            String why = timeout ? "Google did not answer in time"
+                    : cause instanceof UpstreamUnavailableException ? cause.getMessage()
+                    : "connection to Google failed: " + cause.getMessage();
             if (committed) {
                 // bytes already reached the client: end the stream with an error it can see, never a silent restart
                 if (claim()) {

@@ -11,8 +11,8 @@ import org.apache.camel.Processor;
 /**
  * The upstream route's last step: turns the outcome of its loop into the contract's answer ({@link Upstream}):
  * Google's own answer when it is one the client should see, or an honest gateway error in Google's envelope (429
- * with Retry-After while keys cool, 503 when none is usable, 502/504 when Google could not be reached, 500 when the
- * request could not be sent at all), with the
+ * with Retry-After while keys cool, 503 when none is usable, 502/504 when Google could not be reached or failed with
+ * a 500 of its own, 500 when the request could not be sent at all), with the
  * outcome, the attempts and the last key's fingerprint. Clears every header first, so no header of the request,
  * and no key, survives the route. Thread-safe.
  */
@@ -65,6 +65,12 @@ public final class UpstreamReply implements Processor {
         } else if (kind == Verdict.Kind.KEY_INVALID || kind == Verdict.Kind.KEY_SUSPENDED || kind == Verdict.Kind.KEY_DISABLED) {
             // Google's words would be about the gateway's key, which the client cannot fix
             gatewayError(msg, 503, "UNAVAILABLE", "Google refused the gateway's API keys" + attempts(ctx));
+        } else if (r.status() >= 500 && r.status() != 502 && r.status() != 503 && r.status() != 504) {
+            // Google failed (500 INTERNAL and the like) on the last attempt left: to the client, the gateway's
+            // upstream failed, which is a 502 (DESIGN §2); a 500 would say the gateway itself broke. Google's 502,
+            // 503 and 504 already say what happened and pass as they came
+            gatewayError(msg, 502, "UNAVAILABLE", "Google failed: it answered HTTP " + r.status()
+                    + statusWord(v) + attempts(ctx));
         } else {
             reply(msg, r.status(), r.contentType(), r.body());
             msg.setHeader(Upstream.OUTCOME, Upstream.ANSWERED);
@@ -115,6 +121,12 @@ public final class UpstreamReply implements Processor {
 
     private static String forModel(RequestContext ctx) {
         return ctx.model() == null ? "" : " for " + ctx.model();
+    }
+
+    /** Google's status word (" INTERNAL"), when its answer had one of the canonical shape; else nothing. */
+    private static String statusWord(Verdict v) {
+        String reason = v == null || v.evidence() == null ? null : v.evidence().reason();
+        return reason != null && reason.matches("[A-Z][A-Z0-9_]{0,63}") ? " " + reason : "";
     }
 
     private static String attempts(RequestContext ctx) {

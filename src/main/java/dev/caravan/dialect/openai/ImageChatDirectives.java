@@ -99,7 +99,7 @@ public final class ImageChatDirectives {
             s.failed = true;
             return;
         }
-        JsonNode answer = BufferJson.tree(json, msg);
+        JsonNode answer = OpenAiReplies.googleAnswer(json, msg);
         if (s.merged == null) {
             s.merged = answer instanceof ObjectNode o ? o : NODES.objectNode();
         } else {

@@ -29,7 +29,7 @@ public final class OpenAiChatReply implements Processor {
             return;
         }
         GeminiChatRequest chat = exchange.getProperty(OpenAiChatRequest.PROPERTY, GeminiChatRequest.class);
-        JsonNode answer = BufferJson.tree(json, exchange.getMessage());
+        JsonNode answer = OpenAiReplies.googleAnswer(json, exchange.getMessage());
         // the request log takes the token counts from this tree instead of parsing Google's answer once more
         RequestContext context = exchange.getProperty(RequestContext.PROPERTY, RequestContext.class);
         if (context != null) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.errors.ClientError;
 import dev.caravan.http.CompactJsonNodes;
 
 /**
@@ -45,15 +46,19 @@ public final class OpenAiEmbeddings {
         ObjectNode out = NODES.objectNode().put("object", "list");
         ArrayNode data = out.putArray("data");
         JsonNode embeddings = Json.field(response, "embeddings");
-        if (embeddings != null) {
-            for (int i = 0; i < embeddings.size(); i++) {
-                JsonNode values = embeddings.get(i).path("values");
-                ObjectNode item = data.addObject().put("object", "embedding").put("index", i);
-                if (request.base64()) {
-                    item.put("embedding", littleEndianFloats(values));
-                } else {
-                    item.set("embedding", values.deepCopy());
-                }
+        int asked = request.body().path("requests").size();
+        if (embeddings == null || !embeddings.isArray() || embeddings.size() != asked) {
+            // OpenAI's clients pair data[i] with input[i]: a short answer would pair them wrongly without a word
+            throw new ClientError(502, "UNAVAILABLE", "Google answered " + (embeddings == null ? 0 : embeddings.size())
+                    + " embedding(s) for " + asked + " input(s)");
+        }
+        for (int i = 0; i < embeddings.size(); i++) {
+            JsonNode values = embeddings.get(i).path("values");
+            ObjectNode item = data.addObject().put("object", "embedding").put("index", i);
+            if (request.base64()) {
+                item.put("embedding", littleEndianFloats(values));
+            } else {
+                item.set("embedding", values.deepCopy());
             }
         }
         out.put("model", request.requestedModel());

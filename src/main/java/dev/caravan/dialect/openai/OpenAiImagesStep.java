@@ -100,7 +100,7 @@ public final class OpenAiImagesStep {
             s.more = false;
             return;
         }
-        s.replies.add(BufferJson.tree(json, exchange.getMessage()));
+        s.replies.add(OpenAiReplies.googleAnswer(json, exchange.getMessage()));
         s.more = s.replies.size() < s.request.calls();
     }
 

@@ -93,7 +93,7 @@ public final class OpenAiModelList {
         if (!OpenAiReplies.isWholeSuccess(exchange.getMessage())) {
             return;
         }
-        JsonNode google = BufferJson.tree(json, exchange.getMessage());
+        JsonNode google = OpenAiReplies.googleAnswer(json, exchange.getMessage());
         if (known != null) {
             known.learnAll(models.listed(google));
         }

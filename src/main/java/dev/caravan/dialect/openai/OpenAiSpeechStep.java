@@ -37,7 +37,7 @@ public final class OpenAiSpeechStep {
             return;
         }
         OpenAiSpeech.Speech call = exchange.getProperty(PROPERTY, OpenAiSpeech.Speech.class);
-        OpenAiSpeech.Audio audio = speech.toOpenAi(BufferJson.tree(json, exchange.getMessage()), call);
+        OpenAiSpeech.Audio audio = speech.toOpenAi(OpenAiReplies.googleAnswer(json, exchange.getMessage()), call);
         UpstreamReply.reply(exchange.getMessage(), 200, audio.contentType(), BufferJson.wrap(audio.bytes()));
     }
 }

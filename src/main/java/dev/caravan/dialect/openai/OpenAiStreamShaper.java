@@ -121,7 +121,11 @@ public final class OpenAiStreamShaper implements StreamShaper {
             try {
                 event = json.readTree(d);
             } catch (java.io.IOException notJson) {
-                // Google sent an event that is not JSON: nothing a client could use
+                // Google sent an event that is not JSON: the answer can no longer be trusted whole, so the client
+                // reads an error where it would otherwise take what came as complete
+                failure = "Google sent a stream event that is not JSON";
+                out.append(OpenAiStreamTranslator.frame(translator.error(502,
+                        "Google sent a stream event that could not be read")));
                 continue;
             }
             List<ObjectNode> inline = images == null ? List.of() : inlineImages(event);
