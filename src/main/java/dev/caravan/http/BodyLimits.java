@@ -101,12 +101,12 @@ public final class BodyLimits implements Handler<RoutingContext> {
     }
 
     /**
-     * The route runs with no body and answers from the head; the body's bytes stay unread in the socket, so the
-     * connection ends with the answer.
+     * The route runs with no body and answers from the head; the body's bytes are never buffered, and the connection
+     * ends with the answer once the client has sent them (LingeringClose: thrown away as they come).
      */
     private static void leaveUnread(RoutingContext rc) {
         rc.addHeadersEndHandler(v -> rc.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE));
-        rc.addEndHandler(done -> rc.request().connection().close());
+        rc.addEndHandler(done -> LingeringClose.close(rc.request()));
         rc.next();
     }
 

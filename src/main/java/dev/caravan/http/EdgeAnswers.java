@@ -49,8 +49,16 @@ public final class EdgeAnswers {
         }
         var written = res.end(isOpenAi(path) ? OpenAiErrorBody.json(code, message) : GoogleErrors.body(code, status, message));
         if (close) {
-            // once the answer is out: a request body left unread would otherwise hold the connection
-            written.onComplete(done -> request.connection().close());
+            // once the answer is out: a request body left unread would otherwise hold the connection. A body too
+            // large is still arriving: the client reads its 413 only if the rest is taken first (LingeringClose);
+            // framing that cannot be trusted, or a gateway that stops, ends the connection at once
+            written.onComplete(done -> {
+                if (code == 413) {
+                    LingeringClose.close(request);
+                } else {
+                    request.connection().close();
+                }
+            });
         }
         log(request, code);
     }

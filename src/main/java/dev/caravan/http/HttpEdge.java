@@ -76,7 +76,7 @@ public final class HttpEdge {
         });
         rc.addEndHandler(done -> {
             if (!rc.request().isEnded()) {
-                rc.request().connection().close();
+                LingeringClose.close(rc.request());
             }
         });
         rc.next();
