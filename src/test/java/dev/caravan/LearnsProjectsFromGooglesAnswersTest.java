@@ -1,7 +1,9 @@
 package dev.caravan;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -20,7 +22,7 @@ class LearnsProjectsFromGooglesAnswersTest {
 
     @RegisterExtension
     static final Gateway gateway = Gateway.withKeys("key-x", "key-y", "key-z").set("caravan.quota-wait-seconds", "0")
-            .set("caravan.project-evidence-seconds", "5");
+            .set("caravan.project-evidence-seconds", "2");
 
     private static final String FLASH = "/v1beta/models/gemini-2.5-flash:generateContent";
     private static final String PRO = "/v1beta/models/gemini-2.5-pro:generateContent";
@@ -84,7 +86,12 @@ class LearnsProjectsFromGooglesAnswersTest {
             assertThat(gateway.post(PRO, Gateway.prompt("hello " + i)).statusCode()).isEqualTo(200);
         }
 
-        assertThat(gateway.key("key-x").project()).isSameAs(gateway.key("key-y").project());
+        // decided once PROJECT_EVIDENCE_SECONDS after the second 429 have passed with no third project refused (the
+        // next call served settles it)
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            assertThat(gateway.post(PRO, Gateway.prompt("settle")).statusCode()).isEqualTo(200);
+            assertThat(gateway.key("key-x").project()).isSameAs(gateway.key("key-y").project());
+        });
         assertThat(gateway.key("key-x").projectSource()).isEqualTo(Project.Source.LEARNED);
         assertThat(gateway.key("key-x").projectEvidence()).contains("GenerateRequestsPerMinutePerProjectPerModel");
         assertThat(gateway.key("key-z").project()).isNotSameAs(gateway.key("key-x").project());

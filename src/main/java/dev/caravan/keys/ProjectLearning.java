@@ -21,8 +21,10 @@ import java.util.function.IntSupplier;
  *   <li>Google's limit (quotaValue) is known, and B alone could not have spent it: B's own attempts in the quota's
  *       period (the last minute, or Google's day) are fewer than the limit;</li>
  *   <li>the two pauses end together (within a second): one budget resets once;</li>
- *   <li>A's project is the only other one with such a 429 in that span: a coincidence that could name two projects
- *       teaches nothing (under an even load many projects run out at once).</li>
+ *   <li>A's project is the only other one with such a 429 in that span, before B's and after it: a coincidence that
+ *       could name two projects teaches nothing (under an even load many projects run out at once). So the rule
+ *       decides once the span after B's 429 has passed too ({@link #settle}), never on the second 429 of a burst whose
+ *       third is yet to come.</li>
  * </ul>
  *
  * <p><b>Windows that reset together, window after window</b> (for the storm's case, where every project runs out at
@@ -57,6 +59,11 @@ public final class ProjectLearning {
     static final long SAME_RESET_MS = 1_000;
 
     private record Hit(ApiKey key, String quotaId, String model, long atMillis, long untilMillis, long spanMillis) {
+    }
+
+    /** A clear coincidence so far: B's 429 matched A's alone; decided once the span after it has passed. */
+    private record Pending(ApiKey key, ApiKey partner, String quotaId, String model, long limit, Verdict verdict,
+                           long atMillis, long windowMillis) {
     }
 
     /** Windows two keys must reset together in, and never apart, before the second rule groups them. */
@@ -122,6 +129,10 @@ public final class ProjectLearning {
 
     private final KeyRoundRobin pool;
     private final ArrayDeque<Hit> recent = new ArrayDeque<>();
+    /** Coincidences waiting for the end of their span (guarded by this object's lock). */
+    private final List<Pending> pending = new ArrayList<>();
+    /** When the first of them may be decided (epoch ms); Long.MAX_VALUE when none waits. */
+    private volatile long nextSettle = Long.MAX_VALUE;
     private volatile IntSupplier windowSeconds = () -> 5;
 
     ProjectLearning(KeyRoundRobin pool) {
@@ -140,6 +151,7 @@ public final class ProjectLearning {
 
     /** Like {@link #quota429(ApiKey, String, Verdict, long)} for a call sent at {@code sentAt} (0: unknown). */
     void quota429(ApiKey key, String model, Verdict verdict, long sentAt, long now) {
+        settle(now);
         long window = windowSeconds.getAsInt() * 1000L;
         if (verdict.evidence() == null || verdict.evidence().quotaId() == null) {
             return;
@@ -161,14 +173,17 @@ public final class ProjectLearning {
         long span = dimension == QuotaSignal.Dimension.REQUESTS_PER_MINUTE && sentAt > 0 && sentAt <= now
                 && verdict.signal().minuteResetAtMillis() >= 0 ? now - sentAt + RESET_SLACK_MS : SAME_RESET_MS;
         Hit hit = new Hit(key, quotaId, model, now, verdict.untilMillis(), span);
-        ApiKey partner = null;
         synchronized (this) {
             Set<Project> others = new HashSet<>();
             ApiKey candidate = null;
             for (Iterator<Hit> it = recent.iterator(); it.hasNext(); ) {
                 Hit h = it.next();
-                if (now - h.atMillis > window) {
+                if (now - h.atMillis > 2 * window) {
+                    // kept a span longer than they are compared: a pending coincidence looks at both sides of its 429
                     it.remove();
+                    continue;
+                }
+                if (now - h.atMillis > window) {
                     continue;
                 }
                 if (h.key != key && h.quotaId.equals(quotaId) && java.util.Objects.equals(h.model, model)
@@ -184,14 +199,55 @@ public final class ProjectLearning {
             while (recent.size() > MAX_RECENT) {
                 recent.removeFirst();
             }
-            if (candidate != null && others.size() == 1 && limit > 0 && ownUse(key, model, dimension, now) - 1 < limit) {
-                partner = candidate;
+            if (candidate != null && others.size() == 1 && limit > 0 && ownUse(key, model, dimension, now) - 1 < limit
+                    && pending.size() < MAX_RECENT) {
+                pending.add(new Pending(key, candidate, quotaId, model, limit, verdict, now, window));
+                nextSettle = Math.min(nextSettle, now + window);
             }
         }
-        if (partner != null && !apartFromProject(key, partner) && !apartFromProject(partner, key)) {
-            join(key, partner, quotaId, model, limit, now);
-            // the pause is the (new) project's now, for every key of it
-            key.project().coolDown(model, new ApiKey.Cooldown(verdict.untilMillis(), verdict.kind(), verdict.evidence()), now);
+    }
+
+    /**
+     * Decides the coincidences whose span has passed: B joins A when, over the whole span around B's 429, A's project is
+     * still the only other one refused the same quota for the same model. Called on every quota 429 and every served
+     * call (a volatile read while none is due).
+     */
+    void settle(long now) {
+        if (now < nextSettle) {
+            return;
+        }
+        List<Pending> due = new ArrayList<>();
+        synchronized (this) {
+            long next = Long.MAX_VALUE;
+            for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
+                Pending p = it.next();
+                if (now < p.atMillis + p.windowMillis) {
+                    next = Math.min(next, p.atMillis + p.windowMillis);
+                    continue;
+                }
+                it.remove();
+                Set<Project> others = new HashSet<>();
+                for (Hit h : recent) {
+                    if (h.key != p.key && h.quotaId.equals(p.quotaId) && java.util.Objects.equals(h.model, p.model)
+                            && Math.abs(h.atMillis - p.atMillis) <= p.windowMillis
+                            && h.key.project() != p.key.project()) {
+                        others.add(h.key.project());
+                    }
+                }
+                if (others.size() == 1 && others.contains(p.partner.project())) {
+                    due.add(p);
+                }
+            }
+            nextSettle = next;
+        }
+        for (Pending p : due) {
+            if (p.key.project() != p.partner.project() && !apartFromProject(p.key, p.partner)
+                    && !apartFromProject(p.partner, p.key)) {
+                join(p.key, p.partner, p.quotaId, p.model, p.limit, now);
+                // the pause is the (new) project's now, for every key of it
+                p.key.project().coolDown(p.model, new ApiKey.Cooldown(p.verdict.untilMillis(), p.verdict.kind(),
+                        p.verdict.evidence()), now);
+            }
         }
     }
 
@@ -245,6 +301,7 @@ public final class ProjectLearning {
      * since) had none.
      */
     void served(ApiKey key, String model, long sentAt, long now) {
+        settle(now);
         if (model == null || sentAt <= 0) {
             // a call whose sending time is unknown proves nothing about which window Google served it in
             return;
