@@ -78,6 +78,28 @@ class BoundsWhatUnknownModelNamesCanGrowTest {
     }
 
     @Test
+    void theCallThatTeachesAModelCountsUnderItsName() throws Exception {
+        // the first call for a model Google has: counted under its name on the key, as every later call is
+        gateway.stub().answer(r -> new StubGemini.Json(200, GoogleBodies.generateContent("ok")));
+        long otherBefore = usageSummed("other");
+
+        assertThat(gateway.post("/v1beta/models/brand-new-model:generateContent", Gateway.prompt("hi")).statusCode())
+                .isEqualTo(200);
+
+        assertThat(usageSummed("brand-new-model")).isEqualTo(1);
+        assertThat(usageSummed("other")).isEqualTo(otherBefore);
+    }
+
+    /** Today's use of every key under one name. */
+    private static long usageSummed(String name) {
+        long n = 0;
+        for (ApiKey k : gateway.pool().keys()) {
+            n += k.usageOn(gateway.pool().today()).getOrDefault(name, 0L);
+        }
+        return n;
+    }
+
+    @Test
     void coolDownsPerModelStayBoundedPerKey() throws Exception {
         gateway.stub().answer(r -> new StubGemini.Json(429, GoogleBodies.quotaPerMinute("30s")));
 

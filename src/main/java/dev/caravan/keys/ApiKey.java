@@ -423,6 +423,23 @@ public final class ApiKey {
     }
 
     /**
+     * Moves one attempt counted under {@code from} on {@code day} to {@code to}: the attempt that taught the gateway a
+     * model was counted before the model had a name of its own. Nothing happens when there is no such attempt.
+     */
+    void recountUse(String from, String to, long day) {
+        if (day != usageDay || from.equals(to)) {
+            return;
+        }
+        AtomicLong n = usage.get(from);
+        if (n == null || n.getAndUpdate(c -> c > 0 ? c - 1 : c) <= 0) {
+            return;
+        }
+        // an entry left at zero goes, so the admin page shows no "other": 0
+        usage.computeIfPresent(from, (m, c) -> c.get() == 0 ? null : c);
+        countUse(to, day);
+    }
+
+    /**
      * Attempts made with the key on Google's day {@code day} (the Pacific day its daily quotas count), per model
      * ("" for calls without a model); empty when the key was not used that day. Kept in memory only.
      */

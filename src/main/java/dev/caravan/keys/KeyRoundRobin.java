@@ -345,6 +345,16 @@ public final class KeyRoundRobin implements Processor {
     }
 
     /**
+     * The attempt {@code key} just made for {@code model} taught the gateway that model: it was counted under
+     * {@code countedAs} (the name for unknown models) and now counts under the model's own label.
+     */
+    public void recountUse(ApiKey key, String model, String countedAs) {
+        if (key != null && model != null) {
+            key.recountUse(countedAs, useLabel.apply(model), day.of(clock.getAsLong()));
+        }
+    }
+
+    /**
      * Counts each key's use under {@code label.apply(model)} rather than the model itself, e.g. a bounded set of
      * known models with "other" for the rest, so that names a client invents do not pile up in every key.
      */

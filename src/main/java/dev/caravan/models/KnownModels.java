@@ -39,13 +39,17 @@ public final class KnownModels {
         configured = Map.copyOf(m);
     }
 
-    /** Remembers a model Google listed or answered for; ignored when it is no model id or the cap is reached. */
-    public void learn(String model) {
+    /**
+     * Remembers a model Google listed or answered for; ignored when it is no model id or the cap is reached.
+     *
+     * @return whether the model was new: the call that taught it was counted as {@value #OTHER}
+     */
+    public boolean learn(String model) {
         String id = ModelName.id(model);
         if (id == null || learned.containsKey(id) || configured.containsKey(id) || learned.size() >= MAX_LEARNED) {
-            return;
+            return false;
         }
-        learned.putIfAbsent(id, id);
+        return learned.putIfAbsent(id, id) == null;
     }
 
     /** Remembers every model of Google's list. */

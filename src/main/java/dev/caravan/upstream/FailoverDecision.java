@@ -47,10 +47,12 @@ public final class FailoverDecision implements Processor {
             ctx.verdict(v);
         }
         if (ctx.key() != null) {
-            if (models != null && answeredForTheModel(v)) {
-                models.learn(ctx.model());
+            KeyRoundRobin keys = ctx.keyPool() != null ? ctx.keyPool() : pool;
+            if (models != null && answeredForTheModel(v) && models.learn(ctx.model())) {
+                // the pick counted this attempt as "other", before the model had a name of its own
+                keys.recountUse(ctx.key(), ctx.model(), KnownModels.OTHER);
             }
-            (ctx.keyPool() != null ? ctx.keyPool() : pool).record(ctx.key(), ctx.model(), v, ctx.tokensTakenAt());
+            keys.record(ctx.key(), ctx.model(), v, ctx.tokensTakenAt());
         }
         if (metrics != null) {
             metrics.attempt(v);
