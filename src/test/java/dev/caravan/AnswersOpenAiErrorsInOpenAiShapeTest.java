@@ -126,6 +126,8 @@ class AnswersOpenAiErrorsInOpenAiShapeTest {
         JsonNode error = assertOpenAiError(post(CHAT, Gateway.TOKEN, HELLO), 404, "invalid_request_error");
 
         assertThat(error.path("message").asText()).contains("is not found");
+        // a model Google does not have: OpenAI's own code for it
+        assertThat(error.path("code").asText()).isEqualTo("model_not_found");
         // the client's own mistake: one attempt, no other key tried
         assertThat(gateway.stub().received()).hasSize(1);
     }

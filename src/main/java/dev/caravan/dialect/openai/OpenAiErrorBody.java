@@ -17,8 +17,13 @@ public final class OpenAiErrorBody {
 
     /** @param param the offending request field, or null */
     public static String json(int status, String message, String param) {
+        return json(status, message, param, code(status));
+    }
+
+    /** @param code OpenAI's error code where it is more precise than the status's, e.g. {@code model_not_found} */
+    static String json(int status, String message, String param, String code) {
         return "{\"error\":{\"message\":" + quote(message) + ",\"type\":\"" + type(status) + "\",\"param\":"
-                + (param == null ? "null" : quote(param)) + ",\"code\":\"" + code(status) + "\"}}";
+                + (param == null ? "null" : quote(param)) + ",\"code\":\"" + code + "\"}}";
     }
 
     /** OpenAI's error codes are strings; SDKs read them as such. */

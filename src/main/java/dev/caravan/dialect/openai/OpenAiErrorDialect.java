@@ -31,6 +31,7 @@ public final class OpenAiErrorDialect implements ErrorDialect {
     @Override
     public String fromGoogle(int httpStatus, byte[] googleBody) {
         String message = null;
+        String status = null;
         try {
             JsonNode root = json.readTree(googleBody);
             if (root != null && root.isArray()) {
@@ -38,10 +39,16 @@ public final class OpenAiErrorDialect implements ErrorDialect {
             }
             if (root != null) {
                 message = root.path("error").path("message").asText(null);
+                status = root.path("error").path("status").asText(null);
             }
         } catch (Exception notJson) {
             // Google answered something that is not its envelope: say so plainly below
         }
-        return OpenAiErrorBody.json(httpStatus, message != null ? message : "Google answered HTTP " + httpStatus);
+        String text = message != null ? message : "Google answered HTTP " + httpStatus;
+        if (httpStatus == 404 && "NOT_FOUND".equals(status) && message != null && message.startsWith("models/")) {
+            // Google has no such model: OpenAI's code for it, which clients switch on
+            return OpenAiErrorBody.json(httpStatus, text, null, "model_not_found");
+        }
+        return OpenAiErrorBody.json(httpStatus, text);
     }
 }
