@@ -62,7 +62,10 @@ public final class OpenAiEmbeddings {
             }
         }
         out.put("model", request.requestedModel());
-        out.putObject("usage").put("prompt_tokens", 0).put("total_tokens", 0);
+        // Google's embeddings answers carry no token count today; one that does (usageMetadata, as its other answers
+        // have) is reported
+        long tokens = Math.max(0, response.path("usageMetadata").path("promptTokenCount").asLong(0));
+        out.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
         return out;
     }
 

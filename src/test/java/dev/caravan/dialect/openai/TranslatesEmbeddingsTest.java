@@ -62,6 +62,24 @@ class TranslatesEmbeddingsTest {
     }
 
     @Test
+    void reportsGooglesTokenCountWhenItGivesOne() {
+        GeminiEmbedRequest request = embeddings.toGemini(json("{\"model\":\"gemini-embedding-001\",\"input\":\"a b\"}"));
+
+        JsonNode out = embeddings.toOpenAi(json(
+                "{\"embeddings\":[{\"values\":[1]}],\"usageMetadata\":{\"promptTokenCount\":7}}"), request);
+
+        assertJson(out.path("usage"), "{\"prompt_tokens\":7,\"total_tokens\":7}");
+    }
+
+    @Test
+    void refusesAnAnswerShortOfTheInputs() {
+        GeminiEmbedRequest request = embeddings.toGemini(json("{\"model\":\"gemini-embedding-001\",\"input\":[\"a\",\"b\"]}"));
+
+        assertThatThrownBy(() -> embeddings.toOpenAi(json("{\"embeddings\":[{\"values\":[1]}]}"), request))
+                .isInstanceOfSatisfying(dev.caravan.errors.ClientError.class, e -> assertThat(e.httpStatus()).isEqualTo(502));
+    }
+
+    @Test
     void translatesBase64ResponseAsLittleEndianFloat32() {
         GeminiEmbedRequest request = embeddings.toGemini(json(
                 "{\"model\":\"gemini-embedding-001\",\"input\":\"a\",\"encoding_format\":\"base64\"}"));
