@@ -906,7 +906,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
         registry.bind("fileRecords", records);
         registry.bind("fileAffinity", new dev.caravan.files.FileAffinity(files, new JsonFactory()));
         // the requests whose file lookup (JDBC) goes to a worker thread off the event loop
-        registry.bind("mentionsFiles", new dev.caravan.http.BodyMentions("fileUri", "file_uri"));
+        registry.bind("mentionsFiles", new dev.caravan.files.FileMentions(new JsonFactory()));
         registry.bind("fileUploadRequest", new dev.caravan.files.FileUploadRequest(files));
         registry.bind("fileUploadReply", new dev.caravan.files.FileUploadReply(files, json, clock));
         registry.bind("fileRequest", new dev.caravan.files.FileRequest(files, json));

@@ -46,6 +46,16 @@ class KeepsFilesToTheirClientAndTheirKeyTest {
                 generateWith(up.uri()));
         assertThat(generate.statusCode()).isEqualTo(404);
         assertThat(generate.body()).contains(up.name());
+        // JSON lets a name be written with escapes, and Google reads fileUri in "file\\u0055ri" (a backslash-u escape
+        // for the U), in a field name or in the value alike: the same 404, nothing sent
+        for (String escaped : new String[] {
+                generateWith(up.uri()).replace("fileUri", "file\\u0055ri"),
+                generateWith(up.uri()).replace("fileUri", "file_\\u0075ri"),
+                generateWith(up.uri()).replace("/files/", "/\\u0066iles/").replace("fileUri", "fil\\u0065Uri")}) {
+            HttpResponse<String> sneaky = call("POST", "/v1beta/models/gemini-2.5-flash:generateContent", OTHER_TOKEN,
+                    escaped);
+            assertThat(sneaky.statusCode()).as(escaped).isEqualTo(404);
+        }
 
         // the owner sees it; the other token's attempts never reached Google
         assertThat(call("GET", "/v1beta/files/" + id, Gateway.TOKEN, null).statusCode()).isEqualTo(200);
@@ -53,6 +63,25 @@ class KeepsFilesToTheirClientAndTheirKeyTest {
                 .get("name").asText()).isEqualTo(up.name());
         assertThat(gateway.stub().files().calls()).filteredOn(c -> c.path().startsWith("/v1beta/files/")).hasSize(1);
         assertThat(gateway.stub().received()).isEmpty();
+    }
+
+    @Test
+    void aFileNoKeysProjectHoldsIsTheClientsMistakeAndStrikesNoKey() throws Exception {
+        // a file Caravan has no record of (uploaded elsewhere, expired, invented): Google refuses it to every key
+        gateway.stub().answer(r -> new StubGemini.Json(403, """
+                {"error": {"code": 403, "message": "You do not have permission to access the File nosuchfile1 or it may not exist.",
+                  "status": "PERMISSION_DENIED"}}"""));
+
+        HttpResponse<String> r = call("POST", "/v1beta/models/gemini-2.5-flash:generateContent", Gateway.TOKEN,
+                generateWith("https://generativelanguage.googleapis.com/v1beta/files/nosuchfile1"));
+
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(r.body()).contains("nosuchfile1");
+        assertThat(gateway.stub().received()).hasSize(1);
+        assertThat(gateway.pool().keys()).allSatisfy(k -> {
+            assertThat(k.state()).isEqualTo(dev.caravan.keys.KeyState.ACTIVE);
+            assertThat(k.strikes()).isZero();
+        });
     }
 
     @Test

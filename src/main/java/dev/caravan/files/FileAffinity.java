@@ -33,6 +33,9 @@ public final class FileAffinity implements Processor {
             Unpooled.wrappedBuffer("fileUri".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
     private static final ByteBuf FILE_URI_SNAKE = Unpooled.unreleasableBuffer(
             Unpooled.wrappedBuffer("file_uri".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    /** A JSON escape: fileUri with a letter written as a backslash-u escape is a file name no byte search finds. */
+    private static final ByteBuf ESCAPE = Unpooled.unreleasableBuffer(
+            Unpooled.wrappedBuffer("\\u".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
 
     private final FileKeys files;
     private final JsonFactory json;
@@ -79,29 +82,64 @@ public final class FileAffinity implements Processor {
     }
 
     /**
-     * A parser over the body when it mentions {@code fileUri} or {@code file_uri}, else null: one byte search in the
-     * buffer itself, no copy, for the requests (nearly all) that name no file.
+     * A parser over the body when it mentions {@code fileUri} or {@code file_uri}, or holds a JSON escape (which may
+     * spell either), else null: one byte search in the buffer itself, no copy, for the requests (nearly all) that name
+     * no file.
      */
     private JsonParser parserIfFilesNamed(Object body) {
+        return parser(body, json, true);
+    }
+
+    /** Whether a field of the body, read as JSON (escapes decoded), is {@code fileUri} or {@code file_uri}. */
+    static boolean namesFileFields(Object body, JsonFactory json) {
+        JsonParser parser = parser(body, json, false);
+        if (parser == null) {
+            return false;
+        }
+        try (JsonParser p = parser) {
+            JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                if (t == JsonToken.FIELD_NAME && isFileField(p.currentName())) {
+                    return true;
+                }
+            }
+        } catch (java.io.IOException e) {
+            // not JSON: the surface's own check answers it, and Google could read no file name in it either
+        }
+        return false;
+    }
+
+    private static boolean isFileField(String field) {
+        return "fileUri".equals(field) || "file_uri".equals(field);
+    }
+
+    /** A parser over a buffer, text or bytes body (with {@code screened}, only one that may name a file), else null. */
+    private static JsonParser parser(Object body, JsonFactory json, boolean screened) {
         try {
             if (body instanceof Buffer buffer) {
                 ByteBuf b = BufferJson.bytes(buffer);
-                if (ByteBufUtil.indexOf(FILE_URI.duplicate(), b) < 0 && ByteBufUtil.indexOf(FILE_URI_SNAKE.duplicate(), b) < 0) {
+                if (screened && ByteBufUtil.indexOf(FILE_URI.duplicate(), b) < 0
+                        && ByteBufUtil.indexOf(FILE_URI_SNAKE.duplicate(), b) < 0
+                        && ByteBufUtil.indexOf(ESCAPE.duplicate(), b) < 0) {
                     return null;
                 }
                 return BufferJson.parser(json, buffer);
             }
             if (body instanceof String text) {
-                return text.contains("fileUri") || text.contains("file_uri") ? json.createParser(text) : null;
+                return !screened || mayName(text) ? json.createParser(text) : null;
             }
             if (body instanceof byte[] bytes) {
-                String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
-                return text.contains("fileUri") || text.contains("file_uri") ? json.createParser(bytes) : null;
+                return !screened || mayName(new String(bytes, java.nio.charset.StandardCharsets.UTF_8))
+                        ? json.createParser(bytes) : null;
             }
         } catch (java.io.IOException e) {
             return null;
         }
         return null;
+    }
+
+    private static boolean mayName(String text) {
+        return text.contains("fileUri") || text.contains("file_uri") || text.contains("\\u");
     }
 
     /** The distinct file names of every {@code fileUri}/{@code file_uri} string in the body. */
@@ -112,7 +150,7 @@ public final class FileAffinity implements Processor {
             while ((t = p.nextToken()) != null) {
                 if (t == JsonToken.FIELD_NAME) {
                     String field = p.currentName();
-                    if (("fileUri".equals(field) || "file_uri".equals(field)) && p.nextToken() == JsonToken.VALUE_STRING) {
+                    if (isFileField(field) && p.nextToken() == JsonToken.VALUE_STRING) {
                         String name = FileKeys.nameInUri(p.getText());
                         if (name != null) {
                             names.add(name);

@@ -102,6 +102,11 @@ public final class UpstreamErrorClassifier {
         if (status == 401 || "API_KEY_INVALID".equals(err.reason) || "API_KEY_EXPIRED".equals(err.reason)) {
             return new Verdict(Kind.KEY_INVALID, 0, ev);
         }
+        if (status == 403 && err.reason == null && err.resourceDenied) {
+            // a file, cached content or tuned model the request names that this key's project cannot see (or that
+            // does not exist): the client's, and no key may be struck for what a client sends
+            return new Verdict(Kind.CLIENT_ERROR, 0, ev);
+        }
         if (status == 403) {
             Kind kind = "CONSUMER_SUSPENDED".equals(err.reason) ? Kind.KEY_SUSPENDED : Kind.KEY_DISABLED;
             return new Verdict(kind, 0, ev);
@@ -146,6 +151,11 @@ public final class UpstreamErrorClassifier {
         long retryDelayMillis = -1;
         /** ErrorInfo.metadata.consumer when it names a project ("projects/123"). */
         String consumer;
+        /**
+         * A 403's message says the request named something the key's project cannot reach ("You do not have permission
+         * to access the File x or it may not exist", a tuned model): the request's doing, not the key's.
+         */
+        boolean resourceDenied;
         final List<dev.caravan.keys.QuotaSignal.Violation> violations = new ArrayList<>(2);
 
         static GoogleError parse(ObjectMapper json, byte[] body) {
@@ -171,6 +181,7 @@ public final class UpstreamErrorClassifier {
             if (message.contains("limit: 0,") || message.endsWith("limit: 0")) {
                 e.limitZero = true;
             }
+            e.resourceDenied = message.startsWith("You do not have permission to access");
             for (JsonNode d : error.path("details")) {
                 String type = d.path("@type").asText("");
                 if (type.endsWith("google.rpc.ErrorInfo")) {

@@ -89,6 +89,9 @@ class UpstreamErrorClassifierFollowsTheKeyPoolTableTest {
                 new Row("403 another reason", 403, GoogleBodies.forbidden("API_KEY_SERVICE_BLOCKED"),
                         Kind.KEY_DISABLED, 0, "API_KEY_SERVICE_BLOCKED", null, true),
                 new Row("403 without details", 403, permissionDenied(), Kind.KEY_DISABLED, 0, "PERMISSION_DENIED", null, true),
+                // a file (or tuned model) the request names that this key's project cannot reach: the client's doing
+                new Row("403 for a file the request names", 403, fileDenied(), Kind.CLIENT_ERROR, 0, "PERMISSION_DENIED",
+                        null, false),
                 new Row("400 without a key reason", 400, GoogleBodies.badRequest(), Kind.CLIENT_ERROR, 0, "INVALID_ARGUMENT", null, false),
                 new Row("404 unknown model", 404, GoogleBodies.notFound(), Kind.CLIENT_ERROR, 0, "NOT_FOUND", null, false),
                 new Row("500", 500, GoogleBodies.internal(), Kind.UPSTREAM_FAILURE, 0, "INTERNAL", null, true),
@@ -195,6 +198,18 @@ class UpstreamErrorClassifierFollowsTheKeyPoolTableTest {
                   "error": {
                     "code": 403,
                     "message": "Method doesn't allow unregistered callers (callers without established identity).",
+                    "status": "PERMISSION_DENIED"
+                  }
+                }
+                """;
+    }
+
+    private static String fileDenied() {
+        return """
+                {
+                  "error": {
+                    "code": 403,
+                    "message": "You do not have permission to access the File abc123 or it may not exist.",
                     "status": "PERMISSION_DENIED"
                   }
                 }
