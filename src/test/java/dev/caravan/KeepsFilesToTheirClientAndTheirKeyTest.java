@@ -85,6 +85,37 @@ class KeepsFilesToTheirClientAndTheirKeyTest {
     }
 
     @Test
+    void aNameAnotherClientsFileHoldsIsNotTakenOver() throws Exception {
+        Upload first = upload(Gateway.TOKEN, "mine".getBytes());
+
+        // asked for at the start: refused before anything goes to Google
+        int before = gateway.stub().files().calls().size();
+        HttpResponse<String> start = http().send(HttpRequest.newBuilder(URI.create(gateway.url("/upload/v1beta/files")))
+                .header("x-goog-api-key", OTHER_TOKEN).header("X-Goog-Upload-Protocol", "resumable")
+                .header("X-Goog-Upload-Command", "start").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"file\":{\"name\":\"" + first.name() + "\"}}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(start.statusCode()).isEqualTo(409);
+        assertThat(JSON.readTree(start.body()).at("/error/status").asText()).isEqualTo("ALREADY_EXISTS");
+        assertThat(gateway.stub().files().calls()).hasSize(before);
+
+        // given by Google at the end (another key's project took the name): the record stays the first owner's
+        gateway.stub().files().nameNextFile(first.name());
+        HttpResponse<String> started = start(OTHER_TOKEN);
+        String url = started.headers().firstValue("x-goog-upload-url").orElseThrow();
+        HttpResponse<String> done = http().send(HttpRequest.newBuilder(URI.create(url))
+                .header("x-goog-api-key", OTHER_TOKEN).header("X-Goog-Upload-Command", "upload, finalize")
+                .header("X-Goog-Upload-Offset", "0").POST(HttpRequest.BodyPublishers.ofString("theirs")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(done.statusCode()).isEqualTo(409);
+
+        // Caravan's records (the list is served from them): still the first client's, none for the other
+        assertThat(JSON.readTree(call("GET", "/v1beta/files", Gateway.TOKEN, null).body()).path("files").toString())
+                .contains(first.name());
+        assertThat(JSON.readTree(call("GET", "/v1beta/files", OTHER_TOKEN, null).body()).has("files")).isFalse();
+    }
+
+    @Test
     void anotherTokenCannotContinueAClientsUpload() throws Exception {
         HttpResponse<String> start = start(Gateway.TOKEN);
         String url = start.headers().firstValue("x-goog-upload-url").orElseThrow();

@@ -76,14 +76,14 @@ public final class FileUploadReply implements Processor {
                 String uploadStatus = header(google, "x-goog-upload-status");
                 if ("final".equalsIgnoreCase(uploadStatus)) {
                     FileRecord r = record(msg, client, upload.session().keyFingerprint(), upload, now);
-                    if (r != null) {
+                    if (r != null && !takenElsewhere(msg, r)) {
                         files.records().finishUpload(upload.session().uploadId(), r);
                     }
                 }
             }
             case MULTIPART -> {
                 FileRecord r = record(msg, client, key, upload, now);
-                if (r != null) {
+                if (r != null && !takenElsewhere(msg, r)) {
                     files.records().save(r);
                 }
             }
@@ -182,6 +182,24 @@ public final class FileUploadReply implements Processor {
             LOG.warn("Google finished an upload with an answer Caravan could not read: {}", e.getClass().getSimpleName());
             return null;
         }
+    }
+
+    /**
+     * Whether Google finished an upload under a name Caravan records for another client or key (a name the client
+     * chose, taken in another key's project: file names are per project). The record stays its first owner's, and
+     * the client gets 409 instead of a file no request could reach; the copy in the other project expires with
+     * Google's 48 hours. The upload start refuses such names already; this covers multipart uploads, whose metadata is
+     * piped, and a name taken between a start and its end.
+     */
+    private boolean takenElsewhere(Message msg, FileRecord r) {
+        java.util.Optional<FileRecord> existing = files.records().find(r.name());
+        if (existing.isEmpty() || existing.get().keyFingerprint().equals(r.keyFingerprint())
+                && java.util.Objects.equals(existing.get().ownerFingerprint(), r.ownerFingerprint())) {
+            return false;
+        }
+        UpstreamReply.reply(msg, 409, "application/json; charset=UTF-8", GoogleErrors.body(409, "ALREADY_EXISTS",
+                "A file named " + r.name() + " exists already; upload it under another name, or without one"));
+        return true;
     }
 
     /** The Caravan-Google-* headers of the call, by Google's names; they are removed from the message. */

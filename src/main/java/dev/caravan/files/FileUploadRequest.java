@@ -106,6 +106,7 @@ public final class FileUploadRequest implements Processor {
             in.setHeader(Upstream.FORWARD_PREFIX + "X-Goog-Upload-Header-Content-Length", size.trim());
         }
         Buffer metadata = readSmall(request);
+        refuseTakenName(metadata);
         in.setBody(metadata.length() == 0 ? null : metadata);
         exchange.setProperty(PROPERTY, new Upload(Upload.Kind.START, null, metadata,
                 mime == null ? null : mime.trim(), size == null ? null : Long.parseLong(size.trim())));
@@ -143,6 +144,19 @@ public final class FileUploadRequest implements Processor {
         }
         exchange.setProperty(PROPERTY, new Upload(Upload.Kind.CHUNK, session, null, session.mimeType(),
                 session.sizeBytes()));
+    }
+
+    /**
+     * 409 for an upload that names a file Caravan already records: file names are per Google project, so another key's
+     * project would take the name, and the record (one per name) would then point one client's file at another
+     * client's upload. Google answers the same within one project.
+     */
+    private void refuseTakenName(Buffer metadata) {
+        String requested = GoogleFile.requestedName(metadata);
+        if (requested != null && files.records().find(requested).isPresent()) {
+            throw new ClientError(409, "ALREADY_EXISTS", "A file named " + requested + " exists already; upload it"
+                    + " under another name, or without one");
+        }
     }
 
     /** The start's JSON metadata, read whole up to a small cap (413 beyond it). */

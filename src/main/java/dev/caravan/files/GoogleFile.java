@@ -40,6 +40,28 @@ final class GoogleFile {
                 created, expires);
     }
 
+    /**
+     * The name an upload's metadata asks for ({@code {"file": {"name": "files/abc"}}}, or {@code "abc"}), as
+     * {@code files/<id>}; null when it asks for none (Google then picks one) or the metadata is not JSON.
+     */
+    static String requestedName(io.vertx.core.buffer.Buffer metadata) {
+        if (metadata == null || metadata.length() == 0) {
+            return null;
+        }
+        try {
+            JsonNode f = dev.caravan.http.BufferJson.tree(METADATA, metadata).path("file");
+            String name = f.path("name").asText(null);
+            if (name == null) {
+                return null;
+            }
+            return FileKeys.name(name.startsWith("files/") ? name.substring(6) : name);
+        } catch (java.io.IOException notJson) {
+            return null;
+        }
+    }
+
+    private static final ObjectMapper METADATA = new ObjectMapper();
+
     /** The File as Google's list shows it. */
     static ObjectNode json(ObjectMapper json, FileRecord r) {
         ObjectNode f = json.createObjectNode();

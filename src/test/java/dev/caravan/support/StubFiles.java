@@ -146,8 +146,17 @@ public final class StubFiles {
         }
     }
 
+    /** The name the next finished upload gets (as a name its client chose, which another project may hold too). */
+    public void nameNextFile(String name) {
+        nextName = name;
+    }
+
+    private volatile String nextName;
+
     private StoredFile store(String key, String mime, long size, MessageDigest digest, String displayName) {
-        String name = "files/" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String chosen = nextName;
+        nextName = null;
+        String name = chosen != null ? chosen : "files/" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         StoredFile f = new StoredFile(name, key, mime == null ? "application/octet-stream" : mime, size,
                 HexFormat.of().formatHex(digest.digest()), displayName);
         files.put(name, f);
