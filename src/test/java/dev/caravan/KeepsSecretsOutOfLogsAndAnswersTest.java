@@ -14,6 +14,7 @@ import java.util.List;
 import dev.caravan.support.Gateway;
 import dev.caravan.support.GoogleBodies;
 import dev.caravan.support.LogCapture;
+import dev.caravan.support.Rows;
 import dev.caravan.support.StubGemini;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -71,6 +72,18 @@ class KeepsSecretsOutOfLogsAndAnswersTest {
             }
             // malformed input
             seen.add(answer(gateway.post("/v1beta/models/gemini-2.5-flash:generateContent", "{not json")));
+            // Google naming the key in a message of its own, passed on to the client (both surfaces)
+            gateway.pool().reset(gateway.key(KEY_A));
+            gateway.pool().reset(gateway.key(KEY_B));
+            gateway.stub().answer(r -> new StubGemini.Json(400, """
+                    {"error": {"code": 400, "message": "API key %s cannot use this request.", "status": "INVALID_ARGUMENT"}}
+                    """.formatted(r.key())));
+            HttpResponse<String> named = gateway.post("/v1beta/models/gemini-2.5-flash:generateContent", Gateway.prompt("g"));
+            assertThat(named.statusCode()).isEqualTo(400);
+            assertThat(named.body()).contains("cannot use this request");
+            seen.add(answer(named));
+            seen.add(answer(gateway.post("/v1/chat/completions",
+                    "{\"model\":\"gemini-2.5-flash\",\"messages\":[{\"role\":\"user\",\"content\":\"h\"}]}")));
 
             seen.addAll(logs.lines());
         }
@@ -79,6 +92,30 @@ class KeepsSecretsOutOfLogsAndAnswersTest {
         assertThat(seen).hasSizeGreaterThan(8);
         for (String text : seen) {
             assertThat(text).doesNotContain(KEY_A, KEY_B, Gateway.TOKEN, Gateway.ADMIN_TOKEN, WRONG);
+        }
+    }
+
+    @Test
+    void keysInPathsReachNoRowAndNoAnswer() throws Exception {
+        // gemini-balance's own clients put keys in paths (/verify-key/<key>); a client may name one as a model
+        String shaped = "AIza" + "SyPathKey0123456789abcdefghijklmnopq";
+        List<String> seen = new ArrayList<>();
+        try (LogCapture logs = LogCapture.everything()) {
+            HttpResponse<String> verify = gateway.send(HttpRequest.newBuilder(URI.create(
+                    gateway.url("/gemini/v1beta/verify-key/" + shaped))).POST(HttpRequest.BodyPublishers.noBody()));
+            assertThat(verify.statusCode()).isEqualTo(404);
+            seen.add(answer(verify));
+            gateway.stub().answer(r -> new StubGemini.Json(404, GoogleBodies.notFound()));
+            seen.add(answer(gateway.get("/v1beta/models/" + shaped)));
+            seen.add(answer(gateway.post("/v1beta/models/" + shaped + ":generateContent", Gateway.prompt("i"))));
+            seen.addAll(logs.lines());
+        }
+        // the authenticated requests' rows are written (an unauthenticated one may be sampled into a summary)
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
+                Rows.everything(gateway::openDatabase).contains("/v1beta/models/[REDACTED]:generateContent"));
+        seen.add(Rows.everything(gateway::openDatabase));
+        for (String text : seen) {
+            assertThat(text).doesNotContain(shaped);
         }
     }
 

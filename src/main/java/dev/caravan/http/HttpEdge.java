@@ -95,7 +95,12 @@ public final class HttpEdge {
                 return;
             }
         }
-        answer(rc, 404, "NOT_FOUND", "No such endpoint: " + rc.request().path());
+        answer(rc, 404, "NOT_FOUND", "No such endpoint: " + endpoint(rc));
+    }
+
+    /** The path asked for, as an answer may quote it: gemini-balance's own routes put keys in paths. */
+    private static String endpoint(RoutingContext rc) {
+        return dev.caravan.storage.SecretRedactor.withoutKeyShapes(rc.request().path());
     }
 
     private void failed(RoutingContext rc) {
@@ -105,7 +110,7 @@ public final class HttpEdge {
         }
         switch (code) {
             case 400 -> answer(rc, 400, "INVALID_ARGUMENT", "Malformed request");
-            case 404 -> answer(rc, 404, "NOT_FOUND", "No such endpoint: " + rc.request().path());
+            case 404 -> answer(rc, 404, "NOT_FOUND", "No such endpoint: " + endpoint(rc));
             case 405 -> answer(rc, 405, "METHOD_NOT_ALLOWED", "Method not allowed here");
             case 413 -> answer(rc, 413, "INVALID_ARGUMENT", "Request body too large");
             default -> answer(rc, 500, "INTERNAL", "Internal error in the gateway");

@@ -204,8 +204,8 @@ public final class RequestLog implements org.apache.camel.Processor {
         row.put("request_at_ms", endedMillis - latencyMs);
         row.put("surface", surface);
         row.put("method", arrival == null ? null : arrival.method());
-        row.put("path", path);
-        row.put("model", ctx == null ? null : ctx.model());
+        row.put("path", redactor.redactIfNeeded(path));
+        row.put("model", ctx == null ? null : redactor.redactIfNeeded(ctx.model()));
         row.put("streamed", ctx != null && ctx.stream());
         row.put("client_fingerprint", exchange.getProperty(TokenVerifier.CLIENT_FINGERPRINT, String.class));
         row.put("status", status);

@@ -72,7 +72,7 @@ public final class UpstreamReply implements Processor {
             gatewayError(msg, 502, "UNAVAILABLE", "Google failed: it answered HTTP " + r.status()
                     + statusWord(v) + attempts(ctx));
         } else {
-            reply(msg, r.status(), r.contentType(), r.body());
+            reply(msg, r.status(), r.contentType(), r.status() >= 400 ? withoutKeys(r.body(), ctx) : r.body());
             msg.setHeader(Upstream.OUTCOME, Upstream.ANSWERED);
             java.util.List<String> google = ctx.answerHeaders();
             for (int i = 0; i < google.size(); i += 2) {
@@ -86,6 +86,26 @@ public final class UpstreamReply implements Processor {
             }
         }
         tell(msg, ctx);
+    }
+
+    /**
+     * Google's error answer without the request's keys in it: Google's messages name a key now and then ("Consumer
+     * 'api_key:…' has been suspended"), and a key never reaches a client; each is replaced by its mask. Error bodies
+     * are small, and the scan costs nothing on a success.
+     */
+    static io.vertx.core.buffer.Buffer withoutKeys(io.vertx.core.buffer.Buffer body, RequestContext ctx) {
+        if (body == null || body.length() == 0 || ctx.tried().isEmpty()) {
+            return body;
+        }
+        String text = body.toString(java.nio.charset.StandardCharsets.UTF_8);
+        String clean = text;
+        for (int i = 0; i < ctx.tried().size(); i++) {
+            ApiKey k = ctx.tried().get(i);
+            if (!k.secret().isEmpty() && clean.contains(k.secret())) {
+                clean = clean.replace(k.secret(), k.mask());
+            }
+        }
+        return clean == text ? body : io.vertx.core.buffer.Buffer.buffer(clean);
     }
 
     /** The attempts and the last key's fingerprint, for the routes after the call. */
