@@ -79,10 +79,10 @@ public final class UpstreamReply implements Processor {
                 msg.setHeader(Upstream.GOOGLE_PREFIX + google.get(i), google.get(i + 1));
             }
             if (r.status() == 429) {
+                // every 429 says when to come back (DESIGN §2): when the first key returns, and at least a second,
+                // also when the keys' short throttling pauses are already over by the time this answer goes out
                 long ms = (ctx.keyPool() != null ? ctx.keyPool() : pool).retryAfterMillis(ctx.model(), ctx.inputTokens());
-                if (ms > 0) {
-                    msg.setHeader("Retry-After", seconds(ms));
-                }
+                msg.setHeader("Retry-After", seconds(Math.max(0, ms)));
             }
         }
         tell(msg, ctx);
