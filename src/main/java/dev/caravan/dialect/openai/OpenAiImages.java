@@ -146,7 +146,12 @@ public final class OpenAiImages {
     }
 
     private String model(String requested) {
-        String model = requested != null ? requested : defaultModel.get();
+        String configured = defaultModel.get();
+        // OpenAI's own image models (dall-e-2, dall-e-3, gpt-image-1, ...), which clients often hard-code, are served
+        // by CREATE_IMAGE_MODEL, as speech serves tts-1 with TTS_MODEL
+        boolean openAis = requested != null && (requested.startsWith("dall-e") || requested.startsWith("gpt-image"));
+        String model = requested != null && !(openAis && configured != null && !configured.isEmpty())
+                ? requested : configured;
         if (model == null || model.isEmpty()) {
             throw new InvalidOpenAiRequest("model is required", "model");
         }

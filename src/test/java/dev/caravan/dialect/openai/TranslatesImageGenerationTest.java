@@ -48,6 +48,14 @@ class TranslatesImageGenerationTest {
         assertThat(out.requestedModel()).isEqualTo("imagen-4.0-generate-001");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"dall-e-2", "dall-e-3", "gpt-image-1", "gpt-image-1-mini"})
+    void openAisOwnImageModelsAreServedByTheConfiguredModel(String openAiModel) {
+        GeminiImageRequest out = images.toGemini(json("{\"model\":\"" + openAiModel + "\",\"prompt\":\"a fox\"}"));
+
+        assertThat(out.requestedModel()).isEqualTo("imagen-4.0-generate-001");
+    }
+
     static Stream<Arguments> geminiSizes() {
         return Stream.of(
                 arguments("1536x1024", "3:2"),
