@@ -81,6 +81,22 @@ class ServesModelSuffixesOnTheNativePathTest {
     }
 
     @Test
+    void refusesFilteredModelsAsGeminiBalanceDoesWithoutUsingAKey() throws Exception {
+        HttpResponse<String> embed = gateway.post("/v1beta/models/text-embedding-004:embedContent",
+                "{\"content\":{\"parts\":[{\"text\":\"a\"}]}}");
+        HttpResponse<String> entry = gateway.get("/v1beta/models/text-embedding-004");
+        HttpResponse<String> chat = gateway.post("/v1/chat/completions",
+                "{\"model\":\"text-embedding-004\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"}]}");
+
+        assertThat(embed.statusCode()).isEqualTo(400);
+        assertThat(embed.body()).contains("text-embedding-004 is not supported");
+        assertThat(entry.statusCode()).isEqualTo(404);
+        assertThat(chat.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(chat.body()).at("/error/param").asText()).isEqualTo("model");
+        assertThat(gateway.stub().received()).isEmpty();
+    }
+
+    @Test
     void answersAnAliasEntryUnderItsOwnName() throws Exception {
         gateway.stub().answer(r -> new StubGemini.Json(200,
                 "{\"name\":\"models/gemini-2.5-flash\",\"displayName\":\"Gemini 2.5 Flash\"}"));

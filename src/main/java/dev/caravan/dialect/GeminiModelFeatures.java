@@ -56,7 +56,13 @@ public final class GeminiModelFeatures implements Processor {
             return;
         }
         String rest = path.substring(("/models/" + model).length());
-        ModelAlias alias = aliases.get().resolve(model);
+        ModelAliases configured = aliases.get();
+        ModelAlias alias = configured.resolve(model);
+        if (configured.filtered(model) || configured.filtered(alias.model())) {
+            // FILTERED_MODELS: hidden from the lists and refused, as gemini-balance refuses them; no key is used
+            throw rest.isEmpty() ? new ClientError(404, "NOT_FOUND", "models/" + model + " is not found")
+                    : ClientError.badRequest("Model " + model + " is not supported");
+        }
         if (alias.feature() != ModelAlias.Feature.NONE) {
             in.setHeader(Upstream.MODEL, alias.model());
             in.setHeader(Upstream.PATH, "/models/" + alias.model() + rest);

@@ -61,8 +61,13 @@ public final class OpenAiToGemini {
             throw new InvalidOpenAiRequest("The request body must be a JSON object");
         }
         String requested = Json.requiredText(request, "model", "model");
-        ModelParam.id(requested);
-        ModelAlias alias = aliases.get().resolve(requested);
+        String requestedId = ModelParam.id(requested);
+        ModelAliases configured = aliases.get();
+        ModelAlias alias = configured.resolve(requested);
+        if (configured.filtered(requestedId) || configured.filtered(alias.model())) {
+            // FILTERED_MODELS: hidden from the lists and refused, as gemini-balance refuses them; no key is used
+            throw new InvalidOpenAiRequest("Model " + requestedId + " is not supported", "model");
+        }
         ObjectNode body = json.createObjectNode();
         MessagesTranslator.Conversation conversation = messages.translate(Json.field(request, "messages"),
                 alias.model());
