@@ -76,11 +76,11 @@ class KeepsSecretsOutOfLogsAndAnswersTest {
             gateway.pool().reset(gateway.key(KEY_A));
             gateway.pool().reset(gateway.key(KEY_B));
             gateway.stub().answer(r -> new StubGemini.Json(400, """
-                    {"error": {"code": 400, "message": "API key %s cannot use this request.", "status": "INVALID_ARGUMENT"}}
-                    """.formatted(r.key())));
+                    {"error": {"code": 400, "message": "API key %s cannot use this request (nor %s).", "status": "INVALID_ARGUMENT"}}
+                    """.formatted(r.key(), "AIza" + "SyOtherKey0123456789abcdefghijklmno")));
             HttpResponse<String> named = gateway.post("/v1beta/models/gemini-2.5-flash:generateContent", Gateway.prompt("g"));
             assertThat(named.statusCode()).isEqualTo(400);
-            assertThat(named.body()).contains("cannot use this request");
+            assertThat(named.body()).contains("cannot use this request").doesNotContain("SyOtherKey");
             seen.add(answer(named));
             seen.add(answer(gateway.post("/v1/chat/completions",
                     "{\"model\":\"gemini-2.5-flash\",\"messages\":[{\"role\":\"user\",\"content\":\"h\"}]}")));

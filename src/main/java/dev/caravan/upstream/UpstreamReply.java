@@ -90,8 +90,9 @@ public final class UpstreamReply implements Processor {
 
     /**
      * Google's error answer without the request's keys in it: Google's messages name a key now and then ("Consumer
-     * 'api_key:…' has been suspended"), and a key never reaches a client; each is replaced by its mask. Error bodies
-     * are small, and the scan costs nothing on a success.
+     * 'api_key:…' has been suspended"), and a key never reaches a client; each key the request tried is replaced by
+     * its mask, anything else shaped like a Google key by a marker. Error bodies are small, and the scan costs nothing
+     * on a success.
      */
     static io.vertx.core.buffer.Buffer withoutKeys(io.vertx.core.buffer.Buffer body, RequestContext ctx) {
         if (body == null || body.length() == 0 || ctx.tried().isEmpty()) {
@@ -105,7 +106,9 @@ public final class UpstreamReply implements Processor {
                 clean = clean.replace(k.secret(), k.mask());
             }
         }
-        return clean == text ? body : io.vertx.core.buffer.Buffer.buffer(clean);
+        // and any other key a message quotes (Google names only the caller's, but a key is never a client's to read)
+        clean = dev.caravan.storage.SecretRedactor.withoutKeyShapes(clean);
+        return clean.equals(text) ? body : io.vertx.core.buffer.Buffer.buffer(clean);
     }
 
     /** The attempts and the last key's fingerprint, for the routes after the call. */
