@@ -52,6 +52,8 @@ class ExposesHealthAndMetricsTest {
         assertThat(metrics).contains("caravan_upstream_attempts_total{outcome=\"key_invalid\"}");
         assertThat(metrics).contains("caravan_key_cooldowns_total{reason=\"per_minute\"}");
         assertThat(metrics).contains("caravan_keys{state=\"invalid\"} 1.0");
+        // KEY_B pauses gemini-2.5-flash for 30 s (KEY_A's pause no longer counts: it is out of rotation)
+        assertThat(metrics).contains("caravan_keys_cooling 1.0");
         // Camel's per-route policy is off (issue 16): caravan_* count every request, and the JVM's meters stay
         assertThat(metrics).contains("jvm_memory_used_bytes").doesNotContain("camel_route_policy");
         org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(management("/observe/metrics").body())

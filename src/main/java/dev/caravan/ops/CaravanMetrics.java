@@ -72,6 +72,25 @@ public final class CaravanMetrics {
                     .tag("state", state.name().toLowerCase())
                     .register(registry);
         }
+        // what the admin page shows as "cooling": an alert on "every key paused" needs it beside the states
+        Gauge.builder("caravan_keys_cooling", pool, p -> cooling(p, System.currentTimeMillis()))
+                .description("Active keys with at least one model paused by a quota now (counted as active too)")
+                .register(registry);
+    }
+
+    private static double cooling(KeyRoundRobin pool, long now) {
+        int n = 0;
+        for (ApiKey k : pool.keys()) {
+            if (k.state() == KeyState.ACTIVE) {
+                for (ApiKey.Cooldown cd : k.cooldowns().values()) {
+                    if (cd.untilMillis() > now) {
+                        n++;
+                        break;
+                    }
+                }
+            }
+        }
+        return n;
     }
 
     /** Gauges of another pool's keys by state, e.g. {@code caravan_vertex_keys{state}} for the Vertex Express pool. */
