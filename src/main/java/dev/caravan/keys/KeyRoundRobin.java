@@ -113,6 +113,8 @@ public final class KeyRoundRobin implements Processor {
 
     /** Puts every key that a learned grouping moved back into a project of its own (an operator's or Google's stay). */
     public void forgetLearnedProjects() {
+        // a grouping about to be decided would otherwise be learned after the forgetting
+        learning.forgetPending();
         for (ApiKey k : keys) {
             if (k.projectSource() == Project.Source.LEARNED) {
                 k.leaveProject();

@@ -207,6 +207,12 @@ public final class ProjectLearning {
         }
     }
 
+    /** Drops the coincidences not yet decided: with the learned projects forgotten, their evidence goes too. */
+    synchronized void forgetPending() {
+        pending.clear();
+        nextSettle = Long.MAX_VALUE;
+    }
+
     /**
      * Decides the coincidences whose span has passed: B joins A when, over the whole span around B's 429, A's project is
      * still the only other one refused the same quota for the same model. Called on every quota 429 and every served
