@@ -13,10 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue 14's first rule, the coincidence, decides only once the span after a 429 has passed: a burst in which three
- * projects are refused one after the other within milliseconds names no pair of them, though its first two 429s
- * alone looked like a clear coincidence (a black-box run found two healthy keys grouped that way, one pausing the
- * other for the rest of its minute).
+ * Issue 14's first rule, the coincidence: a burst in which three projects are refused one after the other within
+ * milliseconds names no pair of them, though its first two 429s alone looked like a clear coincidence (a black-box run
+ * found two healthy keys grouped that way, one pausing the other for the rest of its minute). The third project's 429
+ * undoes the grouping its first two made, and the keys stay apart after the span.
  */
 class LearnsNothingFromABurstThatRefusesEveryProjectTest {
 

@@ -86,8 +86,7 @@ class LearnsProjectsFromGooglesAnswersTest {
             assertThat(gateway.post(PRO, Gateway.prompt("hello " + i)).statusCode()).isEqualTo(200);
         }
 
-        // decided once PROJECT_EVIDENCE_SECONDS after the second 429 have passed with no third project refused (the
-        // next call served settles it)
+        // no third project was refused in the span: the grouping stands (and is kept while calls go on)
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
             assertThat(gateway.post(PRO, Gateway.prompt("settle")).statusCode()).isEqualTo(200);
             assertThat(gateway.key("key-x").project()).isSameAs(gateway.key("key-y").project());

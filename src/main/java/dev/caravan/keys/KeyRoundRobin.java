@@ -113,8 +113,7 @@ public final class KeyRoundRobin implements Processor {
 
     /** Puts every key that a learned grouping moved back into a project of its own (an operator's or Google's stay). */
     public void forgetLearnedProjects() {
-        // a grouping about to be decided would otherwise be learned after the forgetting
-        learning.forgetPending();
+        learning.forgetRecentJoins();
         for (ApiKey k : keys) {
             if (k.projectSource() == Project.Source.LEARNED) {
                 k.leaveProject();
@@ -122,6 +121,18 @@ public final class KeyRoundRobin implements Processor {
             }
         }
         bump();
+    }
+
+    /**
+     * Puts a key that learning grouped back into a project of its own, when the evidence turned out to be no clear
+     * coincidence after all (an operator's or Google's grouping is never touched).
+     */
+    void unlearnProject(ApiKey k) {
+        if (k.projectSource() == Project.Source.LEARNED) {
+            k.leaveProject();
+            listener.changed(k);
+            bump();
+        }
     }
 
     /** The keys of each project with more than one key, by project name (a snapshot, for operators). */

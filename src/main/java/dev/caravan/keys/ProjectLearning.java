@@ -21,10 +21,10 @@ import java.util.function.IntSupplier;
  *   <li>Google's limit (quotaValue) is known, and B alone could not have spent it: B's own attempts in the quota's
  *       period (the last minute, or Google's day) are fewer than the limit;</li>
  *   <li>the two pauses end together (within a second): one budget resets once;</li>
- *   <li>A's project is the only other one with such a 429 in that span, before B's and after it: a coincidence that
- *       could name two projects teaches nothing (under an even load many projects run out at once). So the rule
- *       decides once the span after B's 429 has passed too ({@link #settle}), never on the second 429 of a burst whose
- *       third is yet to come.</li>
+ *   <li>A's project is the only other one with such a 429 in that span: a coincidence that could name two projects
+ *       teaches nothing (under an even load many projects run out at once). A 429 of a third project that comes
+ *       within the span after the grouping undoes it ({@link #undoneBy}): the second 429 of a burst that goes on to
+ *       refuse three projects named no pair after all.</li>
  * </ul>
  *
  * <p><b>Windows that reset together, window after window</b> (for the storm's case, where every project runs out at
@@ -61,9 +61,9 @@ public final class ProjectLearning {
     private record Hit(ApiKey key, String quotaId, String model, long atMillis, long untilMillis, long spanMillis) {
     }
 
-    /** A clear coincidence so far: B's 429 matched A's alone; decided once the span after it has passed. */
-    private record Pending(ApiKey key, ApiKey partner, String quotaId, String model, long limit, Verdict verdict,
-                           long atMillis, long windowMillis) {
+    /** A grouping the first rule made: the keys it moved into {@code project}, undone by a third project's 429. */
+    private record Join(List<ApiKey> moved, Project project, String quotaId, String model, long atMillis,
+                        long windowMillis) {
     }
 
     /** Windows two keys must reset together in, and never apart, before the second rule groups them. */
@@ -129,10 +129,8 @@ public final class ProjectLearning {
 
     private final KeyRoundRobin pool;
     private final ArrayDeque<Hit> recent = new ArrayDeque<>();
-    /** Coincidences waiting for the end of their span (guarded by this object's lock). */
-    private final List<Pending> pending = new ArrayList<>();
-    /** When the first of them may be decided (epoch ms); Long.MAX_VALUE when none waits. */
-    private volatile long nextSettle = Long.MAX_VALUE;
+    /** The first rule's groupings of the last span, each undone if a third project's 429 comes within it. */
+    private final List<Join> joins = new ArrayList<>();
     private volatile IntSupplier windowSeconds = () -> 5;
 
     ProjectLearning(KeyRoundRobin pool) {
@@ -151,7 +149,6 @@ public final class ProjectLearning {
 
     /** Like {@link #quota429(ApiKey, String, Verdict, long)} for a call sent at {@code sentAt} (0: unknown). */
     void quota429(ApiKey key, String model, Verdict verdict, long sentAt, long now) {
-        settle(now);
         long window = windowSeconds.getAsInt() * 1000L;
         if (verdict.evidence() == null || verdict.evidence().quotaId() == null) {
             return;
@@ -173,17 +170,18 @@ public final class ProjectLearning {
         long span = dimension == QuotaSignal.Dimension.REQUESTS_PER_MINUTE && sentAt > 0 && sentAt <= now
                 && verdict.signal().minuteResetAtMillis() >= 0 ? now - sentAt + RESET_SLACK_MS : SAME_RESET_MS;
         Hit hit = new Hit(key, quotaId, model, now, verdict.untilMillis(), span);
+        // first: a grouping this 429 shows to have been no clear coincidence goes, before this 429 is compared
+        for (ApiKey k : undoneBy(key, quotaId, model, now)) {
+            pool.unlearnProject(k);
+        }
+        ApiKey partner = null;
         synchronized (this) {
             Set<Project> others = new HashSet<>();
             ApiKey candidate = null;
             for (Iterator<Hit> it = recent.iterator(); it.hasNext(); ) {
                 Hit h = it.next();
-                if (now - h.atMillis > 2 * window) {
-                    // kept a span longer than they are compared: a pending coincidence looks at both sides of its 429
-                    it.remove();
-                    continue;
-                }
                 if (now - h.atMillis > window) {
+                    it.remove();
                     continue;
                 }
                 if (h.key != key && h.quotaId.equals(quotaId) && java.util.Objects.equals(h.model, model)
@@ -199,62 +197,58 @@ public final class ProjectLearning {
             while (recent.size() > MAX_RECENT) {
                 recent.removeFirst();
             }
-            if (candidate != null && others.size() == 1 && limit > 0 && ownUse(key, model, dimension, now) - 1 < limit
-                    && pending.size() < MAX_RECENT) {
-                pending.add(new Pending(key, candidate, quotaId, model, limit, verdict, now, window));
-                nextSettle = Math.min(nextSettle, now + window);
+            if (candidate != null && others.size() == 1 && limit > 0 && ownUse(key, model, dimension, now) - 1 < limit) {
+                partner = candidate;
             }
         }
-    }
-
-    /** Drops the coincidences not yet decided: with the learned projects forgotten, their evidence goes too. */
-    synchronized void forgetPending() {
-        pending.clear();
-        nextSettle = Long.MAX_VALUE;
+        if (partner != null && !apartFromProject(key, partner) && !apartFromProject(partner, key)) {
+            List<ApiKey> moved = new ArrayList<>(2);
+            if (key.project().own()) {
+                moved.add(key);
+            }
+            if (partner.project().own()) {
+                moved.add(partner);
+            }
+            join(key, partner, quotaId, model, limit, now);
+            if (!moved.isEmpty() && key.project() == partner.project()) {
+                synchronized (this) {
+                    if (joins.size() < MAX_RECENT) {
+                        joins.add(new Join(List.copyOf(moved), key.project(), quotaId, model, now, window));
+                    }
+                }
+            }
+            // the pause is the (new) project's now, for every key of it
+            key.project().coolDown(model, new ApiKey.Cooldown(verdict.untilMillis(), verdict.kind(), verdict.evidence()), now);
+        }
     }
 
     /**
-     * Decides the coincidences whose span has passed: B joins A when, over the whole span around B's 429, A's project is
-     * still the only other one refused the same quota for the same model. Called on every quota 429 and every served
-     * call (a volatile read while none is due).
+     * The keys of the first rule's groupings that a 429 of {@code key} for the same quota and model, within their span
+     * and from a third project, shows to be no clear coincidence: they go back to projects of their own.
      */
-    void settle(long now) {
-        if (now < nextSettle) {
-            return;
-        }
-        List<Pending> due = new ArrayList<>();
-        synchronized (this) {
-            long next = Long.MAX_VALUE;
-            for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
-                Pending p = it.next();
-                if (now < p.atMillis + p.windowMillis) {
-                    next = Math.min(next, p.atMillis + p.windowMillis);
-                    continue;
-                }
+    private synchronized List<ApiKey> undoneBy(ApiKey key, String quotaId, String model, long now) {
+        List<ApiKey> undo = List.of();
+        for (Iterator<Join> it = joins.iterator(); it.hasNext(); ) {
+            Join j = it.next();
+            if (now - j.atMillis > j.windowMillis) {
                 it.remove();
-                Set<Project> others = new HashSet<>();
-                for (Hit h : recent) {
-                    if (h.key != p.key && h.quotaId.equals(p.quotaId) && java.util.Objects.equals(h.model, p.model)
-                            && Math.abs(h.atMillis - p.atMillis) <= p.windowMillis
-                            && h.key.project() != p.key.project()) {
-                        others.add(h.key.project());
+            } else if (j.quotaId.equals(quotaId) && java.util.Objects.equals(j.model, model)
+                    && key.project() != j.project && !j.moved.contains(key)) {
+                it.remove();
+                undo = new ArrayList<>(undo);
+                for (ApiKey k : j.moved) {
+                    if (k.project() == j.project) {
+                        undo.add(k);
                     }
                 }
-                if (others.size() == 1 && others.contains(p.partner.project())) {
-                    due.add(p);
-                }
-            }
-            nextSettle = next;
-        }
-        for (Pending p : due) {
-            if (p.key.project() != p.partner.project() && !apartFromProject(p.key, p.partner)
-                    && !apartFromProject(p.partner, p.key)) {
-                join(p.key, p.partner, p.quotaId, p.model, p.limit, now);
-                // the pause is the (new) project's now, for every key of it
-                p.key.project().coolDown(p.model, new ApiKey.Cooldown(p.verdict.untilMillis(), p.verdict.kind(),
-                        p.verdict.evidence()), now);
             }
         }
+        return undo;
+    }
+
+    /** Drops the record of recent groupings: with the learned projects forgotten, there is nothing to undo. */
+    synchronized void forgetRecentJoins() {
+        joins.clear();
     }
 
     private long ownUse(ApiKey key, String model, QuotaSignal.Dimension dimension, long now) {
@@ -307,7 +301,6 @@ public final class ProjectLearning {
      * since) had none.
      */
     void served(ApiKey key, String model, long sentAt, long now) {
-        settle(now);
         if (model == null || sentAt <= 0) {
             // a call whose sending time is unknown proves nothing about which window Google served it in
             return;
