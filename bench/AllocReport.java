@@ -35,6 +35,7 @@ public class AllocReport {
         Map<String, Long> byFrame = new HashMap<>();
         Map<String, Long> byCaravan = new HashMap<>();
         Map<String, Long> byLibrary = new HashMap<>();
+        Map<String, Long> bySteps = new HashMap<>();
         // a thread's first sample in the recording weighs everything it allocated since its previous sample, made
         // before the recording started (for the event loop: most of its life): counted in no site
         java.util.Set<Long> sampled = new java.util.HashSet<>();
@@ -91,6 +92,19 @@ public class AllocReport {
                     byOwner.merge(own, w, Long::sum);
                     byLibrary.merge(library(own), w, Long::sum);
                     byCaravan.merge((caravan == null ? "(no Caravan frame)" : caravan) + " ← " + own, w, Long::sum);
+                    // every step of a route on the stack (a Caravan frame that Camel called, and the wire tap), once
+                    // per sample: what the step and everything it called allocated
+                    java.util.Set<String> steps = new java.util.HashSet<>();
+                    for (int i = 0; i + 1 < frames.size(); i++) {
+                        String n = name(frames.get(i));
+                        if ((n.startsWith("dev.caravan.") && name(frames.get(i + 1)).startsWith("org.apache.camel."))
+                                || n.equals("org.apache.camel.processor.WireTapProcessor.process")) {
+                            steps.add(n);
+                        }
+                    }
+                    for (String step : steps) {
+                        bySteps.merge(step, w, Long::sum);
+                    }
                 }
             }
         }
@@ -119,6 +133,9 @@ public class AllocReport {
         table("By first frame of a known library or of Caravan", byOwner, scale, weight, requests, top);
         table("By allocating frame and class", byFrame, scale, weight, requests, top);
         table("By the innermost Caravan frame on the stack", byCaravan, scale, weight, requests, top);
+        table("By route step, inclusive: a step Camel called (Caravan's processors, the wire tap) with everything it"
+                + " called; steps nest (the circuit breaker holds the call), so these rows overlap", bySteps, scale,
+                weight, requests, top);
     }
 
     /**

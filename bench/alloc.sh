@@ -53,8 +53,10 @@ nginx -p "$work" -c up.conf
 
 native="http://127.0.0.1:$GW/v1beta/models/gemini-2.5-flash:generateContent"
 openai="http://127.0.0.1:$GW/v1/chat/completions"
+# JFR keeps 64 frames of a stack by default, and a request's are deeper (Netty, Vert.x, then Camel's steps): cut
+# there, a sample loses the Caravan frames the site tables name; the recording's setting costs no bytes per request
 # shellcheck disable=SC2086
-bench_caravan "$work" $UP $GW $MGMT "$JAVA" $JAVA_OPTS -jar target/caravan.jar
+bench_caravan "$work" $UP $GW $MGMT "$JAVA" -XX:FlightRecorderOptions:stackdepth=512 $JAVA_OPTS -jar target/caravan.jar
 
 # the same request bodies as run.sh
 bench_wrk_bodies "$work"
