@@ -197,6 +197,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
     private static final Path ADMIN_TOKEN_FILE = Path.of("data", "auth_token");
     /** The models that metric labels and each key's use may name (the rest are "other"). */
     private final KnownModels knownModels = new KnownModels();
+    /** The calls to Google under way: a stop ends those that outlast SHUTDOWN_TIMEOUT_SECONDS with an answer. */
+    private final dev.caravan.upstream.OpenCalls openCalls = new dev.caravan.upstream.OpenCalls();
 
     @Override
     public void configure(CamelContext context) {
@@ -342,7 +344,8 @@ public final class CaravanConfiguration implements CamelConfiguration {
                         () -> runtime.current().createImageModel())));
         registry.bind("anotherAttempt", AttemptChecks.ANOTHER_ATTEMPT);
         registry.bind("keyChosen", AttemptChecks.KEY_CHOSEN);
-        GeminiCall geminiCall = new GeminiCall(vertx, http, settings.baseUrl(), runtime::timeoutMillis, proxies());
+        GeminiCall geminiCall = new GeminiCall(vertx, http, settings.baseUrl(), runtime::timeoutMillis, proxies())
+                .withOpenCalls(openCalls);
         registry.bind("geminiCall", geminiCall);
         // BASE_URL and PROXIES saved on the admin page: the next call goes there
         runtime.onChange(s -> geminiCall.retarget(s.baseUrl(), UpstreamProxies.of(s.proxies())));
@@ -478,7 +481,7 @@ public final class CaravanConfiguration implements CamelConfiguration {
             context.addService(server, true, false);
             // the log's last rows get at most Camel's own first wait (a second), however long the timeout
             context.getManagementStrategy().addEventNotifier(new DrainAtShutdown(server,
-                    java.time.Duration.ofSeconds(settings.shutdownTimeoutSeconds()), requestLogFlush,
+                    java.time.Duration.ofSeconds(settings.shutdownTimeoutSeconds()), openCalls, requestLogFlush,
                     java.time.Duration.ofSeconds(Math.min(1, settings.shutdownTimeoutSeconds()))));
         } catch (Exception e) {
             throw new IllegalStateException("cannot register the HTTP server", e);

@@ -19,6 +19,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.support.Gateway;
 import dev.caravan.support.GoogleBodies;
 import dev.caravan.support.RawHttp;
@@ -31,10 +33,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Issue 10, finding 2, at the other end: a normal shutdown stops taking requests (503 with Retry-After in the
  * caller's dialect while it drains, then a closed port; never a 404), lets the requests in flight finish within
  * SHUTDOWN_TIMEOUT_SECONDS, writes their request-log rows, and only then stops. A request that outlasts the bound is
- * cut there, so a stop never waits for a stream of ten minutes.
+ * ended there, so a stop never waits for a stream of ten minutes: with an answer that says Caravan is stopping (a 503
+ * with Retry-After, or a stream's error event in its dialect), not a cut connection a client could take for a whole
+ * answer, and without blaming the key or trying another.
  */
 class FinishesInFlightRequestsAtShutdownTest {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String STREAM = "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse";
 
     @RegisterExtension
@@ -81,8 +86,10 @@ class FinishesInFlightRequestsAtShutdownTest {
     }
 
     @Test
-    void aRequestThatOutlastsTheBoundIsCutThereAndTheStopCompletes() throws Exception {
+    void aStreamThatOutlastsTheBoundEndsThereWithAnErrorEventAndTheStopCompletes() throws Exception {
         gateway.restart();
+        Rows.Db db = gateway::openDatabase;
+        long since = System.currentTimeMillis();
         List<String> events = IntStream.range(0, 30).mapToObj(i -> GoogleBodies.sseEvent("part " + i)).toList();
         // 30 s of stream: ten times the 3 s bound
         gateway.stub().answer(r -> new StubGemini.Sse("text/event-stream", events, Duration.ofSeconds(1), false));
@@ -98,7 +105,76 @@ class FinishesInFlightRequestsAtShutdownTest {
         assertThat(stopSeconds).as("seconds the stop took (bound 3 s)").isBetween(2.5, 15.0);
         Read res = inFlight.get(30, TimeUnit.SECONDS);
         assertThat(res.status()).isEqualTo(200);
+        // the client reads why its answer is short, in Google's envelope, rather than a cut it could take for the end
+        assertThat(res.cut()).isFalse();
         assertThat(res.text()).startsWith(events.get(0)).isNotEqualTo(String.join("", events));
+        String last = lastDataLine(res.text());
+        assertThat(JSON.readTree(last).path("error").path("code").asInt()).isEqualTo(503);
+        assertThat(JSON.readTree(last).path("error").path("status").asText()).isEqualTo("UNAVAILABLE");
+        assertThat(JSON.readTree(last).path("error").path("message").asText()).contains("Caravan is stopping");
+        // logged as cut by the stop, not as a client that left nor as the key's failure; no other key was tried
+        assertThat(Rows.query(db, "SELECT status, error_type FROM request_log WHERE request_at_ms >= ?", since)).singleElement().satisfies(r -> {
+            assertThat(((Number) r.get("status")).intValue()).isEqualTo(200);
+            assertThat(r.get("error_type")).isEqualTo("CUT_AT_SHUTDOWN");
+        });
+        assertThat(gateway.stub().received()).hasSize(1);
+    }
+
+    @Test
+    void aWholeAnswerThatOutlastsTheBoundIsAnswered503WithRetryAfterAndNoOtherKeyIsTried() throws Exception {
+        gateway.restart();
+        Rows.Db db = gateway::openDatabase;
+        long since = System.currentTimeMillis();
+        gateway.stub().answer(r -> new StubGemini.Hang());
+
+        CompletableFuture<HttpResponse<String>> inFlight = gateway.http().sendAsync(
+                HttpRequest.newBuilder(URI.create(gateway.url("/v1beta/models/gemini-2.5-flash:generateContent")))
+                        .header("x-goog-api-key", Gateway.TOKEN).header("content-type", "application/json")
+                        .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(Gateway.prompt("slow")))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.stub().received().size() == 1);
+        stop();
+
+        HttpResponse<String> res = inFlight.get(30, TimeUnit.SECONDS);
+        assertThat(res.statusCode()).isEqualTo(503);
+        assertThat(res.headers().firstValue("Retry-After")).hasValue("5");
+        assertThat(JSON.readTree(res.body()).path("error").path("status").asText()).isEqualTo("UNAVAILABLE");
+        assertThat(JSON.readTree(res.body()).path("error").path("message").asText()).contains("Caravan is stopping");
+        assertThat(Rows.query(db, "SELECT status, error_type FROM request_log WHERE request_at_ms >= ?", since)).singleElement().satisfies(r -> {
+            assertThat(((Number) r.get("status")).intValue()).isEqualTo(503);
+            assertThat(r.get("error_type")).isEqualTo("CUT_AT_SHUTDOWN");
+        });
+        // the stop is no key's failure: the other key is not tried, the one that was gets no strike
+        assertThat(gateway.stub().received()).hasSize(1);
+        assertThat(Rows.query(db, "SELECT strikes FROM key_state WHERE strikes > 0")).isEmpty();
+    }
+
+    @Test
+    void anOpenAiStreamThatOutlastsTheBoundEndsWithAnOpenAiErrorChunkAndDone() throws Exception {
+        gateway.restart();
+        List<String> events = IntStream.range(0, 30).mapToObj(i -> GoogleBodies.sseEvent("part " + i)).toList();
+        gateway.stub().answer(r -> new StubGemini.Sse("text/event-stream", events, Duration.ofSeconds(1), false));
+
+        CompletableFuture<Read> inFlight = CompletableFuture.supplyAsync(() -> read("/v1/chat/completions",
+                "{\"model\":\"gemini-2.5-flash\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"a long story\"}]}"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.stub().received().size() == 1);
+        stop();
+
+        Read res = inFlight.get(30, TimeUnit.SECONDS);
+        assertThat(res.status()).isEqualTo(200);
+        assertThat(res.cut()).isFalse();
+        List<String> data = res.text().lines().filter(l -> l.startsWith("data: ")).map(l -> l.substring(6)).toList();
+        assertThat(data.get(data.size() - 1)).isEqualTo("[DONE]");
+        assertThat(JSON.readTree(data.get(0)).at("/choices/0/delta/content").asText()).isEqualTo("part 0");
+        JsonNode error = dev.caravan.support.OpenAiEnvelope.assertOpenAiError(data.get(data.size() - 2), "server_error");
+        assertThat(error.path("message").asText()).contains("Caravan is stopping");
+        assertThat(gateway.stub().received()).hasSize(1);
+    }
+
+    private static String lastDataLine(String sse) {
+        List<String> data = sse.lines().filter(l -> l.startsWith("data: ")).map(l -> l.substring(6)).toList();
+        assertThat(data).isNotEmpty();
+        return data.get(data.size() - 1);
     }
 
     /** What a client of a stream got: the status, the text read, and whether the stream ended cleanly or was cut. */
@@ -107,10 +183,14 @@ class FinishesInFlightRequestsAtShutdownTest {
 
     /** POSTs to a streaming endpoint and reads until the stream ends or the connection is cut. */
     private static Read read(String path) {
+        return read(path, Gateway.prompt("a long story"));
+    }
+
+    private static Read read(String path, String body) {
         try {
             HttpResponse<InputStream> res = gateway.http().send(HttpRequest.newBuilder(URI.create(gateway.url(path)))
-                    .header("x-goog-api-key", Gateway.TOKEN).header("content-type", "application/json")
-                    .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(Gateway.prompt("a long story")))
+                    .header("authorization", "Bearer " + Gateway.TOKEN).header("content-type", "application/json")
+                    .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(body))
                     .build(), HttpResponse.BodyHandlers.ofInputStream());
             ByteArrayOutputStream text = new ByteArrayOutputStream();
             boolean cut = false;

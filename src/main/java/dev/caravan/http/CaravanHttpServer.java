@@ -123,30 +123,47 @@ public final class CaravanHttpServer extends ServiceSupport {
         return s.actualPort();
     }
 
+    /** Seconds a client is told to wait while Caravan stops (Retry-After): about what a restart takes. */
+    public static final int STOPPING_RETRY_AFTER_SECONDS = 5;
+
+    /** How long the answers of the calls ended at a stop may take to go out before the port closes. */
+    static final Duration CUT_GRACE = Duration.ofSeconds(2);
+
     /**
      * Stops serving: new requests are answered 503 with Retry-After; the requests in flight get {@code bound} to
-     * finish; then the port closes, cutting what is left. Called when Caravan begins to stop, before its routes do.
+     * finish. Those that outlast it and still wait on Google are ended by {@code cutCalls} with an answer that says
+     * so (a 503, or a stream's error event), which gets {@link #CUT_GRACE} to go out with its request-log row; then the
+     * port closes, cutting what is left. Called when Caravan begins to stop, before its routes do.
+     *
+     * @param cutCalls ends the calls to Google under way and says how many it ended
      */
-    public void drain(Duration bound) {
+    public void drain(Duration bound, java.util.function.IntSupplier cutCalls) {
         HttpServer s = server;
         if (s == null) {
             return;
         }
         gate.stopServing();
         long started = System.nanoTime();
-        boolean finished;
-        try {
-            finished = inFlight.awaitNone(bound);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            finished = false;
-        }
-        if (finished) {
+        if (awaitInFlight(bound)) {
             LOG.info("Stopped serving: every request in flight finished ({} ms)", (System.nanoTime() - started) / 1_000_000);
         } else {
-            LOG.warn("Stopped serving: {} request(s) still in flight after {} s are cut", inFlight.count(), bound.toSeconds());
+            int left = inFlight.count();
+            int cut = cutCalls.getAsInt();
+            boolean answered = cut > 0 && awaitInFlight(CUT_GRACE);
+            LOG.warn("Stopped serving: {} request(s) still in flight after {} s; {} call(s) to Google ended with an answer"
+                            + " that says Caravan is stopping{}", left, bound.toSeconds(), cut,
+                    answered ? "" : "; " + inFlight.count() + " request(s) left are cut");
         }
         closeListener();
+    }
+
+    private boolean awaitInFlight(Duration bound) {
+        try {
+            return inFlight.awaitNone(bound);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     @Override

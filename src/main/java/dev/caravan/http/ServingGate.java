@@ -20,8 +20,7 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class ServingGate implements Handler<RoutingContext> {
 
-    /** Seconds a client is told to wait while Caravan stops: about what a restart takes. */
-    static final int RETRY_AFTER_SECONDS = 5;
+    static final int RETRY_AFTER_SECONDS = CaravanHttpServer.STOPPING_RETRY_AFTER_SECONDS;
 
     private final EdgeAnswers answers;
     private volatile boolean stopping;

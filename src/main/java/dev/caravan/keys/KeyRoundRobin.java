@@ -524,7 +524,7 @@ public final class KeyRoundRobin implements Processor {
                     listener.changed(key);
                 }
             }
-            case CLIENT_ERROR, CLIENT_GONE, BREAKER_OPEN, NOT_SENT -> {
+            case CLIENT_ERROR, CLIENT_GONE, BREAKER_OPEN, NOT_SENT, CUT_AT_SHUTDOWN -> {
                 // the key did nothing wrong
             }
         }

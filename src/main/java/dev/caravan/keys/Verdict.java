@@ -45,7 +45,12 @@ public record Verdict(Kind kind, long untilMillis, Evidence evidence, QuotaSigna
          * The request could not be sent at all (the HTTP client refused its path or a header): nothing reached Google,
          * so no key is blamed, and another key would be refused the same way.
          */
-        NOT_SENT(false);
+        NOT_SENT(false),
+        /**
+         * Caravan was stopping and the answer outlasted SHUTDOWN_TIMEOUT_SECONDS: the gateway ended the call, so no
+         * key is blamed and nothing is tried again.
+         */
+        CUT_AT_SHUTDOWN(false);
 
         private final boolean retryable;
 

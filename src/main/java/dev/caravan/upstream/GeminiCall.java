@@ -48,6 +48,11 @@ public final class GeminiCall extends AsyncProcessorSupport {
     /** Where calls go: BASE_URL and PROXIES, replaced whole when an operator saves new ones (one volatile read a call). */
     private volatile Target target;
     private final LongSupplier timeoutMillis;
+    /** The calls under way, for a stop to end those that outlast it ({@link #withOpenCalls}); none: not tracked. */
+    private volatile OpenCalls openCalls;
+    /** What a client whose stream is cut at a stop reads last (the refused new requests' words, and why). */
+    static final String CUT_MESSAGE = "Caravan is stopping: this answer was cut before Google finished it; retry in a few "
+            + "seconds";
     private final OccasionalWarning notSent = new OccasionalWarning(LoggerFactory.getLogger(GeminiCall.class),
             "A call to Google could not be sent: its path or a header has a character HTTP forbids (does a route set "
                     + "Caravan-Upstream-* headers or a path it did not check?); answered 500, no key blamed",
@@ -64,6 +69,12 @@ public final class GeminiCall extends AsyncProcessorSupport {
         this.client = client;
         this.target = Target.of(baseUrl, proxies);
         this.timeoutMillis = timeoutMillis;
+    }
+
+    /** Tracks every call from its start to its end in {@code calls}, so that a stop can end those still under way. */
+    public GeminiCall withOpenCalls(OpenCalls calls) {
+        this.openCalls = calls;
+        return this;
     }
 
     /** BASE_URL and PROXIES for the calls that start from now on (those under way finish where they went). */
@@ -83,7 +94,7 @@ public final class GeminiCall extends AsyncProcessorSupport {
         RequestContext ctx = RequestContext.of(exchange);
         ctx.result(null);
         long timeoutMillis = this.timeoutMillis.getAsLong();
-        Attempt attempt = new Attempt(exchange, callback, ctx, vertx, timeoutMillis);
+        Attempt attempt = new Attempt(exchange, callback, ctx, vertx, timeoutMillis, openCalls);
         String key = exchange.getMessage().getHeader(KeyRoundRobin.KEY_HEADER, String.class);
         client.request(options(ctx, key)).onComplete(ar -> {
             if (ar.failed()) {
@@ -92,6 +103,11 @@ public final class GeminiCall extends AsyncProcessorSupport {
             }
             HttpClientRequest request = ar.result();
             attempt.request = request;
+            if (attempt.done.get()) {
+                // ended while the connection was found (its client left, or Caravan is stopping): nothing to send
+                request.reset();
+                return;
+            }
             Future<HttpClientResponse> sent;
             try {
                 // Vert.x refuses a header value with a character HTTP forbids as it is added (caught below)
@@ -208,7 +224,7 @@ public final class GeminiCall extends AsyncProcessorSupport {
     }
 
     /** One attempt's state; completes the exchange exactly once, whichever of its events comes first. */
-    private static final class Attempt {
+    private static final class Attempt implements OpenCalls.Cuttable {
         private final Exchange exchange;
         private final AsyncCallback callback;
         private final RequestContext ctx;
@@ -233,13 +249,64 @@ public final class GeminiCall extends AsyncProcessorSupport {
         private volatile StreamPacer pacer;
         /** Whether Google's stream brought anything but blank space yet (event-loop only). */
         private boolean streamHadData;
+        /** Where the call is tracked until it ends (null: nowhere). */
+        private final OpenCalls open;
+        /** The Vert.x context the attempt started on (null when it started on another thread), where a cut runs. */
+        private final io.vertx.core.Context home;
 
-        Attempt(Exchange exchange, AsyncCallback callback, RequestContext ctx, Vertx vertx, long timeoutMillis) {
+        Attempt(Exchange exchange, AsyncCallback callback, RequestContext ctx, Vertx vertx, long timeoutMillis,
+                OpenCalls open) {
             this.exchange = exchange;
             this.callback = callback;
             this.ctx = ctx;
             this.vertx = vertx;
             this.timeoutMillis = timeoutMillis;
+            this.open = open;
+            this.home = Vertx.currentContext();
+            if (open != null) {
+                open.opened(this);
+            }
+        }
+
+        /**
+         * Caravan is stopping and this call outlasted SHUTDOWN_TIMEOUT_SECONDS: Google is stopped, and the client
+         * gets an answer it can tell from a whole one. A stream whose bytes already went out ends with an error event
+         * in its dialect (pieces the stream optimizer still held are dropped); any other call is answered 503 with
+         * Retry-After by the route, as the requests refused while stopping are. No key is blamed, nothing is tried
+         * again, and the circuit breaker counts nothing. Runs on the attempt's own context.
+         */
+        @Override
+        public void cut() {
+            io.vertx.core.Context c = home != null ? home : vertx.getOrCreateContext();
+            c.runOnContext(v -> cutNow());
+        }
+
+        private void cutNow() {
+            if (!claim()) {
+                return;
+            }
+            HttpClientRequest r = request;
+            StreamPacer paced = pacer;
+            if (paced != null) {
+                paced.abort();
+            }
+            stopGoogle(r);
+            ctx.verdict(new Verdict(Verdict.Kind.CUT_AT_SHUTDOWN, 0,
+                    new Evidence(0, "CUT_AT_SHUTDOWN", null, System.currentTimeMillis())));
+            HttpServerResponse out = ctx.clientResponse();
+            if (committed) {
+                if (out != null && !out.ended() && !out.closed()) {
+                    try {
+                        out.end(ctx.shaper().error(503, "UNAVAILABLE", CUT_MESSAGE));
+                    } catch (IllegalStateException closedMeanwhile) {
+                        // the client left as the stop came: nothing more to tell
+                    }
+                }
+                ctx.result(UpstreamResult.broken(null, "cut at shutdown"));
+            } else {
+                ctx.result(UpstreamResult.noAnswer("cut at shutdown"));
+            }
+            callback.done(false);
         }
 
         /**
@@ -639,6 +706,9 @@ public final class GeminiCall extends AsyncProcessorSupport {
         private boolean claim() {
             if (!done.compareAndSet(false, true)) {
                 return false;
+            }
+            if (open != null) {
+                open.closed(this);
             }
             ScheduledFuture<?> w = watch;
             if (w != null) {

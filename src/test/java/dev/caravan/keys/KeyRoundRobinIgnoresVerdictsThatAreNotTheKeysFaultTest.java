@@ -18,7 +18,7 @@ class KeyRoundRobinIgnoresVerdictsThatAreNotTheKeysFaultTest {
     private final ApiKey key = pool.keys().get(0);
 
     @ParameterizedTest
-    @EnumSource(value = Kind.class, names = {"CLIENT_ERROR", "CLIENT_GONE", "BREAKER_OPEN", "NOT_SENT"})
+    @EnumSource(value = Kind.class, names = {"CLIENT_ERROR", "CLIENT_GONE", "BREAKER_OPEN", "NOT_SENT", "CUT_AT_SHUTDOWN"})
     void leavesKeyStateStrikesAndCooldownsAloneWhenTheVerdictIs(Kind kind) {
         pool.record(key, "m", Verdicts.upstreamFailure(clock.now()));
         Evidence before = key.evidence();

@@ -185,7 +185,7 @@ class UpstreamErrorClassifierFollowsTheKeyPoolTableTest {
     void retriesOnAnotherKeyOnlyWhenAnotherKeyMayHelpWhenTheVerdictIs(Kind kind) {
         boolean expected = switch (kind) {
             case QUOTA_COOLDOWN, MODEL_UNAVAILABLE, THROTTLED, KEY_INVALID, KEY_SUSPENDED, KEY_DISABLED, UPSTREAM_FAILURE -> true;
-            case SUCCESS, CLIENT_ERROR, STREAM_BROKEN, CLIENT_GONE, BREAKER_OPEN, NOT_SENT -> false;
+            case SUCCESS, CLIENT_ERROR, STREAM_BROKEN, CLIENT_GONE, BREAKER_OPEN, NOT_SENT, CUT_AT_SHUTDOWN -> false;
         };
 
         assertThat(kind.retryable()).isEqualTo(expected);
