@@ -46,7 +46,8 @@ class LearnsNothingFromABurstThatRefusesEveryProjectTest {
         assertThat(gateway.stub().keysSeen()).containsExactlyInAnyOrder("key-x", "key-y", "key-z");
 
         long burst = System.currentTimeMillis();
-        // served once the span after the last 429 (PROJECT_EVIDENCE_SECONDS) has passed: that call settles it
+        // the third 429 undid the grouping at once; a request served after the span (PROJECT_EVIDENCE_SECONDS) shows
+        // that nothing learned from the burst later grouped the keys either
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
             long sent = System.currentTimeMillis();
             assertThat(gateway.post(FLASH, Gateway.prompt("later")).statusCode()).isEqualTo(200);

@@ -126,14 +126,7 @@ public final class AdminDashboard {
         for (ApiKey k : pool.keys()) {
             KeyState st = k.state();
             if (st == KeyState.ACTIVE) {
-                boolean cools = false;
-                for (ApiKey.Cooldown cd : k.cooldowns().values()) {
-                    if (cd.untilMillis() > now) {
-                        cools = true;
-                        break;
-                    }
-                }
-                if (cools) {
+                if (k.pausedAt(now)) {
                     cooling++;
                 } else {
                     active++;

@@ -7,12 +7,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.caravan.errors.ClientError;
+import dev.caravan.http.BodyMentions;
 import dev.caravan.http.BufferJson;
 import dev.caravan.storage.FileRecord;
 import dev.caravan.upstream.Upstream;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -29,13 +27,10 @@ public final class FileAffinity implements Processor {
 
     /** More names than a request could sensibly hold are not each looked up. */
     private static final int MAX_FILES = 64;
-    private static final ByteBuf FILE_URI = Unpooled.unreleasableBuffer(
-            Unpooled.wrappedBuffer("fileUri".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
-    private static final ByteBuf FILE_URI_SNAKE = Unpooled.unreleasableBuffer(
-            Unpooled.wrappedBuffer("file_uri".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    /** The file fields as a client usually writes them. */
+    static final BodyMentions WRITTEN = new BodyMentions("fileUri", "file_uri");
     /** A JSON escape: fileUri with a letter written as a backslash-u escape is a file name no byte search finds. */
-    private static final ByteBuf ESCAPE = Unpooled.unreleasableBuffer(
-            Unpooled.wrappedBuffer("\\u".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    static final BodyMentions ESCAPED = new BodyMentions("\\u");
 
     private final FileKeys files;
     private final JsonFactory json;
@@ -117,13 +112,7 @@ public final class FileAffinity implements Processor {
     private static JsonParser parser(Object body, JsonFactory json, boolean screened) {
         try {
             if (body instanceof Buffer buffer) {
-                ByteBuf b = BufferJson.bytes(buffer);
-                if (screened && ByteBufUtil.indexOf(FILE_URI.duplicate(), b) < 0
-                        && ByteBufUtil.indexOf(FILE_URI_SNAKE.duplicate(), b) < 0
-                        && ByteBufUtil.indexOf(ESCAPE.duplicate(), b) < 0) {
-                    return null;
-                }
-                return BufferJson.parser(json, buffer);
+                return !screened || WRITTEN.in(buffer) || ESCAPED.in(buffer) ? BufferJson.parser(json, buffer) : null;
             }
             if (body instanceof String text) {
                 return !screened || mayName(text) ? json.createParser(text) : null;
@@ -139,7 +128,7 @@ public final class FileAffinity implements Processor {
     }
 
     private static boolean mayName(String text) {
-        return text.contains("fileUri") || text.contains("file_uri") || text.contains("\\u");
+        return WRITTEN.in(text) || ESCAPED.in(text);
     }
 
     /** The distinct file names of every {@code fileUri}/{@code file_uri} string in the body. */

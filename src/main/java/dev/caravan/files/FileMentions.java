@@ -1,7 +1,6 @@
 package dev.caravan.files;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import dev.caravan.http.BodyMentions;
 import org.apache.camel.Exchange;
 import org.apache.camel.Predicate;
 
@@ -14,8 +13,6 @@ import org.apache.camel.Predicate;
  */
 public final class FileMentions implements Predicate {
 
-    private final BodyMentions written = new BodyMentions("fileUri", "file_uri");
-    private final BodyMentions escaped = new BodyMentions("\\u");
     private final JsonFactory json;
 
     public FileMentions(JsonFactory json) {
@@ -24,9 +21,10 @@ public final class FileMentions implements Predicate {
 
     @Override
     public boolean matches(Exchange exchange) {
-        if (written.matches(exchange)) {
+        if (FileAffinity.WRITTEN.matches(exchange)) {
             return true;
         }
-        return escaped.matches(exchange) && FileAffinity.namesFileFields(exchange.getMessage().getBody(), json);
+        return FileAffinity.ESCAPED.matches(exchange)
+                && FileAffinity.namesFileFields(exchange.getMessage().getBody(), json);
     }
 }

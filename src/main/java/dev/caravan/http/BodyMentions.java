@@ -34,9 +34,11 @@ public final class BodyMentions implements Predicate {
         }
         String text = body instanceof String s ? s
                 : body instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : null;
-        if (text == null) {
-            return true;
-        }
+        return text == null || in(text);
+    }
+
+    /** Whether {@code text} holds any of the words. */
+    public boolean in(String text) {
         for (Word w : words) {
             if (text.contains(w.text)) {
                 return true;

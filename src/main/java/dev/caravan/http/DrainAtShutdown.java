@@ -10,8 +10,8 @@ import org.apache.camel.support.EventNotifierSupport;
  * Drains the main port when Caravan begins to stop: Camel says the context is stopping before it stops a single
  * route, so the requests in flight finish on routes that are all still there, and no new request meets a route
  * that is going away. Calls to Google that outlast the bound are ended with an answer that says Caravan is stopping
- * ({@link dev.caravan.upstream.OpenCalls}). Then the request log's writer is given a moment to write the rows those requests left
- * ({@link RequestLogFlush}), so that Camel's graceful shutdown, which looks only once a second, finds nothing pending.
+ * ({@link dev.caravan.upstream.OpenCalls}). Then the request log's writer is given a moment to write the rows those
+ * requests left ({@link RequestLogFlush}), so that Camel's graceful shutdown, which looks only once a second, finds nothing pending.
  * The routes stop afterwards, the request log's among the last.
  */
 public final class DrainAtShutdown extends EventNotifierSupport {

@@ -20,8 +20,6 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class ServingGate implements Handler<RoutingContext> {
 
-    static final int RETRY_AFTER_SECONDS = CaravanHttpServer.STOPPING_RETRY_AFTER_SECONDS;
-
     private final EdgeAnswers answers;
     private volatile boolean stopping;
 
@@ -38,7 +36,7 @@ final class ServingGate implements Handler<RoutingContext> {
     public void handle(RoutingContext rc) {
         HttpServerRequest req = rc.request();
         if (stopping) {
-            req.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER_SECONDS));
+            req.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(CaravanHttpServer.STOPPING_RETRY_AFTER_SECONDS));
             answers.answer(req, 503, "UNAVAILABLE", "Caravan is stopping: retry in a few seconds", true);
             return;
         }

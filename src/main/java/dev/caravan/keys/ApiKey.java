@@ -197,6 +197,19 @@ public final class ApiKey {
         return Map.copyOf(cooldowns);
     }
 
+    /**
+     * Whether a model of the key has a quota pause of the key's own at {@code nowMillis} (its project's pauses aside):
+     * what the admin page's dashboard and the caravan_keys_cooling gauge count as "cooling". No snapshot is made.
+     */
+    public boolean pausedAt(long nowMillis) {
+        for (Cooldown c : cooldowns.values()) {
+            if (c.untilMillis() > nowMillis) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The key's own pause for {@code model}, or null. */
     Cooldown cooldown(String model) {
         return cooldowns.isEmpty() ? null : cooldowns.get(model == null ? "" : model);

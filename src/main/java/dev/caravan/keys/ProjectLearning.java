@@ -227,7 +227,7 @@ public final class ProjectLearning {
      * and from a third project, shows to be no clear coincidence: they go back to projects of their own.
      */
     private synchronized List<ApiKey> undoneBy(ApiKey key, String quotaId, String model, long now) {
-        List<ApiKey> undo = List.of();
+        List<ApiKey> undo = new ArrayList<>(0);
         for (Iterator<Join> it = joins.iterator(); it.hasNext(); ) {
             Join j = it.next();
             if (now - j.atMillis > j.windowMillis) {
@@ -235,7 +235,6 @@ public final class ProjectLearning {
             } else if (j.quotaId.equals(quotaId) && java.util.Objects.equals(j.model, model)
                     && key.project() != j.project && !j.moved.contains(key)) {
                 it.remove();
-                undo = new ArrayList<>(undo);
                 for (ApiKey k : j.moved) {
                     if (k.project() == j.project) {
                         undo.add(k);

@@ -81,13 +81,8 @@ public final class CaravanMetrics {
     private static double cooling(KeyRoundRobin pool, long now) {
         int n = 0;
         for (ApiKey k : pool.keys()) {
-            if (k.state() == KeyState.ACTIVE) {
-                for (ApiKey.Cooldown cd : k.cooldowns().values()) {
-                    if (cd.untilMillis() > now) {
-                        n++;
-                        break;
-                    }
-                }
+            if (k.state() == KeyState.ACTIVE && k.pausedAt(now)) {
+                n++;
             }
         }
         return n;

@@ -61,7 +61,8 @@ public final class UpstreamReply implements Processor {
         } else if (kind == Verdict.Kind.CUT_AT_SHUTDOWN) {
             // Caravan stopped before Google answered: as the requests refused while stopping are answered
             gatewayError(msg, 503, "UNAVAILABLE", GeminiCall.CUT_MESSAGE);
-            msg.setHeader("Retry-After", String.valueOf(dev.caravan.http.CaravanHttpServer.STOPPING_RETRY_AFTER_SECONDS));
+            msg.setHeader("Retry-After",
+                    String.valueOf(dev.caravan.http.CaravanHttpServer.STOPPING_RETRY_AFTER_SECONDS));
         } else if (r.status() == 0) {
             boolean timeout = "timeout".equals(r.failure());
             gatewayError(msg, timeout ? 504 : 502, timeout ? "DEADLINE_EXCEEDED" : "UNAVAILABLE",

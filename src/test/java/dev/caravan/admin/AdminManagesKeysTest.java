@@ -144,10 +144,7 @@ class AdminManagesKeysTest {
         AdminClient admin = new AdminClient(gateway).login();
         // A was taken out by a 5xx streak: Google now says it is fine; C is dead; B answers 503
         ApiKey keyA = gateway.key(KEY_A);
-        for (int i = 0; i < 3; i++) {
-            gateway.pool().record(keyA, "m", new dev.caravan.keys.Verdict(dev.caravan.keys.Verdict.Kind.UPSTREAM_FAILURE, 0,
-                    new dev.caravan.keys.Evidence(500, "INTERNAL", null, 1L)));
-        }
+        strikeOut(keyA);
         assertThat(keyA.state()).isEqualTo(KeyState.DISABLED);
         gateway.stub().answer(r -> new StubGemini.Json(200, GoogleBodies.models()));
         gateway.stub().answerFor(KEY_C, r -> new StubGemini.Json(400, GoogleBodies.keyInvalid()));
@@ -157,8 +154,7 @@ class AdminManagesKeysTest {
                 keyA.fingerprint(), gateway.key(KEY_B).fingerprint(), gateway.key(KEY_C).fingerprint()));
 
         assertThat(res.statusCode()).isEqualTo(200);
-        Map<String, String> outcome = new java.util.HashMap<>();
-        AdminClient.json(res).path("results").forEach(r -> outcome.put(r.path("fingerprint").asText(), r.path("outcome").asText()));
+        Map<String, String> outcome = outcomes(res);
         assertThat(outcome.get(keyA.fingerprint())).isEqualTo("valid; back in rotation");
         assertThat(outcome.get(gateway.key(KEY_B).fingerprint())).contains("503");
         assertThat(outcome.get(gateway.key(KEY_C).fingerprint())).contains("API_KEY_INVALID");
@@ -180,10 +176,7 @@ class AdminManagesKeysTest {
     void verifySaysWhenGoogleServesNoTestModelAndStillProvesTheKey() throws Exception {
         AdminClient admin = new AdminClient(gateway).login();
         ApiKey keyA = gateway.key(KEY_A);
-        for (int i = 0; i < 3; i++) {
-            gateway.pool().record(keyA, "m", new dev.caravan.keys.Verdict(dev.caravan.keys.Verdict.Kind.UPSTREAM_FAILURE, 0,
-                    new dev.caravan.keys.Evidence(500, "INTERNAL", null, 1L)));
-        }
+        strikeOut(keyA);
         assertThat(keyA.state()).isEqualTo(KeyState.DISABLED);
         // TEST_MODEL was shut down: Google takes the key, finds no model; a bad key is refused before that
         gateway.stub().answer(r -> new StubGemini.Json(404, GoogleBodies.notFound()));
@@ -193,8 +186,7 @@ class AdminManagesKeysTest {
                 keyA.fingerprint(), gateway.key(KEY_C).fingerprint()));
 
         assertThat(res.statusCode()).isEqualTo(200);
-        Map<String, String> outcome = new java.util.HashMap<>();
-        AdminClient.json(res).path("results").forEach(r -> outcome.put(r.path("fingerprint").asText(), r.path("outcome").asText()));
+        Map<String, String> outcome = outcomes(res);
         assertThat(outcome.get(keyA.fingerprint())).startsWith("valid; back in rotation").contains("TEST_MODEL", "404");
         assertThat(outcome.get(gateway.key(KEY_C).fingerprint())).contains("API_KEY_INVALID");
         assertThat(keyA.state()).isEqualTo(KeyState.ACTIVE);
@@ -289,6 +281,21 @@ class AdminManagesKeysTest {
         assertThat(res.statusCode()).as(path + " " + res.body()).isEqualTo(200);
         record(res);
         return AdminClient.json(res);
+    }
+
+    /** Takes a key out of rotation as a streak of Google's 5xx answers does (MAX_FAILURES strikes). */
+    private static void strikeOut(ApiKey key) {
+        for (int i = 0; i < 3; i++) {
+            gateway.pool().record(key, "m", new dev.caravan.keys.Verdict(dev.caravan.keys.Verdict.Kind.UPSTREAM_FAILURE, 0,
+                    new dev.caravan.keys.Evidence(500, "INTERNAL", null, 1L)));
+        }
+    }
+
+    /** A verify action's outcome for each key, by fingerprint. */
+    private static Map<String, String> outcomes(HttpResponse<String> res) throws Exception {
+        Map<String, String> outcome = new java.util.HashMap<>();
+        AdminClient.json(res).path("results").forEach(r -> outcome.put(r.path("fingerprint").asText(), r.path("outcome").asText()));
+        return outcome;
     }
 
     private static List<String> fingerprints(JsonNode page) {

@@ -34,7 +34,8 @@ public final class OpenAiEmbeddingsStep {
             return;
         }
         GeminiEmbedRequest embed = exchange.getProperty(PROPERTY, GeminiEmbedRequest.class);
-        byte[] body = json.writeValueAsBytes(embeddings.toOpenAi(OpenAiReplies.googleAnswer(json, exchange.getMessage()), embed));
+        byte[] body = json.writeValueAsBytes(
+                embeddings.toOpenAi(OpenAiReplies.googleAnswer(json, exchange.getMessage()), embed));
         UpstreamReply.reply(exchange.getMessage(), 200, OpenAiReplies.JSON, BufferJson.wrap(body));
     }
 }
